@@ -1,0 +1,35 @@
+/**
+ * Two projects: `unit` needs nothing but Node; `integration` shares one real Temporal dev server that
+ * test/harness/global-setup.ts starts once for the whole run (see test/harness/README in the code).
+ */
+const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+    },
+    {
+      // Adapters against real local counterparts: git repositories in temp folders, HTTP(S), SMTP and webhook
+      // servers on loopback. No Temporal server needed.
+      displayName: 'adapters',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/adapters/**/*.test.ts'],
+      testTimeout: 60000,
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/harness/global-setup.ts',
+      globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+      testTimeout: 120000,
+    },
+  ],
+};
