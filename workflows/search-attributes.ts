@@ -1,0 +1,22 @@
+/**
+ * Custom search attributes of the public contract. The dev-server start script and the test harness register
+ * exactly these; the workflow upserts them at every transition so managers can filter in the UI and the CLI.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const UpgradeProjectId = defineSearchAttributeKey('UpgradeProjectId', SearchAttributeType.KEYWORD);
+export const UpgradeCustomer = defineSearchAttributeKey('UpgradeCustomer', SearchAttributeType.KEYWORD);
+export const UpgradeTargetVersion = defineSearchAttributeKey('UpgradeTargetVersion', SearchAttributeType.KEYWORD);
+export const UpgradePhase = defineSearchAttributeKey('UpgradePhase', SearchAttributeType.KEYWORD);
+export const UpgradeAwaitingRoles = defineSearchAttributeKey('UpgradeAwaitingRoles', SearchAttributeType.KEYWORD_LIST);
+
+export const UPGRADE_SEARCH_ATTRIBUTES = [
+  UpgradeProjectId,
+  UpgradeCustomer,
+  UpgradeTargetVersion,
+  UpgradePhase,
+  UpgradeAwaitingRoles,
+] as const;
+
+/** Task queue of the public contract. */
+export const TASK_QUEUE = 'commerce-upgrades';
