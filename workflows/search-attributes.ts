@@ -10,12 +10,21 @@ export const UpgradeTargetVersion = defineSearchAttributeKey('UpgradeTargetVersi
 export const UpgradePhase = defineSearchAttributeKey('UpgradePhase', SearchAttributeType.KEYWORD);
 export const UpgradeAwaitingRoles = defineSearchAttributeKey('UpgradeAwaitingRoles', SearchAttributeType.KEYWORD_LIST);
 
+/**
+ * Beyond the contract's five: who by name is awaited (so `pending --actor` is one visibility query) and whether any
+ * awaited step is overdue (so managers filter late projects in the UI).
+ */
+export const UpgradeAwaitingActors = defineSearchAttributeKey('UpgradeAwaitingActors', SearchAttributeType.KEYWORD_LIST);
+export const UpgradeOverdue = defineSearchAttributeKey('UpgradeOverdue', SearchAttributeType.BOOL);
+
 export const UPGRADE_SEARCH_ATTRIBUTES = [
   UpgradeProjectId,
   UpgradeCustomer,
   UpgradeTargetVersion,
   UpgradePhase,
   UpgradeAwaitingRoles,
+  UpgradeAwaitingActors,
+  UpgradeOverdue,
 ] as const;
 
 /** Task queue of the public contract. */
