@@ -3,6 +3,7 @@
  * `activities/`, so no Node code reaches the workflow bundle.
  */
 import type { ProjectInput } from '../workflows/project-input';
+import type { Role } from '../workflows/roles';
 
 /** A document the workflow refers to by id and hash; an approval names the artifact it approves. */
 export interface ArtifactRef {
@@ -28,4 +29,82 @@ export interface AutomationResult {
   passed?: boolean;
   /** A few figures worth showing without opening the artifact (counts, p95, commit sha). */
   facts?: Record<string, string | number | boolean>;
+}
+
+export type EnvironmentName = 'staging' | 'production';
+
+/** A change window instance the workflow chose (UTC ISO instants). */
+export interface WindowRef {
+  startIso: string;
+  endIso: string;
+}
+
+export type NotificationKind =
+  | 'awaiting-decision'
+  | 'reminder'
+  | 'escalation'
+  | 'blocked'
+  | 'rejected'
+  | 'cancelled'
+  | 'completed';
+
+/** What the workflow asks to be told to people; the activity composes the message and picks the channels. */
+export interface NotificationRequest {
+  kind: NotificationKind;
+  /** Task or CAB gate id. */
+  taskId?: string;
+  taskTitle?: string;
+  /** Roles whose participants receive it. */
+  to: Role[];
+  /** Roles expected to act (named in the message with the exact CLI command). */
+  actors?: Role[];
+  /** Why: the error of a blocked step, the reason of a rejection or cancellation. */
+  reason?: string;
+  /** Evidence to review: artifact ids. */
+  evidence?: string[];
+  /** Receivers deduplicate on this key (workflow id, task, kind, round, count): a retried send is not a second message. */
+  idempotencyKey: string;
+  since?: string;
+}
+
+export interface NotificationResult {
+  delivered: string[];
+  skipped: string[];
+}
+
+export interface FinalReport {
+  projectId: string;
+  outcome: 'completed' | 'cancelled';
+  markdown: string;
+}
+
+/**
+ * The activities the workflow calls. `createActivities(deps)` (activities/index.ts) implements this interface;
+ * workflow tests implement it with stubs. Every automation step returns an `AutomationResult` whose artifact is
+ * the evidence the owner approves.
+ */
+export interface UpgradeActivities {
+  draftUpgradePlan(ctx: ProjectContext): Promise<AutomationResult>;
+  determineInfrastructureChanges(ctx: ProjectContext): Promise<AutomationResult>;
+  assessUpgradeComplexity(ctx: ProjectContext): Promise<AutomationResult>;
+  scheduleConference(
+    ctx: ProjectContext,
+    request: { event: 'infrastructure-upgrade' | 'launch'; window: WindowRef },
+  ): Promise<AutomationResult>;
+  requestInfrastructureChange(
+    ctx: ProjectContext,
+    request: { environment: EnvironmentName; window: WindowRef },
+  ): Promise<AutomationResult>;
+  migrateProductionDataToStaging(ctx: ProjectContext): Promise<AutomationResult>;
+  prepareUpgradeBranch(ctx: ProjectContext): Promise<AutomationResult>;
+  runPostUpgradeRunbook(
+    ctx: ProjectContext,
+    request: { environment: EnvironmentName; purpose: 'post-upgrade-checks' | 'uat-validation' | 'go-live' },
+  ): Promise<AutomationResult>;
+  runPerformanceTest(ctx: ProjectContext): Promise<AutomationResult>;
+  runSecurityChecks(ctx: ProjectContext, request: { environment: EnvironmentName }): Promise<AutomationResult>;
+  deployToProduction(ctx: ProjectContext, request: { window: WindowRef }): Promise<AutomationResult>;
+  monitorProduction(ctx: ProjectContext): Promise<AutomationResult>;
+  sendNotification(ctx: ProjectContext, request: NotificationRequest): Promise<NotificationResult>;
+  storeFinalReport(ctx: ProjectContext, report: FinalReport): Promise<ArtifactRef>;
 }

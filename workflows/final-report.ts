@@ -1,0 +1,99 @@
+/**
+ * The project's final report: JSON returned by the workflow and a markdown rendering stored as an artifact.
+ * Pure, so the CLI can render the same report from a status.
+ */
+import type { ArtifactRef } from '../activities/contract';
+import type { AuditEntry, ProjectStatus, ReworkRecord } from './project-state';
+
+export interface GateSummary {
+  id: string;
+  title: string;
+  owner: string;
+  state: string;
+  rounds: number;
+  approvals: { actor: string; at: string; evidence: string[] }[];
+  steps: { step: string; status: string; summary: string; passed?: boolean; artifact?: string; sha256?: string }[];
+}
+
+export interface UpgradeProjectResult {
+  version: 1;
+  projectId: string;
+  outcome: 'completed' | 'cancelled';
+  startedAt: string;
+  finishedAt: string;
+  gates: GateSummary[];
+  decisions: AuditEntry[];
+  rework: ReworkRecord[];
+  cancelled?: ProjectStatus['cancelled'];
+  report?: ArtifactRef;
+}
+
+export function buildResult(status: ProjectStatus, finishedAt: string): UpgradeProjectResult {
+  return {
+    version: 1,
+    projectId: status.projectId,
+    outcome: status.state === 'cancelled' ? 'cancelled' : 'completed',
+    startedAt: status.startedAt,
+    finishedAt,
+    gates: status.gates.map((g) => ({
+      id: g.id,
+      title: g.title,
+      owner: g.owner,
+      state: g.state,
+      rounds: g.rounds,
+      approvals: g.approvals.map(({ actor, at, evidence }) => ({ actor, at, evidence })),
+      steps: g.steps.map((s) => ({
+        step: s.step,
+        status: s.status,
+        summary: s.summary,
+        passed: s.passed,
+        artifact: s.artifact?.id,
+        sha256: s.artifact?.sha256,
+      })),
+    })),
+    decisions: status.audit.filter((e) => e.kind === 'decision' || e.kind === 'cancel' || e.kind === 'rework'),
+    rework: status.rework,
+    cancelled: status.cancelled,
+    report: status.report,
+  };
+}
+
+const cell = (text: string | undefined) => (text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function renderFinalReport(result: UpgradeProjectResult, status: ProjectStatus): string {
+  const lines = [
+    `# Upgrade report — ${status.projectId}`,
+    '',
+    `- Customer: ${status.customer}`,
+    `- Versions: ${status.currentVersion} → ${status.targetVersion}`,
+    `- Outcome: **${result.outcome}**`,
+    `- Started: ${result.startedAt}; finished: ${result.finishedAt}`,
+  ];
+  if (result.cancelled) lines.push(`- Cancelled by ${result.cancelled.actor} at ${result.cancelled.at}: ${result.cancelled.reason}`);
+  lines.push('', '## Tasks', '', '| task | owner | state | rounds | approved by | evidence |', '|---|---|---|---|---|---|');
+  for (const gate of result.gates) {
+    const evidence = gate.steps.filter((s) => s.artifact).map((s) => `${s.artifact} (${s.sha256?.slice(0, 12)})`);
+    lines.push(
+      `| ${gate.id} | ${gate.owner} | ${gate.state} | ${gate.rounds} | ${cell(gate.approvals.map((a) => `${a.actor} ${a.at}`).join('; '))} | ${cell(evidence.join('; '))} |`,
+    );
+  }
+  lines.push('', '## Automation', '');
+  for (const gate of result.gates) {
+    for (const step of gate.steps) {
+      lines.push(`- ${gate.id} / ${step.step}: ${step.status}${step.passed === false ? ' (check failed)' : ''} — ${step.summary}`);
+    }
+  }
+  lines.push('', '## Decisions', '', '| # | at | task | who | role | decision | comment | evidence |', '|---|---|---|---|---|---|---|---|');
+  for (const entry of result.decisions) {
+    lines.push(
+      `| ${entry.id} | ${entry.at} | ${entry.gateId ?? ''} | ${entry.actor ?? ''} | ${entry.role ?? ''} | ${entry.decision ?? entry.kind} | ${cell(entry.comment ?? entry.reason)} | ${cell(entry.evidence?.join(', '))} |`,
+    );
+  }
+  if (result.rework.length) {
+    lines.push('', '## Rework', '');
+    for (const r of result.rework) lines.push(`- ${r.at}: ${r.rejectedTask} rejected by ${r.actor}, back to ${r.backTo}: ${r.reason}`);
+  }
+  const refused = status.audit.filter((e) => e.kind === 'refused').length + status.refusedNotKept;
+  lines.push('', `Refused attempts: ${refused}.`);
+  return lines.join('\n') + '\n';
+}

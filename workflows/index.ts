@@ -1,0 +1,2 @@
+/** Workflow definitions registered by the worker (workflowsPath / the production bundle). */
+export { upgradeProject } from './upgrade-project';

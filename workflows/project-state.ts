@@ -1,0 +1,516 @@
+/**
+ * The state of one upgrade project and the approval rules over it (DESIGN.md, "Rules of the approval model").
+ * Pure and deterministic: the workflow owns one instance, its handlers call `validate`/`apply`, and unit tests drive
+ * it without a server. The clock is injected (the workflow passes its deterministic `Date.now`).
+ */
+import type { ArtifactRef } from '../activities/contract';
+import type { CancelPayload, Decision, DecisionPayload, DecisionResult } from './messages';
+import {
+  CAB_GATES,
+  PLAYBOOK_TASKS,
+  isTaskId,
+  type AutomationStep,
+  type GateId,
+  type PhaseId,
+  type TaskId,
+} from './playbook';
+import type { ProjectInput } from './project-input';
+import { ROLES, type Role } from './roles';
+
+export const PROJECT_STATE_VERSION = 1 as const;
+
+export type GateState =
+  | 'pending'
+  | 'running'
+  | 'blocked'
+  | 'awaiting-approval'
+  | 'waiting-window'
+  | 'approved'
+  | 'rejected'
+  | 'cancelled';
+
+export interface StepRecord {
+  step: AutomationStep;
+  status: 'done' | 'skipped';
+  at: string;
+  summary: string;
+  passed?: boolean;
+  artifact?: ArtifactRef;
+  facts?: Record<string, string | number | boolean>;
+}
+
+export interface Approval {
+  actor: string;
+  at: string;
+  evidence: string[];
+  auditId: number;
+}
+
+export interface Gate {
+  id: GateId;
+  kind: 'task' | 'cab';
+  /** The playbook task this gate belongs to (itself for a task). */
+  taskId: TaskId;
+  phase: PhaseId;
+  title: string;
+  owner: Role;
+  contributors: Role[];
+  state: GateState;
+  /** When the current state began. */
+  since?: string;
+  requiredApprovals: number;
+  approvals: Approval[];
+  acknowledgements: { actor: string; role: Role; at: string }[];
+  steps: StepRecord[];
+  blocked?: { step: AutomationStep; error: string; at: string };
+  /** Set by a `retry` or `skip` decision; the workflow consumes it. */
+  blockedResolution?: 'retry' | 'skip';
+  overdue: boolean;
+  reminders: number;
+  escalations: number;
+  /** How many times the task was started (more than 1 after rework). */
+  rounds: number;
+  voidedApprovals: number;
+  window?: { startIso: string; endIso: string };
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  kind: 'decision' | 'refused' | 'automation' | 'blocked' | 'reminder' | 'escalation' | 'rework' | 'phase' | 'cancel' | 'window';
+  gateId?: string;
+  actor?: string;
+  role?: string;
+  decision?: Decision | 'cancel';
+  comment?: string;
+  evidence?: string[];
+  requestId?: string;
+  via?: 'update' | 'signal' | 'workflow';
+  reason?: string;
+}
+
+export interface ReworkRecord {
+  at: string;
+  rejectedTask: GateId;
+  backTo: TaskId;
+  reason: string;
+  actor: string;
+}
+
+export interface Awaiting {
+  gateId: GateId;
+  title: string;
+  state: GateState;
+  roles: Role[];
+  actors: string[];
+  since: string;
+  overdue: boolean;
+}
+
+export interface ProjectStatus {
+  version: typeof PROJECT_STATE_VERSION;
+  workflowId: string;
+  projectId: string;
+  customer: string;
+  currentVersion: string;
+  targetVersion: string;
+  state: 'running' | 'completed' | 'cancelled';
+  phase: PhaseId | 'completed' | 'cancelled';
+  startedAt: string;
+  completedAt?: string;
+  gates: Gate[];
+  awaiting: Awaiting[];
+  rework: ReworkRecord[];
+  audit: AuditEntry[];
+  /** Refused attempts beyond the ones kept in the audit trail (a flood is counted, not stored). */
+  refusedNotKept: number;
+  cancelled?: { actor: string; reason: string; at: string };
+  report?: ArtifactRef;
+}
+
+/** Refused attempts kept in the audit trail; more are only counted so hostile input cannot grow history. */
+export const MAX_REFUSED_KEPT = 200;
+
+export type Validation = { ok: true; duplicateOf?: DecisionResult } | { ok: false; reason: string };
+
+function gatesFor(project: ProjectInput): Gate[] {
+  const gates: Gate[] = [];
+  for (const task of PLAYBOOK_TASKS) {
+    const fresh = {
+      state: 'pending' as const,
+      requiredApprovals: 1,
+      approvals: [],
+      acknowledgements: [],
+      steps: [],
+      overdue: false,
+      reminders: 0,
+      escalations: 0,
+      rounds: 0,
+      voidedApprovals: 0,
+    };
+    gates.push({
+      ...fresh,
+      id: task.id,
+      kind: 'task',
+      taskId: task.id,
+      phase: task.phase,
+      title: task.title,
+      owner: task.owner,
+      contributors: [...task.contributors],
+      requiredApprovals: project.requiredApprovals[task.id] ?? 1,
+    });
+    for (const cab of CAB_GATES.filter((g) => g.taskId === task.id)) {
+      gates.push({
+        ...fresh,
+        id: cab.id,
+        kind: 'cab',
+        taskId: task.id,
+        phase: task.phase,
+        title: cab.title,
+        // Engagement RACI, "Change Approval Board to approve production deployments": CSE owns, others contribute.
+        owner: 'managed-services',
+        contributors: ['customer', 'partner'],
+        requiredApprovals: project.requiredApprovals[cab.id] ?? 1,
+      });
+    }
+  }
+  return gates;
+}
+
+export class ProjectState {
+  readonly gates: Gate[];
+  readonly audit: AuditEntry[] = [];
+  readonly rework: ReworkRecord[] = [];
+  private readonly results = new Map<string, DecisionResult>();
+  private refusedKept = 0;
+  private refusedNotKept = 0;
+  state: ProjectStatus['state'] = 'running';
+  phase: ProjectStatus['phase'] = 'plan';
+  startedAt: string;
+  completedAt?: string;
+  cancelled?: ProjectStatus['cancelled'];
+  report?: ArtifactRef;
+
+  constructor(
+    readonly workflowId: string,
+    readonly project: ProjectInput,
+    private readonly now: () => string,
+  ) {
+    this.gates = gatesFor(project);
+    this.startedAt = now();
+  }
+
+  gate(id: GateId): Gate {
+    const gate = this.gates.find((g) => g.id === id);
+    if (!gate) throw new Error(`no gate ${id}`);
+    return gate;
+  }
+
+  findGate(id: string): Gate | undefined {
+    return this.gates.find((g) => g.id === id);
+  }
+
+  isParticipant(actor: string, role: Role): boolean {
+    return this.project.participants[role].some((p) => p.email === actor);
+  }
+
+  participantsOf(role: Role): string[] {
+    return this.project.participants[role].map((p) => p.email);
+  }
+
+  // ---- transitions the workflow makes ----
+
+  setState(gate: Gate, state: GateState): void {
+    gate.state = state;
+    gate.since = this.now();
+    if (state !== 'awaiting-approval' && state !== 'blocked') gate.overdue = false;
+  }
+
+  startRound(gate: Gate): void {
+    gate.rounds += 1;
+    gate.steps = [];
+    gate.approvals = [];
+    gate.acknowledgements = [];
+    gate.blocked = undefined;
+    gate.blockedResolution = undefined;
+    gate.reminders = 0;
+    gate.escalations = 0;
+    gate.window = undefined;
+    this.setState(gate, 'running');
+  }
+
+  /** Current evidence of a gate: the artifacts its automation produced in this round. */
+  evidenceOf(gate: Gate): ArtifactRef[] {
+    const own = gate.steps.flatMap((s) => (s.artifact ? [s.artifact] : []));
+    if (gate.kind === 'cab' && own.length === 0) {
+      // CAB approves what the task has produced so far in this round (change request, launch plan).
+      return this.gate(gate.taskId).steps.flatMap((s) => (s.artifact ? [s.artifact] : []));
+    }
+    return own;
+  }
+
+  /**
+   * Rejection sends the project back: every gate from `backTo` up to the rejected one is reset to pending and its
+   * approvals are void (redone work needs new approvals).
+   */
+  sendBack(rejected: Gate, backTo: TaskId, reason: string, actor: string): void {
+    const from = this.gates.findIndex((g) => g.id === backTo);
+    // Through the rejected task's own CAB gates too: they approved work that is now redone.
+    const to = this.gates.findLastIndex((g) => g.taskId === rejected.taskId);
+    for (const gate of this.gates.slice(from, to + 1)) {
+      gate.voidedApprovals += gate.approvals.length;
+      gate.approvals = [];
+      this.setState(gate, 'pending');
+    }
+    this.rework.push({ at: this.now(), rejectedTask: rejected.id, backTo, reason, actor });
+    this.record({ kind: 'rework', gateId: rejected.id, actor, reason: `back to ${backTo}: ${reason}`, via: 'workflow' });
+  }
+
+  record(entry: Omit<AuditEntry, 'id' | 'at'>): AuditEntry {
+    if (entry.kind === 'refused') {
+      if (this.refusedKept >= MAX_REFUSED_KEPT) {
+        this.refusedNotKept += 1;
+        return { id: -1, at: this.now(), ...entry };
+      }
+      this.refusedKept += 1;
+    }
+    const full: AuditEntry = { id: this.audit.length + 1, at: this.now(), ...entry };
+    this.audit.push(full);
+    return full;
+  }
+
+  // ---- decisions from people ----
+
+  validate(payload: DecisionPayload): Validation {
+    if (payload.requestId) {
+      const earlier = this.results.get(payload.requestId);
+      if (earlier) return { ok: true, duplicateOf: { ...earlier, duplicate: true } };
+    }
+    if (this.state !== 'running') {
+      return { ok: false, reason: `project ${this.project.projectId} is ${this.state}; it takes no more decisions` };
+    }
+    const gate = this.findGate(payload.taskId);
+    if (!gate) {
+      return {
+        ok: false,
+        reason: `unknown task "${payload.taskId}"; tasks are ${this.gates.map((g) => g.id).join(', ')}`,
+      };
+    }
+    const { decision, role, actor } = payload;
+    if (!this.isParticipant(actor, role)) {
+      return {
+        ok: false,
+        reason: `${actor} is not a named ${role} participant of ${this.project.projectId} (${role}: ${this.participantsOf(role).join(', ')})`,
+      };
+    }
+    switch (decision) {
+      case 'approve':
+      case 'reject': {
+        if (gate.state !== 'awaiting-approval') {
+          return { ok: false, reason: `task ${gate.id} is ${gate.state}, not awaiting approval; nothing to ${decision}` };
+        }
+        if (role !== gate.owner) {
+          return { ok: false, reason: `only the owner role (${gate.owner}) decides ${gate.id}; ${role} may comment` };
+        }
+        if (decision === 'reject' && !payload.comment?.trim()) {
+          return { ok: false, reason: 'a rejection must say why: add a comment with the reason' };
+        }
+        if (decision === 'approve' && gate.approvals.some((a) => a.actor === actor)) {
+          return { ok: false, reason: `${actor} has already approved ${gate.id}; it needs another person of the ${gate.owner} role` };
+        }
+        if (decision === 'approve' && payload.evidence) {
+          const current = this.evidenceOf(gate);
+          const matches = current.some((a) => a.id === payload.evidence || a.sha256.startsWith(payload.evidence!.toLowerCase()));
+          if (!matches) {
+            return {
+              ok: false,
+              reason: `evidence "${payload.evidence}" is not the current evidence of ${gate.id} (${current.map((a) => a.id).join(', ') || 'none'}); review the current version`,
+            };
+          }
+        }
+        return { ok: true };
+      }
+      case 'retry':
+      case 'skip': {
+        if (gate.state !== 'blocked') {
+          return { ok: false, reason: `task ${gate.id} is ${gate.state}, not blocked; ${decision} resolves blocked tasks only` };
+        }
+        if (role !== gate.owner && role !== 'managed-services') {
+          return { ok: false, reason: `a blocked task is resolved by its owner (${gate.owner}) or the CSE (managed-services)` };
+        }
+        if (decision === 'skip' && !payload.comment?.trim()) {
+          return { ok: false, reason: 'skipping a blocked step needs a reason: add a comment' };
+        }
+        return { ok: true };
+      }
+      case 'comment':
+      case 'acknowledge': {
+        const roles = new Set<Role>([gate.owner, ...gate.contributors, 'managed-services']);
+        if (!roles.has(role)) {
+          return { ok: false, reason: `${role} is neither owner nor contributor of ${gate.id}` };
+        }
+        if (decision === 'comment' && !payload.comment?.trim()) {
+          return { ok: false, reason: 'a comment needs text: add -m "..."' };
+        }
+        return { ok: true };
+      }
+    }
+  }
+
+  /** Applies a validated decision; returns what the caller is told. */
+  apply(payload: DecisionPayload, via: 'update' | 'signal'): DecisionResult {
+    const gate = this.gate(payload.taskId as GateId);
+    let message: string;
+    let evidence: string[] | undefined;
+    switch (payload.decision) {
+      case 'approve': {
+        evidence = this.evidenceOf(gate).map((a) => a.id);
+        break;
+      }
+      default:
+        break;
+    }
+    const entry = this.record({
+      kind: 'decision',
+      gateId: gate.id,
+      actor: payload.actor,
+      role: payload.role,
+      decision: payload.decision,
+      comment: payload.comment,
+      evidence,
+      requestId: payload.requestId,
+      via,
+    });
+    switch (payload.decision) {
+      case 'approve':
+        gate.approvals.push({ actor: payload.actor, at: entry.at, evidence: evidence ?? [], auditId: entry.id });
+        if (gate.approvals.length >= gate.requiredApprovals) {
+          this.setState(gate, 'approved');
+          message = `${gate.id} approved by ${gate.approvals.map((a) => a.actor).join(', ')}`;
+        } else {
+          message = `${gate.id}: approval ${gate.approvals.length} of ${gate.requiredApprovals} recorded`;
+        }
+        break;
+      case 'reject':
+        this.setState(gate, 'rejected');
+        message = `${gate.id} rejected: ${payload.comment ?? ''}`;
+        break;
+      case 'retry':
+      case 'skip':
+        gate.blockedResolution = payload.decision;
+        message = `${gate.id}: ${payload.decision} of ${gate.blocked?.step ?? 'the blocked step'} accepted`;
+        break;
+      case 'acknowledge':
+        gate.acknowledgements.push({ actor: payload.actor, role: payload.role, at: entry.at });
+        message = `${gate.id} acknowledged by ${payload.actor}`;
+        break;
+      case 'comment':
+        message = `comment on ${gate.id} recorded`;
+        break;
+    }
+    const result: DecisionResult = {
+      taskId: gate.id,
+      decision: payload.decision,
+      taskState: gate.state,
+      auditId: entry.id,
+      duplicate: false,
+      message,
+    };
+    if (payload.requestId) this.results.set(payload.requestId, result);
+    return result;
+  }
+
+  refuse(raw: unknown, reason: string, via: 'update' | 'signal'): void {
+    const fields = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 200) : undefined);
+    this.record({
+      kind: 'refused',
+      gateId: text(fields.taskId),
+      actor: text(fields.actor),
+      role: text(fields.role),
+      decision: (DECISION_NAMES as readonly string[]).includes(String(fields.decision)) ? (fields.decision as Decision) : undefined,
+      requestId: text(fields.requestId),
+      via,
+      reason,
+    });
+  }
+
+  validateCancel(payload: CancelPayload): Validation {
+    if (payload.requestId) {
+      const earlier = this.results.get(payload.requestId);
+      if (earlier) return { ok: true, duplicateOf: { ...earlier, duplicate: true } };
+    }
+    if (this.state !== 'running') return { ok: false, reason: `project ${this.project.projectId} is already ${this.state}` };
+    if (payload.role !== 'managed-services') return { ok: false, reason: 'only the CSE (managed-services) cancels a project' };
+    if (!this.isParticipant(payload.actor, payload.role)) {
+      return { ok: false, reason: `${payload.actor} is not a named managed-services participant of ${this.project.projectId}` };
+    }
+    return { ok: true };
+  }
+
+  applyCancel(payload: CancelPayload): DecisionResult {
+    const entry = this.record({
+      kind: 'cancel',
+      actor: payload.actor,
+      role: payload.role,
+      decision: 'cancel',
+      comment: payload.reason,
+      requestId: payload.requestId,
+      via: 'update',
+    });
+    this.cancelled = { actor: payload.actor, reason: payload.reason, at: entry.at };
+    const result: DecisionResult = {
+      taskId: '*',
+      decision: 'comment',
+      taskState: 'cancelled',
+      auditId: entry.id,
+      duplicate: false,
+      message: `cancellation of ${this.project.projectId} accepted`,
+    };
+    if (payload.requestId) this.results.set(payload.requestId, result);
+    return result;
+  }
+
+  // ---- what people and the UI see ----
+
+  awaiting(): Awaiting[] {
+    return this.gates
+      .filter((g) => g.state === 'awaiting-approval' || g.state === 'blocked')
+      .map((g) => {
+        const roles: Role[] = g.state === 'blocked' && g.owner !== 'managed-services' ? [g.owner, 'managed-services'] : [g.owner];
+        const approved = new Set(g.approvals.map((a) => a.actor));
+        const actors = roles.flatMap((r) => this.participantsOf(r)).filter((a) => !approved.has(a));
+        return { gateId: g.id, title: g.title, state: g.state, roles, actors, since: g.since ?? this.startedAt, overdue: g.overdue };
+      });
+  }
+
+  status(): ProjectStatus {
+    return {
+      version: PROJECT_STATE_VERSION,
+      workflowId: this.workflowId,
+      projectId: this.project.projectId,
+      customer: this.project.customer,
+      currentVersion: this.project.currentVersion,
+      targetVersion: this.project.targetVersion,
+      state: this.state,
+      phase: this.phase,
+      startedAt: this.startedAt,
+      completedAt: this.completedAt,
+      gates: this.gates,
+      awaiting: this.awaiting(),
+      rework: this.rework,
+      audit: this.audit,
+      refusedNotKept: this.refusedNotKept,
+      cancelled: this.cancelled,
+      report: this.report,
+    };
+  }
+}
+
+const DECISION_NAMES = ['approve', 'reject', 'retry', 'skip', 'comment', 'acknowledge'] as const;
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export { isTaskId };

@@ -1,0 +1,507 @@
+/**
+ * `upgradeProject`: one Adobe Commerce upgrade, from plan to post-launch, as a durable workflow. Each task runs its
+ * automation activities, then waits for the decision of its Owner role; rejections send the project back, failing
+ * automation blocks the task until a person retries or skips it, production steps wait for CAB and a change window.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  isCancellation,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { AutomationResult, NotificationRequest, ProjectContext, UpgradeActivities, WindowRef } from '../activities/contract';
+import { nextChangeWindow } from './change-window';
+import { renderCurrentDetails } from './current-details';
+import { durationToMs } from './durations';
+import { buildResult, renderFinalReport, type UpgradeProjectResult } from './final-report';
+import {
+  approveSignal,
+  cancelPayloadSchema,
+  cancelUpdate,
+  commentSignal,
+  decideUpdate,
+  decisionPayloadSchema,
+  rejectSignal,
+  statusQuery,
+  type DecisionPayload,
+  type DecisionResult,
+} from './messages';
+import { PLAYBOOK_TASKS, isCabGateId, type AutomationStep, type CabGateId, type PlaybookTask } from './playbook';
+import { describeProblems, projectInputSchema, type ProjectFile } from './project-input';
+import { ProjectState, type Gate } from './project-state';
+import type { Role } from './roles';
+import {
+  UpgradeAwaitingActors,
+  UpgradeAwaitingRoles,
+  UpgradeCustomer,
+  UpgradeOverdue,
+  UpgradePhase,
+  UpgradeProjectId,
+  UpgradeTargetVersion,
+} from './search-attributes';
+
+export const WORKFLOW_INPUT_VERSION = 1 as const;
+
+/** Knobs that tests and operators turn; production defaults suit a weeks-long project. */
+export interface UpgradeTunables {
+  /** Attempts before a failing automation step blocks its task. */
+  activityMaximumAttempts?: number;
+  activityInitialInterval?: string;
+  activityMaximumInterval?: string;
+  activityStartToClose?: string;
+  /** Weekday hours of notice a production infrastructure change needs (Adobe: 48). */
+  productionNoticeHours?: number;
+}
+
+export interface UpgradeWorkflowInput {
+  version: typeof WORKFLOW_INPUT_VERSION;
+  project: ProjectFile;
+  tunables?: UpgradeTunables;
+}
+
+type TaskOutcome = { kind: 'approved' } | { kind: 'rejected'; backTo: PlaybookTask['id'] };
+
+export async function upgradeProject(input: UpgradeWorkflowInput): Promise<UpgradeProjectResult> {
+  if (input?.version !== WORKFLOW_INPUT_VERSION) {
+    throw ApplicationFailure.nonRetryable(`workflow input version must be ${WORKFLOW_INPUT_VERSION}`, 'InvalidInput');
+  }
+  const parsed = projectInputSchema.safeParse(input.project);
+  if (!parsed.success) {
+    const problems = describeProblems(parsed.error).map((p) => `${p.field}: ${p.message}`);
+    throw ApplicationFailure.nonRetryable(`invalid project file: ${problems.join('; ')}`, 'InvalidProject', problems);
+  }
+  const project = parsed.data;
+  const tunables = input.tunables ?? {};
+  const { workflowId } = workflowInfo();
+  const state = new ProjectState(workflowId, project, () => new Date().toISOString());
+  const ctx: ProjectContext = { workflowId, project };
+  const work = new CancellationScope();
+
+  const retry = {
+    maximumAttempts: tunables.activityMaximumAttempts ?? 5,
+    initialInterval: durationToMs(tunables.activityInitialInterval ?? '10s'),
+    maximumInterval: durationToMs(tunables.activityMaximumInterval ?? '10m'),
+    backoffCoefficient: 2,
+  };
+  const acts = proxyActivities<UpgradeActivities>({
+    startToCloseTimeout: durationToMs(tunables.activityStartToClose ?? '30m'),
+    heartbeatTimeout: '2m',
+    retry,
+  });
+  // Post-launch monitoring runs for days: its timeout follows the project's period; it heartbeats its samples.
+  const monitoring = proxyActivities<UpgradeActivities>({
+    startToCloseTimeout: durationToMs(project.postLaunch.monitorFor) + 3_600_000,
+    heartbeatTimeout: '5m',
+    retry,
+  });
+  // Telling people must never block or fail the project: bounded retries, failures are recorded.
+  const messenger = proxyActivities<UpgradeActivities>({
+    startToCloseTimeout: '1m',
+    retry: { ...retry, maximumAttempts: 3 },
+  });
+
+  // ---- handlers first, before any await ----
+
+  const publish = makePublisher(state);
+
+  setHandler(statusQuery, () => state.status());
+
+  setHandler(
+    decideUpdate,
+    (payload): DecisionResult => {
+      const decision = decisionPayloadSchema.parse(payload);
+      const verdict = state.validate(decision);
+      if (!verdict.ok) throw ApplicationFailure.nonRetryable(verdict.reason, 'DecisionRefused');
+      if (verdict.duplicateOf) return verdict.duplicateOf;
+      const result = state.apply(decision, 'update');
+      publish();
+      return result;
+    },
+    {
+      validator: (payload) => {
+        const decision = decisionPayloadSchema.safeParse(payload);
+        if (!decision.success) {
+          const problems = describeProblems(decision.error).map((p) => `${p.field}: ${p.message}`);
+          throw new Error(`malformed decision: ${problems.join('; ')}`);
+        }
+        const verdict = state.validate(decision.data);
+        if (!verdict.ok) {
+          log.warn('decision refused', { ...auditFields(decision.data), reason: verdict.reason });
+          throw new Error(verdict.reason);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    cancelUpdate,
+    (payload): DecisionResult => {
+      const request = cancelPayloadSchema.parse(payload);
+      const verdict = state.validateCancel(request);
+      if (!verdict.ok) throw ApplicationFailure.nonRetryable(verdict.reason, 'CancelRefused');
+      if (verdict.duplicateOf) return verdict.duplicateOf;
+      const result = state.applyCancel(request);
+      work.cancel();
+      return result;
+    },
+    {
+      validator: (payload) => {
+        const request = cancelPayloadSchema.safeParse(payload);
+        if (!request.success) {
+          throw new Error(`malformed cancellation: ${describeProblems(request.error).map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+        }
+        const verdict = state.validateCancel(request.data);
+        if (!verdict.ok) throw new Error(verdict.reason);
+      },
+    },
+  );
+
+  // Signals cannot answer, so a refused one is recorded in the audit trail and changes nothing else.
+  const onSignal = (decision: 'approve' | 'reject' | 'comment') => (raw: unknown) => {
+    const payload = decisionPayloadSchema.safeParse({ ...(isObject(raw) ? raw : {}), decision });
+    if (!isObject(raw) || !payload.success) {
+      const reason = payload.success
+        ? 'payload must be an object'
+        : describeProblems(payload.error).map((p) => `${p.field}: ${p.message}`).join('; ');
+      state.refuse(raw, `malformed ${decision} signal: ${reason}`, 'signal');
+      return;
+    }
+    const verdict = state.validate(payload.data);
+    if (!verdict.ok) {
+      state.refuse(payload.data, verdict.reason, 'signal');
+      return;
+    }
+    if (verdict.duplicateOf) return;
+    state.apply(payload.data, 'signal');
+    publish();
+  };
+  setHandler(approveSignal, onSignal('approve'));
+  setHandler(rejectSignal, onSignal('reject'));
+  setHandler(commentSignal, onSignal('comment'));
+
+  // ---- helpers over state ----
+
+  const notify = async (request: Omit<NotificationRequest, 'idempotencyKey'> & { key: string }): Promise<void> => {
+    const { key, ...rest } = request;
+    try {
+      await messenger.sendNotification.executeWithOptions(
+        { summary: `notify ${rest.to.join(', ')}: ${rest.kind} ${rest.taskId ?? ''}`.trim() },
+        [ctx, { ...rest, idempotencyKey: `${workflowId}/${key}` }],
+      );
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      state.record({ kind: 'automation', gateId: rest.taskId, via: 'workflow', reason: `notification ${rest.kind} not delivered: ${messageOf(err)}` });
+    }
+  };
+
+  const remindMs = durationToMs(project.timing.remindAfter);
+  const escalateMs = durationToMs(project.timing.escalateAfter);
+
+  /**
+   * Waits for people on a gate (a decision, or the resolution of a blocked step). Never decides by timer: timers
+   * only remind the awaited role and escalate to the CSE, repeatedly, and mark the gate overdue.
+   */
+  const waitForPeople = async (gate: Gate, done: () => boolean, awaitedRoles: Role[]): Promise<void> => {
+    const since = Date.now();
+    let nextReminder = since + remindMs;
+    let nextEscalation = since + escalateMs;
+    for (;;) {
+      const wake = Math.min(nextReminder, nextEscalation);
+      if (await condition(done, Math.max(wake - Date.now(), 1))) return;
+      const now = Date.now();
+      if (now >= nextEscalation) {
+        gate.escalations += 1;
+        gate.overdue = true;
+        state.record({ kind: 'escalation', gateId: gate.id, via: 'workflow', reason: `waiting since ${new Date(since).toISOString()}` });
+        publish();
+        await notify({ kind: 'escalation', taskId: gate.id, taskTitle: gate.title, to: ['managed-services'], actors: awaitedRoles, since: new Date(since).toISOString(), key: `${gate.id}/r${gate.rounds}/escalation/${gate.escalations}` });
+        nextEscalation += escalateMs;
+      }
+      if (now >= nextReminder) {
+        gate.reminders += 1;
+        state.record({ kind: 'reminder', gateId: gate.id, via: 'workflow', reason: `reminder ${gate.reminders} to ${awaitedRoles.join(', ')}` });
+        await notify({ kind: 'reminder', taskId: gate.id, taskTitle: gate.title, to: awaitedRoles, actors: awaitedRoles, since: new Date(since).toISOString(), key: `${gate.id}/r${gate.rounds}/reminder/${gate.reminders}` });
+        nextReminder += remindMs;
+      }
+    }
+  };
+
+  /** Asks the gate's owner to decide and waits; returns whether it was approved. */
+  const awaitDecision = async (gate: Gate): Promise<{ approved: boolean; reason: string; actor: string }> => {
+    state.setState(gate, 'awaiting-approval');
+    publish();
+    await notify({
+      kind: 'awaiting-decision',
+      taskId: gate.id,
+      taskTitle: gate.title,
+      to: [gate.owner, ...gate.contributors],
+      actors: [gate.owner],
+      evidence: state.evidenceOf(gate).map((a) => a.id),
+      key: `${gate.id}/r${gate.rounds}/awaiting`,
+    });
+    await waitForPeople(gate, () => gate.state === 'approved' || gate.state === 'rejected', [gate.owner]);
+    const last = [...state.audit].reverse().find((e) => e.kind === 'decision' && e.gateId === gate.id && (e.decision === 'reject' || e.decision === 'approve'));
+    return { approved: gate.state === 'approved', reason: last?.comment ?? '', actor: last?.actor ?? '' };
+  };
+
+  /** Runs one automation step; a step that still fails after its retries blocks the task until a person decides. */
+  const runStep = async (gate: Gate, step: AutomationStep, call: () => Promise<AutomationResult>): Promise<void> => {
+    for (;;) {
+      try {
+        const result = await call();
+        gate.steps.push({ step, status: 'done', at: new Date().toISOString(), summary: result.summary, passed: result.passed, artifact: result.artifact, facts: result.facts });
+        state.record({ kind: 'automation', gateId: gate.id, via: 'workflow', reason: `${step}: ${result.summary}`, evidence: [result.artifact.id] });
+        publish();
+        return;
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        const error = messageOf(err);
+        gate.blocked = { step, error, at: new Date().toISOString() };
+        gate.blockedResolution = undefined;
+        state.setState(gate, 'blocked');
+        state.record({ kind: 'blocked', gateId: gate.id, via: 'workflow', reason: `${step}: ${error}` });
+        publish();
+        const deciders: Role[] = gate.owner === 'managed-services' ? ['managed-services'] : [gate.owner, 'managed-services'];
+        await notify({ kind: 'blocked', taskId: gate.id, taskTitle: gate.title, to: deciders, actors: deciders, reason: `${step} failed: ${error}`, key: `${gate.id}/r${gate.rounds}/blocked/${step}/${state.audit.length}` });
+        await waitForPeople(gate, () => gate.blockedResolution !== undefined, deciders);
+        const resolution = gate.blockedResolution;
+        gate.blockedResolution = undefined;
+        gate.blocked = undefined;
+        state.setState(gate, 'running');
+        publish();
+        if (resolution === 'skip') {
+          const reason = [...state.audit].reverse().find((e) => e.gateId === gate.id && e.decision === 'skip')?.comment ?? '';
+          gate.steps.push({ step, status: 'skipped', at: new Date().toISOString(), summary: `skipped: ${reason}` });
+          return;
+        }
+      }
+    }
+  };
+
+  /** Sleeps until a change window opens; a window missed meanwhile (worker down, late approval) rolls to the next. */
+  const waitForWindow = async (gate: Gate, noticeHours: number): Promise<WindowRef> => {
+    let window = nextChangeWindow(project.changeWindows, Date.now(), noticeHours);
+    for (;;) {
+      gate.window = window;
+      state.setState(gate, 'waiting-window');
+      state.record({ kind: 'window', gateId: gate.id, via: 'workflow', reason: `change window ${window.startIso} – ${window.endIso}` });
+      publish();
+      const wait = Date.parse(window.startIso) - Date.now();
+      if (wait > 0) await sleep(wait, { summary: `change window opens ${window.startIso}` });
+      if (Date.now() < Date.parse(window.endIso)) break;
+      window = nextChangeWindow(project.changeWindows, Date.now(), noticeHours);
+    }
+    state.setState(gate, 'running');
+    publish();
+    return window;
+  };
+
+  const noticeHours = tunables.productionNoticeHours ?? 48;
+  let productionChangeWindow: WindowRef | undefined;
+
+  const automation: Record<Exclude<AutomationStep, CabGateId>, (gate: Gate) => Promise<AutomationResult>> = {
+    draftUpgradePlan: () => acts.draftUpgradePlan.executeWithOptions({ summary: 'Draft the upgrade plan from the repository and requirements' }, [ctx]),
+    determineInfrastructureChanges: () =>
+      acts.determineInfrastructureChanges.executeWithOptions({ summary: `Diff services against ${project.targetVersion} requirements` }, [ctx]),
+    assessUpgradeComplexity: () =>
+      acts.assessUpgradeComplexity.executeWithOptions({ summary: 'Inventory packages and read the UCT report' }, [ctx]),
+    scheduleInfrastructureConference: () =>
+      acts.scheduleConference.executeWithOptions({ summary: 'Invite participants to the infrastructure upgrade event' }, [
+        ctx,
+        { event: 'infrastructure-upgrade', window: nextChangeWindow(project.changeWindows, Date.now(), noticeHours) },
+      ]),
+    requestStagingInfrastructureChange: () =>
+      acts.requestInfrastructureChange.executeWithOptions({ summary: 'Request the service changes on Staging' }, [
+        ctx,
+        { environment: 'staging', window: nextChangeWindow(project.changeWindows, Date.now()) },
+      ]),
+    migrateProductionDataToStaging: () =>
+      acts.migrateProductionDataToStaging.executeWithOptions({ summary: 'Migrate Production data to Staging' }, [ctx]),
+    requestProductionInfrastructureChange: async () => {
+      const window = nextChangeWindow(project.changeWindows, Date.now(), noticeHours);
+      const result = await acts.requestInfrastructureChange.executeWithOptions(
+        { summary: `Request the Production service changes for ${window.startIso}` },
+        [ctx, { environment: 'production', window }],
+      );
+      productionChangeWindow = window;
+      return result;
+    },
+    prepareUpgradeBranch: () =>
+      acts.prepareUpgradeBranch.executeWithOptions({ summary: `Create the upgrade branch for ${project.targetVersion}` }, [ctx]),
+    runPostUpgradeRunbook: () =>
+      acts.runPostUpgradeRunbook.executeWithOptions({ summary: 'Run the post-upgrade runbook on Staging' }, [
+        ctx,
+        { environment: 'staging', purpose: 'post-upgrade-checks' },
+      ]),
+    runPerformanceTest: () => acts.runPerformanceTest.executeWithOptions({ summary: 'Bounded load test of Staging' }, [ctx]),
+    runSecurityChecks: () =>
+      acts.runSecurityChecks.executeWithOptions({ summary: 'Security checks of Staging' }, [ctx, { environment: 'staging' }]),
+    validateStaging: () =>
+      acts.runPostUpgradeRunbook.executeWithOptions({ summary: 'CSE validation run on Staging' }, [
+        ctx,
+        { environment: 'staging', purpose: 'uat-validation' },
+      ]),
+    scheduleLaunchConference: () =>
+      acts.scheduleConference.executeWithOptions({ summary: 'Invite participants to the launch event' }, [
+        ctx,
+        { event: 'launch', window: nextChangeWindow(project.changeWindows, Date.now()) },
+      ]),
+    deployToProduction: async (gate) => {
+      const window = await waitForWindow(gate, 0);
+      return acts.deployToProduction.executeWithOptions({ summary: `Deploy to Production in the window from ${window.startIso}` }, [ctx, { window }]);
+    },
+    monitorProduction: () => monitoring.monitorProduction.executeWithOptions({ summary: `Monitor Production for ${project.postLaunch.monitorFor}` }, [ctx]),
+  };
+
+  const runTask = async (task: PlaybookTask): Promise<TaskOutcome> => {
+    const gate = state.gate(task.id);
+    state.phase = task.phase;
+    state.startRound(gate);
+    publish();
+    for (const step of task.automation) {
+      if (isCabGateId(step)) {
+        const cab = state.gate(step);
+        state.startRound(cab);
+        const verdict = await awaitDecision(cab);
+        if (!verdict.approved) {
+          // CAB said no: the task is redone from its start (new change request, new CAB round).
+          state.sendBack(cab, task.id, verdict.reason, verdict.actor);
+          return { kind: 'rejected', backTo: task.id };
+        }
+        state.setState(gate, 'running');
+        continue;
+      }
+      await runStep(gate, step, () => automation[step](gate));
+      if (step === 'requestProductionInfrastructureChange' && productionChangeWindow) {
+        // The change happens inside the window; the CSE confirms it by approving the task afterwards.
+        await waitForWindowStart(gate, productionChangeWindow);
+      }
+    }
+    const verdict = await awaitDecision(gate);
+    if (verdict.approved) return { kind: 'approved' };
+    state.sendBack(gate, task.reworkFrom, verdict.reason, verdict.actor);
+    await notify({
+      kind: 'rejected',
+      taskId: gate.id,
+      taskTitle: gate.title,
+      to: [...new Set<Role>([gate.owner, ...gate.contributors, state.gate(task.reworkFrom).owner])],
+      actors: [state.gate(task.reworkFrom).owner],
+      reason: `${verdict.reason} (back to ${task.reworkFrom})`,
+      key: `${gate.id}/r${gate.rounds}/rejected`,
+    });
+    return { kind: 'rejected', backTo: task.reworkFrom };
+  };
+
+  const waitForWindowStart = async (gate: Gate, window: WindowRef): Promise<void> => {
+    gate.window = window;
+    state.setState(gate, 'waiting-window');
+    publish();
+    const wait = Date.parse(window.startIso) - Date.now();
+    if (wait > 0) await sleep(wait, { summary: `Production change window opens ${window.startIso}` });
+    state.setState(gate, 'running');
+    publish();
+  };
+
+  // ---- the playbook ----
+
+  upsertSearchAttributes([
+    { key: UpgradeProjectId, value: project.projectId },
+    { key: UpgradeCustomer, value: project.customer },
+    { key: UpgradeTargetVersion, value: project.targetVersion },
+  ]);
+  publish();
+
+  try {
+    await work.run(async () => {
+      let index = 0;
+      while (index < PLAYBOOK_TASKS.length) {
+        const task = PLAYBOOK_TASKS[index]!;
+        const outcome = await runTask(task);
+        index = outcome.kind === 'approved' ? index + 1 : PLAYBOOK_TASKS.findIndex((t) => t.id === outcome.backTo);
+      }
+    });
+    state.state = 'completed';
+    state.phase = 'completed';
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    state.state = 'cancelled';
+    state.phase = 'cancelled';
+    state.cancelled ??= { actor: 'temporal', reason: 'the workflow was cancelled through Temporal', at: new Date().toISOString() };
+    for (const gate of state.gates) {
+      if (gate.state !== 'approved' && gate.state !== 'pending') state.setState(gate, 'cancelled');
+    }
+  }
+  state.completedAt = new Date().toISOString();
+  publish();
+
+  // Wrap-up runs even after cancellation: people are told, the report is kept.
+  return CancellationScope.nonCancellable(async () => {
+    await notify({
+      kind: state.state === 'cancelled' ? 'cancelled' : 'completed',
+      to: ['customer', 'partner', 'managed-services'],
+      reason: state.cancelled ? `${state.cancelled.reason} (by ${state.cancelled.actor})` : undefined,
+      key: `project/${state.state}`,
+    });
+    const result = buildResult(state.status(), state.completedAt!);
+    try {
+      state.report = await messenger.storeFinalReport.executeWithOptions({ summary: 'Store the final report' }, [
+        ctx,
+        { projectId: project.projectId, outcome: result.outcome, markdown: renderFinalReport(result, state.status()) },
+      ]);
+    } catch (err) {
+      state.record({ kind: 'automation', via: 'workflow', reason: `final report not stored: ${messageOf(err)}` });
+    }
+    publish();
+    await condition(allHandlersFinished);
+    return { ...result, report: state.report };
+  });
+}
+
+/** Keeps search attributes and the UI's current details in step with the state, upserting only what changed. */
+function makePublisher(state: ProjectState): () => void {
+  let last = '';
+  return () => {
+    const status = state.status();
+    const roles = [...new Set(status.awaiting.flatMap((a) => a.roles))].sort();
+    const actors = [...new Set(status.awaiting.flatMap((a) => a.actors))].sort();
+    const overdue = status.awaiting.some((a) => a.overdue);
+    const key = JSON.stringify([status.phase, roles, actors, overdue]);
+    if (key !== last) {
+      last = key;
+      upsertSearchAttributes([
+        { key: UpgradePhase, value: status.phase },
+        { key: UpgradeAwaitingRoles, value: roles },
+        { key: UpgradeAwaitingActors, value: actors },
+        { key: UpgradeOverdue, value: overdue },
+      ]);
+    }
+    setCurrentDetails(renderCurrentDetails(status));
+  };
+}
+
+function auditFields(payload: DecisionPayload) {
+  return { taskId: payload.taskId, actor: payload.actor, role: payload.role, decision: payload.decision, requestId: payload.requestId };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The innermost message of a failure chain: what a person needs to read to fix the cause. */
+function messageOf(err: unknown): string {
+  let current: unknown = err;
+  let message = err instanceof Error ? err.message : String(err);
+  while (current instanceof Error && current.cause) {
+    current = current.cause;
+    if (current instanceof Error && current.message) message = current.message;
+  }
+  return message.slice(0, 2000);
+}
