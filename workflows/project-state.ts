@@ -15,6 +15,7 @@ import {
   type TaskId,
 } from './playbook';
 import type { ProjectInput } from './project-input';
+import { CAB_APPROVAL_ACTIVITY_ID, ownerOf, raciRow, rolesWith } from './raci';
 import { ROLES, type Role } from './roles';
 
 export const PROJECT_STATE_VERSION = 1 as const;
@@ -167,9 +168,9 @@ function gatesFor(project: ProjectInput): Gate[] {
         taskId: task.id,
         phase: task.phase,
         title: cab.title,
-        // Engagement RACI, "Change Approval Board to approve production deployments": CSE owns, others contribute.
-        owner: 'managed-services',
-        contributors: ['customer', 'partner'],
+        // The engagement RACI names who runs the Change Approval Board (the CSE) and who contributes.
+        owner: ownerOf(CAB_APPROVAL_ACTIVITY_ID),
+        contributors: rolesWith(raciRow(CAB_APPROVAL_ACTIVITY_ID)!, 'contributor'),
         requiredApprovals: project.requiredApprovals[cab.id] ?? 1,
       });
     }

@@ -1,0 +1,85 @@
+/**
+ * Stand-in activities for workflow tests (issue #3: "workflow tests use stubs"): the workflow's behaviour —
+ * gates, rework, blocking, windows — is what these tests check, so the automation is replaced by in-memory
+ * functions that record their calls and return artifacts hashed from what they were asked. The real activities are
+ * tested against real local counterparts in test/adapters and end to end in test/integration/real-activities.
+ */
+import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import type {
+  ArtifactRef,
+  AutomationResult,
+  NotificationRequest,
+  ProjectContext,
+  UpgradeActivities,
+} from '../../activities/contract';
+
+export interface StubCall {
+  name: keyof UpgradeActivities;
+  workflowId: string;
+  detail?: unknown;
+}
+
+function artifact(projectId: string, name: string, content: string): ArtifactRef {
+  const sha256 = createHash('sha256').update(content).digest('hex');
+  return { id: `${projectId}/${sha256.slice(0, 16)}-${name}`, sha256, name, mediaType: 'text/markdown', bytes: content.length };
+}
+
+export class StubActivities {
+  readonly calls: StubCall[] = [];
+  readonly notifications: NotificationRequest[] = [];
+  /** Activity names that throw while listed (retryable, so the retry policy runs out and the task blocks). */
+  readonly failing = new Map<string, string>();
+  /** Artifact content version per activity, bumped to make "redone work" produce new evidence. */
+  private readonly versions = new Map<string, number>();
+
+  bumpVersion(name: keyof UpgradeActivities): void {
+    this.versions.set(name, (this.versions.get(name) ?? 0) + 1);
+  }
+
+  callsOf(name: keyof UpgradeActivities, workflowId?: string): StubCall[] {
+    return this.calls.filter((c) => c.name === name && (!workflowId || c.workflowId === workflowId));
+  }
+
+  notificationsFor(workflowId: string, kind?: NotificationRequest['kind']): NotificationRequest[] {
+    return this.notifications.filter((n) => n.idempotencyKey.startsWith(`${workflowId}/`) && (!kind || n.kind === kind));
+  }
+
+  private automation(name: keyof UpgradeActivities, ctx: ProjectContext, detail?: unknown): AutomationResult {
+    this.calls.push({ name, workflowId: ctx.workflowId, detail });
+    const failure = this.failing.get(name);
+    if (failure) throw ApplicationFailure.retryable(failure, 'StubFailure');
+    const content = `${name} for ${ctx.project.projectId} v${this.versions.get(name) ?? 0} ${JSON.stringify(detail ?? {})}`;
+    return { artifact: artifact(ctx.project.projectId, `${name.toLowerCase()}.md`, content), summary: `${name} done`, passed: true };
+  }
+
+  activities(): UpgradeActivities {
+    const step =
+      (name: keyof UpgradeActivities) =>
+      async (ctx: ProjectContext, detail?: unknown): Promise<AutomationResult> =>
+        this.automation(name, ctx, detail);
+    return {
+      draftUpgradePlan: step('draftUpgradePlan'),
+      determineInfrastructureChanges: step('determineInfrastructureChanges'),
+      assessUpgradeComplexity: step('assessUpgradeComplexity'),
+      scheduleConference: step('scheduleConference'),
+      requestInfrastructureChange: step('requestInfrastructureChange'),
+      migrateProductionDataToStaging: step('migrateProductionDataToStaging'),
+      prepareUpgradeBranch: step('prepareUpgradeBranch'),
+      runPostUpgradeRunbook: step('runPostUpgradeRunbook'),
+      runPerformanceTest: step('runPerformanceTest'),
+      runSecurityChecks: step('runSecurityChecks'),
+      deployToProduction: step('deployToProduction'),
+      monitorProduction: step('monitorProduction'),
+      sendNotification: async (ctx, request) => {
+        this.calls.push({ name: 'sendNotification', workflowId: ctx.workflowId, detail: request.kind });
+        this.notifications.push(request);
+        return { delivered: request.to.map((role) => `stub:${role}`), skipped: [] };
+      },
+      storeFinalReport: async (ctx, report) => {
+        this.calls.push({ name: 'storeFinalReport', workflowId: ctx.workflowId });
+        return artifact(ctx.project.projectId, 'final-report.md', report.markdown);
+      },
+    };
+  }
+}
