@@ -1,0 +1,135 @@
+/**
+ * Pure edits of composer.json and .magento.app.yaml; they sit beside the workspace tests because they are the
+ * repository adapter's edits. Outputs are compared as exact text: the diff a partner reviews is the product.
+ */
+import { metapackageConstraintFor, setCommerceConstraints } from '../../../activities/repository/composer';
+import { readPhpType, setPhpType } from '../../../activities/repository/app-yaml';
+import { commerceProjectFiles } from '../../support/git-fixtures';
+
+const BEFORE = `{
+    "name": "acme/commerce-cloud",
+    "type": "project",
+    "config": {
+        "use-include-path": true,
+        "allow-plugins": {
+            "magento/*": true
+        }
+    },
+    "require": {
+        "magento/magento-cloud-metapackage": ">=2.4.6 <2.4.7",
+        "magento/product-enterprise-edition": "2.4.6-p8",
+        "amasty/module-shop-by-brand": "^1.16"
+    },
+    "extra": {
+        "component_paths": {
+            "trentrichardson/jquery-timepicker-addon": "lib/web/jquery/jquery-ui-timepicker-addon.js"
+        },
+        "magento-force": "override"
+    }
+}
+`;
+
+const AFTER = `{
+    "name": "acme/commerce-cloud",
+    "type": "project",
+    "config": {
+        "use-include-path": true,
+        "allow-plugins": {
+            "magento/*": true,
+            "dealerdirect/phpcodesniffer-composer-installer": true,
+            "laminas/laminas-dependency-plugin": true
+        }
+    },
+    "require": {
+        "magento/magento-cloud-metapackage": ">=2.4.7 <2.4.8",
+        "magento/product-enterprise-edition": "2.4.7-p3",
+        "amasty/module-shop-by-brand": "^1.16",
+        "magento/composer-root-update-plugin": "^2.0.3"
+    },
+    "extra": {
+        "component_paths": {
+            "trentrichardson/jquery-timepicker-addon": "lib/web/jquery/jquery-ui-timepicker-addon.js",
+            "tinymce/tinymce": "lib/web/tiny_mce_5"
+        },
+        "magento-force": "override"
+    }
+}
+`;
+
+describe('setCommerceConstraints', () => {
+  test('sets the metapackage range, the exact edition, the root-update plugin and the procedure\'s config', () => {
+    const edit = setCommerceConstraints(BEFORE, '2.4.7-p3');
+    expect(edit.text).toBe(AFTER);
+    expect(edit.changes).toEqual([
+      'require magento/magento-cloud-metapackage: >=2.4.6 <2.4.7 → >=2.4.7 <2.4.8',
+      'require magento/product-enterprise-edition: 2.4.6-p8 → 2.4.7-p3',
+      'require magento/composer-root-update-plugin: ^2.0.3',
+      'config.allow-plugins: allow dealerdirect/phpcodesniffer-composer-installer',
+      'config.allow-plugins: allow laminas/laminas-dependency-plugin',
+      'extra.component_paths: tinymce/tinymce → lib/web/tiny_mce_5',
+    ]);
+  });
+
+  test('is idempotent: applying it to its own output changes nothing', () => {
+    const once = setCommerceConstraints(BEFORE, '2.4.7-p3').text;
+    expect(setCommerceConstraints(once, '2.4.7-p3')).toEqual({ text: once, changes: [] });
+  });
+
+  test('metapackage-only project (the template) gets only the range; sort-packages and 2-space files are honoured', () => {
+    const text = '{\n  "config": {\n    "sort-packages": true,\n    "allow-plugins": true\n  },\n  "require": {\n    "php": "~8.2.0",\n    "magento/magento-cloud-metapackage": ">=2.4.6 <2.4.7",\n    "vendor/zz": "^1.0"\n  },\n  "extra": {\n    "component_paths": {\n      "tinymce/tinymce": "lib/web/tiny_mce_5"\n    }\n  }\n}';
+    expect(setCommerceConstraints(text, '2.4.8').text).toBe(
+      '{\n  "config": {\n    "sort-packages": true,\n    "allow-plugins": true\n  },\n  "require": {\n    "php": "~8.2.0",\n    "magento/composer-root-update-plugin": "^2.0.3",\n    "magento/magento-cloud-metapackage": ">=2.4.8 <2.4.9",\n    "vendor/zz": "^1.0"\n  },\n  "extra": {\n    "component_paths": {\n      "tinymce/tinymce": "lib/web/tiny_mce_5"\n    }\n  }\n}',
+    );
+  });
+
+  test('the fixture project is edited without touching unrelated keys', () => {
+    const before = commerceProjectFiles()['composer.json'] as string;
+    const after = setCommerceConstraints(before, '2.4.8-p3').text;
+    const [a, b] = [JSON.parse(before), JSON.parse(after)];
+    expect(b.require['magento/magento-cloud-metapackage']).toBe('>=2.4.8 <2.4.9');
+    expect(b.require['magento/product-enterprise-edition']).toBe('2.4.8-p3');
+    expect(Object.keys(b)).toEqual(Object.keys(a));
+    expect(b.autoload).toEqual(a.autoload);
+    expect(after).toContain('"Magento\\\\Setup\\\\": "setup/src/Magento/Setup/"');
+    expect(after.endsWith('}\n')).toBe(true);
+  });
+
+  test('bad inputs are clear non-retryable errors', () => {
+    expect(() => setCommerceConstraints(BEFORE, '2.5.0')).toThrow(/not an Adobe Commerce 2.4 version/);
+    expect(() => setCommerceConstraints('{ "require": ', '2.4.7')).toThrow(/composer.json is not valid JSON/);
+    expect(() => setCommerceConstraints('{ "require": { "laravel/framework": "^10" } }', '2.4.7')).toThrow(/not an Adobe Commerce cloud project/);
+    try {
+      setCommerceConstraints('[]', '2.4.7');
+    } catch (error) {
+      expect(error).toMatchObject({ nonRetryable: true, type: 'InvalidComposerJson' });
+    }
+  });
+
+  test('metapackageConstraintFor uses the release line of a security patch', () => {
+    expect(metapackageConstraintFor('2.4.7-p10')).toBe('>=2.4.7 <2.4.8');
+    expect(metapackageConstraintFor('2.4.9')).toBe('>=2.4.9 <2.4.10');
+  });
+});
+
+describe('setPhpType', () => {
+  const app = commerceProjectFiles()['.magento.app.yaml'] as string;
+
+  test('changes only the type line, keeping comments and layout', () => {
+    const edit = setPhpType(app, '8.3');
+    expect(edit).toMatchObject({ changed: true, before: '8.2' });
+    expect(edit.text).toBe(app.replace('type: php:8.2\n', 'type: php:8.3\n'));
+    expect(readPhpType(edit.text)).toBe('8.3');
+    expect(setPhpType(edit.text, '8.3')).toEqual({ text: edit.text, changed: false, before: '8.3' });
+  });
+
+  test('quoted values and trailing comments survive', () => {
+    const text = "name: x\ntype: 'php:8.1' # pinned by the CSE\n";
+    expect(setPhpType(text, '8.2').text).toBe("name: x\ntype: 'php:8.2' # pinned by the CSE\n");
+  });
+
+  test('a file without a php type or with broken YAML is a clear error', () => {
+    expect(() => setPhpType('name: x\n', '8.3')).toThrow(/no top-level "type: php:<version>"/);
+    expect(() => setPhpType('type: [php:8.2\n', '8.3')).toThrow(/not valid YAML/);
+    expect(() => setPhpType(app, '8')).toThrow(/not a PHP version/);
+  });
+});
