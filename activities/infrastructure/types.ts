@@ -1,0 +1,83 @@
+/**
+ * Shapes of the infrastructure step: what a project runs (from `.magento/services.yaml` and `.magento.app.yaml`)
+ * and what must change for a target Commerce version. Plain data, safe to return from activities.
+ */
+
+/** One service of `.magento/services.yaml`: `<id>: { type: <name>:<version>, disk: <MB> }`. */
+export interface ServiceDefinition {
+  id: string;
+  /** `mysql` (whose version is MariaDB's), `redis`, `valkey`, `opensearch`, `elasticsearch`, `rabbitmq`, … */
+  name: string;
+  version: string;
+  /** The `type` value as written, e.g. "mysql:10.11". */
+  type: string;
+  diskMb?: number;
+  /** 1-based line of the service id. */
+  line: number;
+}
+
+/** One entry of `relationships` in `.magento.app.yaml`: `<name>: "<service id>:<endpoint>"`. */
+export interface Relationship {
+  name: string;
+  serviceId: string;
+  endpoint: string;
+  line: number;
+}
+
+export interface AppConfig {
+  /** The `type` value as written, e.g. "php:8.2". */
+  type: string;
+  phpVersion: string;
+  relationships: Relationship[];
+}
+
+export type ServiceChangeKind = 'upgrade' | 'replace' | 'add' | 'keep';
+
+export interface ServiceChange {
+  serviceId: string;
+  serviceName: string;
+  /** Installed version; null for a service to add. */
+  fromVersion: string | null;
+  /** Version to run; null for a service that is replaced (removed once its successor is wired). */
+  toVersion: string | null;
+  /** Versions to pass through, in order, each one a deploy; the last is `toVersion`. Empty when nothing moves. */
+  upgradePath: string[];
+  kind: ServiceChangeKind;
+  reason: string;
+  notes: string[];
+  /** For `replace`: the id of the new service that takes over. */
+  replacedBy?: string;
+  /** For `add`: the id of the service this one replaces. */
+  replaces?: string;
+  /** For `add`: the disk of the new service in MB (persistent services need one). */
+  diskMb?: number;
+}
+
+export type RelationshipChange =
+  /** Rename a relationship and point it at another service, in place (keeps its comments and position). */
+  | { action: 'switch'; name: string; newName: string; serviceId: string; endpoint: string; reason: string }
+  | { action: 'add'; name: string; serviceId: string; endpoint: string; reason: string }
+  | { action: 'remove'; name: string; reason: string };
+
+export interface PhpChange {
+  fromVersion: string;
+  toVersion: string;
+  /** PHP is no stored service: moving it down is a plain deploy, unlike a database. */
+  kind: 'upgrade' | 'downgrade' | 'keep';
+  /** PHP versions the target supports, as the matrix lists them. */
+  supported: string[];
+  reason: string;
+  notes: string[];
+}
+
+export interface InfrastructureChanges {
+  targetVersion: string;
+  services: ServiceChange[];
+  php: PhpChange;
+  relationships: RelationshipChange[];
+  /** Ordered deploys to carry the changes out (Pro Staging/Production: each through Support). */
+  sequence: string[];
+  warnings: string[];
+  /** Where the target requirements come from: repository, file and commit of the matrix. */
+  requirementsSource: string;
+}
