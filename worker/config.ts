@@ -1,0 +1,152 @@
+/**
+ * Worker configuration, read once from the environment at start and validated with zod, so a typo stops the worker
+ * with a message naming the variable and the expected form instead of failing later inside a task.
+ *
+ * The Temporal connection itself (address, namespace, TLS, API key, profiles) is loaded by client/connection.ts
+ * through @temporalio/envconfig; TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE are validated here too because a
+ * malformed value there is the most common start-up mistake.
+ */
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { TASK_QUEUE } from '../workflows/search-attributes';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+export interface NotificationSecrets {
+  /** smtp://user:pass@host:port or smtps://…; undefined when e-mail is not configured. */
+  smtpUrl?: string;
+  smtpFrom?: string;
+  webhookUrl?: string;
+}
+
+export interface WorkerConfig {
+  /** host:port; undefined lets the envconfig profile (or the SDK default localhost:7233) decide. */
+  temporalAddress?: string;
+  temporalNamespace?: string;
+  taskQueue: string;
+  logLevel: LogLevelName;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  /** Milliseconds the worker waits for running activities after SIGINT/SIGTERM before cancelling them. */
+  shutdownGraceTimeMs: number;
+  /** Where artifacts and local state live (relative to the working directory unless absolute). */
+  dataDir: string;
+  notifications: NotificationSecrets;
+  /** SSH private key paths by lower-cased name: SSH_IDENTITY_STAGING=/keys/id → { staging: '/keys/id' }. */
+  sshIdentities: Record<string, string>;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid worker configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+const DURATION = /^(\d+)(ms|s|m|h)$/;
+
+/** Unset and empty mean the same for optional variables (shells and .env files often leave `X=`). */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/, 'expected host:port, e.g. localhost:7233')
+  .refine((v) => {
+    const port = Number(v.slice(v.lastIndexOf(':') + 1));
+    return port >= 1 && port <= 65535;
+  }, 'expected host:port with a port from 1 to 65535, e.g. localhost:7233');
+
+const positiveInt = z
+  .string()
+  .regex(/^[1-9]\d*$/, 'expected a whole number greater than 0, e.g. 100')
+  .transform(Number);
+
+const duration = z
+  .string()
+  .regex(DURATION, 'expected a duration such as 500ms, 30s, 2m or 1h')
+  .transform((v) => {
+    const [, amount, unit] = DURATION.exec(v) as RegExpExecArray;
+    return Number(amount) * DURATION_UNITS_MS[unit as keyof typeof DURATION_UNITS_MS];
+  });
+
+const urlWithProtocols = (protocols: string[], example: string) =>
+  z.string().refine((v) => {
+    try {
+      const url = new URL(v);
+      return protocols.includes(url.protocol) && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, `expected a URL such as ${example}`);
+
+const email = z
+  .string()
+  .regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'expected an e-mail address, e.g. "Upgrades <upgrades@example.com>" or upgrades@example.com');
+
+const filePath = z.string().refine((p) => existsSync(p), 'expected the path of an existing private key file');
+
+const envSchema = z.object({
+  TEMPORAL_ADDRESS: optional(hostPort),
+  // Set-but-empty is a mistake here (it would silently mean "default"), so no empty-to-unset preprocessing.
+  TEMPORAL_NAMESPACE: z.string().min(1, 'expected a non-empty namespace name, e.g. default').optional(),
+  TASK_QUEUE: optional(z.string().regex(/^\S+$/, 'expected a task queue name without spaces, e.g. commerce-upgrades')),
+  LOG_LEVEL: optional(z.enum(LOG_LEVELS, `expected one of ${LOG_LEVELS.join(', ')}`)),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: optional(positiveInt),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optional(
+    positiveInt.refine((n) => n >= 2, 'expected a whole number of at least 2 (the SDK needs two workflow task slots)'),
+  ),
+  WORKER_SHUTDOWN_GRACE: optional(duration),
+  CUO_DATA_DIR: optional(z.string()),
+  SMTP_URL: optional(urlWithProtocols(['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.com:587')),
+  SMTP_FROM: optional(email),
+  WEBHOOK_URL: optional(urlWithProtocols(['http:', 'https:'], 'https://hooks.example.com/upgrades')),
+});
+
+const SSH_IDENTITY_PREFIX = 'SSH_IDENTITY_';
+
+/** Reads and validates the worker configuration; throws ConfigError listing every bad variable at once. */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const problems: string[] = [];
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? '?');
+      problems.push(`${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`);
+    }
+  }
+
+  const sshIdentities: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(SSH_IDENTITY_PREFIX) || value === undefined) continue;
+    const id = name.slice(SSH_IDENTITY_PREFIX.length);
+    if (!/^[A-Z0-9_]+$/.test(id)) {
+      problems.push(`${name}: expected SSH_IDENTITY_<NAME> with NAME in capital letters, digits and _`);
+      continue;
+    }
+    const result = filePath.safeParse(value);
+    if (result.success) sshIdentities[id.toLowerCase()] = value;
+    else problems.push(`${name}=${JSON.stringify(value)}: ${result.error.issues[0]?.message ?? 'invalid'}`);
+  }
+
+  if (parsed.success && parsed.data.SMTP_URL !== undefined && parsed.data.SMTP_FROM === undefined) {
+    problems.push('SMTP_FROM: required when SMTP_URL is set (expected an e-mail address, e.g. upgrades@example.com)');
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+
+  const e = parsed.data;
+  return {
+    temporalAddress: e.TEMPORAL_ADDRESS,
+    temporalNamespace: e.TEMPORAL_NAMESPACE,
+    taskQueue: e.TASK_QUEUE ?? TASK_QUEUE,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    shutdownGraceTimeMs: e.WORKER_SHUTDOWN_GRACE ?? 30_000,
+    dataDir: e.CUO_DATA_DIR ?? '.data',
+    notifications: { smtpUrl: e.SMTP_URL, smtpFrom: e.SMTP_FROM, webhookUrl: e.WEBHOOK_URL },
+    sshIdentities,
+  };
+}
