@@ -40,11 +40,11 @@ export interface Actor {
   name?: string;
 }
 
-/** The document an owner is asked to approve (an ArtifactRef or part of it). */
+/** A document an owner is asked to approve (an ArtifactRef or just its id). */
 export interface EvidenceRef {
-  name: string;
   id: string;
-  sha256: string;
+  name?: string;
+  sha256?: string;
 }
 
 export const CONFERENCE_EVENTS = ['infrastructure-upgrade', 'launch'] as const;
@@ -60,15 +60,22 @@ interface EventBase {
   attempt?: number;
   /** When the event happened (ISO 8601); used to say how long a task has waited. */
   at?: string;
+  /** The caller's own key (the workflow builds one per gate, round and count); replaces the derived one. */
+  idempotencyKey?: string;
+  /**
+   * Who receives it and who is expected to act, by role, when the caller decides (the workflow does); otherwise
+   * each kind has its default (the task owner, the CSE for escalations, everybody for completion).
+   */
+  audience?: { to?: readonly Role[]; acting?: readonly Role[] };
 }
 
 export type NotificationEvent =
-  | (EventBase & { kind: 'awaiting-decision'; task: TaskRef; evidence?: EvidenceRef; summary?: string })
-  | (EventBase & { kind: 'reminder'; task: TaskRef; since: string; evidence?: EvidenceRef })
+  | (EventBase & { kind: 'awaiting-decision'; task: TaskRef; evidence?: EvidenceRef[]; summary?: string })
+  | (EventBase & { kind: 'reminder'; task: TaskRef; since: string; evidence?: EvidenceRef[] })
   | (EventBase & { kind: 'escalation'; task: TaskRef; since: string })
   | (EventBase & { kind: 'blocked'; task: TaskRef; step?: string; error: string; attempts?: number })
-  | (EventBase & { kind: 'rejected'; task: TaskRef; backTo: TaskRef; reason: string; by: Actor })
-  | (EventBase & { kind: 'cancelled'; by: Actor; reason: string; task?: TaskRef })
+  | (EventBase & { kind: 'rejected'; task: TaskRef; reason: string; backTo?: TaskRef; by?: Actor })
+  | (EventBase & { kind: 'cancelled'; reason: string; by?: Actor; task?: TaskRef })
   | (EventBase & {
       kind: 'change-request';
       task: TaskRef;
@@ -159,6 +166,8 @@ export function composeNotification(event: NotificationEvent, options: ComposeOp
   const cli = options.cli ?? DEFAULT_CLI;
   const { project } = event;
   const draft = draftFor(event, cli);
+  const idempotencyKey = idempotencyKeyOf(event);
+  if (event.audience?.to?.length) draft.toRoles = event.audience.to;
   const to = participantsOf(project, draft.toRoles);
   const cc = participantsOf(project, draft.ccRoles).filter((p) => !to.some((t) => t.email === p.email));
   const statusAction: CliAction = { label: 'See the project status', command: `${cli} status ${shellArg(project.projectId)}` };
@@ -176,19 +185,19 @@ export function composeNotification(event: NotificationEvent, options: ComposeOp
     'What to do:',
     ...actions.map((a) => `  ${a.label}:\n    ${a.command}`),
     '',
-    `Reference: ${idempotencyKeyOf(event)}`,
+    `Reference: ${idempotencyKey}`,
     '',
   ].join('\n');
 
   return {
     kind: event.kind,
-    idempotencyKey: idempotencyKeyOf(event),
+    idempotencyKey,
     workflowId: event.workflowId,
     projectId: project.projectId,
     ...(draft.task ? { taskId: draft.task.id } : {}),
     subject,
     text,
-    slack: slackPayload(subject, facts, draft.slackBody ?? draft.body, actions, idempotencyKeyOf(event)),
+    slack: slackPayload(subject, facts, draft.slackBody ?? draft.body, actions, idempotencyKey),
     to,
     cc,
     actions,
@@ -198,6 +207,7 @@ export function composeNotification(event: NotificationEvent, options: ComposeOp
 
 /** `workflowId/task/kind/attempt`, stable across activity retries of the same notification. */
 export function idempotencyKeyOf(event: NotificationEvent): string {
+  if (event.idempotencyKey) return event.idempotencyKey;
   const task = 'task' in event && event.task ? event.task.id : '-';
   let kind: string = event.kind;
   if (event.kind === 'change-request') kind = `${event.kind}:${event.environment}`;
@@ -222,95 +232,104 @@ interface Draft {
 function draftFor(event: NotificationEvent, cli: string): Draft {
   const { project } = event;
   const otherRoles = (role: Role) => ROLES.filter((r) => r !== role);
+  const acting = (fallback: readonly Role[]): readonly Role[] => (event.audience?.acting?.length ? event.audience.acting : fallback);
   switch (event.kind) {
     case 'awaiting-decision': {
       const { task } = event;
+      const roles = acting([task.ownerRole]);
       return {
         headline: `Decision needed: ${taskTitle(task)} (${ROLE_LABELS[task.ownerRole]})`,
         task,
-        toRoles: [task.ownerRole],
+        toRoles: roles,
         ccRoles: [],
-        actingRoles: [task.ownerRole],
+        actingRoles: roles,
         body: [
           `"${taskTitle(task)}" is ready for your decision. Approve it, or reject it with the reason and it goes back for rework.`,
           ...(event.summary ? [`Summary: ${event.summary}`] : []),
           ...evidenceLines(event.evidence),
         ],
-        actions: decisionActions(cli, project, task),
+        actions: decisionActions(cli, project, task, roles),
       };
     }
     case 'reminder': {
       const { task } = event;
+      const roles = acting([task.ownerRole]);
       return {
-        headline: `Reminder: ${taskTitle(task)} waits on ${ROLE_LABELS[task.ownerRole]}`,
+        headline: `Reminder: ${taskTitle(task)} waits on ${roleList(roles)}`,
         task,
-        toRoles: [task.ownerRole],
+        toRoles: roles,
         ccRoles: [],
-        actingRoles: [task.ownerRole],
+        actingRoles: roles,
         body: [
           `"${taskTitle(task)}" has waited for your decision since ${formatUtc(event.since)}${waitedFor(event.since, event.at)}.`,
           'No step is ever approved by a timer: the project stays here until the owner decides.',
           ...evidenceLines(event.evidence),
         ],
-        actions: decisionActions(cli, project, task),
+        actions: decisionActions(cli, project, task, roles),
       };
     }
     case 'escalation': {
       const { task } = event;
+      const roles = acting([task.ownerRole]);
       return {
-        headline: `Overdue: ${taskTitle(task)} waits on ${ROLE_LABELS[task.ownerRole]}`,
+        headline: `Overdue: ${taskTitle(task)} waits on ${roleList(roles)}`,
         task,
         toRoles: ['managed-services'],
-        ccRoles: task.ownerRole === 'managed-services' ? [] : [task.ownerRole],
-        actingRoles: [task.ownerRole],
+        ccRoles: roles.filter((r) => r !== 'managed-services'),
+        actingRoles: roles,
         body: [
-          `"${taskTitle(task)}" is overdue: it has waited for a decision of ${ROLE_LABELS[task.ownerRole]} since ${formatUtc(event.since)}${waitedFor(event.since, event.at)}.`,
-          `Escalated to ${ROLE_LABELS['managed-services']}: please follow up with ${peopleList(project, task.ownerRole)}.`,
+          `"${taskTitle(task)}" is overdue: it has waited for ${roleList(roles)} since ${formatUtc(event.since)}${waitedFor(event.since, event.at)}.`,
+          `Escalated to ${ROLE_LABELS['managed-services']}: please follow up with ${roles.map((r) => peopleList(project, r)).join(', ')}.`,
         ],
-        actions: decisionActions(cli, project, task),
+        actions: decisionActions(cli, project, task, roles),
       };
     }
     case 'blocked': {
       const { task } = event;
       const attempts = event.attempts ? ` after ${event.attempts} attempt${event.attempts === 1 ? '' : 's'}` : '';
       const error = truncate(event.error, ERROR_MAX);
+      const roles = acting([task.ownerRole]);
       return {
         headline: `Blocked: ${taskTitle(task)}, an automated step failed`,
         task,
-        toRoles: [task.ownerRole],
-        ccRoles: task.ownerRole === 'managed-services' ? [] : ['managed-services'],
-        actingRoles: [task.ownerRole],
+        toRoles: roles,
+        ccRoles: roles.includes('managed-services') ? [] : ['managed-services'],
+        actingRoles: roles,
         body: [
-          `The automated step ${event.step ? `"${event.step}" ` : ''}of "${taskTitle(task)}" failed${attempts}. The project is not failed: the task is blocked until ${ROLE_LABELS[task.ownerRole]} decides to retry it (after fixing the cause) or to skip it with a reason.`,
+          `The automated step ${event.step ? `"${event.step}" ` : ''}of "${taskTitle(task)}" failed${attempts}. The project is not failed: the task is blocked until ${roleList(roles)} decides to retry it (after fixing the cause) or to skip it with a reason.`,
           `Error: ${error}`,
         ],
-        actions: project.participants[task.ownerRole].flatMap((person) => [
+        actions: roles.flatMap((role) => project.participants[role].map((person) => ({ person, role }))).flatMap(({ person, role }) => [
               {
                 label: `Retry, as ${person.name}`,
-                command: cliCommand(cli, 'retry', project.projectId, task.id, person.email, task.ownerRole),
+                command: cliCommand(cli, 'retry', project.projectId, task.id, person.email, role),
                 forEmail: person.email,
               },
               {
                 label: `Skip with a reason, as ${person.name}`,
-                command: cliCommand(cli, 'skip', project.projectId, task.id, person.email, task.ownerRole, '<reason>'),
+                command: cliCommand(cli, 'skip', project.projectId, task.id, person.email, role, '<reason>'),
                 forEmail: person.email,
               },
             ]),
       };
     }
     case 'rejected': {
-      const { task, backTo, by } = event;
+      const { task, by } = event;
+      const backTo = event.backTo ?? task;
       const sameTask = task.id === backTo.id;
+      const roles = acting([backTo.ownerRole]);
       return {
         headline: `Rework: ${taskTitle(task)} rejected${sameTask ? '' : `, back to ${taskTitle(backTo)}`}`,
         task,
-        toRoles: [backTo.ownerRole],
+        toRoles: roles,
         ccRoles: otherRoles(backTo.ownerRole).filter((r) => r === 'managed-services' || r === task.ownerRole),
-        actingRoles: [backTo.ownerRole],
+        actingRoles: roles,
         body: [
-          `${actorName(project, by)} (${ROLE_LABELS[by.role]}) rejected "${taskTitle(task)}".`,
+          by
+            ? `${actorName(project, by)} (${ROLE_LABELS[by.role]}) rejected "${taskTitle(task)}".`
+            : `${ROLE_LABELS[task.ownerRole]} rejected "${taskTitle(task)}".`,
           `Reason: ${truncate(event.reason, ERROR_MAX)}`,
-          `The project goes back to "${taskTitle(backTo)}" (${backTo.id}); approvals of the work redone from there are void. ${ROLE_LABELS[backTo.ownerRole]} redoes it and will be asked to decide again.`,
+          `The project goes back to "${taskTitle(backTo)}" (${backTo.id}); approvals of the work redone from there are void. ${roleList(roles)} redoes it; the owners will be asked to decide again.`,
         ],
         actions: [],
       };
@@ -318,13 +337,13 @@ function draftFor(event: NotificationEvent, cli: string): Draft {
     case 'cancelled': {
       const { by } = event;
       return {
-        headline: `Cancelled by ${actorName(project, by)}`,
+        headline: by ? `Cancelled by ${actorName(project, by)}` : 'Upgrade project cancelled',
         ...(event.task ? { task: event.task } : {}),
         toRoles: ROLES,
         ccRoles: [],
         actingRoles: [],
         body: [
-          `${actorName(project, by)} (${ROLE_LABELS[by.role]}) cancelled the upgrade project${event.task ? ` while at "${taskTitle(event.task)}"` : ''}.`,
+          `The upgrade project was cancelled${by ? ` by ${actorName(project, by)} (${ROLE_LABELS[by.role]})` : ''}${event.task ? ` while at "${taskTitle(event.task)}"` : ''}.`,
           `Reason: ${truncate(event.reason, ERROR_MAX)}`,
           'No further steps run. The history stays available in the Temporal UI and with the status command.',
         ],
@@ -355,7 +374,7 @@ function draftFor(event: NotificationEvent, cli: string): Draft {
           '',
           truncate(event.document.trimEnd(), 2000) + '\n(The full document is attached to the e-mail.)',
         ],
-        actions: decisionActions(cli, project, task),
+        actions: decisionActions(cli, project, task, [task.ownerRole]),
         attachments: [
           {
             filename: `change-request-${project.projectId}-${event.environment}.md`,
@@ -440,16 +459,22 @@ function factLines(event: NotificationEvent, draft: Draft): string[] {
   return lines;
 }
 
-function decisionActions(cli: string, project: ProjectFacts, task: TaskRef): CliAction[] {
-  return project.participants[task.ownerRole].flatMap((person) => [
+function roleList(roles: readonly Role[]): string {
+  return roles.map((r) => ROLE_LABELS[r]).join(' or ');
+}
+
+/** Approve and reject commands for every participant of the deciding roles (normally just the owner role). */
+function decisionActions(cli: string, project: ProjectFacts, task: TaskRef, roles: readonly Role[]): CliAction[] {
+  const people = roles.flatMap((role) => project.participants[role].map((person) => ({ person, role })));
+  return people.flatMap(({ person, role }) => [
     {
       label: `Approve, as ${person.name}`,
-      command: cliCommand(cli, 'approve', project.projectId, task.id, person.email, task.ownerRole, '<comment>'),
+      command: cliCommand(cli, 'approve', project.projectId, task.id, person.email, role, '<comment>'),
       forEmail: person.email,
     },
     {
       label: `Reject with the reason, as ${person.name}`,
-      command: cliCommand(cli, 'reject', project.projectId, task.id, person.email, task.ownerRole, '<reason>'),
+      command: cliCommand(cli, 'reject', project.projectId, task.id, person.email, role, '<reason>'),
       forEmail: person.email,
     },
   ]);
@@ -475,8 +500,12 @@ export function shellArg(value: string): string {
   return /^[A-Za-z0-9@%+=:,./_-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-function evidenceLines(evidence: EvidenceRef | undefined): string[] {
-  return evidence ? [`Evidence to review: ${evidence.name} (artifact ${evidence.id}, sha256 ${evidence.sha256.slice(0, 12)})`] : [];
+function evidenceLines(evidence: readonly EvidenceRef[] | undefined): string[] {
+  if (!evidence?.length) return [];
+  return [
+    'Evidence to review (artifacts):',
+    ...evidence.map((e) => `  - ${e.name ? `${e.name}: ` : ''}${e.id}${e.sha256 ? ` (sha256 ${e.sha256.slice(0, 12)})` : ''}`),
+  ];
 }
 
 function participantsOf(project: ProjectFacts, roles: readonly Role[]): Recipient[] {

@@ -1,0 +1,195 @@
+/**
+ * The notification activities the workflow calls (`sendNotification`, `scheduleConference` of
+ * activities/contract.ts), built from injected dependencies so `createActivities(deps)` only has to pass them on.
+ *
+ * The workflow sends roles, ids and reasons; the participants' names and e-mails come from the project in the
+ * context, the secrets (webhook URL, SMTP credentials) from the Notifier the worker built from its configuration.
+ */
+import { Context, log } from '@temporalio/activity';
+import type { ArtifactStore } from '../artifact-store';
+import type { AutomationResult, NotificationRequest, NotificationResult, ProjectContext, WindowRef } from '../contract';
+import { CAB_GATES, isTaskId, taskById } from '../../workflows/playbook';
+import { ownerOf, CAB_APPROVAL_ACTIVITY_ID } from '../../workflows/raci';
+import type { Role } from '../../workflows/roles';
+import { conferenceNotification, INVITE_FILENAME } from './calendar';
+import type { Notifier, NotifyResult } from './channels';
+import { composeNotification, formatUtc, type ConferenceEvent, type NotificationEvent, type TaskRef } from './message';
+
+export interface NotifyActivityDeps {
+  notifier: Notifier;
+  artifacts: ArtifactStore;
+  /** How people run the CLI, as printed in messages; default `npx cuo`. */
+  cli?: string;
+  /** Dial-in link and notes for conference invitations (worker configuration, not project input). */
+  conference?: { dialIn?: string; notes?: string };
+  /** Clock for "waiting since" texts and DTSTAMP; injectable for tests. */
+  now?: () => Date;
+}
+
+/** The request as the workflow sends it, plus fields a newer workflow may add (used when present). */
+export type NotificationRequestInput = NotificationRequest & {
+  /** Task the project goes back to after a rejection. */
+  backTo?: string;
+  /** E-mail of the person who rejected or cancelled. */
+  actor?: string;
+};
+
+export function createNotifyActivities(deps: NotifyActivityDeps) {
+  const now = deps.now ?? (() => new Date());
+  const composeOptions = deps.cli ? { cli: deps.cli } : {};
+
+  return {
+    /** Composes the message for the request and sends it to every configured channel the project allows. */
+    async sendNotification(ctx: ProjectContext, request: NotificationRequestInput): Promise<NotificationResult> {
+      const event = eventFromRequest(ctx, request, now().toISOString());
+      const notification = composeNotification(event, composeOptions);
+      const outcome = await deps.notifier.sendOrThrow(notification, { enabled: ctx.project.notifications });
+      logOutcome(outcome);
+      return resultOf(outcome);
+    },
+
+    /**
+     * Sends the invitation to the infrastructure-upgrade or launch conference for the window the workflow chose;
+     * the .ics is kept as the step's evidence. SEQUENCE comes from when the workflow scheduled this activity:
+     * the same across retries (so receivers deduplicate), higher for every later re-send (so calendars update).
+     */
+    async scheduleConference(
+      ctx: ProjectContext,
+      request: { event: ConferenceEvent; window: WindowRef; sequence?: number },
+    ): Promise<AutomationResult> {
+      const { project, workflowId } = ctx;
+      const task = taskRef(request.event === 'launch' ? 'launch-to-production' : 'upgrade-infrastructure-services');
+      const { invite, notification } = conferenceNotification(
+        {
+          workflowId,
+          project,
+          event: request.event,
+          startUtc: request.window.startIso,
+          endUtc: request.window.endIso,
+          sequence: request.sequence ?? sequenceNow(now()),
+          task,
+          stamp: now(),
+          ...(deps.conference?.dialIn ? { dialIn: deps.conference.dialIn } : {}),
+          ...(deps.conference?.notes ? { notes: deps.conference.notes } : {}),
+        },
+        composeOptions,
+      );
+      const artifact = await deps.artifacts.put(project.projectId, `conference-${request.event}.ics`, invite.ics, 'text/calendar');
+      const outcome = await deps.notifier.sendOrThrow(notification, { enabled: ctx.project.notifications });
+      logOutcome(outcome);
+      const attendees = notification.to.length;
+      const sentVia = outcome.results.filter((r) => r.status === 'sent').map((r) => r.channel);
+      return {
+        artifact,
+        summary: `Invited ${attendees} participants to the ${request.event} conference, ${formatUtc(invite.startUtc)} to ${formatUtc(invite.endUtc)} (${INVITE_FILENAME}, sequence ${invite.sequence}${sentVia.length ? `, via ${sentVia.join(' and ')}` : ', no channel configured'})`,
+        passed: true,
+        facts: {
+          uid: invite.uid,
+          sequence: invite.sequence,
+          start: invite.startUtc,
+          end: invite.endUtc,
+          attendees,
+          channels: sentVia.join(',') || 'none',
+        },
+      };
+    },
+  };
+}
+
+export type NotifyActivities = ReturnType<typeof createNotifyActivities>;
+
+/** Maps the workflow's small request onto the structured event the composer needs. */
+export function eventFromRequest(ctx: ProjectContext, request: NotificationRequestInput, at: string): NotificationEvent {
+  const { project, workflowId } = ctx;
+  const audience = { to: request.to, ...(request.actors?.length ? { acting: request.actors } : {}) };
+  const base = { workflowId, project, at, idempotencyKey: request.idempotencyKey, audience };
+  const task = request.taskId ? taskRef(request.taskId, request.taskTitle, request.actors) : undefined;
+  const evidence = request.evidence?.map((id) => ({ id }));
+  const need = (what: string): TaskRef => {
+    if (task) return task;
+    // A programming error in the caller: retrying cannot add the missing task.
+    throw new TypeError(`a "${request.kind}" notification needs a taskId (${what})`);
+  };
+  switch (request.kind) {
+    case 'awaiting-decision':
+      return { ...base, kind: 'awaiting-decision', task: need('the task to decide'), ...(evidence ? { evidence } : {}) };
+    case 'reminder':
+      return { ...base, kind: 'reminder', task: need('the task waiting'), since: request.since ?? at, ...(evidence ? { evidence } : {}) };
+    case 'escalation':
+      return { ...base, kind: 'escalation', task: need('the overdue task'), since: request.since ?? at };
+    case 'blocked':
+      return { ...base, kind: 'blocked', task: need('the blocked task'), error: request.reason ?? 'unknown error' };
+    case 'rejected': {
+      // The workflow appends "(back to <task>)" to the reason; a structured `backTo` wins when present.
+      const match = /\s*\(back to ([a-z0-9-]+)\)\s*$/.exec(request.reason ?? '');
+      const backToId = request.backTo ?? match?.[1];
+      const reason = (match ? (request.reason ?? '').slice(0, match.index) : request.reason) || 'no reason given';
+      const by = request.actor ? actorOf(ctx, request.actor) : undefined;
+      return {
+        ...base,
+        kind: 'rejected',
+        task: need('the rejected task'),
+        reason,
+        ...(backToId ? { backTo: taskRef(backToId) } : {}),
+        ...(by ? { by } : {}),
+      };
+    }
+    case 'cancelled': {
+      const by = request.actor ? actorOf(ctx, request.actor) : undefined;
+      return { ...base, kind: 'cancelled', reason: request.reason ?? 'no reason given', ...(by ? { by } : {}), ...(task ? { task } : {}) };
+    }
+    case 'completed':
+      return { ...base, kind: 'completed', ...(request.reason ? { summary: request.reason } : {}) };
+  }
+}
+
+/** Title and owner of a playbook task or CAB gate; unknown ids fall back to the caller's title and first actor. */
+export function taskRef(id: string, title?: string, actors?: readonly Role[]): TaskRef {
+  if (isTaskId(id)) {
+    const task = taskById(id);
+    return { id, title: title ?? task.title, ownerRole: task.owner };
+  }
+  const cab = CAB_GATES.find((gate) => gate.id === id);
+  if (cab) return { id, title: title ?? cab.title, ownerRole: ownerOf(CAB_APPROVAL_ACTIVITY_ID) };
+  return { id, ...(title ? { title } : {}), ownerRole: actors?.[0] ?? 'managed-services' };
+}
+
+function actorOf(ctx: ProjectContext, email: string): { email: string; role: Role; name?: string } | undefined {
+  for (const role of ['customer', 'partner', 'managed-services'] as const) {
+    const person = ctx.project.participants[role].find((p) => p.email === email.toLowerCase());
+    if (person) return { email: person.email, role, name: person.name };
+  }
+  return undefined;
+}
+
+/** 2024-01-01T00:00:00Z: SEQUENCE counts seconds from here, which fits a 32-bit integer until 2092. */
+const SEQUENCE_EPOCH_MS = Date.UTC(2024, 0, 1);
+
+function sequenceNow(fallback: Date): number {
+  let scheduledMs = fallback.getTime();
+  try {
+    scheduledMs = Context.current().info.scheduledTimestampMs || scheduledMs;
+  } catch {
+    // Called outside an activity (a script, a test): the clock stands in for the schedule time.
+  }
+  return Math.max(0, Math.floor((scheduledMs - SEQUENCE_EPOCH_MS) / 1000));
+}
+
+function resultOf(outcome: NotifyResult): NotificationResult {
+  return {
+    delivered: outcome.results.filter((r) => r.status === 'sent').map((r) => r.channel),
+    skipped: outcome.results.filter((r) => r.status === 'skipped').map((r) => `${r.channel}: ${r.detail}`),
+  };
+}
+
+function logOutcome(outcome: NotifyResult): void {
+  try {
+    // Details are already free of secrets (channels redact them).
+    log.info('notification sent', {
+      idempotencyKey: outcome.idempotencyKey,
+      channels: Object.fromEntries(outcome.results.map((r) => [r.channel, `${r.status}: ${r.detail}`])),
+    });
+  } catch {
+    // Not inside an activity: nothing to log to.
+  }
+}
