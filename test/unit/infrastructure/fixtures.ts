@@ -60,3 +60,28 @@ opensearch:
     type: opensearch:3
     disk: 1024
 `;
+
+/** A project file as a CSE writes it; `projectInputSchema` fills in the defaults. */
+export const PROJECT_FILE = {
+  version: 1,
+  projectId: 'acme-2-4-8',
+  customer: 'ACME Retail',
+  participants: {
+    customer: [{ name: 'Carla Customer', email: 'carla@acme.example' }],
+    partner: [
+      { name: 'Pat Partner', email: 'pat@agency.example' },
+      { name: 'Dana Developer', email: 'dana@agency.example' },
+    ],
+    'managed-services': [{ name: 'Sam CSE', email: 'sam@adobe.example' }],
+  },
+  currentVersion: '2.4.6-p8',
+  targetVersion: '2.4.8-p5',
+  repository: { url: '/srv/git/acme.git', baseBranch: 'master' },
+  environments: {
+    staging: { url: 'https://mcstaging.acme.example', branch: 'staging' },
+    production: { url: 'https://www.acme.example', branch: 'production' },
+  },
+  // Tuesdays and Thursdays 22:00 UTC for 4 hours.
+  changeWindows: [{ days: ['tue', 'thu'], startUtc: '22:00', durationMinutes: 240 }],
+  timeline: { start: '2026-05-18', launch: '2026-07-02' },
+} as const;
