@@ -111,7 +111,12 @@ export async function monitorProduction(req: MonitorRequest): Promise<MonitorRes
       // Rounds stay on the original grid (start + k × interval), also after a resume.
       const next = state.startedAt + Math.ceil((Date.now() - state.startedAt + 1) / req.intervalMs) * req.intervalMs;
       const wait = Math.min(next, state.endsAt) - Date.now();
-      if (wait > 0) await sleep(wait, undefined, { signal: req.signal });
+      if (wait > 0) {
+        // Rethrow the caller's reason (e.g. Temporal's CancelledFailure), not the timer's generic AbortError.
+        await sleep(wait, undefined, { signal: req.signal }).catch((error: unknown) => {
+          throw req.signal?.aborted ? (req.signal.reason ?? error) : error;
+        });
+      }
     }
   } finally {
     await prober.close();
