@@ -42,7 +42,7 @@ describe('infrastructure change request', () => {
     expect(md).not.toContain('Problems to resolve');
   });
 
-  it('refuses Production notice that only a weekend makes up (Friday night for Tuesday's window)', () => {
+  it('refuses Production notice that only a weekend makes up (Friday night for the Tuesday window)', () => {
     const request = buildInfrastructureChangeRequest({
       ...base,
       environment: 'production',
