@@ -51,13 +51,12 @@ const DURATION = /^(\d+)(ms|s|m|h)$/;
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
-const hostPort = z
-  .string()
-  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/, 'expected host:port, e.g. localhost:7233')
-  .refine((v) => {
-    const port = Number(v.slice(v.lastIndexOf(':') + 1));
-    return port >= 1 && port <= 65535;
-  }, 'expected host:port with a port from 1 to 65535, e.g. localhost:7233');
+const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+// One check with one message: zod 4 would otherwise report both a format and a range problem for "localhost".
+const hostPort = z.string().refine((v) => {
+  const port = Number(HOST_PORT.exec(v)?.[2] ?? 0);
+  return port >= 1 && port <= 65535;
+}, 'expected host:port with a port from 1 to 65535, e.g. localhost:7233');
 
 const positiveInt = z
   .string()
