@@ -338,7 +338,7 @@ export class ProjectRepository {
     } catch (error) {
       throw classifyPushFailure(error, await this.remoteUrl(), branch);
     }
-    await this.fetch();
+    // git updates origin/<branch> itself on a successful push (the fetch refspec maps it), so no fetch here.
   }
 
   async remoteHas(branch: string): Promise<boolean> {
