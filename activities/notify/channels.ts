@@ -213,11 +213,10 @@ export class EmailChannel implements Channel {
           'X-Commerce-Upgrade-Project': notification.projectId,
           'X-Commerce-Upgrade-Kind': notification.kind,
         },
-        // A calendar invite goes both as the text/calendar alternative (what Outlook and Gmail turn into
-        // accept/decline buttons) and as an .ics attachment (what other clients import).
-        ...(calendar
-          ? { icalEvent: { method: calendar.calendarMethod, content: calendar.content, filename: calendar.filename } }
-          : {}),
+        // A calendar invite goes both as a text/calendar alternative of the body (iMIP, RFC 6047: what Outlook
+        // and Gmail turn into accept/decline buttons) and as the .ics attachment (what other clients import).
+        // nodemailer's `icalEvent` would add a third, application/ics copy, so the alternative is set directly.
+        ...(calendar ? { alternatives: [{ contentType: calendar.contentType, content: calendar.content }] } : {}),
         attachments: notification.attachments.map((a) => ({
           filename: a.filename,
           content: a.content,
