@@ -8,9 +8,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deployToProduction, type DeployToProductionInput } from '../../../activities/deployment/deploy';
-import { GIT_PUSH_REJECTED } from '../../../activities/repository/git-errors';
 import { RepositoryWorkspace, UPGRADE_BOT_AUTHOR } from '../../../activities/repository/workspace';
-import { createCommerceRepo, git, rejectPushes, type CommerceRepo } from '../../support/git-fixtures';
+import { createCommerceRepo, git, type CommerceRepo } from '../../support/git-fixtures';
 
 let repo: CommerceRepo;
 let workspacesDir: string;
@@ -122,12 +121,6 @@ describe('deployToProduction', () => {
     expect(await treeOf('master')).toBe(await treeOf(masterBefore));
   });
 
-  test('checks that throw count as failed', async () => {
-    const { input } = callbacks({ throws: 'connect ECONNREFUSED 127.0.0.1:443' });
-    const result = await deploy(input);
-    expect(result).toMatchObject({ status: 'rolled-back', reason: 'go-live checks failed: the checks could not run: connect ECONNREFUSED 127.0.0.1:443' });
-  });
-
   test('after a rollback, deploying the fixed branch brings back the whole upgrade, not only the fix', async () => {
     await deploy(callbacks({ passed: false }).input);
     await commitFile('FIX.md', 'fixed the 503\n', 'Fix storefront 503');
@@ -148,32 +141,5 @@ describe('deployToProduction', () => {
     const failed = await deploy(callbacks({ passed: false }).input);
     expect(failed.status).toBe('rolled-back');
     expect(await treeOf('master')).toBe(await treeOf(masterBefore));
-  });
-
-  test('a rejected push is a retryable error with git\'s reason; nothing is checked or rolled back', async () => {
-    await rejectPushes(repo.remoteDir, 'production deploys need CAB ticket CHG-1234');
-    const { calls, input } = callbacks();
-    const error = await deploy(input).catch((e: unknown) => e);
-    expect(error).toMatchObject({ type: GIT_PUSH_REJECTED, nonRetryable: false });
-    expect((error as Error).message).toContain('production deploys need CAB ticket CHG-1234');
-    expect(calls).toEqual([]);
-    expect(await git(['rev-parse', 'master'], repo.remoteDir)).toBe(masterBefore);
-  });
-
-  test('a merge conflict is a non-retryable error naming the files and leaves production untouched', async () => {
-    await repo.git(['checkout', '-q', 'master']);
-    await commitFile('.magento.app.yaml', (await readRemote('master', '.magento.app.yaml')).replace('type: php:8.2', 'type: php:8.1'), 'Hotfix on production');
-    await repo.git(['push', '-q', 'origin', 'master']);
-    const hotfix = await repo.git(['rev-parse', 'HEAD']);
-
-    const error = await deploy(callbacks().input).catch((e: unknown) => e);
-    expect(error).toMatchObject({ type: 'MergeConflict', nonRetryable: true });
-    expect((error as Error).message).toContain('conflicts in .magento.app.yaml');
-    expect(await git(['rev-parse', 'master'], repo.remoteDir)).toBe(hotfix);
-  });
-
-  test('a missing upgrade branch is a non-retryable error', async () => {
-    const error = await deployToProduction({ workspace, projectId: 'acme', repositoryUrl: repo.remoteDir, upgradeBranch: 'upgrade/none', productionBranch: 'master', ...callbacks().input }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ type: 'BranchMissing', nonRetryable: true });
   });
 });
