@@ -38,6 +38,7 @@ export interface ReceivedMail {
   cc: MailAddress[];
   subject: string;
   messageId: string;
+  /** The text/plain body, line ends as \n. */
   text: string;
   html?: string;
   attachments: ReceivedAttachment[];
@@ -208,10 +209,11 @@ function collectParts(entity: Entity, into: ParsedMail): void {
   const disposition = dispositionHeader ? parseHeaderValue(dispositionHeader) : undefined;
   const filename = disposition?.params.filename ?? params.name;
   const isAttachment = disposition?.value === 'attachment' || filename !== undefined;
+  // Bodies read as a mail client shows them (line ends as \n); attachments stay byte for byte.
   if (!isAttachment && mimeType === 'text/plain' && !into.text) {
-    into.text = content.toString('utf8');
+    into.text = content.toString('utf8').replace(/\r\n/g, '\n');
   } else if (!isAttachment && mimeType === 'text/html' && into.html === undefined) {
-    into.html = content.toString('utf8');
+    into.html = content.toString('utf8').replace(/\r\n/g, '\n');
   } else {
     into.attachments.push({
       ...(filename !== undefined ? { filename: decodeWords(filename) } : {}),
