@@ -74,15 +74,23 @@ if [[ -z "$external" ]]; then
   server_pid=$!
   # Talk to exactly the server we started, whatever the user's own temporal CLI profile says.
   cli_conn=(--address "localhost:$GRPC_PORT" --namespace default --disable-config-file --disable-config-env)
-  for _ in $(seq 1 60); do
+  healthy=""
+  for _ in $(seq 1 120); do
     if ! kill -0 "$server_pid" 2>/dev/null; then
       say "the Temporal dev server exited at start; last lines of $server_log:"
       tail -n 20 "$server_log" >&2
       exit 1
     fi
-    "$temporal_cli" operator cluster health --address "localhost:$GRPC_PORT" --disable-config-file --disable-config-env >/dev/null 2>&1 && break
+    if "$temporal_cli" operator cluster health --address "localhost:$GRPC_PORT" --disable-config-file --disable-config-env >/dev/null 2>&1; then
+      healthy=1
+      break
+    fi
     sleep 0.5
   done
+  if [[ -z "$healthy" ]]; then
+    say "the Temporal dev server did not answer on localhost:$GRPC_PORT within 60 s; see $server_log"
+    exit 1
+  fi
   # The dev server keeps closed workflows for one day; managers need finished projects for at least 30.
   "$temporal_cli" operator namespace update "${cli_conn[@]}" --retention "$RETENTION" >/dev/null
   retention="$("$temporal_cli" operator namespace describe "${cli_conn[@]}" -o json | node -e '
