@@ -135,8 +135,12 @@ export function eventFromRequest(ctx: ProjectContext, request: NotificationReque
       };
     }
     case 'cancelled': {
-      const by = request.actor ? actorOf(ctx, request.actor) : undefined;
-      return { ...base, kind: 'cancelled', reason: request.reason ?? 'no reason given', ...(by ? { by } : {}), ...(task ? { task } : {}) };
+      // The workflow appends "(by <actor>)" to the reason; a structured `actor` wins when present.
+      const match = /\s*\(by ([^()\s]+)\)\s*$/.exec(request.reason ?? '');
+      const actor = request.actor ?? match?.[1];
+      const by = actor ? actorOf(ctx, actor) : undefined;
+      const reason = (match && by ? (request.reason ?? '').slice(0, match.index) : request.reason) || 'no reason given';
+      return { ...base, kind: 'cancelled', reason, ...(by ? { by } : {}), ...(task ? { task } : {}) };
     }
     case 'completed':
       return { ...base, kind: 'completed', ...(request.reason ? { summary: request.reason } : {}) };

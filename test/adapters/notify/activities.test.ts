@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ApplicationFailure, type Logger, type LogLevel, type LogMetadata } from '@temporalio/common';
 import { MockActivityEnvironment as BaseEnvironment } from '@temporalio/testing';
 import { ArtifactStore } from '../../../activities/artifact-store';
+import type { UpgradeActivities } from '../../../activities/contract';
 import { createNotifyActivities } from '../../../activities/notify/activities';
 import { conferenceUid } from '../../../activities/notify/calendar';
 import { messageIdFor, Notifier } from '../../../activities/notify/channels';
@@ -63,6 +64,11 @@ describe('notification activities', () => {
   });
 
   const ctx = { workflowId: WORKFLOW_ID, project: acmeProject() };
+
+  it('implements the contract the workflow calls', () => {
+    const acts: Pick<UpgradeActivities, 'sendNotification' | 'scheduleConference'> = createNotifyActivities({ notifier, artifacts });
+    expect(Object.keys(acts).sort()).toEqual(['scheduleConference', 'sendNotification']);
+  });
 
   it('sendNotification: composes from the workflow request and delivers to both channels', async () => {
     const acts = createNotifyActivities({ notifier, artifacts, now: () => new Date('2025-06-06T00:00:00Z') });

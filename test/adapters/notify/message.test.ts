@@ -370,6 +370,20 @@ describe('eventFromRequest (the workflow request → event)', () => {
     });
   });
 
+  it('reads "(by <e-mail>)" of a cancellation reason into who cancelled', () => {
+    const event = eventFromRequest(
+      ctx,
+      { kind: 'cancelled', to: ['customer', 'partner', 'managed-services'], reason: 'Budget frozen (by chris@adobe.example)', idempotencyKey: 'k' },
+      '2025-06-01T00:00:00Z',
+    );
+    expect(event).toMatchObject({ kind: 'cancelled', reason: 'Budget frozen', by: { email: 'chris@adobe.example', role: 'managed-services' } });
+    expect(composeNotification(event).subject).toBe('[acme-2-4-8] Cancelled by Chris CSE <chris@adobe.example>');
+    // Someone who is not a participant: the reason is kept whole.
+    const other = eventFromRequest(ctx, { kind: 'cancelled', to: ['customer'], reason: 'x (by ops@else.example)', idempotencyKey: 'k' }, '2025-06-01T00:00:00Z');
+    expect(other).toMatchObject({ reason: 'x (by ops@else.example)' });
+    expect(other).not.toHaveProperty('by');
+  });
+
   it('refuses a task notification without a task id', () => {
     expect(() => eventFromRequest(ctx, { kind: 'blocked', to: ['partner'], idempotencyKey: 'k' }, '2025-06-01T00:00:00Z')).toThrow(
       /needs a taskId/,
