@@ -13,7 +13,7 @@ import { ownerOf, CAB_APPROVAL_ACTIVITY_ID } from '../../workflows/raci';
 import type { Role } from '../../workflows/roles';
 import { conferenceNotification, INVITE_FILENAME } from './calendar';
 import type { Notifier, NotifyResult } from './channels';
-import { composeNotification, formatUtc, type ConferenceEvent, type NotificationEvent, type TaskRef } from './message';
+import { composeNotification, formatUtc, type Awaiting, type ConferenceEvent, type NotificationEvent, type TaskRef } from './message';
 
 export interface NotifyActivityDeps {
   notifier: Notifier;
@@ -32,6 +32,8 @@ export type NotificationRequestInput = NotificationRequest & {
   backTo?: string;
   /** E-mail of the person who rejected or cancelled. */
   actor?: string;
+  /** For reminders and escalations: whether the task waits for a decision or, blocked, for a retry or a skip. */
+  awaiting?: Awaiting;
 };
 
 export function createNotifyActivities(deps: NotifyActivityDeps) {
@@ -114,9 +116,22 @@ export function eventFromRequest(ctx: ProjectContext, request: NotificationReque
     case 'awaiting-decision':
       return { ...base, kind: 'awaiting-decision', task: need('the task to decide'), ...(evidence ? { evidence } : {}) };
     case 'reminder':
-      return { ...base, kind: 'reminder', task: need('the task waiting'), since: request.since ?? at, ...(evidence ? { evidence } : {}) };
+      return {
+        ...base,
+        kind: 'reminder',
+        task: need('the task waiting'),
+        since: request.since ?? at,
+        ...(evidence ? { evidence } : {}),
+        ...(request.awaiting ? { awaiting: request.awaiting } : {}),
+      };
     case 'escalation':
-      return { ...base, kind: 'escalation', task: need('the overdue task'), since: request.since ?? at };
+      return {
+        ...base,
+        kind: 'escalation',
+        task: need('the overdue task'),
+        since: request.since ?? at,
+        ...(request.awaiting ? { awaiting: request.awaiting } : {}),
+      };
     case 'blocked':
       return { ...base, kind: 'blocked', task: need('the blocked task'), error: request.reason ?? 'unknown error' };
     case 'rejected': {

@@ -69,10 +69,13 @@ interface EventBase {
   audience?: { to?: readonly Role[]; acting?: readonly Role[] };
 }
 
+/** What a waiting task needs: a decision (approve/reject) or, when blocked, a retry or a skip. */
+export type Awaiting = 'decision' | 'retry-or-skip';
+
 export type NotificationEvent =
   | (EventBase & { kind: 'awaiting-decision'; task: TaskRef; evidence?: EvidenceRef[]; summary?: string })
-  | (EventBase & { kind: 'reminder'; task: TaskRef; since: string; evidence?: EvidenceRef[] })
-  | (EventBase & { kind: 'escalation'; task: TaskRef; since: string })
+  | (EventBase & { kind: 'reminder'; task: TaskRef; since: string; evidence?: EvidenceRef[]; awaiting?: Awaiting })
+  | (EventBase & { kind: 'escalation'; task: TaskRef; since: string; awaiting?: Awaiting })
   | (EventBase & { kind: 'blocked'; task: TaskRef; step?: string; error: string; attempts?: number })
   | (EventBase & { kind: 'rejected'; task: TaskRef; reason: string; backTo?: TaskRef; by?: Actor })
   | (EventBase & { kind: 'cancelled'; reason: string; by?: Actor; task?: TaskRef })
@@ -261,11 +264,13 @@ function draftFor(event: NotificationEvent, cli: string): Draft {
         ccRoles: [],
         actingRoles: roles,
         body: [
-          `"${taskTitle(task)}" has waited for your decision since ${formatUtc(event.since)}${waitedFor(event.since, event.at)}.`,
-          'No step is ever approved by a timer: the project stays here until the owner decides.',
+          event.awaiting === 'retry-or-skip'
+            ? `"${taskTitle(task)}" has been blocked since ${formatUtc(event.since)}${waitedFor(event.since, event.at)}: retry it or skip it with a reason.`
+            : `"${taskTitle(task)}" has waited for your decision since ${formatUtc(event.since)}${waitedFor(event.since, event.at)}.`,
+          'No step is ever approved by a timer: the project stays here until a person decides.',
           ...evidenceLines(event.evidence),
         ],
-        actions: decisionActions(cli, project, task, roles),
+        actions: waitingActions(cli, project, task, roles, event.awaiting),
       };
     }
     case 'escalation': {
@@ -279,9 +284,10 @@ function draftFor(event: NotificationEvent, cli: string): Draft {
         actingRoles: roles,
         body: [
           `"${taskTitle(task)}" is overdue: it has waited for ${roleList(roles)} since ${formatUtc(event.since)}${waitedFor(event.since, event.at)}.`,
+          ...(event.awaiting === 'retry-or-skip' ? ['The task is blocked: an automated step failed and waits for a retry or a skip.'] : []),
           `Escalated to ${ROLE_LABELS['managed-services']}: please follow up with ${roles.map((r) => peopleList(project, r)).join(', ')}.`,
         ],
-        actions: decisionActions(cli, project, task, roles),
+        actions: waitingActions(cli, project, task, roles, event.awaiting),
       };
     }
     case 'blocked': {
@@ -299,18 +305,7 @@ function draftFor(event: NotificationEvent, cli: string): Draft {
           `The automated step ${event.step ? `"${event.step}" ` : ''}of "${taskTitle(task)}" failed${attempts}. The project is not failed: the task is blocked until ${roleList(roles)} decides to retry it (after fixing the cause) or to skip it with a reason.`,
           `Error: ${error}`,
         ],
-        actions: roles.flatMap((role) => project.participants[role].map((person) => ({ person, role }))).flatMap(({ person, role }) => [
-              {
-                label: `Retry, as ${person.name}`,
-                command: cliCommand(cli, 'retry', project.projectId, task.id, person.email, role),
-                forEmail: person.email,
-              },
-              {
-                label: `Skip with a reason, as ${person.name}`,
-                command: cliCommand(cli, 'skip', project.projectId, task.id, person.email, role, '<reason>'),
-                forEmail: person.email,
-              },
-            ]),
+        actions: resolutionActions(cli, project, task, roles),
       };
     }
     case 'rejected': {
@@ -461,6 +456,27 @@ function factLines(event: NotificationEvent, draft: Draft): string[] {
 
 function roleList(roles: readonly Role[]): string {
   return roles.map((r) => ROLE_LABELS[r]).join(' or ');
+}
+
+function waitingActions(cli: string, project: ProjectFacts, task: TaskRef, roles: readonly Role[], awaiting: Awaiting | undefined): CliAction[] {
+  return awaiting === 'retry-or-skip' ? resolutionActions(cli, project, task, roles) : decisionActions(cli, project, task, roles);
+}
+
+/** Retry and skip commands for a blocked task, for every participant of the roles that may resolve it. */
+function resolutionActions(cli: string, project: ProjectFacts, task: TaskRef, roles: readonly Role[]): CliAction[] {
+  const people = roles.flatMap((role) => project.participants[role].map((person) => ({ person, role })));
+  return people.flatMap(({ person, role }) => [
+    {
+      label: `Retry, as ${person.name}`,
+      command: cliCommand(cli, 'retry', project.projectId, task.id, person.email, role),
+      forEmail: person.email,
+    },
+    {
+      label: `Skip with a reason, as ${person.name}`,
+      command: cliCommand(cli, 'skip', project.projectId, task.id, person.email, role, '<reason>'),
+      forEmail: person.email,
+    },
+  ]);
 }
 
 /** Approve and reject commands for every participant of the deciding roles (normally just the owner role). */

@@ -120,6 +120,15 @@ describe('composeNotification', () => {
     expect(n.text).toContain('Who must act: Customer: Jane Doe');
   });
 
+  it('reminder and escalation of a blocked task offer retry / skip, not approve / reject', () => {
+    for (const kind of ['reminder', 'escalation'] as const) {
+      const n = composeNotification({ ...base, kind, task: codeUpdate, since: '2025-06-01T00:00:00Z', awaiting: 'retry-or-skip' });
+      expect(n.text).toContain('npx cuo retry acme-2-4-8 update-code-base --as priya@agency.example --role partner');
+      expect(n.text).toContain('npx cuo skip acme-2-4-8 update-code-base --as priya@agency.example --role partner -m "<reason>"');
+      expect(n.text).not.toContain('npx cuo approve');
+    }
+  });
+
   it('blocked: the error, and retry / skip commands for who may resolve it', () => {
     const n = composeNotification({
       ...base,
