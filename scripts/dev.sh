@@ -27,11 +27,8 @@ if [[ -n "${TEMPORAL_ADDRESS:-}${TEMPORAL_PROFILE:-}${TEMPORAL_CONFIG_FILE:-}" ]
   external=1
   say "Temporal configured through the environment (TEMPORAL_ADDRESS/TEMPORAL_PROFILE/TEMPORAL_CONFIG_FILE): not starting a local server"
 else
+  # Empty output: no binary, but the SDK's download site answers; the SDK then runs the server (see below).
   temporal_cli="$(bash scripts/provision-temporal.sh)" || exit 1
-  if [[ -z "$temporal_cli" ]]; then
-    say "no Temporal CLI binary to run: set TEMPORAL_CLI_PATH, install Go, or set TEMPORAL_ADDRESS to use a running server"
-    exit 1
-  fi
   # Fail before building anything when the ports are taken: a clear line instead of a server stack trace.
   for port in "$GRPC_PORT" "$UI_PORT"; do
     if ! port_free "$port"; then
@@ -65,44 +62,62 @@ trap 'if [[ -z "$stopping" ]]; then stop_all; fi' EXIT
 
 if [[ -z "$external" ]]; then
   mkdir -p "$DATA_DIR"
-  mapfile -t sa_args < <(node dist/scripts/search-attribute-flags.js)
   server_log="$DATA_DIR/temporal-server.log"
-  say "starting Temporal dev server ($temporal_cli), database $DATA_DIR/temporal.sqlite, log $server_log"
-  "$temporal_cli" server start-dev \
-    --db-filename "$DATA_DIR/temporal.sqlite" --port "$GRPC_PORT" --ui-port "$UI_PORT" \
-    "${sa_args[@]}" >>"$server_log" 2>&1 &
-  server_pid=$!
-  # Talk to exactly the server we started, whatever the user's own temporal CLI profile says.
-  cli_conn=(--address "localhost:$GRPC_PORT" --namespace default --disable-config-file --disable-config-env)
-  healthy=""
-  for _ in $(seq 1 120); do
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-      say "the Temporal dev server exited at start; last lines of $server_log:"
-      tail -n 20 "$server_log" >&2
+  if [[ -z "$temporal_cli" ]]; then
+    download_dir="${XDG_CACHE_HOME:-$HOME/.cache}/commerce-upgrade-orchestrator/sdk-download"
+    mkdir -p "$download_dir"
+    say "starting the Temporal dev server through the SDK's download (into $download_dir), log $server_log"
+    : >"$server_log"
+    node dist/scripts/sdk-dev-server.js "$DATA_DIR/temporal.sqlite" "$GRPC_PORT" "$UI_PORT" "$download_dir" >>"$server_log" 2>&1 &
+    server_pid=$!
+    until grep -qx ready "$server_log"; do
+      if ! kill -0 "$server_pid" 2>/dev/null; then
+        say "the SDK could not start the Temporal dev server; last lines of $server_log:"
+        tail -n 20 "$server_log" >&2
+        say "Fix: install Go and run again, or set TEMPORAL_CLI_PATH=/path/to/temporal"
+        exit 1
+      fi
+      sleep 0.5
+    done
+  else
+    mapfile -t sa_args < <(node dist/scripts/search-attribute-flags.js)
+    say "starting Temporal dev server ($temporal_cli), database $DATA_DIR/temporal.sqlite, log $server_log"
+    "$temporal_cli" server start-dev \
+      --db-filename "$DATA_DIR/temporal.sqlite" --port "$GRPC_PORT" --ui-port "$UI_PORT" \
+      "${sa_args[@]}" >>"$server_log" 2>&1 &
+    server_pid=$!
+    # Talk to exactly the server we started, whatever the user's own temporal CLI profile says.
+    cli_conn=(--address "localhost:$GRPC_PORT" --namespace default --disable-config-file --disable-config-env)
+    healthy=""
+    for _ in $(seq 1 120); do
+      if ! kill -0 "$server_pid" 2>/dev/null; then
+        say "the Temporal dev server exited at start; last lines of $server_log:"
+        tail -n 20 "$server_log" >&2
+        exit 1
+      fi
+      if "$temporal_cli" operator cluster health --address "localhost:$GRPC_PORT" --disable-config-file --disable-config-env >/dev/null 2>&1; then
+        healthy=1
+        break
+      fi
+      sleep 0.5
+    done
+    if [[ -z "$healthy" ]]; then
+      say "the Temporal dev server did not answer on localhost:$GRPC_PORT within 60 s; see $server_log"
       exit 1
     fi
-    if "$temporal_cli" operator cluster health --address "localhost:$GRPC_PORT" --disable-config-file --disable-config-env >/dev/null 2>&1; then
-      healthy=1
-      break
+    # The dev server keeps closed workflows for one day; managers need finished projects for at least 30.
+    "$temporal_cli" operator namespace update "${cli_conn[@]}" --retention "$RETENTION" >/dev/null
+    retention="$("$temporal_cli" operator namespace describe "${cli_conn[@]}" -o json | node -e '
+      let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+        const ttl = JSON.parse(s).config?.workflowExecutionRetentionTtl ?? "0s";
+        process.stdout.write(String(Math.round(parseFloat(ttl) / 86400)));
+      });')"
+    if (( retention < 30 )); then
+      say "namespace retention is $retention days after the update; expected at least 30"
+      exit 1
     fi
-    sleep 0.5
-  done
-  if [[ -z "$healthy" ]]; then
-    say "the Temporal dev server did not answer on localhost:$GRPC_PORT within 60 s; see $server_log"
-    exit 1
+    say "namespace 'default' keeps closed workflows for $retention days"
   fi
-  # The dev server keeps closed workflows for one day; managers need finished projects for at least 30.
-  "$temporal_cli" operator namespace update "${cli_conn[@]}" --retention "$RETENTION" >/dev/null
-  retention="$("$temporal_cli" operator namespace describe "${cli_conn[@]}" -o json | node -e '
-    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
-      const ttl = JSON.parse(s).config?.workflowExecutionRetentionTtl ?? "0s";
-      process.stdout.write(String(Math.round(parseFloat(ttl) / 86400)));
-    });')"
-  if (( retention < 30 )); then
-    say "namespace retention is $retention days after the update; expected at least 30"
-    exit 1
-  fi
-  say "namespace 'default' keeps closed workflows for $retention days"
   export TEMPORAL_ADDRESS="localhost:$GRPC_PORT" TEMPORAL_NAMESPACE=default
 fi
 
