@@ -1,0 +1,62 @@
+/**
+ * Plays the people of a project in tests: waits for states through the `status` query and sends decisions
+ * through the `decide` update, as the CLI does.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import { decideUpdate, statusQuery, type DecisionPayload, type DecisionResult } from '../../workflows/messages';
+import type { ProjectStatus } from '../../workflows/project-state';
+import type { Role } from '../../workflows/roles';
+import { PEOPLE } from './project-fixture';
+
+export const OWNER_EMAIL: Record<Role, string> = {
+  customer: PEOPLE.customer[0]!.email,
+  partner: PEOPLE.partner[0]!.email,
+  'managed-services': PEOPLE['managed-services'][0]!.email,
+};
+
+export async function waitForStatus(
+  handle: WorkflowHandle,
+  predicate: (status: ProjectStatus) => boolean,
+  timeoutMs = 30_000,
+): Promise<ProjectStatus> {
+  const deadline = Date.now() + timeoutMs;
+  let last: ProjectStatus | undefined;
+  while (Date.now() < deadline) {
+    last = await handle.query(statusQuery);
+    if (predicate(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`status did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last?.gates.map((g) => `${g.id}:${g.state}`))}`);
+}
+
+export function gateState(status: ProjectStatus, id: string): string | undefined {
+  return status.gates.find((g) => g.id === id)?.state;
+}
+
+export async function decide(handle: WorkflowHandle, payload: DecisionPayload): Promise<DecisionResult> {
+  return handle.executeUpdate(decideUpdate, { args: [payload] });
+}
+
+/**
+ * Approves every gate awaiting approval, as its owner, until `stop` says so or the project ends. Returns the
+ * last status seen.
+ */
+export async function approveUntil(
+  handle: WorkflowHandle,
+  stop: (status: ProjectStatus) => boolean = () => false,
+  timeoutMs = 60_000,
+): Promise<ProjectStatus> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const status = await handle.query(statusQuery);
+    if (status.state !== 'running' || stop(status)) return status;
+    const next = status.awaiting.find((a) => a.state === 'awaiting-approval');
+    if (next) {
+      const role = next.roles[0]!;
+      await decide(handle, { taskId: next.gateId, decision: 'approve', actor: OWNER_EMAIL[role], role });
+    } else {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  throw new Error('project did not reach the expected state in time');
+}
