@@ -1,0 +1,79 @@
+/** Read-only views of one project: `status`, `history`, `report`, `ui`. */
+import type { Command } from 'commander';
+import { buildResult, renderFinalReport, type UpgradeProjectResult } from '../../workflows/final-report';
+import { workflowIdFor } from '../../workflows/project-input';
+import { loadConnectConfig } from '../connection';
+import { CliError, EXIT } from '../exit-codes';
+import { historyEntries, renderHistory } from '../format/history';
+import { renderStatus } from '../format/status';
+import { uiLink } from '../settings';
+import { withSession, type CommandContext } from './context';
+
+export function registerInspect(program: Command, ctx: CommandContext): void {
+  const { io } = ctx;
+  program
+    .command('status')
+    .description('phase, every task and gate, whom it waits on and since when, overdue marks')
+    .argument('<project>', 'project id, e.g. acme-2-4-8')
+    .option('--json', 'print the status query result as JSON')
+    .action(async (projectId: string, opts: { json?: boolean }) => {
+      const status = await withSession(ctx, projectId, (s) => s.status(projectId));
+      if (opts.json) io.json(status);
+      else io.out(renderStatus(status, io.now(), io.style));
+    });
+
+  program
+    .command('history')
+    .description('the audit trail: who decided what, when, on which evidence; refused attempts marked')
+    .argument('<project>', 'project id')
+    .option('--all', 'include automation, phase and change-window entries')
+    .option('--json', 'print JSON')
+    .action(async (projectId: string, opts: { all?: boolean; json?: boolean }) => {
+      const status = await withSession(ctx, projectId, (s) => s.status(projectId));
+      if (opts.json) io.json({ projectId, entries: historyEntries(status, { all: opts.all }), refusedNotKept: status.refusedNotKept });
+      else io.out(renderHistory(status, io.style, { all: opts.all }));
+    });
+
+  program
+    .command('report')
+    .description('the final report (markdown): from the result of a finished project, or an interim one from its status')
+    .argument('<project>', 'project id')
+    .option('--json', 'print the report data as JSON instead of markdown')
+    .action(async (projectId: string, opts: { json?: boolean }) => {
+      await withSession(ctx, projectId, async (session) => {
+        const status = await session.status(projectId);
+        const handle = session.handle(projectId);
+        const description = await handle.describe();
+        let result: UpgradeProjectResult;
+        let markdown: string;
+        if (description.status.name === 'COMPLETED') {
+          result = await session.withDeadline(() => handle.result() as Promise<UpgradeProjectResult>);
+          markdown = renderFinalReport(result, status);
+        } else if (description.status.name === 'RUNNING') {
+          result = buildResult(status, new Date(io.now()).toISOString());
+          // buildResult speaks of finished projects; an interim report says plainly that it is not one.
+          markdown = renderFinalReport(result, status)
+            .replace(/^- Outcome: \*\*completed\*\*$/m, `- Outcome: **in progress** (phase ${status.phase}; interim report)`)
+            .replace(/; finished: .*$/m, `; as of: ${result.finishedAt}`);
+        } else {
+          throw new CliError(`workflow ${workflowIdFor(projectId)} ended ${description.status.name.toLowerCase()}: it has no report`, EXIT.failure);
+        }
+        if (opts.json) io.json(result);
+        else io.out(markdown);
+      });
+    });
+
+  program
+    .command('ui')
+    .description('the address of the project in the Temporal UI (TEMPORAL_UI_URL, default http://localhost:8233)')
+    .argument('<project>', 'project id')
+    .action((projectId: string) => {
+      let namespace: string;
+      try {
+        namespace = loadConnectConfig({ profile: ctx.settings().profile }).namespace;
+      } catch (err) {
+        throw new CliError((err as Error).message, EXIT.usage);
+      }
+      io.out(uiLink(ctx.settings(), namespace, workflowIdFor(projectId)));
+    });
+}

@@ -1,0 +1,45 @@
+/** `pending`: across projects, what waits on whom and for how long, oldest first. */
+import type { Style } from '../io';
+import { overdueMark } from './status';
+import { renderTable } from './table';
+import { ago, shortIso } from './time';
+
+export interface PendingItem {
+  projectId: string;
+  workflowId: string;
+  customer: string;
+  gateId: string;
+  title: string;
+  state: string;
+  roles: string[];
+  actors: string[];
+  /** Undefined when the project's status query did not answer (only the search attributes are known). */
+  since?: string;
+  overdue: boolean;
+}
+
+/** Oldest first; items whose start is unknown go last, in project order. */
+export function sortPending(items: PendingItem[]): PendingItem[] {
+  return [...items].sort((a, b) => {
+    if (a.since && b.since) return a.since.localeCompare(b.since) || a.projectId.localeCompare(b.projectId);
+    if (a.since) return -1;
+    if (b.since) return 1;
+    return a.projectId.localeCompare(b.projectId);
+  });
+}
+
+export function renderPending(items: PendingItem[], now: number, style: Style, filter: string): string {
+  if (items.length === 0) return `Nothing is waiting${filter ? ` (${filter})` : ''}.`;
+  const rows = sortPending(items).map((i) => [
+    i.since ? ago(i.since, now) : '?',
+    i.projectId,
+    i.customer,
+    i.gateId,
+    i.state === 'blocked' ? style.colors.red('blocked') : 'decision',
+    i.roles.join(', '),
+    i.actors.join(', '),
+    i.since ? shortIso(i.since) : '(status not available)',
+    i.overdue ? overdueMark(style.colors) : '',
+  ]);
+  return renderTable(['waiting', 'project', 'customer', 'task', 'needs', 'roles', 'who', 'since', ''], rows, style);
+}
