@@ -13,13 +13,14 @@ export type ProjectFileResult = { ok: true; project: ProjectInput } | { ok: fals
 
 /** Parses YAML text; syntax errors become problems on the field "(yaml line L, column C)". */
 export function parseProjectText(text: string): { ok: true; raw: unknown } | { ok: false; problems: FieldProblem[] } {
-  const doc = parseDocument(text, { prettyErrors: false });
+  // prettyErrors fills linePos; the message's own "at line …" suffix and code excerpt are dropped for one line.
+  const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) {
     return {
       ok: false,
       problems: doc.errors.map((e) => {
         const pos = e.linePos?.[0];
-        return { field: pos ? `(yaml line ${pos.line}, column ${pos.col})` : '(yaml)', message: e.message.split('\n')[0]! };
+        return { field: pos ? `(yaml line ${pos.line}, column ${pos.col})` : '(yaml)', message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') };
       }),
     };
   }
