@@ -1,0 +1,131 @@
+/**
+ * The CLI's pure formatting: status, history, pending, plan, participants, tables and times. Statuses come from the
+ * real ProjectState driven with a fixed clock, so the views are checked against what the workflow would answer.
+ */
+import { buildPlan, renderPlan } from '../../client/format/plan';
+import { participantsMarkdown } from '../../client/format/participants';
+import { renderHistory } from '../../client/format/history';
+import { renderPending, sortPending, type PendingItem } from '../../client/format/pending';
+import { renderStatus } from '../../client/format/status';
+import { renderTable, visibleLength } from '../../client/format/table';
+import { ago, duration, shortIso } from '../../client/format/time';
+import { plainStyle } from '../../client/io';
+import { createColors } from 'picocolors';
+import { projectInputSchema } from '../../workflows/project-input';
+import { ProjectState } from '../../workflows/project-state';
+import { makeProject } from '../support/project-fixture';
+
+const T0 = Date.parse('2026-03-02T09:00:00.000Z');
+
+function projectState() {
+  let now = T0;
+  const project = projectInputSchema.parse(makeProject({ projectId: 'acme-2-4-8', requiredApprovals: { 'create-upgrade-plan': 2 } }));
+  const state = new ProjectState('upgrade-acme-2-4-8', project, () => new Date(now).toISOString());
+  return { state, project, advance: (ms: number) => (now += ms) };
+}
+
+describe('time', () => {
+  it('speaks in the largest useful units', () => {
+    expect(duration(42_000)).toBe('42s');
+    expect(duration(5 * 60_000)).toBe('5m');
+    expect(duration(3 * 3_600_000 + 7 * 60_000)).toBe('3h 7m');
+    expect(duration(2 * 86_400_000 + 4 * 3_600_000)).toBe('2d 4h');
+    expect(ago('2026-03-02T09:00:00.000Z', T0 + 86_400_000)).toBe('1d ago');
+    expect(shortIso('2026-03-02T09:05:59.123Z')).toBe('2026-03-02 09:05Z');
+  });
+});
+
+describe('tables', () => {
+  it('aligns plain columns for pipes, ignoring colour codes, and draws borders on a terminal', () => {
+    const plain = renderTable(['a', 'bb'], [['xxx', 'y'], [undefined, 2]], plainStyle());
+    expect(plain).toBe('A    BB\nxxx  y\n     2');
+    const colors = createColors(true);
+    expect(visibleLength(colors.red('abc'))).toBe(3);
+    const tty = renderTable(['a'], [['x']], { tty: true, colors: createColors(false) });
+    expect(tty).toContain('┌');
+  });
+});
+
+describe('status', () => {
+  it('shows every gate, whom it waits on since when, rounds and overdue marks', () => {
+    const { state, advance } = projectState();
+    const plan = state.gate('create-upgrade-plan');
+    state.startRound(plan);
+    state.setState(plan, 'awaiting-approval');
+    advance(3 * 3_600_000);
+    state.apply({ taskId: 'create-upgrade-plan', decision: 'approve', actor: 'carla@acme.example', role: 'customer' }, 'update');
+    plan.overdue = true;
+    const text = renderStatus(state.status(), T0 + 26 * 3_600_000, plainStyle());
+    expect(text).toContain('acme-2-4-8 — Acme Retail: 2.4.6-p8 → 2.4.8-p3');
+    expect(text).toContain('state running · phase plan · started 2026-03-02 09:00Z (1d 2h ago)');
+    // carla approved already: only chris is still awaited.
+    expect(text).toMatch(/^create-upgrade-plan +plan +customer +awaiting-approval ⚠ overdue +chris@acme\.example +2026-03-02 09:00Z \(1d 2h ago\) +1\/2$/m);
+    expect(text).toMatch(/^ {2}cab-infrastructure-change +infra-upgrade +managed-services +pending +0\/1$/m);
+    expect(text).toContain('  create-upgrade-plan to decide: customer (chris@acme.example) since 2026-03-02 09:00Z, 1d 2h ago ⚠ overdue');
+  });
+
+  it('tells blocked steps, rework and cancellation', () => {
+    const { state } = projectState();
+    const plan = state.gate('create-upgrade-plan');
+    state.sendBack(state.gate('determine-infrastructure-changes'), 'create-upgrade-plan', 'wrong sizing', 'sam@adobe.example');
+    state.startRound(plan);
+    plan.blocked = { step: 'draftUpgradePlan', error: 'repository not found', at: new Date(T0).toISOString() };
+    state.setState(plan, 'blocked');
+    state.cancelled = { actor: 'sam@adobe.example', reason: 'postponed', at: new Date(T0).toISOString() };
+    const text = renderStatus(state.status(), T0, plainStyle());
+    expect(text).toContain('  blocked create-upgrade-plan at draftUpgradePlan: repository not found');
+    expect(text).toContain('create-upgrade-plan blocked, to retry or skip: customer/managed-services');
+    expect(text).toContain('Rework: 1 (last: determine-infrastructure-changes rejected by sam@adobe.example, back to create-upgrade-plan: wrong sizing)');
+    expect(text).toContain('Cancelled by sam@adobe.example at 2026-03-02 09:00Z: postponed');
+  });
+});
+
+describe('history', () => {
+  it('lists decisions with evidence and marks refused attempts', () => {
+    const { state } = projectState();
+    const plan = state.gate('create-upgrade-plan');
+    state.startRound(plan);
+    plan.steps.push({ step: 'draftUpgradePlan', status: 'done', at: new Date(T0).toISOString(), summary: 'plan', artifact: { id: 'acme/plan-1.md', sha256: 'ab'.repeat(32), name: 'plan.md', mediaType: 'text/markdown', bytes: 10 } });
+    state.setState(plan, 'awaiting-approval');
+    state.apply({ taskId: 'create-upgrade-plan', decision: 'approve', actor: 'carla@acme.example', role: 'customer', comment: 'ok | fine' }, 'update');
+    state.refuse({ taskId: 'create-upgrade-plan', actor: 'mallory@evil.example', role: 'customer', decision: 'approve' }, 'not a participant', 'signal');
+    state.record({ kind: 'automation', gateId: 'create-upgrade-plan', via: 'workflow', reason: 'draftUpgradePlan: plan' });
+    const text = renderHistory(state.status(), plainStyle());
+    expect(text).toMatch(/^1 +2026-03-02 09:00Z +create-upgrade-plan +carla@acme\.example \(customer\) +approve +ok \| fine +acme\/plan-1\.md +update$/m);
+    expect(text).toMatch(/^2 +.*mallory@evil\.example \(customer\) +REFUSED approve +not a participant +signal$/m);
+    expect(text).not.toContain('draftUpgradePlan: plan');
+    expect(renderHistory(state.status(), plainStyle(), { all: true })).toContain('draftUpgradePlan: plan');
+    expect(text).toContain('Refused attempts: 1.');
+  });
+});
+
+describe('pending', () => {
+  const item = (projectId: string, since?: string): PendingItem => ({ projectId, workflowId: `upgrade-${projectId}`, customer: 'Acme', gateId: 'create-upgrade-plan', title: '', state: 'awaiting-approval', roles: ['customer'], actors: ['c@acme.example'], since, overdue: false });
+
+  it('puts the oldest first and unknown starts last', () => {
+    const sorted = sortPending([item('b', '2026-03-02T10:00:00Z'), item('z'), item('a', '2026-03-01T10:00:00Z')]);
+    expect(sorted.map((i) => i.projectId)).toEqual(['a', 'b', 'z']);
+    const text = renderPending(sorted, T0, plainStyle(), '');
+    expect(text.split('\n')[1]).toMatch(/^23h ago +a +Acme +create-upgrade-plan +decision +customer +c@acme\.example +2026-03-01 10:00Z$/);
+    expect(text.split('\n')[3]).toMatch(/^\? +z .*\(status not available\)$/);
+    expect(renderPending([], T0, plainStyle(), 'role partner')).toBe('Nothing is waiting (role partner).');
+  });
+});
+
+describe('plan and participants', () => {
+  it('names the owner people of every task and the CAB gates', () => {
+    const project = projectInputSchema.parse(makeProject({ requiredApprovals: { 'cab-production-deployment': 2 } }));
+    const plan = buildPlan(project);
+    expect(plan.phases.map((p) => p.id)).toEqual(['plan', 'infra-upgrade', 'code-update', 'post-upgrade-checks', 'uat', 'launch', 'post-launch']);
+    const launch = plan.phases.find((p) => p.id === 'launch')!.tasks[0]!;
+    expect(launch.cabGates).toEqual([expect.objectContaining({ id: 'cab-production-deployment', owner: 'managed-services', requiredApprovals: 2 })]);
+    const text = renderPlan(plan, plainStyle());
+    expect(text).toContain('  1. create-upgrade-plan: Create upgrade project plan\n     owner customer: Carla Customer <carla@acme.example>, Chris Buyer <chris@acme.example>');
+    expect(text).toContain('contributors partner: Pat Partner <pat@agency.example>; managed-services: Sam CSE <sam@adobe.example>');
+    expect(text).toContain('decided by managed-services (2 approvals): Sam CSE <sam@adobe.example>');
+    expect(text).toContain('Change windows: Mon/Tue/Wed/Thu/Fri/Sat/Sun 00:00 UTC for 1440 min');
+    const details = participantsMarkdown(project);
+    expect(details).toContain('| Customer (`customer`) | Chris Buyer | chris@acme.example |');
+    expect(details).toContain('| Managed Services (CSE) (`managed-services`) | Sam CSE | sam@adobe.example |');
+  });
+});
