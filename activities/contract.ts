@@ -65,6 +65,12 @@ export interface NotificationRequest {
   /** Receivers deduplicate on this key (workflow id, task, kind, round, count): a retried send is not a second message. */
   idempotencyKey: string;
   since?: string;
+  /** For a rejection: the task the project goes back to. */
+  backTo?: string;
+  /** The person who rejected or cancelled. */
+  actor?: string;
+  /** For reminders and escalations: a decision, or (blocked) a retry or skip. */
+  awaiting?: 'decision' | 'retry-or-skip';
 }
 
 export interface NotificationResult {

@@ -1,10 +1,64 @@
 /**
- * Placeholder created by the platform work so the worker compiles; the activities engineer replaces it with the
- * real `createActivities(deps)` that wires the adapters.
+ * `createActivities(deps)`: every activity the workflow calls, built from injected adapters so the worker wires
+ * real ones from its configuration and tests wire real local counterparts (temp git repositories, loopback
+ * servers). The workflow imports only the `UpgradeActivities` type (activities/contract.ts).
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ActivityDeps {}
+import { join } from 'node:path';
+import type { ArtifactStore } from './artifact-store';
+import type { UpgradeActivities } from './contract';
+import { createEnvironmentActivities } from './environment-activities';
+import type { Notifier } from './notify/channels';
+import { createNotifyActivities } from './notify/activities';
+import { createPlanningActivities } from './planning-activities';
+import type { RepositoryWorkspace } from './repository/workspace';
+import type { TlsTrust } from './runbook/http-probe';
 
-export function createActivities(_deps: ActivityDeps) {
-  return {};
+export interface ActivityDeps {
+  artifacts: ArtifactStore;
+  workspace: RepositoryWorkspace;
+  notifier: Notifier;
+  /** The worker's data folder (baselines and other per-project state). */
+  dataDir: string;
+  /** SSH private key paths by lower-case identity name (worker configuration, never project input). */
+  sshIdentities?: Record<string, string>;
+  /** Extra CA for the environments' HTTPS checks. */
+  tls?: TlsTrust;
+  /** How people run the CLI, as printed in messages (default `npx cuo`). */
+  cli?: string;
+  conference?: { dialIn?: string; notes?: string };
+  deployHealthTimeoutMs?: number;
+  healthPollMs?: number;
+  now?: () => Date;
+}
+
+export function createActivities(deps: ActivityDeps): UpgradeActivities {
+  const now = deps.now ?? (() => new Date());
+  const notify = createNotifyActivities({
+    notifier: deps.notifier,
+    artifacts: deps.artifacts,
+    now,
+    ...(deps.cli ? { cli: deps.cli } : {}),
+    ...(deps.conference ? { conference: deps.conference } : {}),
+  });
+  const planning = createPlanningActivities({ artifacts: deps.artifacts, workspace: deps.workspace, notifier: deps.notifier, now, ...(deps.cli ? { cli: deps.cli } : {}) });
+  const environment = createEnvironmentActivities({
+    artifacts: deps.artifacts,
+    workspace: deps.workspace,
+    notifier: deps.notifier,
+    sshIdentities: deps.sshIdentities ?? {},
+    stateDir: join(deps.dataDir, 'state'),
+    ...(deps.tls ? { tls: deps.tls } : {}),
+    ...(deps.cli ? { cli: deps.cli } : {}),
+    ...(deps.deployHealthTimeoutMs !== undefined ? { deployHealthTimeoutMs: deps.deployHealthTimeoutMs } : {}),
+    ...(deps.healthPollMs !== undefined ? { healthPollMs: deps.healthPollMs } : {}),
+  });
+  return {
+    ...planning,
+    ...environment,
+    sendNotification: notify.sendNotification,
+    scheduleConference: notify.scheduleConference,
+    async storeFinalReport(ctx, report) {
+      return deps.artifacts.put(ctx.project.projectId, 'final-report.md', report.markdown);
+    },
+  };
 }

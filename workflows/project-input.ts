@@ -65,6 +65,11 @@ export const environmentSchema = z.strictObject({
   branch: z.string().min(1),
   /** Admin path checked by the runbook and the security checks. */
   adminPath: z.string().regex(/^\/[A-Za-z0-9_\-/]*$/, 'must be a path starting with "/"').default('/admin'),
+  /**
+   * The MySQL client that imports a dump on this environment (reads SQL on stdin); default `mysql`, which takes its
+   * credentials from the environment's own option files.
+   */
+  mysqlCommand: z.string().min(1).max(300).optional(),
   /** How remote commands reach the environment: `local` runs them in a shell on the worker (tests, demo). */
   remote: z.union([z.strictObject({ type: z.literal('local'), cwd: z.string().optional() }), z.strictObject({ type: z.literal('ssh'), ...sshTargetSchema.shape })]).optional(),
 });

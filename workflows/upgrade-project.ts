@@ -209,7 +209,12 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
    * Waits for people on a gate (a decision, or the resolution of a blocked step). Never decides by timer: timers
    * only remind the awaited role and escalate to the CSE, repeatedly, and mark the gate overdue.
    */
-  const waitForPeople = async (gate: Gate, done: () => boolean, awaitedRoles: Role[]): Promise<void> => {
+  const waitForPeople = async (
+    gate: Gate,
+    done: () => boolean,
+    awaitedRoles: Role[],
+    awaiting: 'decision' | 'retry-or-skip',
+  ): Promise<void> => {
     const since = Date.now();
     let nextReminder = since + remindMs;
     let nextEscalation = since + escalateMs;
@@ -222,13 +227,13 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
         gate.overdue = true;
         state.record({ kind: 'escalation', gateId: gate.id, via: 'workflow', reason: `waiting since ${new Date(since).toISOString()}` });
         publish();
-        await notify({ kind: 'escalation', taskId: gate.id, taskTitle: gate.title, to: ['managed-services'], actors: awaitedRoles, since: new Date(since).toISOString(), key: `${gate.id}/r${gate.rounds}/escalation/${gate.escalations}` });
+        await notify({ kind: 'escalation', taskId: gate.id, taskTitle: gate.title, to: ['managed-services'], actors: awaitedRoles, awaiting, since: new Date(since).toISOString(), key: `${gate.id}/r${gate.rounds}/escalation/${gate.escalations}` });
         nextEscalation += escalateMs;
       }
       if (now >= nextReminder) {
         gate.reminders += 1;
         state.record({ kind: 'reminder', gateId: gate.id, via: 'workflow', reason: `reminder ${gate.reminders} to ${awaitedRoles.join(', ')}` });
-        await notify({ kind: 'reminder', taskId: gate.id, taskTitle: gate.title, to: awaitedRoles, actors: awaitedRoles, since: new Date(since).toISOString(), key: `${gate.id}/r${gate.rounds}/reminder/${gate.reminders}` });
+        await notify({ kind: 'reminder', taskId: gate.id, taskTitle: gate.title, to: awaitedRoles, actors: awaitedRoles, awaiting, since: new Date(since).toISOString(), key: `${gate.id}/r${gate.rounds}/reminder/${gate.reminders}` });
         nextReminder += remindMs;
       }
     }
@@ -247,7 +252,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
       evidence: state.evidenceOf(gate).map((a) => a.id),
       key: `${gate.id}/r${gate.rounds}/awaiting`,
     });
-    await waitForPeople(gate, () => gate.state === 'approved' || gate.state === 'rejected', [gate.owner]);
+    await waitForPeople(gate, () => gate.state === 'approved' || gate.state === 'rejected', [gate.owner], 'decision');
     const last = [...state.audit].reverse().find((e) => e.kind === 'decision' && e.gateId === gate.id && (e.decision === 'reject' || e.decision === 'approve'));
     return { approved: gate.state === 'approved', reason: last?.comment ?? '', actor: last?.actor ?? '' };
   };
@@ -271,7 +276,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
         publish();
         const deciders: Role[] = gate.owner === 'managed-services' ? ['managed-services'] : [gate.owner, 'managed-services'];
         await notify({ kind: 'blocked', taskId: gate.id, taskTitle: gate.title, to: deciders, actors: deciders, reason: `${step} failed: ${error}`, key: `${gate.id}/r${gate.rounds}/blocked/${step}/${state.audit.length}` });
-        await waitForPeople(gate, () => gate.blockedResolution !== undefined, deciders);
+        await waitForPeople(gate, () => gate.blockedResolution !== undefined, deciders, 'retry-or-skip');
         const resolution = gate.blockedResolution;
         gate.blockedResolution = undefined;
         gate.blocked = undefined;
@@ -394,7 +399,9 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
       taskTitle: gate.title,
       to: [...new Set<Role>([gate.owner, ...gate.contributors, state.gate(task.reworkFrom).owner])],
       actors: [state.gate(task.reworkFrom).owner],
-      reason: `${verdict.reason} (back to ${task.reworkFrom})`,
+      reason: verdict.reason,
+      backTo: task.reworkFrom,
+      actor: verdict.actor,
       key: `${gate.id}/r${gate.rounds}/rejected`,
     });
     return { kind: 'rejected', backTo: task.reworkFrom };
@@ -447,7 +454,8 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
     await notify({
       kind: state.state === 'cancelled' ? 'cancelled' : 'completed',
       to: ['customer', 'partner', 'managed-services'],
-      reason: state.cancelled ? `${state.cancelled.reason} (by ${state.cancelled.actor})` : undefined,
+      reason: state.cancelled?.reason,
+      actor: state.cancelled?.actor,
       key: `project/${state.state}`,
     });
     const result = buildResult(state.status(), state.completedAt!);

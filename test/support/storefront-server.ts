@@ -10,6 +10,7 @@
  * HTTPS uses a certificate made at start with the `openssl` binary: valid (its PEM is returned so a client can
  * trust it as a CA) or already expired.
  */
+import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -258,6 +259,8 @@ function escapeHtml(text: string): string {
  * A self-signed certificate for 127.0.0.1/localhost. `openssl ca -selfsign` is used because it accepts explicit
  * start and end dates, which is how an already-expired certificate can be made with OpenSSL 3.0.
  */
+// The common name is unique per server (hostnames are checked against subjectAltName) so that a client can trust
+// several of these certificates at once: with equal subjects OpenSSL would look up the wrong issuer.
 async function makeCertificate(expired: boolean): Promise<{ key: string; cert: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'storefront-cert-'));
   try {
@@ -292,7 +295,7 @@ async function makeCertificate(expired: boolean): Promise<{ key: string; cert: s
     const key = join(dir, 'key.pem');
     const csr = join(dir, 'req.csr');
     const cert = join(dir, 'cert.pem');
-    await run('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', csr, '-subj', '/CN=localhost']);
+    await run('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=storefront-${randomUUID().slice(0, 8)}`]);
     await run('openssl', [
       'ca', '-batch', '-config', join(dir, 'ca.cnf'), '-selfsign', '-keyfile', key, '-in', csr, '-out', cert,
       '-startdate', opensslDate(start), '-enddate', opensslDate(end), '-extensions', 'ext', '-notext',

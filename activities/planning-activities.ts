@@ -1,0 +1,294 @@
+/**
+ * The plan phase and the repository work: read the project's repository, compute what the target version needs,
+ * write the plan, the infrastructure changes and the complexity assessment as artifacts, request the service
+ * changes, and prepare the upgrade branch.
+ */
+import { log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ArtifactStore } from './artifact-store';
+import type { AutomationResult, EnvironmentName, ProjectContext, WindowRef } from './contract';
+import { assessRepositoryComplexity } from './complexity/assess-repository';
+import { inventoryPackages } from './complexity/inventory';
+import { buildInfrastructureChangeRequest } from './infrastructure/change-request';
+import { computeInfrastructureChanges } from './infrastructure/changes';
+import { nonRetryableInputErrors } from './infrastructure/failures';
+import {
+  APP_YAML_PATH,
+  SERVICES_YAML_PATH,
+  applyRelationshipChanges,
+  applyServiceChanges,
+  setPhpType,
+} from './infrastructure/services-yaml';
+import type { InfrastructureChanges } from './infrastructure/types';
+import { composeNotification } from './notify/message';
+import type { Notifier } from './notify/channels';
+import { taskRef } from './notify/activities';
+import { renderUpgradePlan } from './plan/upgrade-plan';
+import { setCommerceConstraints } from './repository/composer';
+import type { ProjectRepository, RepositoryWorkspace } from './repository/workspace';
+import { requirementsFor } from './requirements/catalog';
+import { heartbeat, upgradeBranchOf } from './activity-runtime';
+
+/** Problems of a change request's timing, reported with the request rather than stopping it. */
+const TIMING_PROBLEM = /already started|notice|outside|change window/i;
+
+export interface PlanningDeps {
+  artifacts: ArtifactStore;
+  workspace: RepositoryWorkspace;
+  notifier: Notifier;
+  cli?: string;
+  now: () => Date;
+}
+
+interface InfrastructureView {
+  repo: ProjectRepository;
+  servicesYaml: string;
+  appYaml: string;
+  changes: InfrastructureChanges;
+  updatedServicesYaml: string;
+  updatedAppYaml: string;
+}
+
+export function createPlanningActivities(deps: PlanningDeps) {
+  /** Clones or fetches the repository and reads the cloud configuration as committed on the base branch. */
+  async function infrastructure(ctx: ProjectContext): Promise<InfrastructureView> {
+    const { project } = ctx;
+    heartbeat('fetching the repository');
+    const repo = await deps.workspace.ensureClone(project.projectId, project.repository.url);
+    const ref = `origin/${project.repository.baseBranch}`;
+    const servicesYaml = await repo.readFileIfExists(SERVICES_YAML_PATH, ref);
+    const appYaml = await repo.readFileIfExists(APP_YAML_PATH, ref);
+    if (servicesYaml === undefined || appYaml === undefined) {
+      throw ApplicationFailure.nonRetryable(
+        `${servicesYaml === undefined ? SERVICES_YAML_PATH : APP_YAML_PATH} is missing on ${ref}; an Adobe Commerce cloud project keeps it at the repository root. Check repository.url and repository.baseBranch.`,
+        'RepositoryFileMissing',
+      );
+    }
+    return nonRetryableInputErrors(() => {
+      const changes = computeInfrastructureChanges({ servicesYaml, appYaml, targetVersion: project.targetVersion });
+      const updatedServicesYaml = applyServiceChanges(servicesYaml, changes.services);
+      const updatedAppYaml = applyRelationshipChanges(setPhpType(appYaml, changes.php.toVersion), changes.relationships);
+      return { repo, servicesYaml, appYaml, changes, updatedServicesYaml, updatedAppYaml };
+    });
+  }
+
+  const moving = (changes: InfrastructureChanges) => changes.services.filter((c) => c.kind !== 'keep');
+
+  return {
+    async draftUpgradePlan(ctx: ProjectContext): Promise<AutomationResult> {
+      const { project } = ctx;
+      const view = await infrastructure(ctx);
+      const requirements = nonRetryableInputErrors(() => requirementsFor(project.targetVersion));
+      const composer = await view.repo.readComposer(`origin/${project.repository.baseBranch}`);
+      const modules = await view.repo.listCustomModules();
+      const inventory = composer.lockText ? inventoryPackages(composer.lockText, modules) : undefined;
+      const markdown = renderUpgradePlan({
+        project,
+        requirements,
+        changes: view.changes,
+        ...(inventory ? { inventory: { adobe: inventory.adobe.map(nameOf), thirdParty: inventory.thirdParty.map(nameOf), custom: inventory.custom.map(nameOf) } } : {}),
+        nowIso: deps.now().toISOString(),
+      });
+      const artifact = await deps.artifacts.put(project.projectId, 'upgrade-plan.md', markdown);
+      const services = moving(view.changes);
+      return {
+        artifact,
+        summary: `plan ${project.currentVersion} → ${project.targetVersion}: ${services.length} service change(s), PHP ${view.changes.php.fromVersion} → ${view.changes.php.toVersion}`,
+        facts: { serviceChanges: services.length, php: view.changes.php.toVersion, installed: composer.installedVersion ?? 'unknown' },
+      };
+    },
+
+    async determineInfrastructureChanges(ctx: ProjectContext): Promise<AutomationResult> {
+      const view = await infrastructure(ctx);
+      const markdown = renderInfrastructureChanges(ctx, view);
+      const artifact = await deps.artifacts.put(ctx.project.projectId, 'infrastructure-changes.md', markdown);
+      const services = moving(view.changes);
+      return {
+        artifact,
+        summary: services.length
+          ? `${services.map((c) => `${c.serviceId} ${c.fromVersion ?? '—'}→${c.toVersion ?? 'removed'}`).join(', ')}; PHP ${view.changes.php.toVersion}`
+          : `no service changes; PHP ${view.changes.php.toVersion}`,
+        passed: view.changes.warnings.length === 0,
+        facts: { serviceChanges: services.length, warnings: view.changes.warnings.length, deploys: view.changes.sequence.length },
+      };
+    },
+
+    async assessUpgradeComplexity(ctx: ProjectContext): Promise<AutomationResult> {
+      const { project } = ctx;
+      heartbeat('fetching the repository');
+      const repo = await deps.workspace.ensureClone(project.projectId, project.repository.url);
+      const result = await assessRepositoryComplexity(repo, {
+        projectId: project.projectId,
+        customer: project.customer,
+        currentVersion: project.currentVersion,
+        targetVersion: project.targetVersion,
+        ...(project.repository.uctReportPath ? { uctReportPath: project.repository.uctReportPath } : {}),
+        ref: `origin/${project.repository.baseBranch}`,
+      });
+      const artifact = await deps.artifacts.put(project.projectId, 'complexity-assessment.md', result.markdown);
+      const { assessment } = result;
+      return {
+        artifact,
+        summary: `complexity ${assessment.rating}: ${assessment.reasons.slice(0, 2).join('; ')}`,
+        facts: {
+          rating: assessment.rating,
+          customModules: result.inventory.custom.length,
+          thirdParty: result.inventory.thirdParty.length,
+          uctCritical: result.uct?.counts.critical ?? 0,
+        },
+      };
+    },
+
+    /**
+     * Pro Staging/Production change their services through Adobe Support: the change request goes out through the
+     * notifier (and is the evidence). An Integration environment takes the services change as a commit on its branch.
+     */
+    async requestInfrastructureChange(
+      ctx: ProjectContext,
+      request: { environment: EnvironmentName; window: WindowRef },
+    ): Promise<AutomationResult> {
+      const { project, workflowId } = ctx;
+      const environment = project.environments[request.environment];
+      const view = await infrastructure(ctx);
+      if (environment.kind === 'integration') {
+        await view.repo.checkoutBranch(environment.branch, environment.branch);
+        await view.repo.writeFiles({ [SERVICES_YAML_PATH]: view.updatedServicesYaml, [APP_YAML_PATH]: view.updatedAppYaml });
+        const commit = await view.repo.commitAndPush(
+          environment.branch,
+          `Upgrade services for Adobe Commerce ${project.targetVersion}`,
+          { stepKey: `${workflowId}/services-${request.environment}` },
+        );
+        const markdown = renderInfrastructureChanges(ctx, view) + `\n\nCommitted on \`${environment.branch}\` as ${commit.commit}.\n`;
+        const artifact = await deps.artifacts.put(project.projectId, `services-commit-${request.environment}.md`, markdown);
+        return { artifact, summary: `services change committed on ${environment.branch} (${commit.commit.slice(0, 10)})`, facts: { commit: commit.commit } };
+      }
+      const changeRequest = buildInfrastructureChangeRequest({
+        project,
+        environment: request.environment,
+        changes: view.changes,
+        updatedServicesYaml: view.updatedServicesYaml,
+        updatedAppYaml: view.updatedAppYaml,
+        requestedWindow: request.window,
+        nowIso: deps.now().toISOString(),
+      });
+      // Timing problems (short notice, a window already open or outside the customer's windows) go out with the
+      // request, flagged, for the CSE to judge; a request with nothing to change or for the wrong kind of
+      // environment cannot go out at all.
+      if (changeRequest.problems.some((p) => /nothing to request/.test(p))) {
+        const artifact = await deps.artifacts.put(project.projectId, `change-request-${request.environment}.md`, changeRequest.markdown);
+        return { artifact, summary: `${request.environment}: no service change needed, nothing requested`, passed: true };
+      }
+      const fatal = changeRequest.problems.filter((p) => !TIMING_PROBLEM.test(p));
+      if (fatal.length) {
+        throw ApplicationFailure.nonRetryable(`the ${request.environment} change request cannot go out: ${fatal.join('; ')}`, 'ChangeRequestInvalid');
+      }
+      const artifact = await deps.artifacts.put(project.projectId, `change-request-${request.environment}.md`, changeRequest.markdown);
+      const notification = composeNotification(
+        {
+          kind: 'change-request',
+          workflowId,
+          project,
+          task: taskRef('upgrade-infrastructure-services'),
+          environment: request.environment,
+          document: changeRequest.markdown,
+          summary: changeRequest.subject,
+          window: { startUtc: request.window.startIso, endUtc: request.window.endIso },
+          idempotencyKey: `${workflowId}/change-request/${request.environment}/${artifact.sha256.slice(0, 16)}`,
+        },
+        deps.cli ? { cli: deps.cli } : {},
+      );
+      const outcome = await deps.notifier.sendOrThrow(notification, { enabled: project.notifications });
+      log.info('infrastructure change request sent', { environment: request.environment, channels: outcome.results.map((r) => `${r.channel}:${r.status}`) });
+      return {
+        artifact,
+        summary: `${request.environment} change request for ${request.window.startIso} (${changeRequest.noticeHours} weekday hours of notice)`,
+        passed: changeRequest.problems.length === 0,
+        facts: { noticeHours: changeRequest.noticeHours, delivered: outcome.delivered, problems: changeRequest.problems.join('; ') },
+      };
+    },
+
+    /**
+     * The code update's automated part: the upgrade branch with the composer constraints, the PHP type and the
+     * services for the target. The partner then pushes the recompiled, refactored code and approves with a commit.
+     */
+    async prepareUpgradeBranch(ctx: ProjectContext): Promise<AutomationResult> {
+      const { project, workflowId } = ctx;
+      const view = await infrastructure(ctx);
+      const branch = upgradeBranchOf(project.targetVersion);
+      await view.repo.checkoutBranch(branch, project.repository.baseBranch);
+      const composerJson = await view.repo.readFile('composer.json');
+      const composer = setCommerceConstraints(composerJson, project.targetVersion);
+      await view.repo.writeFiles({
+        'composer.json': composer.text,
+        [SERVICES_YAML_PATH]: view.updatedServicesYaml,
+        [APP_YAML_PATH]: view.updatedAppYaml,
+      });
+      heartbeat('committing the upgrade branch');
+      const commit = await view.repo.commitAndPush(
+        branch,
+        `Prepare the upgrade to Adobe Commerce ${project.targetVersion}\n\n${composer.changes.map((c) => `- ${c}`).join('\n')}\n- PHP ${view.changes.php.toVersion}`,
+        { stepKey: `${workflowId}/prepare-upgrade-branch` },
+      );
+      const head = (await view.repo.headOf(branch)) ?? commit.commit;
+      const markdown = [
+        `# Upgrade branch — ${project.projectId}`,
+        '',
+        `- Branch: \`${branch}\` from \`${project.repository.baseBranch}\``,
+        `- Prepared in commit ${commit.commit}${commit.created ? '' : ' (already there)'}; branch head ${head}`,
+        '',
+        '## Changes',
+        '',
+        ...composer.changes.map((c) => `- composer.json: ${c}`),
+        `- ${APP_YAML_PATH}: PHP ${view.changes.php.fromVersion} → ${view.changes.php.toVersion}`,
+        ...moving(view.changes).map((c) => `- ${SERVICES_YAML_PATH}: ${c.serviceId} ${c.fromVersion ?? '—'} → ${c.toVersion ?? 'removed'}`),
+        '',
+        'Next: run `composer update` on this branch, recompile and refactor the customizations, push, and approve',
+        'the task naming the commit you sign off (`--evidence <commit>`).',
+      ].join('\n');
+      const artifact = await deps.artifacts.put(project.projectId, 'upgrade-branch.md', markdown);
+      return {
+        artifact,
+        summary: `branch ${branch} at ${head.slice(0, 10)} (${composer.changes.length} composer change(s))`,
+        facts: { branch, commit: commit.commit, head, created: commit.created },
+      };
+    },
+  };
+}
+
+function nameOf(item: string | { name: string }): string {
+  return typeof item === 'string' ? item : item.name;
+}
+
+function renderInfrastructureChanges(ctx: ProjectContext, view: InfrastructureView): string {
+  const { changes } = view;
+  const lines = [
+    `# Infrastructure changes — ${ctx.project.projectId}`,
+    '',
+    `Target: Adobe Commerce ${changes.targetVersion}. Requirements: ${changes.requirementsSource}.`,
+    '',
+    '| service | from | to | path | kind | why |',
+    '|---|---|---|---|---|---|',
+    ...changes.services.map(
+      (c) => `| ${c.serviceId} (${c.serviceName}) | ${c.fromVersion ?? '—'} | ${c.toVersion ?? 'removed'} | ${c.upgradePath.join(' → ') || '—'} | ${c.kind} | ${c.reason.replace(/\|/g, '\\|')} |`,
+    ),
+    `| php | ${changes.php.fromVersion} | ${changes.php.toVersion} | — | ${changes.php.kind} | ${changes.php.reason.replace(/\|/g, '\\|')} |`,
+    '',
+    '## Deploy sequence',
+    '',
+    ...changes.sequence.map((step, i) => `${i + 1}. ${step}`),
+  ];
+  if (changes.warnings.length) lines.push('', '## Warnings', '', ...changes.warnings.map((w) => `- ${w}`));
+  lines.push(
+    '',
+    '## Sizing review (CSE)',
+    '',
+    'Review Staging and Production sizing for the new service versions before approving.',
+    '',
+    `## ${SERVICES_YAML_PATH} after the change`,
+    '',
+    '```yaml',
+    view.updatedServicesYaml.trimEnd(),
+    '```',
+  );
+  return lines.join('\n') + '\n';
+}
