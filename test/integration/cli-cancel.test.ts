@@ -1,0 +1,63 @@
+/**
+ * `cancel`, `report` and a finished project through the `cuo` binary as a process, against the shared dev server
+ * with a worker running the real workflow and stub automation (test/support/stub-activities.ts says why).
+ */
+import type { Client } from '@temporalio/client';
+import { statusQuery } from '../../workflows/messages';
+import { workflowIdFor } from '../../workflows/project-input';
+import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
+import { runCli } from '../cli/run-cli';
+import { gateState, OWNER_EMAIL, waitForStatus } from '../support/drive';
+import { makeProject } from '../support/project-fixture';
+import { StubActivities } from '../support/stub-activities';
+
+const WORKFLOWS = require.resolve('../../workflows');
+
+let client: Client;
+let closeClient: () => Promise<void>;
+beforeAll(async () => {
+  ({ client, close: closeClient } = await connectTestClient());
+});
+afterAll(async () => {
+  await closeClient();
+});
+
+it('cancels only as the CSE, then refuses decisions (exit 3) and renders the final report from the result', async () => {
+  const stubs = new StubActivities();
+  const taskQueue = uniqueTaskQueue('cli-cancel');
+  const cli = (...args: string[]) => runCli(args, { taskQueue });
+  const project = makeProject();
+  const id = project.projectId;
+
+  await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: stubs.activities() }, async () => {
+    const handle = await client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(id), args: [{ version: 1, project }] });
+    await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
+
+    // Only the CSE cancels; then the project takes no more decisions and its report is the workflow's result.
+    const [notCse, interim] = await Promise.all([
+      cli('cancel', id, '--as', OWNER_EMAIL.partner, '--role', 'partner', '--reason', 'budget'),
+      cli('report', id),
+    ]);
+    expect(notCse.code).toBe(3);
+    expect(notCse.stderr).toContain('refused: only the CSE (managed-services) cancels a project');
+    expect(interim.code).toBe(0);
+    expect(interim.stdout).toContain('- Outcome: **in progress** (phase plan; interim report)');
+    const cancel = await cli('cancel', id, '--as', OWNER_EMAIL['managed-services'], '--role', 'managed-services', '--reason', 'customer postponed the upgrade to Q3');
+    expect(cancel.code).toBe(0);
+    expect(cancel.stdout).toContain(`cancellation of ${id} accepted`);
+    await handle.result();
+
+    const [late, report, finalStatus] = await Promise.all([
+      cli('approve', id, 'create-upgrade-plan', '--as', OWNER_EMAIL.customer, '--role', 'customer'),
+      cli('report', id),
+      handle.query(statusQuery),
+    ]);
+    expect(late.code).toBe(3);
+    expect(late.stderr).toContain(`project ${id} is cancelled; it takes no more decisions`);
+    expect(report.code).toBe(0);
+    expect(report.stdout).toContain(`# Upgrade report — ${id}`);
+    expect(report.stdout).toContain('- Outcome: **cancelled**');
+    expect(report.stdout).toContain(`Cancelled by ${OWNER_EMAIL['managed-services']}`);
+    expect(finalStatus.state).toBe('cancelled');
+  });
+});
