@@ -35,6 +35,8 @@ export const participantsSchema = z.strictObject({
   'managed-services': participantList,
 });
 
+const isoDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date "YYYY-MM-DD"');
+
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a UTC time "HH:MM"');
@@ -135,7 +137,8 @@ export const projectInputSchema = z
       .default({ email: true, webhook: true }),
     /** Planned dates, used by the plan's timeline; free text notes are kept out of history. */
     timeline: z
-      .strictObject({ start: z.iso.date().optional(), launch: z.iso.date().optional() })
+      // A plain pattern: zod's ISO date check does not survive the workflow bundle (it refused valid dates there).
+      .strictObject({ start: isoDate.optional(), launch: isoDate.optional() })
       .default({}),
   })
   .superRefine((project, ctx) => {

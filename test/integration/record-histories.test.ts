@@ -1,0 +1,65 @@
+/**
+ * Records the histories that test/unit/replay-histories.test.ts replays. Runs only with RECORD_HISTORIES=1
+ * (`RECORD_HISTORIES=1 npm test -- test/integration/record-histories.test.ts`): recording again is a deliberate act,
+ * done when a workflow change is meant to be compatible with the old histories AND new ones should be kept too.
+ * Keep the old files: running projects have histories of every version still in flight.
+ */
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { join } from 'node:path';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { workflowIdFor } from '../../workflows/project-input';
+import type { UpgradeWorkflowInput } from '../../workflows/upgrade-project';
+import { resolveTemporalCliPath } from '../harness/temporal-cli';
+import { connectTestClient, runWorker, testServer, uniqueTaskQueue } from '../harness/temporal';
+import { approveUntil, decide, gateState, OWNER_EMAIL } from '../support/drive';
+import { makeProject } from '../support/project-fixture';
+import { StubActivities } from '../support/stub-activities';
+
+const record = process.env.RECORD_HISTORIES === '1' ? it : it.skip;
+const HISTORIES = join(__dirname, '../histories');
+const TUNABLES = { productionNoticeHours: 0, activityMaximumAttempts: 1, activityInitialInterval: '100ms' };
+
+let client: Client;
+let close: () => Promise<void>;
+beforeAll(async () => ({ client, close } = await connectTestClient()));
+afterAll(async () => close());
+
+async function recordRun(name: string, drive: (handle: WorkflowHandle, stubs: StubActivities) => Promise<void>): Promise<void> {
+  const stubs = new StubActivities();
+  const taskQueue = uniqueTaskQueue('record');
+  await runWorker({ taskQueue, workflowsPath: require.resolve('../../workflows'), activities: stubs.activities() }, async () => {
+    const project = makeProject({ projectId: `recorded-${name}` });
+    const input: UpgradeWorkflowInput = { version: 1, project, tunables: TUNABLES };
+    const handle = await client.workflow.start('upgradeProject', { taskQueue, workflowId: `${workflowIdFor(project.projectId)}-${Date.now()}`, args: [input] });
+    await drive(handle, stubs);
+    await handle.result();
+    // The Temporal CLI writes the proto JSON that historyFromJSON reads back (the same as the UI's download).
+    const { stdout } = await promisify(execFile)(
+      resolveTemporalCliPath() ?? 'temporal',
+      ['workflow', 'show', '--workflow-id', handle.workflowId, '--address', testServer().address, '--output', 'json'],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
+    await writeFile(join(HISTORIES, `${name}.json`), stdout);
+  });
+}
+
+record('records the happy path, a rework path and a blocked-then-skipped path', async () => {
+  await recordRun('happy-path-v1', async (handle) => {
+    await approveUntil(handle);
+  });
+  await recordRun('uat-rework-v1', async (handle) => {
+    await approveUntil(handle, (s) => gateState(s, 'user-acceptance-testing') === 'awaiting-approval');
+    await decide(handle, { taskId: 'user-acceptance-testing', decision: 'reject', actor: OWNER_EMAIL.customer, role: 'customer', comment: 'checkout fails' });
+    await approveUntil(handle);
+  });
+  await recordRun('blocked-skip-cancel-v1', async (handle, stubs) => {
+    stubs.failing.set('draftUpgradePlan', 'repository unreachable');
+    await approveUntil(handle, (s) => gateState(s, 'create-upgrade-plan') === 'blocked');
+    await decide(handle, { taskId: 'create-upgrade-plan', decision: 'skip', actor: OWNER_EMAIL['managed-services'], role: 'managed-services', comment: 'plan drafted by hand' });
+    await approveUntil(handle, (s) => gateState(s, 'determine-infrastructure-changes') === 'awaiting-approval');
+    await handle.signal('approve', { taskId: 'determine-infrastructure-changes', actor: 'mallory@evil.example', role: 'managed-services' });
+    await handle.executeUpdate('cancel', { args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'recorded cancellation' }] });
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * Replays every recorded history (test/histories/*.json, see test/integration/record-histories.test.ts) against the
+ * current workflow code: a change that would break projects already running fails here, in CI.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+
+const HISTORIES = join(__dirname, '../histories');
+const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort();
+
+function histories() {
+  return files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: JSON.parse(readFileSync(join(HISTORIES, file), 'utf8')) as unknown }));
+}
+
+beforeAll(() => {
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // already installed in this process
+  }
+});
+
+jest.setTimeout(60_000);
+
+it('has recorded histories to replay', () => {
+  expect(files).toEqual(expect.arrayContaining(['happy-path-v1.json', 'uat-rework-v1.json', 'blocked-skip-cancel-v1.json']));
+});
+
+it('replays every recorded history against the current workflow code', async () => {
+  const results = [];
+  for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories())) {
+    results.push({ workflowId: result.workflowId, error: result.error?.message });
+  }
+  expect(results).toEqual(files.map((f) => ({ workflowId: f.replace(/\.json$/, ''), error: undefined })));
+});
+
+it('catches an incompatible change', async () => {
+  const [first] = histories();
+  await expect(Worker.runReplayHistory({ workflowsPath: require.resolve('../replay/changed-workflow') }, first!.history, first!.workflowId)).rejects.toBeInstanceOf(
+    DeterminismViolationError,
+  );
+});
