@@ -6,8 +6,6 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { createEvent, type Attendee, type EventAttributes } from 'ics';
-import type { ChangeWindow, Weekday } from '../../workflows/project-input';
-import { WEEKDAYS } from '../../workflows/project-input';
 import { ROLES } from '../../workflows/roles';
 import {
   composeNotification,
@@ -167,41 +165,4 @@ export function conferenceNotification(input: ConferenceInviteInput, options: Co
     calendarMethod: 'REQUEST',
   });
   return { invite, notification };
-}
-
-/**
- * The first occurrence of any of the project's weekly change windows that starts at or after `notBefore`
- * (windows are in UTC). Conference events and production work are planned into these windows.
- */
-export function nextChangeWindow(windows: readonly ChangeWindow[], notBefore: Date): { startUtc: string; endUtc: string } {
-  if (!windows.length) {
-    throw ApplicationFailure.nonRetryable('The project has no change windows; add one to changeWindows.', 'InvalidProjectInput');
-  }
-  const dayStart = Date.UTC(notBefore.getUTCFullYear(), notBefore.getUTCMonth(), notBefore.getUTCDate());
-  let best: number | undefined;
-  let bestDuration = 0;
-  // Eight days cover every weekday after `notBefore`, including the same weekday one week later.
-  for (let offset = 0; offset <= 7; offset += 1) {
-    const day = dayStart + offset * 86_400_000;
-    const weekday = weekdayOf(new Date(day));
-    for (const window of windows) {
-      if (!window.days.includes(weekday)) continue;
-      const [hours, minutes] = window.startUtc.split(':').map(Number);
-      const start = day + (hours ?? 0) * 3_600_000 + (minutes ?? 0) * 60_000;
-      if (start < notBefore.getTime()) continue;
-      if (best === undefined || start < best) {
-        best = start;
-        bestDuration = window.durationMinutes;
-      }
-    }
-  }
-  if (best === undefined) {
-    throw ApplicationFailure.nonRetryable('No change window falls within the next week; check changeWindows.', 'InvalidProjectInput');
-  }
-  return { startUtc: new Date(best).toISOString(), endUtc: new Date(best + bestDuration * 60_000).toISOString() };
-}
-
-function weekdayOf(date: Date): Weekday {
-  // getUTCDay: 0 = Sunday; WEEKDAYS starts on Monday.
-  return WEEKDAYS[(date.getUTCDay() + 6) % 7] as Weekday;
 }

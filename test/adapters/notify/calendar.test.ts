@@ -7,7 +7,6 @@ import {
   buildConferenceInvite,
   conferenceNotification,
   conferenceUid,
-  nextChangeWindow,
   type ConferenceInviteInput,
 } from '../../../activities/notify/calendar';
 import { acmeProject, WORKFLOW_ID } from './project-fixture';
@@ -118,32 +117,5 @@ describe('buildConferenceInvite', () => {
     expect(notification.attachments).toEqual([
       { filename: 'invite.ics', contentType: 'text/calendar; method=REQUEST; charset=UTF-8', content: invite.ics, calendarMethod: 'REQUEST' },
     ]);
-  });
-});
-
-describe('nextChangeWindow', () => {
-  const windows = [
-    { days: ['tue' as const, 'thu' as const], startUtc: '22:00', durationMinutes: 120 },
-    { days: ['sat' as const], startUtc: '06:30', durationMinutes: 60 },
-  ];
-
-  it('finds the first window that starts at or after the given instant', () => {
-    // 2025-06-10 is a Tuesday.
-    expect(nextChangeWindow(windows, new Date('2025-06-10T12:00:00Z'))).toEqual({
-      startUtc: '2025-06-10T22:00:00.000Z',
-      endUtc: '2025-06-11T00:00:00.000Z',
-    });
-    expect(nextChangeWindow(windows, new Date('2025-06-10T22:00:00Z')).startUtc).toBe('2025-06-10T22:00:00.000Z');
-    expect(nextChangeWindow(windows, new Date('2025-06-10T22:00:01Z')).startUtc).toBe('2025-06-12T22:00:00.000Z');
-    expect(nextChangeWindow(windows, new Date('2025-06-13T00:00:00Z'))).toEqual({
-      startUtc: '2025-06-14T06:30:00.000Z',
-      endUtc: '2025-06-14T07:30:00.000Z',
-    });
-    // Only Saturday: from a Saturday after the window, the next Saturday.
-    expect(nextChangeWindow([windows[1]!], new Date('2025-06-14T07:00:00Z')).startUtc).toBe('2025-06-21T06:30:00.000Z');
-  });
-
-  it('refuses an empty list', () => {
-    expect(() => nextChangeWindow([], new Date())).toThrow(/no change windows/);
   });
 });

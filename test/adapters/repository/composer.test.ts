@@ -3,7 +3,6 @@
  * repository adapter's edits. Outputs are compared as exact text: the diff a partner reviews is the product.
  */
 import { metapackageConstraintFor, setCommerceConstraints } from '../../../activities/repository/composer';
-import { readPhpType, setPhpType } from '../../../activities/repository/app-yaml';
 import { commerceProjectFiles } from '../../support/git-fixtures';
 
 const BEFORE = `{
@@ -111,25 +110,3 @@ describe('setCommerceConstraints', () => {
   });
 });
 
-describe('setPhpType', () => {
-  const app = commerceProjectFiles()['.magento.app.yaml'] as string;
-
-  test('changes only the type line, keeping comments and layout', () => {
-    const edit = setPhpType(app, '8.3');
-    expect(edit).toMatchObject({ changed: true, before: '8.2' });
-    expect(edit.text).toBe(app.replace('type: php:8.2\n', 'type: php:8.3\n'));
-    expect(readPhpType(edit.text)).toBe('8.3');
-    expect(setPhpType(edit.text, '8.3')).toEqual({ text: edit.text, changed: false, before: '8.3' });
-  });
-
-  test('quoted values and trailing comments survive', () => {
-    const text = "name: x\ntype: 'php:8.1' # pinned by the CSE\n";
-    expect(setPhpType(text, '8.2').text).toBe("name: x\ntype: 'php:8.2' # pinned by the CSE\n");
-  });
-
-  test('a file without a php type or with broken YAML is a clear error', () => {
-    expect(() => setPhpType('name: x\n', '8.3')).toThrow(/no top-level "type: php:<version>"/);
-    expect(() => setPhpType('type: [php:8.2\n', '8.3')).toThrow(/not valid YAML/);
-    expect(() => setPhpType(app, '8')).toThrow(/not a PHP version/);
-  });
-});
