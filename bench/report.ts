@@ -1,0 +1,135 @@
+/** The results' shape and their markdown table, with the targets of issue #6 marked met or missed. */
+import type { CliTiming } from './cli-timing';
+import type { LatencySummary } from './stats';
+
+export interface ScenarioResult {
+  projects: number;
+  completed: number;
+  failureCount: number;
+  failures: string[];
+  concurrency: number;
+  wallSeconds: number;
+  projectsPerMinute: number;
+  /** Start-to-result seconds per project. */
+  projectSeconds: LatencySummary;
+  decideMs: LatencySummary;
+  statusMs: LatencySummary;
+  history: {
+    sampled: number;
+    eventsPerProject: number;
+    maxEvents: number;
+    bytesPerProject: number;
+    activitiesScheduled: number;
+    updatesAccepted: number;
+    /** Share of a project's wall time (first to last history event) spent inside activities, percent. */
+    activityShareOfWall: number;
+  };
+  worker: { peakRssMiB: number; rssMiB: number; cpuSeconds: number; maxCachedWorkflows: number | undefined };
+  /** Activities before each update and after the last (the baseline's input). */
+  shape?: { shape: number[]; tail: number };
+  deadlineHit: boolean;
+}
+
+export interface OpenResult {
+  open: number;
+  requested: number;
+  startSeconds: number;
+  idleRssMiB: number;
+  openRssMiB: number;
+  peakRssMiB: number;
+  perOpenProjectKiB: number;
+  cpuSecondsToOpen: number;
+  maxCachedWorkflows: number | undefined;
+  cancelMs: LatencySummary;
+  cancelFailures: number;
+  cli?: CliTiming;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt?: string;
+  options: Record<string, number | string>;
+  machine: { cores: number; cpuModel: string; memoryGiB: number; platform: string; node: string; sdk: string; temporal: string };
+  scenarios: { A?: ScenarioResult; B?: ScenarioResult; C?: ScenarioResult; D?: OpenResult };
+  /** Baseline projects per minute / ours: how many times our orchestration costs bare Temporal. */
+  costRatio?: number;
+  targets?: { name: string; target: string; measured: string; met: boolean | null }[];
+  notes: string[];
+  deadlineHit: boolean;
+}
+
+const f = (v: number | undefined, unit = '') => (v === undefined || Number.isNaN(v) ? 'n/a' : `${v}${unit}`);
+
+export function evaluateTargets(r: BenchResults): NonNullable<BenchResults['targets']> {
+  const { A, B, D } = r.scenarios;
+  if (A && B && A.projectsPerMinute > 0) r.costRatio = Math.round((B.projectsPerMinute / A.projectsPerMinute) * 100) / 100;
+  const check = (ok: boolean | undefined) => (ok === undefined ? null : ok);
+  return [
+    { name: 'cost ratio (baseline/ours in projects per minute)', target: '≤ 1.3', measured: f(r.costRatio), met: check(r.costRatio === undefined ? undefined : r.costRatio <= 1.3) },
+    { name: '`decide` round-trip p99 (A)', target: '< 250 ms', measured: f(A?.decideMs.p99, ' ms'), met: check(A ? A.decideMs.p99 < 250 : undefined) },
+    { name: '`status` query p99 (A)', target: '< 100 ms', measured: f(A?.statusMs.p99, ' ms'), met: check(A ? A.statusMs.p99 < 100 : undefined) },
+    { name: 'history events per happy-path project (A, max of sample)', target: '< 1,000', measured: f(A?.history.maxEvents), met: check(A && A.history.sampled ? A.history.maxEvents < 1000 : undefined) },
+    { name: `worker RSS with ${D?.open ?? 1000} open projects (D)`, target: '< 400 MB', measured: D ? `${D.openRssMiB} MiB (peak ${D.peakRssMiB} MiB)` : 'n/a', met: check(D ? D.peakRssMiB * 1.048576 < 400 : undefined) },
+  ];
+}
+
+function scenarioRows(name: string, s: ScenarioResult | undefined): string[] {
+  if (!s) return [];
+  return [
+    `| ${name} | ${s.completed}/${s.projects} | ${s.projectsPerMinute} | ${s.decideMs.p50} / ${s.decideMs.p95} / ${s.decideMs.p99} | ${s.statusMs.p50} / ${s.statusMs.p99} | ${s.history.eventsPerProject} (max ${s.history.maxEvents}) | ${f(Math.round(s.history.bytesPerProject / 102.4) / 10, ' KiB')} | ${s.history.activitiesScheduled} / ${s.history.updatesAccepted} | ${s.worker.peakRssMiB} | ${s.worker.cpuSeconds} |`,
+  ];
+}
+
+export function renderMarkdown(r: BenchResults): string {
+  r.targets = evaluateTargets(r);
+  const { A, B, C, D } = r.scenarios;
+  const m = r.machine;
+  const lines = [
+    `# Benchmark results — ${r.startedAt}`,
+    '',
+    `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.platform}. Node ${m.node}, Temporal TypeScript SDK ${m.sdk}, ${m.temporal}.`,
+    `Dev server (SQLite file), worker, driver and CLI all on this machine. Options: ${Object.entries(r.options).map(([k, v]) => `${k}=${v}`).join(', ')}.`,
+    r.deadlineHit ? '\n**The global deadline was reached: some figures are partial.**' : '',
+    '',
+    '## Targets (issue #6)',
+    '',
+    '| target | goal | measured | |',
+    '|---|---|---|---|',
+    ...r.targets.map((t) => `| ${t.name} | ${t.target} | ${t.measured} | ${t.met === null ? 'not measured' : t.met ? 'met' : '**missed**'} |`),
+    '',
+    '## Throughput, latency, history, worker',
+    '',
+    '| scenario | completed | projects/min | decide p50/p95/p99 ms | status p50/p99 ms | history events/project | history bytes/project | activities / updates | worker peak RSS MiB | worker CPU s |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...scenarioRows('A ours (no-op activities)', A),
+    ...scenarioRows('B baseline (bare Temporal)', B),
+    ...scenarioRows('C ours, real activities', C),
+    '',
+  ];
+  if (r.costRatio !== undefined) lines.push(`Cost ratio baseline/ours: **${r.costRatio}** (ours ${A?.projectsPerMinute}/min, baseline ${B?.projectsPerMinute}/min).`, '');
+  if (C) {
+    lines.push(
+      `Real activities (C): project wall time p50 ${C.projectSeconds.p50} s, p95 ${C.projectSeconds.p95} s; activities take ${C.history.activityShareOfWall}% of a project's wall time (A: ${A?.history.activityShareOfWall ?? 'n/a'}%).`,
+      '',
+    );
+  }
+  if (D) {
+    lines.push(
+      '## Open projects (D)',
+      '',
+      '| open | worker RSS idle | RSS with open | peak RSS | per open project | cached workflows (max) | CPU s to open them | cancel update p50/p99 |',
+      '|---|---|---|---|---|---|---|---|',
+      `| ${D.open}/${D.requested} | ${D.idleRssMiB} MiB | ${D.openRssMiB} MiB | ${D.peakRssMiB} MiB | ${D.perOpenProjectKiB} KiB | ${f(D.maxCachedWorkflows)} | ${D.cpuSecondsToOpen} | ${D.cancelMs.p50} / ${D.cancelMs.p99} ms |`,
+      '',
+    );
+    if (D.cli) {
+      lines.push(
+        `CLI wall time (fresh process each, ${D.cli.mode}): \`cuo status <id> --json\` p50 ${D.cli.status.p50} ms (p95 ${D.cli.status.p95}); \`cuo pending --json\` over ${D.cli.pending.openProjects} open projects p50 ${D.cli.pending.p50} ms (p95 ${D.cli.pending.p95}); failures ${D.cli.status.failures + D.cli.pending.failures}.`,
+        '',
+      );
+    }
+  }
+  const failures = [A, B, C].flatMap((s) => s?.failures ?? []);
+  if (failures.length || r.notes.length) lines.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), ...failures.map((x) => `- failure: ${x}`), '');
+  return lines.filter((l, i, all) => !(l === '' && all[i - 1] === '')).join('\n') + '\n';
+}

@@ -1,0 +1,77 @@
+/** Starts bench/worker-process (compiled to plain JS) as a child process and measures it from /proc. */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { sampleProcess, type ProcSample } from './proc';
+import type { ActivityKind } from './worker-process';
+
+const BENCH_DIR = __dirname;
+const COMPILED = resolve(BENCH_DIR, '..', 'dist', 'bench-worker', 'bench', 'worker-process.js');
+
+/** Compiles bench/worker-process.ts and its imports (tsc, bench/tsconfig.worker.json) into dist/bench-worker (ignored by git and eslint). */
+export function compileWorker(): void {
+  const tsc = resolve(BENCH_DIR, '..', 'node_modules', 'typescript', 'bin', 'tsc');
+  const result = spawnSync(process.execPath, [tsc, '-p', join(BENCH_DIR, 'tsconfig.worker.json')], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`compiling bench/worker-process.ts failed:\n${result.stdout}${result.stderr}`);
+}
+
+export interface WorkerChild {
+  pid: number;
+  maxCachedWorkflows: number | undefined;
+  sample(): ProcSample;
+  stop(): Promise<ProcSample>;
+}
+
+export async function startWorkerChild(options: {
+  address: string;
+  taskQueue: string;
+  bundlePath: string;
+  activities: ActivityKind;
+  realDepsFile?: string;
+}): Promise<WorkerChild> {
+  const args = [COMPILED, options.address, options.taskQueue, options.bundlePath, options.activities];
+  if (options.realDepsFile) args.push(options.realDepsFile);
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (stderr.length > 20_000) stderr = stderr.slice(-20_000);
+  });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const ready = await new Promise<{ maxCachedWorkflows?: number }>((resolveReady, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => reject(new Error(`bench worker not ready within 60 s:\n${stderr}`)), 60_000);
+    lines.on('line', (line) => {
+      if (line.startsWith('ready ')) {
+        clearTimeout(timer);
+        resolveReady(JSON.parse(line.slice(6)) as { maxCachedWorkflows?: number });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`bench worker exited (code ${code}) before it was ready:\n${stderr}`));
+    });
+  });
+  let last: ProcSample = sampleProcess(child.pid!);
+  const sample = () => {
+    if (!exited) last = sampleProcess(child.pid!);
+    return last;
+  };
+  return {
+    pid: child.pid!,
+    maxCachedWorkflows: ready.maxCachedWorkflows,
+    sample,
+    stop: async () => {
+      const final = sample();
+      if (!exited) {
+        const gone = new Promise<void>((r) => child.once('exit', () => r()));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await gone;
+        clearTimeout(timer);
+      }
+      return final;
+    },
+  };
+}
