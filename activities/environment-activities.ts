@@ -251,7 +251,7 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
         artifact,
         summary: `availability ${(result.availability * 100).toFixed(2)}%, p95 ${Math.round(result.p95Ms)} ms, ${result.errorCount} error(s), ${result.alerts.length} alert(s)`,
         passed: result.passed,
-        facts: { availability: result.availability, p95Ms: result.p95Ms, alerts: result.alerts.length },
+        facts: { availability: result.availability, p95Ms: result.p95Ms, alerts: result.alerts.length, resumed: result.resumed },
       };
     },
   };
