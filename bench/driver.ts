@@ -25,10 +25,12 @@ export interface DriveSamples {
   projectMs: number[];
   completed: number;
   failures: string[];
+  /** Largest `status` answer seen (JSON characters), measured when a decision follows it. */
+  statusMaxChars: number;
 }
 
 export function newSamples(): DriveSamples {
-  return { decideMs: [], statusMs: [], projectMs: [], completed: 0, failures: [] };
+  return { decideMs: [], statusMs: [], projectMs: [], completed: 0, failures: [], statusMaxChars: 0 };
 }
 
 export class DeadlineReached extends Error {}
@@ -55,6 +57,7 @@ export async function driveToCompletion(handle: WorkflowHandle, samples: DriveSa
     samples.statusMs.push(performance.now() - q0);
     const next = status.awaiting.find((a) => a.state === 'awaiting-approval');
     if (next) {
+      samples.statusMaxChars = Math.max(samples.statusMaxChars, JSON.stringify(status).length);
       const role = next.roles[0]!;
       const actor = next.actors?.[0] ?? OWNER[role]!;
       const u0 = performance.now();

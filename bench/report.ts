@@ -14,6 +14,7 @@ export interface ScenarioResult {
   projectSeconds: LatencySummary;
   decideMs: LatencySummary;
   statusMs: LatencySummary;
+  statusMaxChars: number;
   history: {
     sampled: number;
     eventsPerProject: number;
@@ -35,6 +36,12 @@ export interface OpenResult {
   requested: number;
   startSeconds: number;
   idleRssMiB: number;
+  /** With one project open: the bundle is loaded. */
+  warmRssMiB: number;
+  /** V8 live heap after a full GC, with one and with all projects open. */
+  warmHeapMiB: number;
+  openHeapMiB: number;
+  perOpenProjectHeapKiB: number;
   openRssMiB: number;
   peakRssMiB: number;
   perOpenProjectKiB: number;
@@ -106,6 +113,7 @@ export function renderMarkdown(r: BenchResults): string {
     ...scenarioRows('C ours, real activities', C),
     '',
   ];
+  lines.push(`Largest \`status\` answer (JSON characters): ours ${f(A?.statusMaxChars)}, baseline ${f(B?.statusMaxChars)}.`, '');
   if (r.costRatio !== undefined) lines.push(`Cost ratio baseline/ours: **${r.costRatio}** (ours ${A?.projectsPerMinute}/min, baseline ${B?.projectsPerMinute}/min).`, '');
   if (C) {
     lines.push(
@@ -117,9 +125,9 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push(
       '## Open projects (D)',
       '',
-      '| open | worker RSS idle | RSS with open | peak RSS | per open project | cached workflows (max) | CPU s to open them | cancel update p50/p99 |',
-      '|---|---|---|---|---|---|---|---|',
-      `| ${D.open}/${D.requested} | ${D.idleRssMiB} MiB | ${D.openRssMiB} MiB | ${D.peakRssMiB} MiB | ${D.perOpenProjectKiB} KiB | ${f(D.maxCachedWorkflows)} | ${D.cpuSecondsToOpen} | ${D.cancelMs.p50} / ${D.cancelMs.p99} ms |`,
+      '| open | worker RSS idle | with 1 open | with all open | peak RSS | per open project (RSS) | per open project (V8 heap) | cached workflows (max) | CPU s to open them | cancel update p50/p99 |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+      `| ${D.open}/${D.requested + 1} | ${D.idleRssMiB} MiB | ${D.warmRssMiB} MiB | ${D.openRssMiB} MiB | ${D.peakRssMiB} MiB | ${D.perOpenProjectKiB} KiB | ${D.perOpenProjectHeapKiB} KiB (heap ${D.warmHeapMiB} → ${D.openHeapMiB} MiB) | ${f(D.maxCachedWorkflows)} | ${D.cpuSecondsToOpen} | ${D.cancelMs.p50} / ${D.cancelMs.p99} ms |`,
       '',
     );
     if (D.cli) {

@@ -19,6 +19,8 @@ export interface WorkerChild {
   pid: number;
   maxCachedWorkflows: number | undefined;
   sample(): ProcSample;
+  /** Full garbage collection in the worker, then a sample; heapUsedMiB is V8's live heap after it. */
+  collect(): Promise<ProcSample & { heapUsedMiB: number }>;
   stop(): Promise<ProcSample>;
 }
 
@@ -31,7 +33,7 @@ export async function startWorkerChild(options: {
 }): Promise<WorkerChild> {
   const args = [COMPILED, options.address, options.taskQueue, options.bundlePath, options.activities];
   if (options.realDepsFile) args.push(options.realDepsFile);
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
@@ -39,8 +41,8 @@ export async function startWorkerChild(options: {
   });
   let exited = false;
   child.once('exit', () => (exited = true));
+  const lines = createInterface({ input: child.stdout! });
   const ready = await new Promise<{ maxCachedWorkflows?: number }>((resolveReady, reject) => {
-    const lines = createInterface({ input: child.stdout! });
     const timer = setTimeout(() => reject(new Error(`bench worker not ready within 60 s:\n${stderr}`)), 60_000);
     lines.on('line', (line) => {
       if (line.startsWith('ready ')) {
@@ -62,6 +64,17 @@ export async function startWorkerChild(options: {
     pid: child.pid!,
     maxCachedWorkflows: ready.maxCachedWorkflows,
     sample,
+    collect: () =>
+      new Promise((resolveMem) => {
+        const onLine = (line: string) => {
+          if (!line.startsWith('mem ')) return;
+          lines.off('line', onLine);
+          const mem = JSON.parse(line.slice(4)) as { heapUsed: number };
+          resolveMem({ ...sample(), heapUsedMiB: Math.round((mem.heapUsed / 2 ** 20) * 10) / 10 });
+        };
+        lines.on('line', onLine);
+        child.stdin!.write('gc\n');
+      }),
     stop: async () => {
       const final = sample();
       if (!exited) {

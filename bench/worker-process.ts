@@ -13,6 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { ArtifactStore } from '../activities/artifact-store';
@@ -67,6 +68,14 @@ async function main(): Promise<void> {
     });
     const cache = worker.options.maxCachedWorkflows;
     process.stdout.write(`ready ${JSON.stringify({ maxCachedWorkflows: cache })}\n`);
+    // "gc" on stdin: collect garbage (node --expose-gc), then report memory, so RSS samples do not depend on
+    // when V8 last collected.
+    createInterface({ input: process.stdin }).on('line', (line) => {
+      if (line.trim() !== 'gc') return;
+      (globalThis as { gc?: () => void }).gc?.();
+      const m = process.memoryUsage();
+      process.stdout.write(`mem ${JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, external: m.external })}\n`);
+    });
     await worker.run();
   } finally {
     await connection.close();
