@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import type { EnvironmentName, ProjectContext } from '../../activities/contract';
 import { Notifier } from '../../activities/notify/channels';
 import { workflowIdFor, type ProjectFile } from '../../workflows/project-input';
 import type { ProjectStatus } from '../../workflows/project-state';
@@ -191,17 +192,17 @@ it.failing('a change request retried after a partial delivery keeps its idempote
   const { project: file } = await projectWithOwnRepo();
   const validation = validateProjectInput(file);
   if (!validation.ok) throw new Error('fixture project invalid');
-  const ctx = { workflowId: workflowIdFor(file.projectId), project: validation.project };
+  const ctx: ProjectContext = { workflowId: workflowIdFor(file.projectId), project: validation.project };
   const window = { startIso: new Date(Date.now() + 3_600_000).toISOString(), endIso: new Date(Date.now() + 7_200_000).toISOString() };
   const acts = activities();
   const env = new MockActivityEnvironment();
   // Attempt 1: the webhook takes it, the SMTP server drops the connection → a retryable failure.
   smtpProxy.setMode('reset');
-  await expect(env.run(acts.requestInfrastructureChange, ctx, { environment: 'staging', window })).rejects.toThrow(/not delivered/);
+  await expect(env.run(acts.requestInfrastructureChange, ctx, { environment: 'staging' as EnvironmentName, window })).rejects.toThrow(/not delivered/);
   smtpProxy.setMode('up');
   // Attempt 2, as Temporal's retry would run it a moment later.
   await new Promise((r) => setTimeout(r, 1_100));
-  await env.run(acts.requestInfrastructureChange, ctx, { environment: 'staging', window });
+  await env.run(acts.requestInfrastructureChange, ctx, { environment: 'staging' as EnvironmentName, window });
   const keys = new Set(
     landscape.webhook.messages.filter((m) => m.idempotencyKey?.startsWith(`${ctx.workflowId}/change-request/staging/`)).map((m) => m.idempotencyKey),
   );
