@@ -16,6 +16,8 @@ export interface HistoryFacts {
   wallMs: number;
   /** Sum over activities of started → completed/failed. */
   activityMs: number;
+  /** Encoded bytes per event type (e.g. ACTIVITY_TASK_SCHEDULED), largest first: where history size comes from. */
+  bytesByType: Record<string, { events: number; bytes: number }>;
 }
 
 function ms(t: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
@@ -33,7 +35,12 @@ export async function historyFacts(handle: WorkflowHandle): Promise<HistoryFacts
   let updates = 0;
   let activityMs = 0;
   const started = new Map<string, number>();
+  const byType: Record<string, { events: number; bytes: number }> = {};
   for (const event of events) {
+    const type = (E[event.eventType ?? 0] ?? String(event.eventType)).replace(/^EVENT_TYPE_/, '');
+    const entry = (byType[type] ??= { events: 0, bytes: 0 });
+    entry.events += 1;
+    entry.bytes += temporal.api.history.v1.HistoryEvent.encode(event).finish().length;
     switch (event.eventType) {
       case E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
         activities += 1;
@@ -61,5 +68,6 @@ export async function historyFacts(handle: WorkflowHandle): Promise<HistoryFacts
   }
   const first = ms(events[0]?.eventTime);
   const last = ms(events[events.length - 1]?.eventTime);
-  return { events: events.length, bytes, activitiesScheduled: activities, updatesAccepted: updates, shape, tail: since, wallMs: last - first, activityMs };
+  const bytesByType = Object.fromEntries(Object.entries(byType).sort((a, b) => b[1].bytes - a[1].bytes));
+  return { events: events.length, bytes, activitiesScheduled: activities, updatesAccepted: updates, shape, tail: since, wallMs: last - first, activityMs, bytesByType };
 }

@@ -26,6 +26,8 @@ export interface ScenarioResult {
     activityShareOfWall: number;
   };
   worker: { peakRssMiB: number; rssMiB: number; cpuSeconds: number; maxCachedWorkflows: number | undefined };
+  /** Bytes by event type in the first sampled history. */
+  historyBytesByType?: Record<string, { events: number; bytes: number }>;
   /** Activities before each update and after the last (the baseline's input). */
   shape?: { shape: number[]; tail: number };
   deadlineHit: boolean;
@@ -113,6 +115,11 @@ export function renderMarkdown(r: BenchResults): string {
     ...scenarioRows('C ours, real activities', C),
     '',
   ];
+  for (const [label, s] of [['ours', A], ['baseline', B]] as const) {
+    if (!s?.historyBytesByType) continue;
+    const top = Object.entries(s.historyBytesByType).slice(0, 6).map(([t, v]) => `${t} ${v.events}× ${Math.round(v.bytes / 102.4) / 10} KiB`);
+    lines.push(`History bytes by event type (${label}, one project): ${top.join('; ')}.`, '');
+  }
   lines.push(`Largest \`status\` answer (JSON characters): ours ${f(A?.statusMaxChars)}, baseline ${f(B?.statusMaxChars)}.`, '');
   if (r.costRatio !== undefined) lines.push(`Cost ratio baseline/ours: **${r.costRatio}** (ours ${A?.projectsPerMinute}/min, baseline ${B?.projectsPerMinute}/min).`, '');
   if (C) {

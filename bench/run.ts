@@ -165,7 +165,10 @@ async function runDriven(options: {
     worker: { peakRssMiB: proc.peakRssMiB, rssMiB: proc.rssMiB, cpuSeconds: Math.round((proc.cpuSeconds - cpu0) * 100) / 100, maxCachedWorkflows: options.worker.maxCachedWorkflows },
     deadlineHit,
   };
-  if (histories[0]) result.shape = { shape: histories[0].shape, tail: histories[0].tail };
+  if (histories[0]) {
+    result.shape = { shape: histories[0].shape, tail: histories[0].tail };
+    result.historyBytesByType = histories[0].bytesByType;
+  }
   return { result, handles, samples, deadlineHit };
 }
 
