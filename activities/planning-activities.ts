@@ -193,7 +193,9 @@ export function createPlanningActivities(deps: PlanningDeps) {
           document: changeRequest.markdown,
           summary: changeRequest.subject,
           window: { startUtc: request.window.startIso, endUtc: request.window.endIso },
-          idempotencyKey: `${workflowId}/change-request/${request.environment}/${artifact.sha256.slice(0, 16)}`,
+          // What identifies the request, not its text: the text says when it was written, so a retry would
+          // otherwise send a second ticket under a new key.
+          idempotencyKey: `${workflowId}/change-request/${request.environment}/${request.window.startIso}`,
         },
         deps.cli ? { cli: deps.cli } : {},
       );

@@ -30,6 +30,7 @@ import {
   decideUpdate,
   decisionPayloadSchema,
   rejectSignal,
+  signalPayloadSchema,
   statusQuery,
   type DecisionPayload,
   type DecisionResult,
@@ -165,22 +166,23 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   );
 
   // Signals cannot answer, so a refused one is recorded in the audit trail and changes nothing else.
+  // The signal's name is its decision: a payload carrying fields of its own (a `decision`, an `evidence`) is refused,
+  // never read as something else than what the sender wrote.
   const onSignal = (decision: 'approve' | 'reject' | 'comment') => (raw: unknown) => {
-    const payload = decisionPayloadSchema.safeParse({ ...(isObject(raw) ? raw : {}), decision });
-    if (!isObject(raw) || !payload.success) {
-      const reason = payload.success
-        ? 'payload must be an object'
-        : describeProblems(payload.error).map((p) => `${p.field}: ${p.message}`).join('; ');
+    const signal = signalPayloadSchema.safeParse(raw);
+    if (!signal.success) {
+      const reason = describeProblems(signal.error).map((p) => `${p.field}: ${p.message}`).join('; ');
       state.refuse(raw, `malformed ${decision} signal: ${reason}`, 'signal');
       return;
     }
-    const verdict = state.validate(payload.data);
+    const payload: DecisionPayload = { ...signal.data, decision };
+    const verdict = state.validate(payload);
     if (!verdict.ok) {
-      state.refuse(payload.data, verdict.reason, 'signal');
+      state.refuse(payload, verdict.reason, 'signal');
       return;
     }
     if (verdict.duplicateOf) return;
-    state.apply(payload.data, 'signal');
+    state.apply(payload, 'signal');
     publish();
   };
   setHandler(approveSignal, onSignal('approve'));
@@ -497,10 +499,6 @@ function makePublisher(state: ProjectState): () => void {
 
 function auditFields(payload: DecisionPayload) {
   return { taskId: payload.taskId, actor: payload.actor, role: payload.role, decision: payload.decision, requestId: payload.requestId };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The innermost message of a failure chain: what a person needs to read to fix the cause. */

@@ -6,6 +6,7 @@
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
+import type { AutomationResult } from '../../activities/contract';
 import type { MonitorCheckpoint } from '../../activities/monitoring/production-monitor';
 import { validateProjectInput, type ProjectInput } from '../../workflows/project-input';
 import { startLocalLandscape, type LocalLandscape } from '../support/local-landscape';
@@ -27,7 +28,7 @@ it('heartbeats the monitoring checkpoint and resumes from the last one on a retr
   const first = new MockActivityEnvironment();
   const beats: MonitorCheckpoint[] = [];
   first.on('heartbeat', (details: MonitorCheckpoint) => beats.push(details));
-  const result = await first.run(activities.monitorProduction, ctx);
+  const result: AutomationResult = await first.run(activities.monitorProduction, ctx);
   expect(result.passed).toBe(true);
   expect(result.facts?.resumed).toBe(false);
   expect(beats.length).toBeGreaterThanOrEqual(3);
@@ -36,7 +37,7 @@ it('heartbeats the monitoring checkpoint and resumes from the last one on a retr
   // A retry after a crash gets the last heartbeat as its details and continues the same period.
   const checkpoint = beats[1]!;
   const retry = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: checkpoint });
-  const resumed = await retry.run(activities.monitorProduction, ctx);
+  const resumed: AutomationResult = await retry.run(activities.monitorProduction, ctx);
   expect(resumed.facts?.resumed).toBe(true);
   expect(resumed.summary).toMatch(/availability 100\.00%/);
 });

@@ -329,14 +329,14 @@ it('refuses decisions on a completed and on a cancelled project, while it wraps 
 }, 90_000);
 
 /**
- * BUG (workflows/upgrade-project.ts, `onSignal`): the signal handler builds its payload as `{ ...raw, decision }`
+ * Was a bug (workflows/upgrade-project.ts, `onSignal`): the signal handler builds its payload as `{ ...raw, decision }`
  * and validates that with the decide schema, so a signal payload may carry fields the signal contract
  * (`signalPayloadSchema`: taskId, actor, role, comment?, requestId?) does not have. A `decision` field is silently
  * overwritten: an `approve` signal sent with `decision: "reject"` is APPLIED AS AN APPROVAL, the opposite of what
  * the sender wrote. Fix: validate `raw` with `signalPayloadSchema` first (refusing unknown fields such as
- * `decision` and `evidence`), then add the decision. Marked `it.failing` until then; make it `it` once fixed.
+ * `decision` and `evidence`), then add the decision. Fixed: the test now guards it.
  */
-it.failing('refuses a signal payload that carries a decision of its own (it must not be applied as the signal name says)', async () => {
+it('refuses a signal payload that carries a decision of its own (it must not be applied as the signal name says)', async () => {
   const stubs = new StubActivities();
   const taskQueue = uniqueTaskQueue('bad-input-smuggle');
   await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: stubs.activities() }, async () => {

@@ -176,17 +176,17 @@ it('blocks on permanent faults with the reason, keeps the workflow running, and 
 }, 200_000);
 
 /**
- * BUG (activities/planning-activities.ts, `requestInfrastructureChange`): the change request's idempotency key is
+ * Was a bug (activities/planning-activities.ts, `requestInfrastructureChange`): the change request's idempotency key is
  * `${workflowId}/change-request/${environment}/${artifact.sha256}`, and the artifact's markdown includes
  * "Requested on: <now>" and the notice hours computed from now (activities/infrastructure/change-request.ts). A
  * retry therefore composes a NEW key, so when one channel delivered and another failed (or the worker died after
  * sending), the retry sends the change request again under another key: the receivers cannot deduplicate it and
  * Adobe Support gets two tickets. Fix: derive the key from what identifies the request (workflow id, environment,
  * requested window, services diff), not from the clock, e.g. `${workflowId}/change-request/${env}/${window.startIso}`,
- * or take `nowIso` from the activity's scheduled time. Marked `it.failing` until fixed; make it `it` then.
+ * or take `nowIso` from the activity's scheduled time. Fixed: the test now guards it.
  * The kill -9 test (chaos-kill-worker) fails the same way when a kill lands between delivery and completion.
  */
-it.failing('a change request retried after a partial delivery keeps its idempotency key (one ticket, not two)', async () => {
+it('a change request retried after a partial delivery keeps its idempotency key (one ticket, not two)', async () => {
   const { MockActivityEnvironment } = await import('@temporalio/testing');
   const { validateProjectInput } = await import('../../workflows/project-input');
   const { project: file } = await projectWithOwnRepo();
