@@ -1,0 +1,109 @@
+/**
+ * Chaos: the Temporal server itself stops and starts again mid-flight. This test runs its own dev server
+ * (`temporal server start-dev --db-filename <tmp file>`, with the contract's search attributes), a worker process on
+ * it and three projects with the REAL activities against the local landscape; it stops the server while they run,
+ * starts it again on the same port with the same SQLite file, and every project resumes and completes, with each
+ * decision applied once and one deploy merge per project.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { workflowIdFor } from '../../workflows/project-input';
+import type { UpgradeWorkflowInput } from '../../workflows/upgrade-project';
+import { CHAOS_TUNABLES, OwnerDriver, startChaosReceivers, tempDir, waitAll, WorkerProcess, writeWorkflowBundle, type ChaosReceivers } from '../chaos/chaos-support';
+import { DevServer } from '../chaos/dev-server';
+import { uniqueTaskQueue } from '../harness/temporal';
+import { createCommerceRepo, type CommerceRepo } from '../support/git-fixtures';
+import { startLocalLandscape, type LocalLandscape } from '../support/local-landscape';
+import { uniqueProjectId } from '../support/project-fixture';
+
+const PROJECTS = 3;
+
+let landscape: LocalLandscape;
+let receivers: ChaosReceivers;
+let work: Awaited<ReturnType<typeof tempDir>>;
+let server: DevServer;
+let connection: Connection | undefined;
+const repos: CommerceRepo[] = [];
+const workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  work = await tempDir('cuo-chaos-server-');
+  server = await DevServer.create(join(work.path, 'temporal.sqlite'));
+  landscape = await startLocalLandscape();
+  receivers = await startChaosReceivers();
+}, 60_000);
+
+afterAll(async () => {
+  for (const w of workers) await w.kill9();
+  await connection?.close();
+  await server.stop();
+  await receivers.close();
+  await landscape.close();
+  await Promise.all(repos.map((r) => r.cleanup()));
+  await work.remove();
+});
+
+it('stops and restarts the dev server (same SQLite file) mid-flight: every project resumes and completes', async () => {
+  const started = Date.now();
+  await server.start();
+  const bundlePath = await writeWorkflowBundle(work.path);
+  const caFile = join(work.path, 'ca.pem');
+  await writeFile(caFile, [landscape.staging.certificatePem, landscape.production.certificatePem].join('\n'));
+  const taskQueue = uniqueTaskQueue('chaos-server');
+  const spawnWorker = async () => {
+    const worker = new WorkerProcess({ address: server.address, taskQueue, dataDir: join(work.path, 'data'), bundlePath, caFile, secrets: receivers.secrets });
+    workers.push(worker);
+    await worker.waitStarted();
+    return worker;
+  };
+  let worker = await spawnWorker();
+  connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+
+  const handles: WorkflowHandle[] = [];
+  for (let i = 0; i < PROJECTS; i += 1) {
+    const repo = await createCommerceRepo({ uctReport: 'text' });
+    repos.push(repo);
+    const project = landscape.project({ projectId: uniqueProjectId(`srv${i}`), repository: { url: repo.remoteDir, baseBranch: 'master', uctReportPath: 'var/uct/report.txt' } });
+    const input: UpgradeWorkflowInput = { version: 1, project, tunables: CHAOS_TUNABLES };
+    handles.push(await client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [input] }));
+  }
+  const driver = new OwnerDriver(handles);
+
+  // Let the projects get going, then take the server away for a few seconds.
+  await waitAll(handles, (s) => s.audit.filter((e) => e.kind === 'decision').length >= 2, 90_000);
+  const phasesAtStop = (await Promise.all(handles.map((h) => h.query('status')))).map((s) => (s as { phase: string }).phase);
+  await server.stop();
+  await new Promise((r) => setTimeout(r, 3_000));
+  await server.start();
+  // The worker process reconnects by itself; should it have given up while the server was away, start another.
+  if (await Promise.race([worker.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2_000))])) {
+    worker = await spawnWorker();
+  }
+
+  const done = await waitAll(handles, (s) => s.state !== 'running', 120_000).catch(async (err: Error) => {
+    // Say what the server knows of each project and what the worker said last, to tell a stuck workflow from a slow one.
+    const described = await Promise.all(
+      handles.map(async (h) => {
+        const d = await h.describe().catch((e: Error) => ({ status: { name: `describe failed: ${e.message}` }, raw: undefined }));
+        const pending = (d.raw as { pendingActivities?: { activityType?: { name?: string }; attempt?: number; lastFailure?: { message?: string } }[] } | undefined)?.pendingActivities ?? [];
+        const events = (await h.fetchHistory().catch(() => ({ events: [] }))).events ?? [];
+        return `${h.workflowId}: ${d.status.name}; pending ${pending.map((p) => `${p.activityType?.name}#${p.attempt} ${p.lastFailure?.message ?? ''}`).join(', ')}; last events ${events.slice(-4).map((e) => String(e.eventType)).join(',')}`;
+      }),
+    );
+    throw new Error(`${err.message}\n${described.join('\n')}\nworker:\n${worker.text().slice(-3000)}`);
+  });
+  await driver.finished();
+  expect(done.map((s) => s.state)).toEqual(handles.map(() => 'completed'));
+  for (const [i, status] of done.entries()) {
+    const decisions = status.audit.filter((e) => e.kind === 'decision');
+    expect(decisions.map((e) => e.gateId).sort()).toEqual(status.gates.map((g) => g.id).sort());
+    await repos[i]!.git(['fetch', '--quiet', 'origin']);
+    expect((await repos[i]!.git(['log', '--merges', '--format=%H', 'origin/master'])).split('\n').filter(Boolean)).toHaveLength(1);
+  }
+  process.stdout.write(
+    `chaos server restart: ${PROJECTS} projects (phases at stop: ${phasesAtStop.join(', ')}), ${workers.length} worker process(es), ` +
+      `${driver.errors.length} driver retries, ${Math.round((Date.now() - started) / 1000)} s\n`,
+  );
+}, 300_000);
