@@ -59,7 +59,7 @@ export interface BenchResults {
   finishedAt?: string;
   options: Record<string, number | string>;
   machine: { cores: number; cpuModel: string; memoryGiB: number; platform: string; node: string; sdk: string; temporal: string };
-  scenarios: { A?: ScenarioResult; B?: ScenarioResult; C?: ScenarioResult; D?: OpenResult };
+  scenarios: { A?: ScenarioResult; L?: ScenarioResult; B?: ScenarioResult; C?: ScenarioResult; D?: OpenResult };
   /** Baseline projects per minute / ours: how many times our orchestration costs bare Temporal. */
   costRatio?: number;
   targets?: { name: string; target: string; measured: string; met: boolean | null }[];
@@ -70,13 +70,15 @@ export interface BenchResults {
 const f = (v: number | undefined, unit = '') => (v === undefined || Number.isNaN(v) ? 'n/a' : `${v}${unit}`);
 
 export function evaluateTargets(r: BenchResults): NonNullable<BenchResults['targets']> {
-  const { A, B, D } = r.scenarios;
+  const { A, L, B, D } = r.scenarios;
   if (A && B && A.projectsPerMinute > 0) r.costRatio = Math.round((B.projectsPerMinute / A.projectsPerMinute) * 100) / 100;
   const check = (ok: boolean | undefined) => (ok === undefined ? null : ok);
   return [
     { name: 'cost ratio (baseline/ours in projects per minute)', target: '≤ 1.3', measured: f(r.costRatio), met: check(r.costRatio === undefined ? undefined : r.costRatio <= 1.3) },
     { name: '`decide` round-trip p99 (A)', target: '< 250 ms', measured: f(A?.decideMs.p99, ' ms'), met: check(A ? A.decideMs.p99 < 250 : undefined) },
     { name: '`status` query p99 (A)', target: '< 100 ms', measured: f(A?.statusMs.p99, ' ms'), met: check(A ? A.statusMs.p99 < 100 : undefined) },
+    { name: '`decide` round-trip p99 at light load (L)', target: '< 250 ms', measured: f(L?.decideMs.p99, ' ms'), met: check(L ? L.decideMs.p99 < 250 : undefined) },
+    { name: '`status` query p99 at light load (L)', target: '< 100 ms', measured: f(L?.statusMs.p99, ' ms'), met: check(L ? L.statusMs.p99 < 100 : undefined) },
     { name: 'history events per happy-path project (A, max of sample)', target: '< 1,000', measured: f(A?.history.maxEvents), met: check(A && A.history.sampled ? A.history.maxEvents < 1000 : undefined) },
     { name: `worker RSS with ${D?.open ?? 1000} open projects (D)`, target: '< 400 MB', measured: D ? `${D.openRssMiB} MiB (peak ${D.peakRssMiB} MiB)` : 'n/a', met: check(D ? D.peakRssMiB * 1.048576 < 400 : undefined) },
   ];
@@ -85,13 +87,13 @@ export function evaluateTargets(r: BenchResults): NonNullable<BenchResults['targ
 function scenarioRows(name: string, s: ScenarioResult | undefined): string[] {
   if (!s) return [];
   return [
-    `| ${name} | ${s.completed}/${s.projects} | ${s.projectsPerMinute} | ${s.decideMs.p50} / ${s.decideMs.p95} / ${s.decideMs.p99} | ${s.statusMs.p50} / ${s.statusMs.p99} | ${s.history.eventsPerProject} (max ${s.history.maxEvents}) | ${f(Math.round(s.history.bytesPerProject / 102.4) / 10, ' KiB')} | ${s.history.activitiesScheduled} / ${s.history.updatesAccepted} | ${s.worker.peakRssMiB} | ${s.worker.cpuSeconds} |`,
+    `| ${name} | ${s.completed}/${s.projects} | ${s.projectsPerMinute} | ${s.decideMs.p50} / ${s.decideMs.p95} / ${s.decideMs.p99} | ${s.statusMs.p50} / ${s.statusMs.p99} | ${f(s.history.eventsPerProject)} (max ${f(s.history.maxEvents)}) | ${f(Math.round(s.history.bytesPerProject / 102.4) / 10, ' KiB')} | ${s.history.activitiesScheduled} / ${s.history.updatesAccepted} | ${s.worker.peakRssMiB} | ${s.worker.cpuSeconds} |`,
   ];
 }
 
 export function renderMarkdown(r: BenchResults): string {
   r.targets = evaluateTargets(r);
-  const { A, B, C, D } = r.scenarios;
+  const { A, L, B, C, D } = r.scenarios;
   const m = r.machine;
   const lines = [
     `# Benchmark results — ${r.startedAt}`,
@@ -111,6 +113,7 @@ export function renderMarkdown(r: BenchResults): string {
     '| scenario | completed | projects/min | decide p50/p95/p99 ms | status p50/p99 ms | history events/project | history bytes/project | activities / updates | worker peak RSS MiB | worker CPU s |',
     '|---|---|---|---|---|---|---|---|---|---|',
     ...scenarioRows('A ours (no-op activities)', A),
+    ...scenarioRows(`L ours at light load (${L?.concurrency ?? ''} at once)`, L),
     ...scenarioRows('B baseline (bare Temporal)', B),
     ...scenarioRows('C ours, real activities', C),
     '',

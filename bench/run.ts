@@ -48,7 +48,9 @@ const program = new Command('bench')
   .option('--cli-runs <n>', 'runs of each CLI command', int(100), 10)
   .option('--deadline <minutes>', 'global time limit; the run stops and reports what it has', int(600), 30)
   .option('--address <host:port>', 'use this Temporal server instead of starting a dev server')
-  .option('--scenarios <list>', 'which scenarios to run, e.g. A,B', 'A,B,C,D')
+  .option('--scenarios <list>', 'which scenarios to run, e.g. A,B (L: latency at light load)', 'A,L,B,C,D')
+  .option('--light-projects <n>', 'projects in scenario L', int(1000), 10)
+  .option('--light-concurrency <n>', 'projects driven at once in scenario L', int(100), 2)
   .option('--out <dir>', 'results folder', join(ROOT, 'bench', 'results'))
   .option('--preload-modules <list>', 'bundle our workflows with these modules preloaded once per worker (SDK preloadModules), e.g. zod: measures a proposed fix', '')
   .option('--keep-data', 'keep the temp data folder (server log, SQLite, bundles)');
@@ -66,6 +68,8 @@ interface Options {
   out: string;
   keepData?: boolean;
   preloadModules: string;
+  lightProjects: number;
+  lightConcurrency: number;
 }
 
 const startedAt = Date.now();
@@ -273,6 +277,24 @@ async function main(): Promise<void> {
       if (a.result.shape) shape = a.result.shape;
       results.deadlineHit ||= a.deadlineHit;
       say(`A done: ${a.result.projectsPerMinute}/min, decide p99 ${a.result.decideMs.p99} ms, status p99 ${a.result.statusMs.p99} ms, ${a.result.history.eventsPerProject} events/project`);
+    }
+
+    // ---- L: the same as A at light load, so latency is measured without the server saturated ----
+    if (scenarios.has('L') && !past()) {
+      const taskQueue = `bench-l-${runId}`;
+      const w = await worker(taskQueue, oursBundle, 'noop');
+      say(`L: ${opts.lightProjects} projects, ${opts.lightConcurrency} at once (light load)`);
+      const l = await runDriven({
+        name: 'L light load', client, worker: w, taskQueue, count: opts.lightProjects, concurrency: opts.lightConcurrency, deadline, historySample: 0,
+        start: (i) => {
+          const project = benchProject('l', i);
+          return client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [oursInput(project)] });
+        },
+      });
+      const final = await stopWorker(w);
+      l.result.worker.peakRssMiB = final.peakRssMiB;
+      results.scenarios.L = l.result;
+      say(`L done: decide p99 ${l.result.decideMs.p99} ms, status p99 ${l.result.statusMs.p99} ms`);
     }
 
     // ---- B: baseline with A's counts ----
