@@ -68,6 +68,18 @@ function quietRuntime(): void {
   }
 }
 
+/** The workflow code with the demo's interceptor, bundled once per process (the demo's test runs it twice). */
+let bundling: ReturnType<typeof bundleWorkflowCode> | undefined;
+function workflowBundle(): ReturnType<typeof bundleWorkflowCode> {
+  bundling ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    workflowInterceptorModules: [require.resolve('./demo-tunables')],
+    logger: new DefaultLogger('WARN'),
+  });
+  bundling.catch(() => (bundling = undefined));
+  return bundling;
+}
+
 function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 }
@@ -150,11 +162,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   print('demo: starting the local stand-ins and bundling the workflow code...');
   const [landscapeStart, bundleStart, nativeStart] = await Promise.allSettled([
     startLocalLandscape(),
-    bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows'),
-      workflowInterceptorModules: [require.resolve('./demo-tunables')],
-      logger: new DefaultLogger('WARN'),
-    }),
+    workflowBundle(),
     connectNative(),
   ]);
   if (landscapeStart.status === 'rejected' || bundleStart.status === 'rejected' || nativeStart.status === 'rejected') {
