@@ -292,10 +292,13 @@ async function main(argv: string[]): Promise<number> {
     .option('--exit-when-done', 'stop once the project finished instead of waiting for Ctrl-C')
     .option('--monitor-for <duration>', 'post-launch monitoring of Production', durationArg, DEFAULT_TIMINGS.monitorFor)
     .option('--task-queue <name>', "the demo worker's task queue", DEMO_TASK_QUEUE)
-    .showHelpAfterError();
+    .showHelpAfterError('(add --help for usage)');
   program.parse(argv, { from: 'user' });
   const opts = program.opts<{ auto?: boolean; pause?: number; exitWhenDone?: boolean; monitorFor: string; taskQueue: string }>();
 
+  // Output piped to a program that Ctrl-C ended too (`npm run demo | tee demo.log`): keep shutting down cleanly
+  // instead of dying on EPIPE with the stand-ins left behind.
+  process.stdout.on('error', () => undefined);
   const controller = new AbortController();
   const onSignal = () => {
     if (controller.signal.aborted) {
