@@ -20,6 +20,10 @@ trap ':' INT TERM
 address="${TEMPORAL_ADDRESS:-localhost:$GRPC_PORT}"
 if temporal_answers "$address"; then
   say "using the Temporal server at $address"
+elif [[ -n "${TEMPORAL_ADDRESS:-}" && -z "${TEMPORAL_PROFILE:-}${TEMPORAL_CONFIG_FILE:-}${TEMPORAL_API_KEY:-}${TEMPORAL_TLS:-}" ]]; then
+  say "no Temporal server answers at TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS."
+  say "Start it (e.g. 'npm run dev' in another terminal), or unset TEMPORAL_ADDRESS and the demo starts the local dev server itself."
+  exit 1
 elif [[ -n "${TEMPORAL_ADDRESS:-}${TEMPORAL_PROFILE:-}${TEMPORAL_CONFIG_FILE:-}" ]]; then
   # A configured cluster (profile, TLS, API key) is the demo's to reach through the environment configuration;
   # it says clearly when it cannot. Never start a local server in its place.
