@@ -58,7 +58,18 @@ export interface BenchResults {
   startedAt: string;
   finishedAt?: string;
   options: Record<string, number | string>;
-  machine: { cores: number; cpuModel: string; memoryGiB: number; platform: string; node: string; sdk: string; temporal: string };
+  machine: {
+    cores: number;
+    cpuModel: string;
+    memoryGiB: number;
+    platform: string;
+    node: string;
+    sdk: string;
+    temporal: string;
+    /** 1/5/15-minute load averages: other work on the machine shows here. */
+    loadAverageAtStart: number[];
+    loadAverageAtEnd?: number[];
+  };
   scenarios: { A?: ScenarioResult; L?: ScenarioResult; B?: ScenarioResult; C?: ScenarioResult; D?: OpenResult };
   /** Baseline projects per minute / ours: how many times our orchestration costs bare Temporal. */
   costRatio?: number;
@@ -99,7 +110,7 @@ export function renderMarkdown(r: BenchResults): string {
     `# Benchmark results — ${r.startedAt}`,
     '',
     `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.platform}. Node ${m.node}, Temporal TypeScript SDK ${m.sdk}, ${m.temporal}.`,
-    `Dev server (SQLite file), worker, driver and CLI all on this machine. Options: ${Object.entries(r.options).map(([k, v]) => `${k}=${v}`).join(', ')}.`,
+    `Load average at start ${m.loadAverageAtStart.join(' / ')}, at end ${m.loadAverageAtEnd?.join(' / ') ?? 'n/a'}. Dev server (SQLite file), worker, driver and CLI all on this machine. Options: ${Object.entries(r.options).map(([k, v]) => `${k}=${v}`).join(', ')}.`,
     r.deadlineHit ? '\n**The global deadline was reached: some figures are partial.**' : '',
     '',
     '## Targets (issue #6)',

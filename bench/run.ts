@@ -53,6 +53,8 @@ const program = new Command('bench')
   .option('--light-concurrency <n>', 'projects driven at once in scenario L', int(100), 2)
   .option('--out <dir>', 'results folder', join(ROOT, 'bench', 'results'))
   .option('--preload-modules <list>', 'bundle our workflows with these modules preloaded once per worker (SDK preloadModules), e.g. zod: measures a proposed fix', '')
+  .option('--max-cached <n>', 'run the scenario workers with this maxCachedWorkflows instead of the SDK default: measures a proposed setting', int(100000))
+  .option('--open-workflow <ours|baseline>', 'which workflow D keeps open (baseline: the bare-Temporal per-project memory)', 'ours')
   .option('--keep-data', 'keep the temp data folder (server log, SQLite, bundles)');
 
 interface Options {
@@ -69,6 +71,8 @@ interface Options {
   keepData?: boolean;
   preloadModules: string;
   lightProjects: number;
+  maxCached?: number;
+  openWorkflow: string;
   lightConcurrency: number;
 }
 
@@ -196,6 +200,7 @@ async function main(): Promise<void> {
       node: process.version,
       sdk: (JSON.parse(readFileSync(require.resolve('@temporalio/worker/package.json'), 'utf8')) as { version: string }).version,
       temporal: '',
+      loadAverageAtStart: os.loadavg().map((v) => Math.round(v * 100) / 100),
     },
     scenarios: {},
     notes,
@@ -228,6 +233,7 @@ async function main(): Promise<void> {
     const oursBundle = join(dataDir, 'ours-bundle.js');
     const baselineBundle = join(dataDir, 'baseline-bundle.js');
     const preloadModules = opts.preloadModules.split(',').map((m) => m.trim()).filter(Boolean);
+    if (opts.maxCached !== undefined) notes.push(`workers ran with maxCachedWorkflows ${opts.maxCached} (not the SDK default the product uses)`);
     if (preloadModules.length) notes.push(`our workflows were bundled with preloadModules: ${preloadModules.join(', ')} (not the product's bundle options)`);
     writeFileSync(oursBundle, (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet, ...(preloadModules.length ? { preloadModules } : {}) })).code);
     writeFileSync(baselineBundle, (await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflow'), logger: quiet })).code);
@@ -237,7 +243,11 @@ async function main(): Promise<void> {
     const addr = address;
 
     const worker = async (taskQueue: string, bundle: string, kind: 'noop' | 'baseline' | 'real', realDepsFile?: string) => {
-      const w = await startWorkerChild({ address: addr, taskQueue, bundlePath: bundle, activities: kind, ...(realDepsFile ? { realDepsFile } : {}) });
+      const w = await startWorkerChild({
+        address: addr, taskQueue, bundlePath: bundle, activities: kind,
+        ...(realDepsFile ? { realDepsFile } : {}),
+        ...(opts.maxCached !== undefined ? { maxCachedWorkflows: opts.maxCached } : {}),
+      });
       workers.push(w);
       return w;
     };
@@ -248,11 +258,18 @@ async function main(): Promise<void> {
     const oursInput = (project: ProjectFile, tunables: UpgradeWorkflowInput['tunables'] = { productionNoticeHours: 0 }): UpgradeWorkflowInput => ({ version: 1, project, tunables });
     const waitAwaiting = async (handle: WorkflowHandle) => {
       const until = Math.min(deadline, Date.now() + 300_000);
+      let lastError = '';
       while (Date.now() < until) {
-        const status = await handle.query<{ awaiting: unknown[] }>('status');
-        if (status.awaiting.length) return;
-        await sleep(200);
+        try {
+          const status = await handle.query<{ awaiting: unknown[] }>('status');
+          if (status.awaiting.length) return;
+        } catch (err) {
+          // Under load a query can time out while the first workflow task is still queued: ask again.
+          lastError = (err as Error).message;
+        }
+        await sleep(500);
       }
+      if (lastError) throw new Error(`${handle.workflowId} never awaited its first approval (last query error: ${lastError})`);
       throw new Error(`${handle.workflowId} never awaited its first approval`);
     };
     const benchProject = (prefix: string, i: number | string) =>
@@ -354,30 +371,37 @@ async function main(): Promise<void> {
     // ---- D: open projects waiting on their first approval ----
     if (scenarios.has('D') && opts.open > 0 && !past()) {
       const taskQueue = `bench-d-${runId}`;
-      const w = await worker(taskQueue, oursBundle, 'noop');
+      const bare = opts.openWorkflow === 'baseline';
+      if (bare) notes.push('D kept the baseline workflow open, not ours');
+      const openOne = (projectId: string) =>
+        bare
+          ? client.workflow.start('baselineProject', { taskQueue, workflowId: workflowIdFor(projectId), args: [shape ?? { shape: [2, 2, 2, 2, 2, 1, 2, 2, 2, 2, 2, 2, 2, 2], tail: 2 }] })
+          : client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(projectId), args: [oursInput(benchProject('d', projectId.split('-').pop()!))] });
+      const w = await worker(taskQueue, bare ? baselineBundle : oursBundle, bare ? 'baseline' : 'noop');
       await sleep(2000);
       const idle = await w.collect();
       // One project first, so the workflow bundle is loaded into the worker's V8 context before the baseline
       // sample: the per-project figure then excludes that one-time cost.
       const ids: string[] = [];
-      const warm = benchProject('d', 'warm');
-      ids.push(warm.projectId);
-      const warmHandle = await client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(warm.projectId), args: [oursInput(warm)] });
+      const warmId = `bench-d-${runId}-warm`;
+      ids.push(warmId);
+      const warmHandle = await openOne(warmId);
       await waitAwaiting(warmHandle);
       const warmed = await w.collect();
       say(`D: worker RSS idle ${idle.rssMiB} MiB, with 1 open project ${warmed.rssMiB} MiB; starting ${opts.open} more that wait on their first approval`);
       const cpu0 = warmed.cpuSeconds;
       const t0 = Date.now();
-      await pool(Array.from({ length: opts.open }, (_, i) => i), opts.concurrency, async (i) => {
-        const project = benchProject('d', i);
-        ids.push(project.projectId);
-        await client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [oursInput(project)] });
+      const startFailures = await pool(Array.from({ length: opts.open }, (_, i) => i), opts.concurrency, async (i) => {
+        const projectId = `bench-d-${runId}-${i}`;
+        ids.push(projectId);
+        await openOne(projectId);
       }, past);
       // Each project's own status says when it waits (visibility can lag by minutes under load).
       let waiting = 1;
       const progress = setInterval(() => say(`D: ${waiting}/${ids.length} waiting on their first approval; worker RSS ${w.sample().rssMiB} MiB`), 5000);
+      let waitFailures: string[] = [];
       try {
-        await pool(ids.slice(1), opts.concurrency, async (projectId) => {
+        waitFailures = await pool(ids.slice(1), opts.concurrency, async (projectId) => {
           await waitAwaiting(client.workflow.getHandle(workflowIdFor(projectId)));
           waiting += 1;
         }, past);
@@ -385,6 +409,8 @@ async function main(): Promise<void> {
         clearInterval(progress);
       }
       const startSeconds = (Date.now() - t0) / 1000;
+      for (const f of [...startFailures, ...waitFailures].slice(0, 10)) notes.push(`D: ${f}`);
+      if (startFailures.length + waitFailures.length) notes.push(`D: ${startFailures.length} starts and ${waitFailures.length} waits failed`);
       const open = await w.collect();
       say(`D: ${waiting} open; worker RSS ${open.rssMiB} MiB (peak ${open.peakRssMiB}); measuring the CLI`);
       let cli: CliTiming | undefined;
@@ -432,6 +458,10 @@ async function main(): Promise<void> {
       notes.push(`the global deadline of ${opts.deadline} min was reached: later scenarios were skipped or cut short`);
       say(`DEADLINE of ${opts.deadline} min reached: stopping and reporting what was measured`);
     }
+  } catch (err) {
+    notes.push(`the run failed: ${(err as Error).message}; the figures above are what was measured until then`);
+    console.error(`bench failed: ${(err as Error).stack ?? String(err)}`);
+    process.exitCode = 1;
   } finally {
     await stopAll();
     await Promise.all(landscapes.map((l) => l.close().catch(() => undefined)));
@@ -441,6 +471,7 @@ async function main(): Promise<void> {
   }
 
   results.finishedAt = new Date().toISOString();
+  results.machine.loadAverageAtEnd = os.loadavg().map((v) => Math.round(v * 100) / 100);
   mkdirSync(opts.out, { recursive: true });
   const stamp = results.startedAt.replace(/[:.]/g, '-');
   const markdown = renderMarkdown(results);

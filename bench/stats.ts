@@ -28,14 +28,24 @@ export function summarize(samples: readonly number[]): LatencySummary {
   };
 }
 
-/** Runs `fn` over `items` with at most `limit` at once; stops taking new items once `stop()` is true. */
-export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>, stop: () => boolean = () => false): Promise<void> {
+/**
+ * Runs `fn` over `items` with at most `limit` at once; stops taking new items once `stop()` is true. A failing item
+ * does not stop the others (every lane finishes before this returns, so no call outlives the connection); the
+ * failures are returned.
+ */
+export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>, stop: () => boolean = () => false): Promise<string[]> {
   let next = 0;
+  const failures: string[] = [];
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length && !stop()) {
       const index = next++;
-      await fn(items[index]!, index);
+      try {
+        await fn(items[index]!, index);
+      } catch (err) {
+        failures.push(`${String(items[index])}: ${(err as Error).message}`);
+      }
     }
   });
   await Promise.all(lanes);
+  return failures;
 }

@@ -30,10 +30,14 @@ export async function startWorkerChild(options: {
   bundlePath: string;
   activities: ActivityKind;
   realDepsFile?: string;
+  maxCachedWorkflows?: number;
 }): Promise<WorkerChild> {
   const args = [COMPILED, options.address, options.taskQueue, options.bundlePath, options.activities];
   if (options.realDepsFile) args.push(options.realDepsFile);
-  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...(options.maxCachedWorkflows !== undefined ? { BENCH_MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows) } : {}) },
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();

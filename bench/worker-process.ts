@@ -3,6 +3,7 @@
  * (utime + stime) from /proc/<pid> without counting the driver, the server or the landscape.
  *
  *   node worker-process.js <address> <taskQueue> <bundle.js> <noop|baseline|real> [real-deps.json]
+ *   (env BENCH_MAX_CACHED_WORKFLOWS: a maxCachedWorkflows to try instead of the SDK default)
  *
  * - noop: the no-op implementations of every UpgradeActivities activity (bench/noop-activities.ts);
  * - baseline: the baseline workflow's single no-op activity;
@@ -52,6 +53,8 @@ function activitiesFor(kind: ActivityKind, depsFile: string | undefined): object
 
 async function main(): Promise<void> {
   const [address, taskQueue, bundlePath, kind, depsFile] = process.argv.slice(2);
+  // A proposed setting measured by the bench (--max-cached); unset means the SDK's default, as the product runs.
+  const maxCached = process.env.BENCH_MAX_CACHED_WORKFLOWS ? Number(process.env.BENCH_MAX_CACHED_WORKFLOWS) : undefined;
   if (!address || !taskQueue || !bundlePath || !['noop', 'baseline', 'real'].includes(kind ?? '')) {
     throw new Error('usage: worker-process <address> <taskQueue> <bundle.js> <noop|baseline|real> [real-deps.json]');
   }
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
       taskQueue,
       workflowBundle: { codePath: bundlePath },
       activities: activitiesFor(kind as ActivityKind, depsFile),
+      ...(maxCached !== undefined ? { maxCachedWorkflows: maxCached } : {}),
     });
     const cache = worker.options.maxCachedWorkflows;
     process.stdout.write(`ready ${JSON.stringify({ maxCachedWorkflows: cache })}\n`);
