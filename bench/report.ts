@@ -7,6 +7,8 @@ export interface ScenarioResult {
   completed: number;
   failureCount: number;
   failures: string[];
+  /** Blocked steps the driver skipped. */
+  skipped: string[];
   concurrency: number;
   wallSeconds: number;
   projectsPerMinute: number;
@@ -159,6 +161,7 @@ export function renderMarkdown(r: BenchResults): string {
     }
   }
   const failures = [A, B, C].flatMap((s) => s?.failures ?? []);
+  for (const [name, s] of [['A', A], ['B', B], ['C', C]] as const) for (const x of s?.skipped ?? []) r.notes.push(`${name}: blocked step skipped by the driver: ${x}`);
   if (failures.length || r.notes.length) lines.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), ...failures.map((x) => `- failure: ${x}`), '');
   return lines.filter((l, i, all) => !(l === '' && all[i - 1] === '')).join('\n') + '\n';
 }

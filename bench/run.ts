@@ -154,6 +154,7 @@ async function runDriven(options: {
     completed: samples.completed,
     failures: samples.failures.slice(0, 20),
     failureCount: samples.failures.length,
+    skipped: samples.skipped,
     concurrency: options.concurrency,
     wallSeconds: Math.round(wallMs / 100) / 10,
     projectsPerMinute: Math.round((samples.completed / (wallMs / 60_000)) * 10) / 10,
