@@ -288,3 +288,25 @@ export async function tempDir(prefix: string): Promise<{ path: string; remove():
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
+
+/** What the server knows of each project (status, pending activities, last events, the query's own error). */
+export async function diagnose(handles: WorkflowHandle[]): Promise<string> {
+  const lines = await Promise.all(
+    handles.map(async (h) => {
+      const query = await withTimeout(h.query(statusQuery), 5_000).then(
+        (s) => `query ok (${s.state}${s.gates.filter((g) => g.blocked).map((g) => `; ${g.id} blocked at ${g.blocked!.step}: ${g.blocked!.error}`).join('')})`,
+        (e: Error) => `query failed: ${e.message}`,
+      );
+      const d = await h.describe().catch(() => undefined);
+      const raw = d?.raw as { pendingActivities?: { activityType?: { name?: string }; attempt?: number; lastFailure?: { message?: string } }[]; pendingWorkflowTask?: { attempt?: number } } | undefined;
+      const pending = (raw?.pendingActivities ?? []).map((p) => `${p.activityType?.name}#${p.attempt}${p.lastFailure?.message ? ` (${p.lastFailure.message.slice(0, 200)})` : ''}`);
+      const events = (await h.fetchHistory().catch(() => ({ events: [] }))).events ?? [];
+      const last = events.slice(-5).map((e) => {
+        const failed = (e as { workflowTaskFailedEventAttributes?: { failure?: { message?: string } } }).workflowTaskFailedEventAttributes?.failure?.message;
+        return `${String(e.eventType)}${failed ? `(${failed.slice(0, 300)})` : ''}`;
+      });
+      return `${h.workflowId}: ${d?.status.name ?? '?'}; ${query}; workflow task attempt ${raw?.pendingWorkflowTask?.attempt ?? '-'}; pending [${pending.join(', ')}]; last events ${last.join(', ')}`;
+    }),
+  );
+  return lines.join('\n');
+}

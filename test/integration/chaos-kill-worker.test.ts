@@ -22,6 +22,7 @@ import { workflowIdFor } from '../../workflows/project-input';
 import type { UpgradeWorkflowInput } from '../../workflows/upgrade-project';
 import {
   CHAOS_TUNABLES,
+  diagnose,
   findSecrets,
   historyText,
   OwnerDriver,
@@ -115,7 +116,9 @@ it(`survives ${KILLS} kill -9 of the worker process with ${PROJECTS} projects in
   killsDone = true;
   process.stdout.write(`${killLog.join('\n')}\n`);
 
-  const done = await waitAll(handles, (s) => s.state !== 'running', 240_000);
+  const done = await waitAll(handles, (s) => s.state !== 'running', 180_000).catch(async (err: Error) => {
+    throw new Error(`${err.message}\n${await diagnose(handles)}\nlast worker:\n${worker.text().slice(-4000)}`);
+  });
   await driver.finished();
   const results = await Promise.all(handles.map((h) => h.result()));
   const elapsed = Date.now() - started;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { workflowIdFor } from '../../workflows/project-input';
 import type { UpgradeWorkflowInput } from '../../workflows/upgrade-project';
-import { CHAOS_TUNABLES, OwnerDriver, startChaosReceivers, tempDir, waitAll, WorkerProcess, writeWorkflowBundle, type ChaosReceivers } from '../chaos/chaos-support';
+import { CHAOS_TUNABLES, diagnose, OwnerDriver, startChaosReceivers, tempDir, waitAll, WorkerProcess, writeWorkflowBundle, type ChaosReceivers } from '../chaos/chaos-support';
 import { DevServer } from '../chaos/dev-server';
 import { uniqueTaskQueue } from '../harness/temporal';
 import { createCommerceRepo, type CommerceRepo } from '../support/git-fixtures';
@@ -83,16 +83,7 @@ it('stops and restarts the dev server (same SQLite file) mid-flight: every proje
   }
 
   const done = await waitAll(handles, (s) => s.state !== 'running', 120_000).catch(async (err: Error) => {
-    // Say what the server knows of each project and what the worker said last, to tell a stuck workflow from a slow one.
-    const described = await Promise.all(
-      handles.map(async (h) => {
-        const d = await h.describe().catch((e: Error) => ({ status: { name: `describe failed: ${e.message}` }, raw: undefined }));
-        const pending = (d.raw as { pendingActivities?: { activityType?: { name?: string }; attempt?: number; lastFailure?: { message?: string } }[] } | undefined)?.pendingActivities ?? [];
-        const events = (await h.fetchHistory().catch(() => ({ events: [] }))).events ?? [];
-        return `${h.workflowId}: ${d.status.name}; pending ${pending.map((p) => `${p.activityType?.name}#${p.attempt} ${p.lastFailure?.message ?? ''}`).join(', ')}; last events ${events.slice(-4).map((e) => String(e.eventType)).join(',')}`;
-      }),
-    );
-    throw new Error(`${err.message}\n${described.join('\n')}\nworker:\n${worker.text().slice(-3000)}`);
+    throw new Error(`${err.message}\n${await diagnose(handles)}\nworker:\n${worker.text().slice(-3000)}`);
   });
   await driver.finished();
   expect(done.map((s) => s.state)).toEqual(handles.map(() => 'completed'));
