@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
@@ -300,12 +300,22 @@ export async function diagnose(handles: WorkflowHandle[]): Promise<string> {
       const d = await h.describe().catch(() => undefined);
       const raw = d?.raw as { pendingActivities?: { activityType?: { name?: string }; attempt?: number; lastFailure?: { message?: string } }[]; pendingWorkflowTask?: { attempt?: number } } | undefined;
       const pending = (raw?.pendingActivities ?? []).map((p) => `${p.activityType?.name}#${p.attempt}${p.lastFailure?.message ? ` (${p.lastFailure.message.slice(0, 200)})` : ''}`);
-      const events = (await h.fetchHistory().catch(() => ({ events: [] }))).events ?? [];
+      const history = await h.fetchHistory().catch(() => undefined);
+      const events = history?.events ?? [];
+      let saved = '';
+      if (history && d?.status.name === 'RUNNING') {
+        // Kept for a replay test (Worker.runReplayHistory) by whoever fixes the cause; outside the test's temp dirs.
+        const dir = join(tmpdir(), 'cuo-chaos-histories');
+        await mkdir(dir, { recursive: true });
+        const file = join(dir, `${h.workflowId}.json`);
+        await writeFile(file, JSON.stringify(history, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+        saved = `; history saved to ${file}`;
+      }
       const last = events.slice(-5).map((e) => {
         const failed = (e as { workflowTaskFailedEventAttributes?: { failure?: { message?: string } } }).workflowTaskFailedEventAttributes?.failure?.message;
         return `${String(e.eventType)}${failed ? `(${failed.slice(0, 300)})` : ''}`;
       });
-      return `${h.workflowId}: ${d?.status.name ?? '?'}; ${query}; workflow task attempt ${raw?.pendingWorkflowTask?.attempt ?? '-'}; pending [${pending.join(', ')}]; last events ${last.join(', ')}`;
+      return `${h.workflowId}: ${d?.status.name ?? '?'}; ${query}; workflow task attempt ${raw?.pendingWorkflowTask?.attempt ?? '-'}; pending [${pending.join(', ')}]; last events ${last.join(', ')}${saved}`;
     }),
   );
   return lines.join('\n');
