@@ -50,6 +50,7 @@ let receivers: ChaosReceivers;
 let work: Awaited<ReturnType<typeof tempDir>>;
 const repos: CommerceRepo[] = [];
 const workers: WorkerProcess[] = [];
+const drivers: OwnerDriver[] = [];
 
 beforeAll(async () => {
   ({ client, close: closeClient } = await connectTestClient());
@@ -59,6 +60,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  // A failed test leaves its driver polling a stuck project: stop it so jest can exit.
+  for (const d of drivers) d.stop();
   for (const w of workers) await w.kill9();
   await closeClient();
   await receivers.close();
@@ -102,6 +105,7 @@ it(`survives ${KILLS} kill -9 of the worker process with ${PROJECTS} projects in
   }
   let killsDone = false;
   const driver = new OwnerDriver(handles, (gateId) => gateId === 'launch-to-production' && !killsDone);
+  drivers.push(driver);
 
   // ---- the kills, at random moments, each followed by a fresh worker process ----
   const killLog: string[] = [];

@@ -26,6 +26,7 @@ let server: DevServer;
 let connection: Connection | undefined;
 const repos: CommerceRepo[] = [];
 const workers: WorkerProcess[] = [];
+const drivers: OwnerDriver[] = [];
 
 beforeAll(async () => {
   work = await tempDir('cuo-chaos-server-');
@@ -35,6 +36,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  // A failed test leaves its driver polling a stuck project: stop it so jest can exit.
+  for (const d of drivers) d.stop();
   for (const w of workers) await w.kill9();
   await connection?.close();
   await server.stop();
@@ -70,6 +73,7 @@ it('stops and restarts the dev server (same SQLite file) mid-flight: every proje
     handles.push(await client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [input] }));
   }
   const driver = new OwnerDriver(handles);
+  drivers.push(driver);
 
   // Let the projects get going, then take the server away for a few seconds.
   await waitAll(handles, (s) => s.audit.filter((e) => e.kind === 'decision').length >= 2, 90_000);

@@ -26,6 +26,7 @@ let receivers: ChaosReceivers;
 let repo: CommerceRepo;
 let work: Awaited<ReturnType<typeof tempDir>>;
 const workers: WorkerProcess[] = [];
+const drivers: OwnerDriver[] = [];
 
 beforeAll(async () => {
   ({ client, close: closeClient } = await connectTestClient());
@@ -36,6 +37,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  // A failed test leaves its driver polling a stuck project: stop it so jest can exit.
+  for (const d of drivers) d.stop();
   for (const w of workers) await w.kill9();
   await closeClient();
   await receivers.close();
@@ -66,6 +69,7 @@ it('SIGTERM during post-launch monitoring stops the worker within the grace time
   const input: UpgradeWorkflowInput = { version: 1, project, tunables: CHAOS_TUNABLES };
   const handle = await client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [input] });
   const driver = new OwnerDriver([handle]);
+  drivers.push(driver);
 
   // Monitoring runs (the task is running and has no step yet); let it take a few samples first.
   await waitForStatus(handle, (s) => s.gates.find((g) => g.id === 'post-launch-monitoring')?.state === 'running', 150_000);
