@@ -10,6 +10,7 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -112,6 +113,23 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   // ---- handlers first, before any await ----
 
   const publish = makePublisher(state);
+  /**
+   * Handlers only change state; the commands that follow (search attribute upserts, cancelling the work) are issued
+   * by the workflow's own coroutines. A command issued inside an update handler can land in a different place of
+   * the workflow task on replay, and the project then fails every task with a nondeterminism error (TMPRL1100), as
+   * the kill -9 and server restart tests showed. Histories recorded before this change replay the old way.
+   */
+  const commandsFromMain = patched('commands-from-main-coroutine');
+  let dirty = false;
+  const changed = () => {
+    if (commandsFromMain) dirty = true;
+    else publish();
+  };
+  const publishIfChanged = () => {
+    if (!dirty) return;
+    dirty = false;
+    publish();
+  };
 
   setHandler(statusQuery, () => state.status());
 
@@ -123,7 +141,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
       if (!verdict.ok) throw ApplicationFailure.nonRetryable(verdict.reason, 'DecisionRefused');
       if (verdict.duplicateOf) return verdict.duplicateOf;
       const result = state.apply(decision, 'update');
-      publish();
+      changed();
       return result;
     },
     {
@@ -150,7 +168,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
       if (!verdict.ok) throw ApplicationFailure.nonRetryable(verdict.reason, 'CancelRefused');
       if (verdict.duplicateOf) return verdict.duplicateOf;
       const result = state.applyCancel(request);
-      work.cancel();
+      if (!commandsFromMain) work.cancel();
       return result;
     },
     {
@@ -183,11 +201,13 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
     }
     if (verdict.duplicateOf) return;
     state.apply(payload, 'signal');
-    publish();
+    changed();
   };
   setHandler(approveSignal, onSignal('approve'));
   setHandler(rejectSignal, onSignal('reject'));
   setHandler(commentSignal, onSignal('comment'));
+  // Cancellation accepted by the `cancel` update is carried out here, outside the handler.
+  if (commandsFromMain) void condition(() => state.cancelled !== undefined).then(() => work.cancel());
 
   // ---- helpers over state ----
 
@@ -222,8 +242,11 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
     let nextEscalation = since + escalateMs;
     for (;;) {
       const wake = Math.min(nextReminder, nextEscalation);
-      if (await condition(done, Math.max(wake - Date.now(), 1))) return;
+      await condition(() => done() || dirty, Math.max(wake - Date.now(), 1));
+      publishIfChanged();
+      if (done()) return;
       const now = Date.now();
+      if (now < wake) continue; // woken by a decision that did not finish the wait (a comment, a first approval)
       if (now >= nextEscalation) {
         gate.escalations += 1;
         gate.overdue = true;
@@ -449,6 +472,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
     }
   }
   state.completedAt = new Date().toISOString();
+  dirty = false;
   publish();
 
   // Wrap-up runs even after cancellation: people are told, the report is kept.
