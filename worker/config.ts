@@ -28,6 +28,8 @@ export interface WorkerConfig {
   logLevel: LogLevelName;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
+  /** Projects kept in memory between their tasks; others are replayed from history when a decision arrives. */
+  maxCachedWorkflows: number;
   /** Milliseconds the worker waits for running activities after SIGINT/SIGTERM before cancelling them. */
   shutdownGraceTimeMs: number;
   /** Where artifacts and local state live (relative to the working directory unless absolute). */
@@ -36,6 +38,14 @@ export interface WorkerConfig {
   /** SSH private key paths by lower-cased name: SSH_IDENTITY_STAGING=/keys/id → { staging: '/keys/id' }. */
   sshIdentities: Record<string, string>;
 }
+
+/**
+ * Upgrade projects wait on people for days, so most are idle: a cached project costs about 1.8 MB of worker memory
+ * (bench/results, scenario D), and replaying an evicted one from its ~250 events when a decision arrives costs
+ * milliseconds. The SDK's default sizes the cache from the machine's memory (2,310 here: 1.9 GB with 1,000 open
+ * projects); 100 keeps a worker under 400 MB however many projects are open.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -97,6 +107,7 @@ const envSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optional(
     positiveInt.refine((n) => n >= 2, 'expected a whole number of at least 2 (the SDK needs two workflow task slots)'),
   ),
+  WORKER_MAX_CACHED_WORKFLOWS: optional(positiveInt),
   WORKER_SHUTDOWN_GRACE: optional(duration),
   CUO_DATA_DIR: optional(z.string()),
   SMTP_URL: optional(urlWithProtocols(['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.com:587')),
@@ -143,6 +154,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     logLevel: e.LOG_LEVEL ?? 'info',
     maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     shutdownGraceTimeMs: e.WORKER_SHUTDOWN_GRACE ?? 30_000,
     dataDir: e.CUO_DATA_DIR ?? '.data',
     notifications: { smtpUrl: e.SMTP_URL, smtpFrom: e.SMTP_FROM, webhookUrl: e.WEBHOOK_URL },

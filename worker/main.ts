@@ -44,6 +44,7 @@ async function main(): Promise<number> {
       activities: createActivities(buildActivityDeps(config, logger)),
       maxConcurrentActivityTaskExecutions: config.maxConcurrentActivityTaskExecutions,
       maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTaskExecutions,
+      maxCachedWorkflows: config.maxCachedWorkflows,
       shutdownGraceTime: config.shutdownGraceTimeMs,
     });
     logger.info(

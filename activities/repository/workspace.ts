@@ -89,6 +89,8 @@ export class RepositoryWorkspace {
     const remote = isLocalPath(url) ? resolve(url) : url;
     if (await exists(join(dir, '.git'))) {
       const repository = this.open(projectId);
+      await rm(join(dir, '.git', 'config.lock'), { force: true }); // stale after a crash, like index.lock
+      await repository.discardLocalChanges();
       await repository.setRemote(remote);
       await repository.fetch();
       return repository;
@@ -358,6 +360,10 @@ export class ProjectRepository {
   }
 
   async discardLocalChanges(): Promise<void> {
+    // A worker killed in the middle of a git command leaves index.lock behind, and git then refuses every command.
+    // Only one activity works on a project's clone at a time (the workflow runs its steps in order), so a lock
+    // found here is stale.
+    await rm(join(this.dir, '.git', 'index.lock'), { force: true });
     // A merge or revert interrupted by a crash leaves state that would make every later command fail.
     await this.git.raw(['merge', '--abort']).catch(() => undefined);
     await this.git.raw(['revert', '--abort']).catch(() => undefined);

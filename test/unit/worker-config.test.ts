@@ -38,11 +38,17 @@ describe('defaults', () => {
       logLevel: 'info',
       maxConcurrentActivityTaskExecutions: undefined,
       maxConcurrentWorkflowTaskExecutions: undefined,
+      maxCachedWorkflows: 100,
       shutdownGraceTimeMs: 30_000,
       dataDir: '.data',
       notifications: { smtpUrl: undefined, smtpFrom: undefined, webhookUrl: undefined },
       sshIdentities: {},
     });
+  });
+
+  test('WORKER_MAX_CACHED_WORKFLOWS bounds the projects kept in memory', () => {
+    expect(loadWorkerConfig({ WORKER_MAX_CACHED_WORKFLOWS: '250' }).maxCachedWorkflows).toBe(250);
+    expect(() => loadWorkerConfig({ WORKER_MAX_CACHED_WORKFLOWS: '0' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS="0": expected a whole number greater than 0/);
   });
 
   test('empty optional variables count as unset', () => {

@@ -3,7 +3,7 @@
  * clone in another temp folder. Rejections come from a real pre-receive hook in the bare remote.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RepositoryWorkspace, UPGRADE_BOT_AUTHOR } from '../../../activities/repository/workspace';
@@ -31,6 +31,19 @@ async function remoteLog(branch: string): Promise<string[]> {
 }
 
 describe('RepositoryWorkspace', () => {
+  test('recovers a clone left locked and half-merged by a worker killed mid-command', async () => {
+    const first = await workspace.ensureClone('acme-crash', repo.remoteDir);
+    await writeFile(join(first.dir, '.git', 'index.lock'), '');
+    await writeFile(join(first.dir, 'composer.json'), '{ "half": "written" }');
+    const again = await workspace.ensureClone('acme-crash', repo.remoteDir);
+    const branch = await again.checkoutBranch('upgrade/2.4.8-p3', 'master');
+    expect(branch.created).toBe(true);
+    await again.writeFiles({ 'NOTES.md': 'upgrade notes\n' });
+    const commit = await again.commitAndPush('upgrade/2.4.8-p3', 'Notes', { stepKey: 'upgrade-acme-crash/notes' });
+    expect(commit.created).toBe(true);
+    expect(await git(['show', 'upgrade/2.4.8-p3:composer.json'], repo.remoteDir)).not.toContain('half');
+  });
+
   test('clones into <workspacesDir>/<projectId> and reads the project', async () => {
     const project = await workspace.ensureClone('acme-2-4-7', repo.remoteDir);
     expect(project.dir).toBe(join(workspacesDir, 'acme-2-4-7'));
