@@ -8,6 +8,7 @@
  *   C  ours with the real activities against local landscapes (git, HTTPS storefronts, SMTP, webhook);
  *   D  1,000 open projects waiting on their first approval: worker memory; CLI status/pending wall time; cancel.
  */
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/config';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -53,7 +54,7 @@ const program = new Command('bench')
   .option('--light-concurrency <n>', 'projects driven at once in scenario L', int(100), 2)
   .option('--out <dir>', 'results folder', join(ROOT, 'bench', 'results'))
   .option('--preload-modules <list>', 'bundle our workflows with these modules preloaded once per worker (SDK preloadModules), e.g. zod: measures a proposed fix', '')
-  .option('--max-cached <n>', 'run the scenario workers with this maxCachedWorkflows instead of the SDK default: measures a proposed setting', int(100000))
+  .option('--max-cached <n>', 'run the scenario workers with this maxCachedWorkflows instead of the product default (WORKER_MAX_CACHED_WORKFLOWS, 100)', int(100000))
   .option('--open-workflow <ours|baseline>', 'which workflow D keeps open (baseline: the bare-Temporal per-project memory)', 'ours')
   .option('--keep-data', 'keep the temp data folder (server log, SQLite, bundles)');
 
@@ -234,7 +235,9 @@ async function main(): Promise<void> {
     const oursBundle = join(dataDir, 'ours-bundle.js');
     const baselineBundle = join(dataDir, 'baseline-bundle.js');
     const preloadModules = opts.preloadModules.split(',').map((m) => m.trim()).filter(Boolean);
-    if (opts.maxCached !== undefined) notes.push(`workers ran with maxCachedWorkflows ${opts.maxCached} (not the SDK default the product uses)`);
+    // The workers run as worker/main.ts does: with the product's cache size unless --max-cached says otherwise.
+    const maxCachedWorkflows = opts.maxCached ?? DEFAULT_MAX_CACHED_WORKFLOWS;
+    if (opts.maxCached !== undefined) notes.push(`workers ran with maxCachedWorkflows ${opts.maxCached} (not the product default ${DEFAULT_MAX_CACHED_WORKFLOWS})`);
     if (preloadModules.length) notes.push(`our workflows were bundled with preloadModules: ${preloadModules.join(', ')} (not the product's bundle options)`);
     writeFileSync(oursBundle, (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet, ...(preloadModules.length ? { preloadModules } : {}) })).code);
     writeFileSync(baselineBundle, (await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflow'), logger: quiet })).code);
@@ -247,7 +250,7 @@ async function main(): Promise<void> {
       const w = await startWorkerChild({
         address: addr, taskQueue, bundlePath: bundle, activities: kind,
         ...(realDepsFile ? { realDepsFile } : {}),
-        ...(opts.maxCached !== undefined ? { maxCachedWorkflows: opts.maxCached } : {}),
+        maxCachedWorkflows,
       });
       workers.push(w);
       return w;
