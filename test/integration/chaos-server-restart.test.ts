@@ -86,9 +86,23 @@ it('stops and restarts the dev server (same SQLite file) mid-flight: every proje
     worker = await spawnWorker();
   }
 
-  const done = await waitAll(handles, (s) => s.state !== 'running', 120_000).catch(async (err: Error) => {
-    throw new Error(`${err.message}\n${await diagnose(handles)}\nworker:\n${worker.text().slice(-3000)}`);
-  });
+  // The dev server on SQLite sometimes comes back from a restart unable to hand out tasks ("Not enough hosts to
+  // serve the request", "Persistent store operation failure … update-task-queue": temporalio/cli#632); another
+  // restart clears it. The projects must still complete, with nothing lost or applied twice.
+  let serverRestarts = 1;
+  const done = await waitAll(handles, (s) => s.state !== 'running', 120_000)
+    .catch(async () => {
+      serverRestarts += 1;
+      await server.stop();
+      await server.start();
+      if (await Promise.race([worker.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2_000))])) {
+        worker = await spawnWorker();
+      }
+      return waitAll(handles, (s) => s.state !== 'running', 150_000);
+    })
+    .catch(async (err: Error) => {
+      throw new Error(`${err.message}\n${await diagnose(handles)}\nworker:\n${worker.text().slice(-3000)}`);
+    });
   await driver.finished();
   expect(done.map((s) => s.state)).toEqual(handles.map(() => 'completed'));
   for (const [i, status] of done.entries()) {
@@ -98,7 +112,7 @@ it('stops and restarts the dev server (same SQLite file) mid-flight: every proje
     expect((await repos[i]!.git(['log', '--merges', '--format=%H', 'origin/master'])).split('\n').filter(Boolean)).toHaveLength(1);
   }
   process.stdout.write(
-    `chaos server restart: ${PROJECTS} projects (phases at stop: ${phasesAtStop.join(', ')}), ${workers.length} worker process(es), ` +
+    `chaos server restart: ${PROJECTS} projects (phases at stop: ${phasesAtStop.join(', ')}), ${serverRestarts} server restart(s), ${workers.length} worker process(es), ` +
       `${driver.errors.length} driver retries, ${Math.round((Date.now() - started) / 1000)} s\n`,
   );
-}, 300_000);
+}, 480_000);
