@@ -4,11 +4,10 @@
  * it without a server. The clock is injected (the workflow passes its deterministic `Date.now`).
  */
 import type { ArtifactRef } from '../activities/contract';
-import type { CancelPayload, Decision, DecisionPayload, DecisionResult } from './messages';
+import { DECISIONS, type CancelPayload, type Decision, type DecisionPayload, type DecisionResult } from './messages';
 import {
   CAB_GATES,
   PLAYBOOK_TASKS,
-  isTaskId,
   type AutomationStep,
   type GateId,
   type PhaseId,
@@ -16,7 +15,7 @@ import {
 } from './playbook';
 import type { ProjectInput } from './project-input';
 import { CAB_APPROVAL_ACTIVITY_ID, ownerOf, raciRow, rolesWith } from './raci';
-import { ROLES, type Role } from './roles';
+import type { Role } from './roles';
 
 export const PROJECT_STATE_VERSION = 1 as const;
 
@@ -429,7 +428,7 @@ export class ProjectState {
       gateId: text(fields.taskId),
       actor: text(fields.actor),
       role: text(fields.role),
-      decision: (DECISION_NAMES as readonly string[]).includes(String(fields.decision)) ? (fields.decision as Decision) : undefined,
+      decision: (DECISIONS as readonly string[]).includes(String(fields.decision)) ? (fields.decision as Decision) : undefined,
       requestId: text(fields.requestId),
       via,
       reason,
@@ -507,11 +506,3 @@ export class ProjectState {
     };
   }
 }
-
-const DECISION_NAMES = ['approve', 'reject', 'retry', 'skip', 'comment', 'acknowledge'] as const;
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
-
-export { isTaskId };
