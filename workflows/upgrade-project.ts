@@ -316,21 +316,30 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
     }
   };
 
+  /** Shows the gate waiting for `window` and sleeps until it opens. */
+  const sleepUntilOpen = async (gate: Gate, window: WindowRef): Promise<void> => {
+    gate.window = window;
+    state.setState(gate, 'waiting-window');
+    state.record({ kind: 'window', gateId: gate.id, via: 'workflow', reason: `change window ${window.startIso} – ${window.endIso}` });
+    publish();
+    const wait = Date.parse(window.startIso) - Date.now();
+    if (wait > 0) await sleep(wait, { summary: `change window opens ${window.startIso}` });
+  };
+
+  const resumeRunning = (gate: Gate): void => {
+    state.setState(gate, 'running');
+    publish();
+  };
+
   /** Sleeps until a change window opens; a window missed meanwhile (worker down, late approval) rolls to the next. */
   const waitForWindow = async (gate: Gate, noticeHours: number): Promise<WindowRef> => {
     let window = nextChangeWindow(project.changeWindows, Date.now(), noticeHours);
     for (;;) {
-      gate.window = window;
-      state.setState(gate, 'waiting-window');
-      state.record({ kind: 'window', gateId: gate.id, via: 'workflow', reason: `change window ${window.startIso} – ${window.endIso}` });
-      publish();
-      const wait = Date.parse(window.startIso) - Date.now();
-      if (wait > 0) await sleep(wait, { summary: `change window opens ${window.startIso}` });
+      await sleepUntilOpen(gate, window);
       if (Date.now() < Date.parse(window.endIso)) break;
       window = nextChangeWindow(project.changeWindows, Date.now(), noticeHours);
     }
-    state.setState(gate, 'running');
-    publish();
+    resumeRunning(gate);
     return window;
   };
 
@@ -412,7 +421,8 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
       await runStep(gate, step, () => automation[step](gate));
       if (step === 'requestProductionInfrastructureChange' && productionChangeWindow) {
         // The change happens inside the window; the CSE confirms it by approving the task afterwards.
-        await waitForWindowStart(gate, productionChangeWindow);
+        await sleepUntilOpen(gate, productionChangeWindow);
+        resumeRunning(gate);
       }
     }
     const verdict = await awaitDecision(gate);
@@ -430,16 +440,6 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
       key: `${gate.id}/r${gate.rounds}/rejected`,
     });
     return { kind: 'rejected', backTo: task.reworkFrom };
-  };
-
-  const waitForWindowStart = async (gate: Gate, window: WindowRef): Promise<void> => {
-    gate.window = window;
-    state.setState(gate, 'waiting-window');
-    publish();
-    const wait = Date.parse(window.startIso) - Date.now();
-    if (wait > 0) await sleep(wait, { summary: `Production change window opens ${window.startIso}` });
-    state.setState(gate, 'running');
-    publish();
   };
 
   // ---- the playbook ----
