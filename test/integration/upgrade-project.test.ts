@@ -184,7 +184,8 @@ describe('upgradeProject', () => {
       const gate = blocked.gates.find((g) => g.id === 'create-upgrade-plan')!;
       expect(gate.blocked).toMatchObject({ step: 'draftUpgradePlan', error: expect.stringMatching(/ECONNREFUSED/) });
       expect(blocked.awaiting[0]).toMatchObject({ gateId: 'create-upgrade-plan', roles: ['customer', 'managed-services'] });
-      expect(stubs.notificationsFor(handle.workflowId, 'blocked')[0]).toMatchObject({ to: ['customer', 'managed-services'] });
+      // The status shows the block before the notification activity has run: wait for the message itself.
+      expect(await eventually(async () => stubs.notificationsFor(handle.workflowId, 'blocked')[0])).toMatchObject({ to: ['customer', 'managed-services'] });
       expect((await handle.describe()).status.name).toBe('RUNNING');
 
       stubs.failing.delete('draftUpgradePlan');
@@ -215,8 +216,8 @@ describe('upgradeProject', () => {
       const handle = await start(taskQueue, project);
       const overdue = await waitForStatus(handle, (s) => s.awaiting.some((a) => a.overdue) && s.gates[0]!.reminders >= 2, 20_000);
       expect(overdue.gates[0]).toMatchObject({ id: 'create-upgrade-plan', state: 'awaiting-approval', overdue: true, escalations: 1 });
-      expect(stubs.notificationsFor(handle.workflowId, 'reminder')[0]).toMatchObject({ to: ['customer'] });
-      expect(stubs.notificationsFor(handle.workflowId, 'escalation')[0]).toMatchObject({ to: ['managed-services'] });
+      expect(await eventually(async () => stubs.notificationsFor(handle.workflowId, 'reminder')[0])).toMatchObject({ to: ['customer'] });
+      expect(await eventually(async () => stubs.notificationsFor(handle.workflowId, 'escalation')[0])).toMatchObject({ to: ['managed-services'] });
       const query = `UpgradeProjectId = '${project.projectId}' AND UpgradeOverdue = true`;
       expect(await countOf(query)).toBe(1);
       await decide(handle, { taskId: 'create-upgrade-plan', decision: 'approve', actor: OWNER_EMAIL.customer, role: 'customer' });
