@@ -49,6 +49,7 @@ import {
   UpgradeProjectId,
   UpgradeTargetVersion,
 } from './search-attributes';
+import { deliverUpdatesAfterWorkflowCode } from './update-ordering';
 
 export const WORKFLOW_INPUT_VERSION = 1 as const;
 
@@ -120,6 +121,9 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
    * the kill -9 and server restart tests showed. Histories recorded before this change replay the old way.
    */
   const commandsFromMain = patched('commands-from-main-coroutine');
+  // An update that rides with an activity result waits until the workflow code has reacted to that result, on a
+  // cold worker as on replay (see update-ordering.ts). Histories recorded before this change replay as they ran.
+  if (patched('updates-after-workflow-code')) deliverUpdatesAfterWorkflowCode();
   let dirty = false;
   const changed = () => {
     if (commandsFromMain) dirty = true;
