@@ -2,7 +2,7 @@
  * Shapes shared by activities and the workflow. Type-only for the workflow: it imports nothing else from
  * `activities/`, so no Node code reaches the workflow bundle.
  */
-import type { ProjectInput } from '../workflows/project-input';
+import type { ProjectInput, ProjectValidation } from '../workflows/project-input';
 import type { Role } from '../workflows/roles';
 
 /** A document the workflow refers to by id and hash; an approval names the artifact it approves. */
@@ -90,6 +90,11 @@ export interface FinalReport {
  * the evidence the owner approves.
  */
 export interface UpgradeActivities {
+  /**
+   * Checks a project file and fills in its defaults; problems are answered, not thrown. Run as a local activity at
+   * the start of every project, so the workflow bundle carries no schema library (activities/validate-project.ts).
+   */
+  validateProject(projectFile: unknown): Promise<ProjectValidation>;
   draftUpgradePlan(ctx: ProjectContext): Promise<AutomationResult>;
   determineInfrastructureChanges(ctx: ProjectContext): Promise<AutomationResult>;
   assessUpgradeComplexity(ctx: ProjectContext): Promise<AutomationResult>;

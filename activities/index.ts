@@ -12,6 +12,7 @@ import { createNotifyActivities } from './notify/activities';
 import { createPlanningActivities } from './planning-activities';
 import type { RepositoryWorkspace } from './repository/workspace';
 import type { TlsTrust } from './runbook/http-probe';
+import { validateProject } from './validate-project';
 
 export interface ActivityDeps {
   artifacts: ArtifactStore;
@@ -53,6 +54,7 @@ export function createActivities(deps: ActivityDeps): UpgradeActivities {
     ...(deps.healthPollMs !== undefined ? { healthPollMs: deps.healthPollMs } : {}),
   });
   return {
+    validateProject,
     ...planning,
     ...environment,
     sendNotification: notify.sendNotification,

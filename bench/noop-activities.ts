@@ -4,6 +4,7 @@
  * orchestration's own cost (workflow code, history, updates, queries) and nothing of the real automation.
  */
 import type { ArtifactRef, AutomationResult, ProjectContext, UpgradeActivities } from '../activities/contract';
+import { validateProject } from '../activities/validate-project';
 
 /** A fixed-size artifact reference, about what a real step returns (id, sha256, name, type, size). */
 function artifact(ctx: ProjectContext, name: string): ArtifactRef {
@@ -26,6 +27,8 @@ function step(name: string) {
 
 export function createNoopActivities(): UpgradeActivities {
   return {
+    // The project file check is the orchestration's own work (the workflow's first step), so it runs for real.
+    validateProject,
     draftUpgradePlan: step('draftUpgradePlan'),
     determineInfrastructureChanges: step('determineInfrastructureChanges'),
     assessUpgradeComplexity: step('assessUpgradeComplexity'),

@@ -3,23 +3,23 @@
  * definitions the client imports too. One object in, one object out.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { z } from 'zod';
 import type { ProjectStatus } from './project-state';
-import { ROLES } from './roles';
+import type { Role } from './roles';
 
 export const MAX_COMMENT_LENGTH = 2000;
 
-const base = {
-  taskId: z.string().min(1, 'must name a task').max(80),
-  actor: z.string().trim().toLowerCase().email('must be the e-mail of a participant'),
-  role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
-  comment: z.string().max(MAX_COMMENT_LENGTH, `must be at most ${MAX_COMMENT_LENGTH} characters`).optional(),
-  requestId: z.string().min(1).max(128).optional(),
-};
-
-/** Payload of the `approve`, `reject` and `comment` signals. */
-export const signalPayloadSchema = z.strictObject(base);
-export type SignalPayload = z.infer<typeof signalPayloadSchema>;
+/**
+ * Payload of the `approve`, `reject` and `comment` signals. The rules (message-checks.ts): taskId 1–80 characters,
+ * actor an e-mail (trimmed, lower-cased), role one of ROLES, comment at most MAX_COMMENT_LENGTH characters,
+ * requestId 1–128 characters; no other fields.
+ */
+export interface SignalPayload {
+  taskId: string;
+  actor: string;
+  role: Role;
+  comment?: string;
+  requestId?: string;
+}
 
 /**
  * `approve`/`reject` decide a task awaiting its owner; `retry`/`skip` resolve a blocked task; `comment` and
@@ -28,13 +28,12 @@ export type SignalPayload = z.infer<typeof signalPayloadSchema>;
 export const DECISIONS = ['approve', 'reject', 'retry', 'skip', 'comment', 'acknowledge'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
-export const decisionPayloadSchema = z.strictObject({
-  ...base,
-  decision: z.enum(DECISIONS, { error: `must be one of ${DECISIONS.join(', ')}` }),
+/** Payload of the `decide` update: a signal payload plus the decision and, optionally, the evidence approved. */
+export interface DecisionPayload extends SignalPayload {
+  decision: Decision;
   /** The evidence approved: an artifact id or sha256 (prefix of at least 8 hex digits) the automation returned. */
-  evidence: z.string().min(8).max(200).optional(),
-});
-export type DecisionPayload = z.infer<typeof decisionPayloadSchema>;
+  evidence?: string;
+}
 
 export interface DecisionResult {
   taskId: string;
@@ -48,13 +47,13 @@ export interface DecisionResult {
   message: string;
 }
 
-export const cancelPayloadSchema = z.strictObject({
-  actor: base.actor,
-  role: base.role,
-  reason: z.string().trim().min(3, 'must say why the project is cancelled').max(MAX_COMMENT_LENGTH),
-  requestId: base.requestId,
-});
-export type CancelPayload = z.infer<typeof cancelPayloadSchema>;
+/** Payload of the `cancel` update: the reason is trimmed and needs at least 3 characters. */
+export interface CancelPayload {
+  actor: string;
+  role: Role;
+  reason: string;
+  requestId?: string;
+}
 
 export const approveSignal = defineSignal<[SignalPayload]>('approve');
 export const rejectSignal = defineSignal<[SignalPayload]>('reject');

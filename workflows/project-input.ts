@@ -1,13 +1,17 @@
 /**
- * The project file a CSE starts an upgrade from, validated once at the edge (CLI) and again by the workflow's
- * callers. Deterministic: the workflow bundle imports these schemas for its own checks.
+ * The project file a CSE starts an upgrade from, validated once at the edge (CLI) and again when the project starts,
+ * by the workflow's first (local) activity. The workflow code never loads this module for a new project: zod in the
+ * workflow bundle costs every cached workflow ~1.4 MB (issue #6); only histories recorded before that replay it.
  *
  * Secrets (SMTP credentials, webhook URLs, SSH keys) never appear here: they belong to the worker's configuration,
  * so they never reach workflow history.
  */
 import { z } from 'zod';
 import { compareCommerceVersions, COMMERCE_VERSION_PATTERN, parseCommerceVersion } from './commerce-version';
+import type { FieldProblem } from './field-problems';
 import { ROLES } from './roles';
+
+export type { FieldProblem } from './field-problems';
 
 export const PROJECT_INPUT_VERSION = 1 as const;
 
@@ -175,15 +179,13 @@ export type ProjectInput = z.infer<typeof projectInputSchema>;
 /** What a project file may leave out (defaults fill it in). */
 export type ProjectFile = z.input<typeof projectInputSchema>;
 
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-/** Every problem, by field, in the order zod found them: what the CLI prints and the workflow refuses with. */
-export function describeProblems(error: z.ZodError): FieldProblem[] {
+/**
+ * Every problem, by field, in the order zod found them: what the CLI prints and the workflow refuses with.
+ * `whole` labels a problem with the whole object (not an object, unknown fields).
+ */
+export function describeProblems(error: z.ZodError, whole = '(project file)'): FieldProblem[] {
   return error.issues.map((issue) => ({
-    field: issue.path.length ? issue.path.map(String).join('.') : '(project file)',
+    field: issue.path.length ? issue.path.map(String).join('.') : whole,
     message:
       issue.code === 'unrecognized_keys'
         ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; remove them or check their spelling`

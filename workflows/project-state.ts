@@ -506,3 +506,29 @@ export class ProjectState {
     };
   }
 }
+
+/**
+ * What `status` answers while the project file is being checked (the workflow's first local activity, a few
+ * milliseconds), before the project's state exists: who and what from the file as sent, no gates yet. A query that
+ * lands in that moment gets an answer instead of "no handler for status".
+ */
+export function statusWhileChecking(workflowId: string, projectFile: unknown, startedAt: string): ProjectStatus {
+  const file = typeof projectFile === 'object' && projectFile !== null ? (projectFile as Record<string, unknown>) : {};
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  return {
+    version: PROJECT_STATE_VERSION,
+    workflowId,
+    projectId: text(file.projectId),
+    customer: text(file.customer),
+    currentVersion: text(file.currentVersion),
+    targetVersion: text(file.targetVersion),
+    state: 'running',
+    phase: 'plan',
+    startedAt,
+    gates: [],
+    awaiting: [],
+    rework: [],
+    audit: [],
+    refusedNotKept: 0,
+  };
+}

@@ -12,6 +12,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   sleep,
@@ -23,22 +24,22 @@ import { nextChangeWindow } from './change-window';
 import { renderCurrentDetails } from './current-details';
 import { durationToMs } from './durations';
 import { buildResult, renderFinalReport, type UpgradeProjectResult } from './final-report';
+import { formatProblems } from './field-problems';
+import { checkCancelPayload, checkDecisionPayload, checkSignalPayload } from './message-checks';
 import {
   approveSignal,
-  cancelPayloadSchema,
   cancelUpdate,
   commentSignal,
   decideUpdate,
-  decisionPayloadSchema,
   rejectSignal,
-  signalPayloadSchema,
   statusQuery,
   type DecisionPayload,
   type DecisionResult,
 } from './messages';
 import { PLAYBOOK_TASKS, isCabGateId, type AutomationStep, type CabGateId, type PlaybookTask } from './playbook';
-import { describeProblems, projectInputSchema, type ProjectFile } from './project-input';
-import { ProjectState, type Gate } from './project-state';
+import type { FieldProblem } from './field-problems';
+import type { ProjectFile, ProjectInput, ProjectValidation } from './project-input';
+import { ProjectState, statusWhileChecking, type Gate } from './project-state';
 import type { Role } from './roles';
 import {
   UpgradeAwaitingActors,
@@ -76,14 +77,23 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   if (input?.version !== WORKFLOW_INPUT_VERSION) {
     throw ApplicationFailure.nonRetryable(`workflow input version must be ${WORKFLOW_INPUT_VERSION}`, 'InvalidInput');
   }
-  const parsed = projectInputSchema.safeParse(input.project);
-  if (!parsed.success) {
-    const problems = describeProblems(parsed.error).map((p) => `${p.field}: ${p.message}`);
-    throw ApplicationFailure.nonRetryable(`invalid project file: ${problems.join('; ')}`, 'InvalidProject', problems);
-  }
-  const project = parsed.data;
-  const tunables = input.tunables ?? {};
+  /**
+   * Handlers only change state; the commands that follow (search attribute upserts, cancelling the work) are issued
+   * by the workflow's own coroutines. A command issued inside an update handler can land in a different place of
+   * the workflow task on replay, and the project then fails every task with a nondeterminism error (TMPRL1100), as
+   * the kill -9 and server restart tests showed. Histories recorded before this change replay the old way.
+   */
+  const commandsFromMain = patched('commands-from-main-coroutine');
+  // An update that rides with an activity result waits until the workflow code has reacted to that result, on a
+  // cold worker as on replay (see update-ordering.ts). Histories recorded before this change replay as they ran.
+  if (patched('updates-after-workflow-code')) deliverUpdatesAfterWorkflowCode();
+  // Every patch is asked before the first await: on replay, the SDK core refuses a patch marker that follows a local
+  // activity's marker in the same workflow task ("no corresponding change command"), as the worker restart test showed.
   const { workflowId } = workflowInfo();
+  const checking = statusWhileChecking(workflowId, input.project, new Date().toISOString());
+  setHandler(statusQuery, () => checking);
+  const project = await validatedProject(input.project);
+  const tunables = input.tunables ?? {};
   const state = new ProjectState(workflowId, project, () => new Date().toISOString());
   const ctx: ProjectContext = { workflowId, project };
   const work = new CancellationScope();
@@ -114,16 +124,6 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   // ---- handlers first, before any await ----
 
   const publish = makePublisher(state);
-  /**
-   * Handlers only change state; the commands that follow (search attribute upserts, cancelling the work) are issued
-   * by the workflow's own coroutines. A command issued inside an update handler can land in a different place of
-   * the workflow task on replay, and the project then fails every task with a nondeterminism error (TMPRL1100), as
-   * the kill -9 and server restart tests showed. Histories recorded before this change replay the old way.
-   */
-  const commandsFromMain = patched('commands-from-main-coroutine');
-  // An update that rides with an activity result waits until the workflow code has reacted to that result, on a
-  // cold worker as on replay (see update-ordering.ts). Histories recorded before this change replay as they ran.
-  if (patched('updates-after-workflow-code')) deliverUpdatesAfterWorkflowCode();
   let dirty = false;
   const changed = () => {
     if (commandsFromMain) dirty = true;
@@ -140,7 +140,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   setHandler(
     decideUpdate,
     (payload): DecisionResult => {
-      const decision = decisionPayloadSchema.parse(payload);
+      const decision = checked(checkDecisionPayload(payload), 'decision');
       const verdict = state.validate(decision);
       if (!verdict.ok) throw ApplicationFailure.nonRetryable(verdict.reason, 'DecisionRefused');
       if (verdict.duplicateOf) return verdict.duplicateOf;
@@ -150,11 +150,8 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
     },
     {
       validator: (payload) => {
-        const decision = decisionPayloadSchema.safeParse(payload);
-        if (!decision.success) {
-          const problems = describeProblems(decision.error).map((p) => `${p.field}: ${p.message}`);
-          throw new Error(`malformed decision: ${problems.join('; ')}`);
-        }
+        const decision = checkDecisionPayload(payload);
+        if (!decision.success) throw new Error(`malformed decision: ${formatProblems(decision.problems)}`);
         const verdict = state.validate(decision.data);
         if (!verdict.ok) {
           log.warn('decision refused', { ...auditFields(decision.data), reason: verdict.reason });
@@ -167,7 +164,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   setHandler(
     cancelUpdate,
     (payload): DecisionResult => {
-      const request = cancelPayloadSchema.parse(payload);
+      const request = checked(checkCancelPayload(payload), 'cancellation');
       const verdict = state.validateCancel(request);
       if (!verdict.ok) throw ApplicationFailure.nonRetryable(verdict.reason, 'CancelRefused');
       if (verdict.duplicateOf) return verdict.duplicateOf;
@@ -177,10 +174,8 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
     },
     {
       validator: (payload) => {
-        const request = cancelPayloadSchema.safeParse(payload);
-        if (!request.success) {
-          throw new Error(`malformed cancellation: ${describeProblems(request.error).map((p) => `${p.field}: ${p.message}`).join('; ')}`);
-        }
+        const request = checkCancelPayload(payload);
+        if (!request.success) throw new Error(`malformed cancellation: ${formatProblems(request.problems)}`);
         const verdict = state.validateCancel(request.data);
         if (!verdict.ok) throw new Error(verdict.reason);
       },
@@ -191,10 +186,9 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   // The signal's name is its decision: a payload carrying fields of its own (a `decision`, an `evidence`) is refused,
   // never read as something else than what the sender wrote.
   const onSignal = (decision: 'approve' | 'reject' | 'comment') => (raw: unknown) => {
-    const signal = signalPayloadSchema.safeParse(raw);
+    const signal = checkSignalPayload(raw);
     if (!signal.success) {
-      const reason = describeProblems(signal.error).map((p) => `${p.field}: ${p.message}`).join('; ');
-      state.refuse(raw, `malformed ${decision} signal: ${reason}`, 'signal');
+      state.refuse(raw, `malformed ${decision} signal: ${formatProblems(signal.problems)}`, 'signal');
       return;
     }
     const payload: DecisionPayload = { ...signal.data, decision };
@@ -538,4 +532,36 @@ function messageOf(err: unknown): string {
     if (current instanceof Error && current.message) message = current.message;
   }
   return message.slice(0, 2000);
+}
+
+/** What a handler works with once its validator passed; the check runs again because validators can be skipped on replay. */
+function checked<T>(result: { success: true; data: T } | { success: false; problems: FieldProblem[] }, what: string): T {
+  if (result.success) return result.data;
+  throw ApplicationFailure.nonRetryable(`malformed ${what}: ${formatProblems(result.problems)}`, 'MalformedPayload');
+}
+
+/**
+ * The project file, checked, with its defaults filled in; a file that does not pass fails the project at once with
+ * every problem by field. A new project is checked by a local activity: the check is zod, and every module of the
+ * workflow bundle is instantiated once per cached workflow, which made zod ~1.4 MB of the ~1.7 MB each open
+ * project cost the worker (issue #6). Projects started before this change checked the file in the workflow; their
+ * histories still replay that way, loading the schema only then.
+ */
+async function validatedProject(projectFile: ProjectFile): Promise<ProjectInput> {
+  let validation: ProjectValidation;
+  if (patched('project-checked-by-local-activity')) {
+    const { validateProject } = proxyLocalActivities<UpgradeActivities>({
+      startToCloseTimeout: '30s',
+      retry: { maximumAttempts: 3, initialInterval: '1s' },
+    });
+    validation = await validateProject(projectFile);
+  } else {
+    // A lazy require: webpack then instantiates project-input (and zod) only when an old history replays.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { validateProjectInput } = require('./project-input') as typeof import('./project-input');
+    validation = validateProjectInput(projectFile);
+  }
+  if (validation.ok) return validation.project;
+  const problems = validation.problems.map((p) => `${p.field}: ${p.message}`);
+  throw ApplicationFailure.nonRetryable(`invalid project file: ${problems.join('; ')}`, 'InvalidProject', problems);
 }

@@ -5,16 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import {
-  cancelPayloadSchema,
-  cancelUpdate,
-  decideUpdate,
-  decisionPayloadSchema,
-  type Decision,
-  type DecisionResult,
-} from '../../workflows/messages';
+import type { FieldProblem } from '../../workflows/field-problems';
+import { checkCancelPayload, checkDecisionPayload } from '../../workflows/message-checks';
+import { cancelUpdate, decideUpdate, type Decision, type DecisionResult } from '../../workflows/messages';
 import { CAB_GATE_IDS, TASK_IDS } from '../../workflows/playbook';
-import { describeProblems } from '../../workflows/project-input';
 import { CliError, EXIT } from '../exit-codes';
 import { withSession, type CommandContext } from './context';
 
@@ -38,12 +32,13 @@ const VERBS: { decision: Decision; description: string; needsText?: string }[] =
 
 const GATE_IDS: readonly string[] = [...TASK_IDS, ...CAB_GATE_IDS];
 
-function payloadProblems(error: Parameters<typeof describeProblems>[0]): CliError {
+/** The same checks the workflow runs (message-checks.ts), so a request the CLI sends is one the workflow can take. */
+function payloadProblems(problems: FieldProblem[]): CliError {
   const flag: Record<string, string> = { actor: '--as', role: '--role', comment: '-m', evidence: '--evidence', requestId: '--request-id', reason: '--reason', taskId: '<task>' };
   return new CliError(
     'invalid request:',
     EXIT.usage,
-    describeProblems(error).map((p) => `  ${flag[p.field] ?? p.field}: ${p.message}`),
+    problems.map((p) => `  ${flag[p.field] ?? p.field}: ${p.message}`),
   );
 }
 
@@ -76,7 +71,7 @@ export function registerDecide(program: Command, ctx: CommandContext): void {
           throw new CliError(`no task "${taskId}"; tasks and gates are ${GATE_IDS.join(', ')}`, EXIT.notFound);
         }
         const requestId = opts.requestId ?? `cli-${randomUUID()}`;
-        const parsed = decisionPayloadSchema.safeParse({
+        const parsed = checkDecisionPayload({
           taskId,
           decision: verb.decision,
           actor: opts.as,
@@ -85,7 +80,7 @@ export function registerDecide(program: Command, ctx: CommandContext): void {
           ...(opts.evidence !== undefined ? { evidence: opts.evidence } : {}),
           requestId,
         });
-        if (!parsed.success) throw payloadProblems(parsed.error);
+        if (!parsed.success) throw payloadProblems(parsed.problems);
         const result = await withSession(ctx, projectId, (session) =>
           session.withDeadline(() => session.handle(projectId).executeUpdate(decideUpdate, { args: [parsed.data] })),
         );
@@ -104,8 +99,8 @@ export function registerDecide(program: Command, ctx: CommandContext): void {
     .option('--json', 'print the result as JSON')
     .action(async (projectId: string, opts: { as: string; role: string; reason: string; requestId?: string; json?: boolean }) => {
       const requestId = opts.requestId ?? `cli-${randomUUID()}`;
-      const parsed = cancelPayloadSchema.safeParse({ actor: opts.as, role: opts.role, reason: opts.reason, requestId });
-      if (!parsed.success) throw payloadProblems(parsed.error);
+      const parsed = checkCancelPayload({ actor: opts.as, role: opts.role, reason: opts.reason, requestId });
+      if (!parsed.success) throw payloadProblems(parsed.problems);
       const result = await withSession(ctx, projectId, (session) =>
         session.withDeadline(() => session.handle(projectId).executeUpdate(cancelUpdate, { args: [parsed.data] })),
       );

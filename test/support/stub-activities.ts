@@ -13,6 +13,7 @@ import type {
   ProjectContext,
   UpgradeActivities,
 } from '../../activities/contract';
+import { validateProject } from '../../activities/validate-project';
 
 export interface StubCall {
   name: keyof UpgradeActivities;
@@ -59,6 +60,8 @@ export class StubActivities {
       async (ctx: ProjectContext, detail?: unknown): Promise<AutomationResult> =>
         this.automation(name, ctx, detail);
     return {
+      // The real check, not a stand-in: it is pure, and what the workflow starts from must be the real thing.
+      validateProject,
       draftUpgradePlan: step('draftUpgradePlan'),
       determineInfrastructureChanges: step('determineInfrastructureChanges'),
       assessUpgradeComplexity: step('assessUpgradeComplexity'),

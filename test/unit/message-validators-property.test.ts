@@ -1,21 +1,19 @@
 /**
- * Property-based tests (fast-check) of the payload validators every decision passes through before it can touch a
- * project: `decisionPayloadSchema` (the `decide` update), `signalPayloadSchema` (the `approve`/`reject`/`comment`
- * signals) and `cancelPayloadSchema` (the `cancel` update).
+ * Property-based tests (fast-check) of the payload checks every decision passes through before it can touch a
+ * project (workflows/message-checks.ts, used by the workflow and the CLI): `checkDecisionPayload` (the `decide`
+ * update), `checkSignalPayload` (the `approve`/`reject`/`comment` signals) and `checkCancelPayload` (the `cancel`
+ * update).
  *
- * The oracle is independent of zod: every field value is generated together with a label saying whether the
- * contract (DESIGN.md, workflows/messages.ts) allows it, so "accepted" can be compared with "should be accepted"
- * for arbitrary mixes of good and bad fields, extra fields and junk.
+ * Two oracles. The first is independent of any implementation: every field value is generated together with a label
+ * saying whether the contract (DESIGN.md, workflows/messages.ts) allows it, so "accepted" can be compared with
+ * "should be accepted" for arbitrary mixes of good and bad fields, extra fields and junk. The second is the zod
+ * schemas these checks replaced in the workflow bundle (issue #6): same verdict, same data, same problems.
  */
 import fc from 'fast-check';
-import {
-  cancelPayloadSchema,
-  decisionPayloadSchema,
-  DECISIONS,
-  MAX_COMMENT_LENGTH,
-  signalPayloadSchema,
-} from '../../workflows/messages';
+import { checkCancelPayload, checkDecisionPayload, checkSignalPayload, PAYLOAD_FIELD, type Checked } from '../../workflows/message-checks';
+import { DECISIONS, MAX_COMMENT_LENGTH } from '../../workflows/messages';
 import { describeProblems } from '../../workflows/project-input';
+import { cancelPayloadSchema, decisionPayloadSchema, signalPayloadSchema } from '../support/message-zod-schemas';
 import { ROLES } from '../../workflows/roles';
 
 /** A field value and whether the contract allows it. `undefined` value with `present: false` = field left out. */
@@ -110,14 +108,17 @@ function payloadOf(fields: Fields) {
 
 const SCHEMAS = {
   decide: {
+    check: checkDecisionPayload as (raw: unknown) => Checked<unknown>,
     schema: decisionPayloadSchema,
     fields: { taskId: taskIdField, actor: actorField, role: roleField, comment: commentField, requestId: requestIdField, decision: decisionField, evidence: evidenceField } as Fields,
   },
   signal: {
+    check: checkSignalPayload as (raw: unknown) => Checked<unknown>,
     schema: signalPayloadSchema,
     fields: { taskId: taskIdField, actor: actorField, role: roleField, comment: commentField, requestId: requestIdField } as Fields,
   },
   cancel: {
+    check: checkCancelPayload as (raw: unknown) => Checked<unknown>,
     schema: cancelPayloadSchema,
     fields: { actor: actorField, role: roleField, reason: reasonField, requestId: requestIdField } as Fields,
   },
@@ -125,11 +126,11 @@ const SCHEMAS = {
 
 const RUNS = { numRuns: 400 };
 
-describe.each(Object.entries(SCHEMAS))('%s payload validator', (_name, { schema, fields }) => {
+describe.each(Object.entries(SCHEMAS))('%s payload check', (_name, { check, schema, fields }) => {
   it('never throws on arbitrary junk and never accepts a non-object', () => {
     fc.assert(
       fc.property(fc.anything(), (junk) => {
-        const result = schema.safeParse(junk);
+        const result = check(junk);
         if (typeof junk !== 'object' || junk === null || Array.isArray(junk)) expect(result.success).toBe(false);
       }),
       RUNS,
@@ -141,7 +142,7 @@ describe.each(Object.entries(SCHEMAS))('%s payload validator', (_name, { schema,
     let refused = 0;
     fc.assert(
       fc.property(payloadOf(fields), ({ payload, invalidFields, extras, shouldAccept }) => {
-        const result = schema.safeParse(payload);
+        const result = check(payload);
         expect({ accepted: result.success, invalidFields, extras }).toEqual({ accepted: shouldAccept, invalidFields, extras });
         if (result.success) {
           accepted += 1;
@@ -151,7 +152,7 @@ describe.each(Object.entries(SCHEMAS))('%s payload validator', (_name, { schema,
         } else {
           refused += 1;
           // Every refusal names each bad field by its path (and extra fields as unknown).
-          const problems = describeProblems(result.error);
+          const { problems } = result;
           for (const field of invalidFields) expect(problems.map((p) => p.field)).toContain(field);
           for (const key of extras) expect(problems.some((p) => p.message.includes(`"${key}"`))).toBe(true);
         }
@@ -175,11 +176,37 @@ describe.each(Object.entries(SCHEMAS))('%s payload validator', (_name, { schema,
         for (const [k, t] of Object.entries(goodFields)) payload[k] = t.value;
         if (badValues.present) payload[key] = badValues.value;
         else delete payload[key];
-        const result = schema.safeParse(payload);
+        const result = check(payload);
         expect(result.success).toBe(false);
-        if (!result.success) expect([...new Set(describeProblems(result.error).map((p) => p.field))]).toEqual([key]);
+        if (!result.success) expect([...new Set(result.problems.map((p) => p.field))]).toEqual([key]);
       }),
       RUNS,
     );
+  });
+
+  /**
+   * What the zod schema this check replaced answers: its verdict, its normalised data or its problems — the first
+   * per field. zod also measures the length of an array sent where a string belongs and adds a second complaint
+   * ("must say why…" for `reason: []`); the checks stop at "expected string, received array", on purpose.
+   */
+  const reference = (raw: unknown) => {
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) return { success: true, data: parsed.data };
+    const problems = describeProblems(parsed.error, PAYLOAD_FIELD);
+    return { success: false, problems: problems.filter((p, i) => problems.findIndex((q) => q.field === p.field) === i) };
+  };
+
+  it('answers as the zod schema it replaced: verdict, normalised data, each bad field and its wording', () => {
+    let refused = 0;
+    fc.assert(
+      fc.property(fc.oneof(payloadOf(fields).map((p) => p.payload), fc.anything()), (raw) => {
+        const ours = check(raw);
+        if (!ours.success) refused += 1;
+        // Through JSON, as payloads travel: an optional field left undefined is the same as one left out.
+        expect(JSON.parse(JSON.stringify(ours))).toEqual(JSON.parse(JSON.stringify(reference(raw))));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(refused).toBeGreaterThan(500);
   });
 });

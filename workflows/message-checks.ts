@@ -1,0 +1,119 @@
+/**
+ * The checks every decision, signal and cancellation passes before it can touch a project, written without zod.
+ *
+ * Why not zod here: the SDK gives every cached workflow its own instance of every module in the workflow bundle,
+ * and zod with these schemas cost ~1.1 MB per open project (zod/mini: ~0.8 MB), against ~0.3 MB for everything
+ * else (bench/results/experiments/memory-per-workflow.md, issue #6). These checks accept exactly what the former
+ * zod schemas accepted, normalise the same way (actor trimmed and lower-cased) and word each problem the same:
+ * test/unit/message-validators-property.test.ts holds them to an independent oracle and to those zod schemas.
+ */
+import type { FieldProblem } from './field-problems';
+import { DECISIONS, MAX_COMMENT_LENGTH, type CancelPayload, type DecisionPayload, type SignalPayload } from './messages';
+import { ROLES } from './roles';
+
+export type Checked<T> = { success: true; data: T } | { success: false; problems: FieldProblem[] };
+
+/** The field label of a problem with the payload as a whole (not an object, unknown fields). */
+export const PAYLOAD_FIELD = '(payload)';
+
+type FieldResult = { ok: true; value: unknown } | { ok: false; message: string };
+type FieldCheck = (value: unknown) => FieldResult;
+
+/** The name zod's messages give a value's type ("received null", "received array", "received NaN"). */
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return typeof value;
+}
+
+const expected = (what: string, value: unknown): string => `Invalid input: expected ${what}, received ${typeName(value)}`;
+
+interface StringRule {
+  min?: number;
+  minMessage?: string;
+  max: number;
+  maxMessage?: string;
+  /** Trim (and lower-case) before the length and pattern checks, as the e-mail and reason fields do. */
+  trim?: boolean;
+  lowerCase?: boolean;
+  pattern?: { test: RegExp; message: string };
+}
+
+function text(rule: StringRule): FieldCheck {
+  return (value) => {
+    if (typeof value !== 'string') return { ok: false, message: expected('string', value) };
+    let normalised = rule.trim ? value.trim() : value;
+    if (rule.lowerCase) normalised = normalised.toLowerCase();
+    if (rule.min !== undefined && normalised.length < rule.min) {
+      return { ok: false, message: rule.minMessage ?? `Too small: expected string to have >=${rule.min} characters` };
+    }
+    if (normalised.length > rule.max) {
+      return { ok: false, message: rule.maxMessage ?? `Too big: expected string to have <=${rule.max} characters` };
+    }
+    if (rule.pattern && !rule.pattern.test.test(normalised)) return { ok: false, message: rule.pattern.message };
+    return { ok: true, value: normalised };
+  };
+}
+
+function oneOf(values: readonly string[]): FieldCheck {
+  const message = `must be one of ${values.join(', ')}`;
+  return (value) => (typeof value === 'string' && values.includes(value) ? { ok: true, value } : { ok: false, message });
+}
+
+/** A field that may be left out (or sent as undefined); null is not "left out". */
+function optional(check: FieldCheck): FieldCheck {
+  return (value) => (value === undefined ? { ok: true, value } : check(value));
+}
+
+/** zod 4's "practical" e-mail pattern, so an address the CLI accepts is one the workflow accepts and vice versa. */
+const EMAIL = /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
+
+const taskId = text({ min: 1, minMessage: 'must name a task', max: 80 });
+const actor = text({ max: Number.MAX_SAFE_INTEGER, trim: true, lowerCase: true, pattern: { test: EMAIL, message: 'must be the e-mail of a participant' } });
+const role = oneOf(ROLES);
+const comment = optional(text({ max: MAX_COMMENT_LENGTH, maxMessage: `must be at most ${MAX_COMMENT_LENGTH} characters` }));
+const requestId = optional(text({ min: 1, max: 128 }));
+
+/** Checks a strict object: every listed field, in order, then any field not listed. */
+function checkObject<T>(shape: Record<string, FieldCheck>, raw: unknown): Checked<T> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { success: false, problems: [{ field: PAYLOAD_FIELD, message: expected('object', raw) }] };
+  }
+  const input = raw as Record<string, unknown>;
+  const problems: FieldProblem[] = [];
+  const data: Record<string, unknown> = {};
+  for (const [field, check] of Object.entries(shape)) {
+    const result = check(input[field]);
+    if (!result.ok) problems.push({ field, message: result.message });
+    else if (result.value !== undefined) data[field] = result.value;
+  }
+  const unknown = Object.keys(input).filter((key) => !Object.hasOwn(shape, key));
+  if (unknown.length) {
+    problems.push({
+      field: PAYLOAD_FIELD,
+      message: `unknown field(s) ${unknown.map((k) => `"${k}"`).join(', ')}; remove them or check their spelling`,
+    });
+  }
+  return problems.length ? { success: false, problems } : { success: true, data: data as T };
+}
+
+const SIGNAL_SHAPE = { taskId, actor, role, comment, requestId };
+const DECISION_SHAPE = {
+  ...SIGNAL_SHAPE,
+  decision: oneOf(DECISIONS),
+  evidence: optional(text({ min: 8, max: 200 })),
+};
+const CANCEL_SHAPE = {
+  actor,
+  role,
+  reason: text({ min: 3, minMessage: 'must say why the project is cancelled', max: MAX_COMMENT_LENGTH, trim: true }),
+  requestId,
+};
+
+/** The `decide` update's payload. */
+export const checkDecisionPayload = (raw: unknown): Checked<DecisionPayload> => checkObject(DECISION_SHAPE, raw);
+/** The payload of the `approve`, `reject` and `comment` signals. */
+export const checkSignalPayload = (raw: unknown): Checked<SignalPayload> => checkObject(SIGNAL_SHAPE, raw);
+/** The `cancel` update's payload. */
+export const checkCancelPayload = (raw: unknown): Checked<CancelPayload> => checkObject(CANCEL_SHAPE, raw);
