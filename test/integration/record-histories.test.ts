@@ -46,15 +46,15 @@ async function recordRun(name: string, drive: (handle: WorkflowHandle, stubs: St
 }
 
 record('records the happy path, a rework path and a blocked-then-skipped path', async () => {
-  await recordRun('happy-path-v3', async (handle) => {
+  await recordRun('happy-path-v4', async (handle) => {
     await approveUntil(handle);
   });
-  await recordRun('uat-rework-v3', async (handle) => {
+  await recordRun('uat-rework-v4', async (handle) => {
     await approveUntil(handle, (s) => gateState(s, 'user-acceptance-testing') === 'awaiting-approval');
     await decide(handle, { taskId: 'user-acceptance-testing', decision: 'reject', actor: OWNER_EMAIL.customer, role: 'customer', comment: 'checkout fails' });
     await approveUntil(handle);
   });
-  await recordRun('blocked-skip-cancel-v3', async (handle, stubs) => {
+  await recordRun('blocked-skip-cancel-v4', async (handle, stubs) => {
     stubs.failing.set('draftUpgradePlan', 'repository unreachable');
     await approveUntil(handle, (s) => gateState(s, 'create-upgrade-plan') === 'blocked');
     await decide(handle, { taskId: 'create-upgrade-plan', decision: 'skip', actor: OWNER_EMAIL['managed-services'], role: 'managed-services', comment: 'plan drafted by hand' });
