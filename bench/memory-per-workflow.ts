@@ -5,6 +5,7 @@
  * opens N workflows that wait, and the RSS growth is divided by N (gc forced before both readings).
  *
  *   npx tsx bench/memory-per-workflow.ts [--workflows 100]    → bench/results/experiments/memory-per-workflow.md
+ *   MEMORY_VARIANTS=0,7 npx tsx bench/memory-per-workflow.ts  → only those variants (indexes in VARIANTS)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,8 +30,10 @@ const VARIANTS: Variant[] = [
   { name: 'bare baseline (bench B workflow)', workflowsPath: require.resolve('./baseline-workflow'), workflowType: 'baselineProject', args: () => [{ shape: [3, 3, 3], tail: 1 }] },
   { name: 'playbook and RACI data', workflowsPath: require.resolve('./memory-probes/playbook-and-raci'), workflowType: 'probe', args: () => [] },
   { name: 'zod alone', workflowsPath: require.resolve('./memory-probes/zod'), workflowType: 'probe', args: () => [] },
-  { name: 'messages (zod schemas of decisions)', workflowsPath: require.resolve('./memory-probes/messages'), workflowType: 'probe', args: () => [] },
-  { name: 'project input (zod schema of the project file)', workflowsPath: require.resolve('./memory-probes/project-input'), workflowType: 'probe', args: () => [] },
+  { name: 'decision schemas in zod/mini', workflowsPath: require.resolve('./memory-probes/messages-zod-mini'), workflowType: 'probe', args: () => [] },
+  { name: 'decision schemas in zod (the workflow before this change)', workflowsPath: require.resolve('./memory-probes/messages'), workflowType: 'probe', args: () => [] },
+  { name: 'decision checks without zod (workflows/message-checks.ts)', workflowsPath: require.resolve('./memory-probes/message-checks'), workflowType: 'probe', args: () => [] },
+  { name: 'project file schema in zod (now checked by a local activity instead)', workflowsPath: require.resolve('./memory-probes/project-input'), workflowType: 'probe', args: () => [] },
   {
     name: 'upgradeProject (at its first gate)',
     workflowsPath: require.resolve('../workflows'),
@@ -95,7 +98,9 @@ async function main(): Promise<void> {
   });
   const results: Measured[] = [];
   try {
+    const only = process.env.MEMORY_VARIANTS?.split(',').map(Number);
     for (const [index, variant] of VARIANTS.entries()) {
+      if (only && !only.includes(index)) continue;
       process.stdout.write(`measuring: ${variant.name} …\n`);
       const out = execFileSync(
         process.execPath,

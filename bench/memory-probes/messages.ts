@@ -1,6 +1,6 @@
-/** Memory probe (bench/memory-per-workflow.ts): a workflow that only loads ../../workflows/messages and waits. */
+/** Memory probe (bench/memory-per-workflow.ts): a workflow that loads the zod decision schemas the workflow used before issue #6, and waits. */
 import { condition, defineQuery, setHandler } from '@temporalio/workflow';
-import * as loaded from '../../workflows/messages';
+import * as loaded from '../../test/support/message-zod-schemas';
 
 export async function probe(): Promise<void> {
   const exported = Object.keys(loaded).length;
