@@ -121,7 +121,8 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
     retry: { ...retry, maximumAttempts: 3 },
   });
 
-  // ---- handlers first, before any await ----
+  // ---- handlers first, before the work's first await (the SDK buffers signals and updates that arrive while the
+  // project file is checked, and delivers them as each handler is set) ----
 
   const publish = makePublisher(state);
   let dirty = false;

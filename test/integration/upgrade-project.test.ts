@@ -272,6 +272,39 @@ describe('upgradeProject', () => {
     }),
   );
 
+  it('answers status and keeps what people send while the project file is being checked', async () => {
+    const stubs = new StubActivities();
+    const taskQueue = uniqueTaskQueue('checking');
+    const base = stubs.activities();
+    // The check (a local activity) is held until the test lets it go, so the query and the signal land during it.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let checking = false;
+    const activities = {
+      ...base,
+      validateProject: async (file: unknown) => {
+        checking = true;
+        await held;
+        return base.validateProject(file);
+      },
+    };
+    await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities }, async () => {
+      const project = makeProject();
+      const handle = await start(taskQueue, project);
+      await eventually(async () => (checking ? true : undefined));
+      await handle.signal(commentSignal, { taskId: 'create-upgrade-plan', actor: OWNER_EMAIL.partner, role: 'partner', comment: 'sent during the check' });
+      // The check is still held here (only release() ends it), so this answer comes from the check's moment. The
+      // SDK answers it once the first workflow task is heartbeated (measured: 7.8 s into a check held that long; a
+      // real check takes milliseconds).
+      const during = await handle.query(statusQuery);
+      release();
+      expect(during).toMatchObject({ projectId: project.projectId, customer: project.customer, state: 'running', phase: 'plan', gates: [] });
+      const after = await waitForStatus(handle, (s) => s.audit.some((a) => a.comment === 'sent during the check'));
+      expect(after.gates.length).toBeGreaterThan(0);
+      await cancel(handle);
+    });
+  });
+
   it('loses nothing when the worker stops mid-project and a new worker takes over', async () => {
     const taskQueue = uniqueTaskQueue('restart');
     const first = new StubActivities();
