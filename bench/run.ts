@@ -447,6 +447,7 @@ async function main(): Promise<void> {
         openHeapMiB: open.heapUsedMiB,
         perOpenProjectHeapKiB: waiting > 1 ? Math.round(((open.heapUsedMiB - warmed.heapUsedMiB) * 1024) / (waiting - 1)) : NaN,
         openRssMiB: open.rssMiB,
+        openPeakRssMiB: open.peakRssMiB,
         peakRssMiB: final.peakRssMiB,
         perOpenProjectKiB: waiting > 1 ? Math.round(((open.rssMiB - warmed.rssMiB) * 1024) / (waiting - 1)) : NaN,
         cpuSecondsToOpen: Math.round((open.cpuSeconds - cpu0) * 100) / 100,
