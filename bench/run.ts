@@ -49,9 +49,9 @@ const program = new Command('bench')
   .option('--cli-runs <n>', 'runs of each CLI command', int(100), 10)
   .option('--deadline <minutes>', 'global time limit; the run stops and reports what it has', int(600), 30)
   .option('--address <host:port>', 'use this Temporal server instead of starting a dev server')
-  .option('--scenarios <list>', 'which scenarios to run, e.g. A,B (L: latency at light load)', 'A,L,B,C,D')
-  .option('--light-projects <n>', 'projects in scenario L', int(1000), 10)
-  .option('--light-concurrency <n>', 'projects driven at once in scenario L', int(100), 2)
+  .option('--scenarios <list>', 'which scenarios to run, e.g. A,B (L and LB: ours and the baseline at light load)', 'A,L,B,LB,C,D')
+  .option('--light-projects <n>', 'projects in scenarios L and LB', int(1000), 20)
+  .option('--light-concurrency <n>', 'projects driven at once in scenarios L and LB', int(100), 2)
   .option('--out <dir>', 'results folder', join(ROOT, 'bench', 'results'))
   .option('--preload-modules <list>', 'bundle our workflows with these modules preloaded once per worker (SDK preloadModules), e.g. zod: measures a proposed fix', '')
   .option('--max-cached <n>', 'run the scenario workers with this maxCachedWorkflows instead of the product default (WORKER_MAX_CACHED_WORKFLOWS, 100)', int(100000))
@@ -339,6 +339,22 @@ async function main(): Promise<void> {
       results.scenarios.B = b.result;
       results.deadlineHit ||= b.deadlineHit;
       say(`B done: ${b.result.projectsPerMinute}/min, decide p99 ${b.result.decideMs.p99} ms`);
+    }
+
+    // ---- LB: the baseline at light load: bare Temporal's own latency on this machine when nothing is saturated ----
+    if (scenarios.has('LB') && shape && !past()) {
+      const input = shape;
+      const taskQueue = `bench-lb-${runId}`;
+      const w = await worker(taskQueue, baselineBundle, 'baseline');
+      say(`LB: baseline, ${opts.lightProjects} projects, ${opts.lightConcurrency} at once (light load)`);
+      const lb = await runDriven({
+        name: 'LB baseline light load', client, worker: w, taskQueue, count: opts.lightProjects, concurrency: opts.lightConcurrency, deadline, historySample: 0,
+        start: (i) => client.workflow.start('baselineProject', { taskQueue, workflowId: `bench-lb-${runId}-${i}`, args: [input] }),
+      });
+      const final = await stopWorker(w);
+      lb.result.worker.peakRssMiB = final.peakRssMiB;
+      results.scenarios.LB = lb.result;
+      say(`LB done: decide p99 ${lb.result.decideMs.p99} ms, status p99 ${lb.result.statusMs.p99} ms`);
     }
 
     // ---- C: real activities against local landscapes (one per project: each has its own repository) ----
