@@ -109,7 +109,8 @@ interface DeployHistory {
 }
 
 async function scanDeployHistory(repo: ProjectRepository, productionBranch: string, upgradeBranch: string): Promise<DeployHistory> {
-  const log = await repo.run([
+  // Never empty (the branch has commits): an empty answer is simple-git's, read again (see readNonEmpty).
+  const log = await repo.readNonEmpty([
     'log',
     '--first-parent',
     `-n${HISTORY_DEPTH}`,
@@ -185,7 +186,7 @@ async function rollback(repo: ProjectRepository, reason: string, upgradeBranch: 
 /** Stages the reverse of `commits` (newest first) without committing; merges are reverted against their mainline. */
 async function revertInto(repo: ProjectRepository, commits: string[], what: string): Promise<void> {
   for (const commit of commits) {
-    const parents = (await repo.run(['rev-list', '--parents', '-n1', commit])).trim().split(/\s+/).length - 1;
+    const parents = (await repo.readNonEmpty(['rev-list', '--parents', '-n1', commit])).split(/\s+/).length - 1;
     let failure: unknown;
     await repo.run(['revert', '--no-commit', ...(parents > 1 ? ['-m', '1'] : []), commit]).catch((error: unknown) => (failure = error));
     const conflicts = await conflictedFiles(repo);

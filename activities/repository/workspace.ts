@@ -274,7 +274,7 @@ export class ProjectRepository {
     if (stepKey !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._\-/#:@]{0,200}$/.test(stepKey)) {
       throw ApplicationFailure.nonRetryable(`step key "${stepKey}" must be one line of letters, digits and ._-/#:@`, 'InvalidStepKey');
     }
-    const current = (await this.run(['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
+    const current = await this.readNonEmpty(['rev-parse', '--abbrev-ref', 'HEAD']);
     if (current !== branch) throw ApplicationFailure.nonRetryable(`commitAndPush("${branch}") called with "${current}" checked out; call checkoutBranch first.`, 'WrongBranch');
 
     await this.fetch();
@@ -349,13 +349,13 @@ export class ProjectRepository {
   }
 
   async rev(ref: string): Promise<string> {
-    return (await this.run(['rev-parse', '--verify', `${ref}^{commit}`])).trim();
+    return this.readNonEmpty(['rev-parse', '--verify', `${ref}^{commit}`]);
   }
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     // Not `merge-base --is-ancestor`: simple-git resolves a non-zero exit without stderr, losing its answer.
     const [a, b] = [await this.rev(ancestor), await this.rev(descendant)];
-    const base = (await this.run(['merge-base', a, b])).trim();
+    const base = await this.readNonEmpty(['merge-base', a, b]);
     return base === a;
   }
 
@@ -372,6 +372,20 @@ export class ProjectRepository {
   }
 
   /** Runs a local git command; failures are retryable with git's reason (a lock file, a full disk…). */
+  /**
+   * A git read that always prints something when it succeeds. simple-git now and then hands back an empty stdout
+   * from a command that did print (steveukx/git-js#557 and #795, under concurrent processes); bench C saw it as a
+   * project blocked with `commitAndPush("upgrade/…") called with "" checked out`. An empty answer is read again,
+   * and stays a retryable failure if it remains empty, never a wrong answer.
+   */
+  async readNonEmpty(args: string[]): Promise<string> {
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      const out = (await this.run(args)).trim();
+      if (out !== '') return out;
+    }
+    throw ApplicationFailure.retryable(`git ${args.join(' ')} answered nothing, three times, in the workspace of ${this.projectId}`, GIT_COMMAND_FAILED);
+  }
+
   async run(args: string[]): Promise<string> {
     try {
       return await this.git.raw(args);
