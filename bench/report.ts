@@ -28,6 +28,10 @@ export interface ScenarioResult {
     activityShareOfWall: number;
   };
   worker: { peakRssMiB: number; rssMiB: number; cpuSeconds: number; maxCachedWorkflows: number | undefined };
+  /** CPU seconds the dev server spent during the scenario (when this run started the server). */
+  serverCpuSeconds?: number;
+  /** CPU seconds of the bench process (the driver playing every role, and its client) during the scenario. */
+  driverCpuSeconds?: number;
   /** Bytes by event type in the first sampled history. */
   historyBytesByType?: Record<string, { events: number; bytes: number }>;
   /** Activities before each update and after the last (the baseline's input). */
@@ -112,7 +116,7 @@ export function evaluateTargets(r: BenchResults): NonNullable<BenchResults['targ
 function scenarioRows(name: string, s: ScenarioResult | undefined): string[] {
   if (!s) return [];
   return [
-    `| ${name} | ${s.completed}/${s.projects} | ${s.projectsPerMinute} | ${s.decideMs.p50} / ${s.decideMs.p95} / ${s.decideMs.p99} | ${s.statusMs.p50} / ${s.statusMs.p99} | ${f(s.history.eventsPerProject)} (max ${f(s.history.maxEvents)}) | ${f(Math.round(s.history.bytesPerProject / 102.4) / 10, ' KiB')} | ${s.history.activitiesScheduled} / ${s.history.updatesAccepted} | ${s.worker.peakRssMiB} | ${s.worker.cpuSeconds} |`,
+    `| ${name} | ${s.completed}/${s.projects} | ${s.projectsPerMinute} | ${s.decideMs.p50} / ${s.decideMs.p95} / ${s.decideMs.p99} | ${s.statusMs.p50} / ${s.statusMs.p99} | ${f(s.history.eventsPerProject)} (max ${f(s.history.maxEvents)}) | ${f(Math.round(s.history.bytesPerProject / 102.4) / 10, ' KiB')} | ${s.history.activitiesScheduled} / ${s.history.updatesAccepted} | ${s.worker.peakRssMiB} | ${s.worker.cpuSeconds} | ${f(s.serverCpuSeconds)} | ${f(s.driverCpuSeconds)} |`,
   ];
 }
 
@@ -135,8 +139,8 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     '## Throughput, latency, history, worker',
     '',
-    '| scenario | completed | projects/min | decide p50/p95/p99 ms | status p50/p99 ms | history events/project | history bytes/project | activities / updates | worker peak RSS MiB | worker CPU s |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| scenario | completed | projects/min | decide p50/p95/p99 ms | status p50/p99 ms | history events/project | history bytes/project | activities / updates | worker peak RSS MiB | worker CPU s | server CPU s | driver CPU s |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...scenarioRows('A ours (no-op activities)', A),
     ...scenarioRows(`L ours at light load (${L?.concurrency ?? ''} at once)`, L),
     ...scenarioRows('B baseline (bare Temporal)', B),

@@ -27,6 +27,7 @@ import { startDevServer, type DevServer } from './dev-server';
 import { DeadlineReached, driveToCompletion, newSamples, type DriveSamples } from './driver';
 import { historyFacts, type HistoryFacts } from './history';
 import { renderMarkdown, type BenchResults, type ScenarioResult } from './report';
+import { sampleProcess } from './proc';
 import { pool, summarize } from './stats';
 import { compileWorker, startWorkerChild, type WorkerChild } from './worker-child';
 import type { RealDepsSpec } from './worker-process';
@@ -108,11 +109,15 @@ async function runDriven(options: {
   deadline: number;
   start: (index: number) => Promise<WorkflowHandle>;
   historySample: number;
+  /** The dev server this run started (absent with --address): its CPU time is measured over the scenario too. */
+  serverPid?: number;
 }): Promise<{ result: ScenarioResult; handles: WorkflowHandle[]; samples: DriveSamples; deadlineHit: boolean }> {
   const samples = newSamples();
   const handles: WorkflowHandle[] = [];
   let deadlineHit = false;
   const cpu0 = options.worker.sample().cpuSeconds;
+  const serverCpu0 = options.serverPid ? sampleProcess(options.serverPid).cpuSeconds : undefined;
+  const driverCpu0 = process.cpuUsage();
   const t0 = Date.now();
   const progress = setInterval(() => {
     const minutes = (Date.now() - t0) / 60_000;
@@ -140,7 +145,10 @@ async function runDriven(options: {
     clearInterval(progress);
   }
   const wallMs = Date.now() - t0;
+  const driverCpu = process.cpuUsage(driverCpu0);
   const proc = options.worker.sample();
+  const serverCpuSeconds =
+    options.serverPid && serverCpu0 !== undefined ? Math.round((sampleProcess(options.serverPid).cpuSeconds - serverCpu0) * 100) / 100 : undefined;
   const histories: HistoryFacts[] = [];
   for (const handle of handles.slice(0, options.historySample)) {
     try {
@@ -173,6 +181,8 @@ async function runDriven(options: {
       activityShareOfWall: histories.length ? Math.round((histories.reduce((s, h) => s + h.activityMs, 0) / histories.reduce((s, h) => s + h.wallMs, 0)) * 1000) / 10 : NaN,
     },
     worker: { peakRssMiB: proc.peakRssMiB, rssMiB: proc.rssMiB, cpuSeconds: Math.round((proc.cpuSeconds - cpu0) * 100) / 100, maxCachedWorkflows: options.worker.maxCachedWorkflows },
+    ...(serverCpuSeconds !== undefined ? { serverCpuSeconds } : {}),
+    driverCpuSeconds: Math.round(((driverCpu.user + driverCpu.system) / 1e6) * 100) / 100,
     deadlineHit,
   };
   if (histories[0]) {
@@ -286,7 +296,7 @@ async function main(): Promise<void> {
       const w = await worker(taskQueue, oursBundle, 'noop');
       say(`A: ${opts.projects} projects, ${opts.concurrency} at once, no-op activities (worker pid ${w.pid})`);
       const a = await runDriven({
-        name: 'A ours', client, worker: w, taskQueue, count: opts.projects, concurrency: opts.concurrency, deadline, historySample: opts.historySample,
+        name: 'A ours', client, worker: w, taskQueue, count: opts.projects, concurrency: opts.concurrency, deadline, historySample: opts.historySample, serverPid: server?.pid,
         start: (i) => {
           const project = benchProject('a', i);
           return client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [oursInput(project)] });
@@ -306,7 +316,7 @@ async function main(): Promise<void> {
       const w = await worker(taskQueue, oursBundle, 'noop');
       say(`L: ${opts.lightProjects} projects, ${opts.lightConcurrency} at once (light load)`);
       const l = await runDriven({
-        name: 'L light load', client, worker: w, taskQueue, count: opts.lightProjects, concurrency: opts.lightConcurrency, deadline, historySample: 0,
+        name: 'L light load', client, worker: w, taskQueue, count: opts.lightProjects, concurrency: opts.lightConcurrency, deadline, historySample: 0, serverPid: server?.pid,
         start: (i) => {
           const project = benchProject('l', i);
           return client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [oursInput(project)] });
@@ -330,7 +340,7 @@ async function main(): Promise<void> {
       const w = await worker(taskQueue, baselineBundle, 'baseline');
       say(`B: baseline, ${opts.projects} projects, ${input.shape.reduce((a, b) => a + b, input.tail)} activities and ${input.shape.length} updates each`);
       const b = await runDriven({
-        name: 'B baseline', client, worker: w, taskQueue, count: opts.projects, concurrency: opts.concurrency, deadline, historySample: opts.historySample,
+        name: 'B baseline', client, worker: w, taskQueue, count: opts.projects, concurrency: opts.concurrency, deadline, historySample: opts.historySample, serverPid: server?.pid,
         start: (i) => client.workflow.start('baselineProject', { taskQueue, workflowId: `bench-b-${runId}-${i}`, args: [input] }),
       });
       const final = await stopWorker(w);
@@ -348,7 +358,7 @@ async function main(): Promise<void> {
       const w = await worker(taskQueue, baselineBundle, 'baseline');
       say(`LB: baseline, ${opts.lightProjects} projects, ${opts.lightConcurrency} at once (light load)`);
       const lb = await runDriven({
-        name: 'LB baseline light load', client, worker: w, taskQueue, count: opts.lightProjects, concurrency: opts.lightConcurrency, deadline, historySample: 0,
+        name: 'LB baseline light load', client, worker: w, taskQueue, count: opts.lightProjects, concurrency: opts.lightConcurrency, deadline, historySample: 0, serverPid: server?.pid,
         start: (i) => client.workflow.start('baselineProject', { taskQueue, workflowId: `bench-lb-${runId}-${i}`, args: [input] }),
       });
       const final = await stopWorker(w);
@@ -371,7 +381,7 @@ async function main(): Promise<void> {
       const w = await worker(taskQueue, oursBundle, 'real', specFile);
       say(`C: ${opts.real} projects with the real activities, all at once (worker pid ${w.pid})`);
       const c = await runDriven({
-        name: 'C real', client, worker: w, taskQueue, count: opts.real, concurrency: opts.real, deadline, historySample: opts.real,
+        name: 'C real', client, worker: w, taskQueue, count: opts.real, concurrency: opts.real, deadline, historySample: opts.real, serverPid: server?.pid,
         start: (i) => {
           const project = landscapes[i]!.project({ projectId: `bench-c-${runId}-${i}` });
           return client.workflow.start('upgradeProject', {
