@@ -371,7 +371,6 @@ export class ProjectRepository {
     await this.run(['clean', '--quiet', '-fd']);
   }
 
-  /** Runs a local git command; failures are retryable with git's reason (a lock file, a full disk…). */
   /**
    * A git read that always prints something when it succeeds. simple-git now and then hands back an empty stdout
    * from a command that did print (steveukx/git-js#557 and #795, under concurrent processes); bench C saw it as a
@@ -386,6 +385,7 @@ export class ProjectRepository {
     throw ApplicationFailure.retryable(`git ${args.join(' ')} answered nothing, three times, in the workspace of ${this.projectId}`, GIT_COMMAND_FAILED);
   }
 
+  /** Runs a local git command; failures are retryable with git's reason (a lock file, a full disk…). */
   async run(args: string[]): Promise<string> {
     try {
       return await this.git.raw(args);
