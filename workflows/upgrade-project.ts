@@ -25,7 +25,7 @@ import { renderCurrentDetails } from './current-details';
 import { durationToMs } from './durations';
 import { buildResult, renderFinalReport, type UpgradeProjectResult } from './final-report';
 import { formatProblems } from './field-problems';
-import { checkCancelPayload, checkDecisionPayload, checkSignalPayload } from './message-checks';
+import { checkCancelPayload, checkDecisionPayload, checkSignalPayload, type Checked } from './message-checks';
 import {
   approveSignal,
   cancelUpdate,
@@ -37,7 +37,6 @@ import {
   type DecisionResult,
 } from './messages';
 import { PLAYBOOK_TASKS, isCabGateId, type AutomationStep, type CabGateId, type PlaybookTask } from './playbook';
-import type { FieldProblem } from './field-problems';
 import type { ProjectFile, ProjectInput, ProjectValidation } from './project-input';
 import { ProjectState, statusWhileChecking, type Gate } from './project-state';
 import type { Role } from './roles';
@@ -536,7 +535,7 @@ function messageOf(err: unknown): string {
 }
 
 /** What a handler works with once its validator passed; the check runs again because validators can be skipped on replay. */
-function checked<T>(result: { success: true; data: T } | { success: false; problems: FieldProblem[] }, what: string): T {
+function checked<T>(result: Checked<T>, what: string): T {
   if (result.success) return result.data;
   throw ApplicationFailure.nonRetryable(`malformed ${what}: ${formatProblems(result.problems)}`, 'MalformedPayload');
 }
