@@ -32,7 +32,7 @@ const expected = (what: string, value: unknown): string => `Invalid input: expec
 interface StringRule {
   min?: number;
   minMessage?: string;
-  max: number;
+  max?: number;
   maxMessage?: string;
   /** Trim (and lower-case) before the length and pattern checks, as the e-mail and reason fields do. */
   trim?: boolean;
@@ -48,7 +48,7 @@ function text(rule: StringRule): FieldCheck {
     if (rule.min !== undefined && normalised.length < rule.min) {
       return { ok: false, message: rule.minMessage ?? `Too small: expected string to have >=${rule.min} characters` };
     }
-    if (normalised.length > rule.max) {
+    if (rule.max !== undefined && normalised.length > rule.max) {
       return { ok: false, message: rule.maxMessage ?? `Too big: expected string to have <=${rule.max} characters` };
     }
     if (rule.pattern && !rule.pattern.test.test(normalised)) return { ok: false, message: rule.pattern.message };
@@ -70,7 +70,7 @@ function optional(check: FieldCheck): FieldCheck {
 const EMAIL = /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 
 const taskId = text({ min: 1, minMessage: 'must name a task', max: 80 });
-const actor = text({ max: Number.MAX_SAFE_INTEGER, trim: true, lowerCase: true, pattern: { test: EMAIL, message: 'must be the e-mail of a participant' } });
+const actor = text({ trim: true, lowerCase: true, pattern: { test: EMAIL, message: 'must be the e-mail of a participant' } });
 const role = oneOf(ROLES);
 const comment = optional(text({ max: MAX_COMMENT_LENGTH, maxMessage: `must be at most ${MAX_COMMENT_LENGTH} characters` }));
 const requestId = optional(text({ min: 1, max: 128 }));
