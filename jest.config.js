@@ -2,7 +2,12 @@
  * Two projects: `unit` needs nothing but Node; `integration` shares one real Temporal dev server that
  * test/harness/global-setup.ts starts once for the whole run (see test/harness/README in the code).
  */
-const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] };
+const transform = {
+  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
+  // @noble/* ship ES modules only (the workflow verifies signatures with them); jest's loader needs CommonJS.
+  '^.+/node_modules/@noble/.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+};
+const transformIgnorePatterns = ['/node_modules/(?!@noble/)'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -11,6 +16,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
     },
     {
@@ -19,6 +25,7 @@ module.exports = {
       displayName: 'adapters',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/test/adapters/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/harness/timeouts.ts'],
     },
@@ -26,6 +33,7 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',

@@ -8,7 +8,7 @@
  * test/unit/message-validators-property.test.ts holds them to an independent oracle and to those zod schemas.
  */
 import type { FieldProblem } from './field-problems';
-import { DECISIONS, MAX_COMMENT_LENGTH, type CancelPayload, type DecisionPayload, type SignalPayload } from './messages';
+import { DECISIONS, MAX_ASSERTION_LENGTH, MAX_COMMENT_LENGTH, type CancelPayload, type DecisionPayload, type SignalPayload, type TrustPayload } from './messages';
 import { ROLES } from './roles';
 
 export type Checked<T> = { success: true; data: T } | { success: false; problems: FieldProblem[] };
@@ -74,6 +74,7 @@ const actor = text({ trim: true, lowerCase: true, pattern: { test: EMAIL, messag
 const role = oneOf(ROLES);
 const comment = optional(text({ max: MAX_COMMENT_LENGTH, maxMessage: `must be at most ${MAX_COMMENT_LENGTH} characters` }));
 const requestId = optional(text({ min: 1, max: 128 }));
+const assertion = text({ min: 1, max: MAX_ASSERTION_LENGTH });
 
 /** Checks a strict object: every listed field, in order, then any field not listed. */
 function checkObject<T>(shape: Record<string, FieldCheck>, raw: unknown): Checked<T> {
@@ -98,7 +99,7 @@ function checkObject<T>(shape: Record<string, FieldCheck>, raw: unknown): Checke
   return problems.length ? { success: false, problems } : { success: true, data: data as T };
 }
 
-const SIGNAL_SHAPE = { taskId, actor, role, comment, requestId };
+const SIGNAL_SHAPE = { taskId, actor, role, comment, requestId, assertion: optional(assertion) };
 const DECISION_SHAPE = {
   ...SIGNAL_SHAPE,
   decision: oneOf(DECISIONS),
@@ -109,7 +110,9 @@ const CANCEL_SHAPE = {
   role,
   reason: text({ min: 3, minMessage: 'must say why the project is cancelled', max: MAX_COMMENT_LENGTH, trim: true }),
   requestId,
+  assertion: optional(assertion),
 };
+const TRUST_SHAPE = { assertion };
 
 /** The `decide` update's payload. */
 export const checkDecisionPayload = (raw: unknown): Checked<DecisionPayload> => checkObject(DECISION_SHAPE, raw);
@@ -117,3 +120,5 @@ export const checkDecisionPayload = (raw: unknown): Checked<DecisionPayload> => 
 export const checkSignalPayload = (raw: unknown): Checked<SignalPayload> => checkObject(SIGNAL_SHAPE, raw);
 /** The `cancel` update's payload. */
 export const checkCancelPayload = (raw: unknown): Checked<CancelPayload> => checkObject(CANCEL_SHAPE, raw);
+/** The `trust` update's payload. */
+export const checkTrustPayload = (raw: unknown): Checked<TrustPayload> => checkObject(TRUST_SHAPE, raw);

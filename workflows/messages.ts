@@ -7,6 +7,8 @@ import type { ProjectStatus } from './project-state';
 import type { Role } from './roles';
 
 export const MAX_COMMENT_LENGTH = 2000;
+/** Longest decision assertion accepted; a real one is ~800 characters. Bounds what a hostile payload makes us parse. */
+export const MAX_ASSERTION_LENGTH = 4096;
 
 /**
  * Payload of the `approve`, `reject` and `comment` signals. The rules (message-checks.ts): taskId 1–80 characters,
@@ -19,6 +21,11 @@ export interface SignalPayload {
   role: Role;
   comment?: string;
   requestId?: string;
+  /**
+   * The approvals gateway's signed decision assertion (workflows/decision-assertion.ts). Projects started since
+   * signed decisions (patch `decisions-need-signed-assertions`) refuse any decision without a valid one.
+   */
+  assertion?: string;
 }
 
 /**
@@ -53,6 +60,20 @@ export interface CancelPayload {
   role: Role;
   reason: string;
   requestId?: string;
+  /** The gateway's signed assertion of the cancellation (typ `cancel`). */
+  assertion?: string;
+}
+
+/** Payload of the `trust` update: a rotation of the project's trusted keys, signed by a key it trusts now. */
+export interface TrustPayload {
+  assertion: string;
+}
+
+export interface TrustResult {
+  /** Key ids the project trusts after the rotation. */
+  keys: string[];
+  auditId: number;
+  message: string;
 }
 
 export const approveSignal = defineSignal<[SignalPayload]>('approve');
@@ -60,6 +81,7 @@ export const rejectSignal = defineSignal<[SignalPayload]>('reject');
 export const commentSignal = defineSignal<[SignalPayload]>('comment');
 export const decideUpdate = defineUpdate<DecisionResult, [DecisionPayload]>('decide');
 export const cancelUpdate = defineUpdate<DecisionResult, [CancelPayload]>('cancel');
+export const trustUpdate = defineUpdate<TrustResult, [TrustPayload]>('trust');
 export const statusQuery = defineQuery<ProjectStatus>('status');
 
 /** Workflow type of the public contract. */

@@ -14,6 +14,9 @@ import {
   type TaskId,
 } from './playbook';
 import type { ProjectInput } from './project-input';
+import { ProjectTrust, type ProjectTrustInput, type ProvenIdentity } from './project-trust';
+import type { TrustedKey } from './decision-assertion';
+import type { TrustPayload, TrustResult } from './messages';
 import { CAB_APPROVAL_ACTIVITY_ID, ownerOf, raciRow, rolesWith } from './raci';
 import type { Role } from './roles';
 
@@ -77,7 +80,7 @@ export interface Gate {
 export interface AuditEntry {
   id: number;
   at: string;
-  kind: 'decision' | 'refused' | 'automation' | 'blocked' | 'reminder' | 'escalation' | 'rework' | 'phase' | 'cancel' | 'window';
+  kind: 'decision' | 'refused' | 'automation' | 'blocked' | 'reminder' | 'escalation' | 'rework' | 'phase' | 'cancel' | 'window' | 'trust';
   gateId?: string;
   actor?: string;
   role?: string;
@@ -87,6 +90,10 @@ export interface AuditEntry {
   requestId?: string;
   via?: 'update' | 'signal' | 'workflow';
   reason?: string;
+  /** How the person proved who they are (projects with signed decisions): issuer, subject, method, time, key. */
+  identity?: ProvenIdentity;
+  /** The gateway's signed assertion itself, so the record alone can be re-checked (`cuo verify`). */
+  assertion?: string;
 }
 
 export interface ReworkRecord {
@@ -126,12 +133,34 @@ export interface ProjectStatus {
   refusedNotKept: number;
   cancelled?: { actor: string; reason: string; at: string };
   report?: ArtifactRef;
+  /** The approvals-gateway keys the project trusts; absent for projects started before signed decisions. */
+  trust?: { keys: TrustedKey[] };
 }
 
 /** Refused attempts kept in the audit trail; more are only counted so hostile input cannot grow history. */
 export const MAX_REFUSED_KEPT = 200;
 
-export type Validation = { ok: true; duplicateOf?: DecisionResult } | { ok: false; reason: string };
+export type Validation = { ok: true; duplicateOf?: DecisionResult; proof?: ProvenIdentity } | { ok: false; reason: string };
+
+/** How decisions prove who sent them: `declared` (projects started before signed decisions) or `signed`. */
+export interface StateOptions {
+  /** Present: every decision needs a valid assertion signed by one of these keys. */
+  trust?: ProjectTrustInput;
+}
+
+/**
+ * Current evidence of a gate: the artifacts its automation produced in this round. Pure over the gates, so the
+ * gateway shows and signs exactly what the workflow will compare an approval with.
+ */
+export function evidenceOfGate(gates: readonly Gate[], gate: Gate): ArtifactRef[] {
+  const own = gate.steps.flatMap((s) => (s.artifact ? [s.artifact] : []));
+  if (gate.kind === 'cab' && own.length === 0) {
+    // CAB approves what the task has produced so far in this round (change request, launch plan).
+    const task = gates.find((g) => g.id === gate.taskId);
+    return (task?.steps ?? []).flatMap((s) => (s.artifact ? [s.artifact] : []));
+  }
+  return own;
+}
 
 function gatesFor(project: ProjectInput): Gate[] {
   const gates: Gate[] = [];
@@ -181,7 +210,10 @@ export class ProjectState {
   readonly gates: Gate[];
   readonly audit: AuditEntry[] = [];
   readonly rework: ReworkRecord[] = [];
-  private readonly results = new Map<string, DecisionResult>();
+  private readonly results = new Map<string, { result: DecisionResult; assertion?: string }>();
+  /** Signed projects: which person and task each request id belongs to (a request id is theirs alone). */
+  private readonly requestScopes = new Map<string, string>();
+  private readonly trust?: ProjectTrust;
   private refusedKept = 0;
   private refusedNotKept = 0;
   state: ProjectStatus['state'] = 'running';
@@ -195,9 +227,44 @@ export class ProjectState {
     readonly workflowId: string,
     readonly project: ProjectInput,
     private readonly now: () => string,
+    options: StateOptions = {},
   ) {
     this.gates = gatesFor(project);
     this.startedAt = now();
+    if (options.trust) this.trust = new ProjectTrust(options.trust);
+  }
+
+  /** Whether decisions must carry a signed assertion (every project started since signed decisions). */
+  get signedDecisions(): boolean {
+    return this.trust !== undefined;
+  }
+
+  private nowSec(): number {
+    return Math.floor(Date.parse(this.now()) / 1000);
+  }
+
+  /** Signed projects scope a request id to the person and the task; older ones keep the id alone. */
+  private requestKey(actor: string, taskId: string, requestId: string): string {
+    return this.trust ? `${actor}|${taskId}|${requestId}` : requestId;
+  }
+
+  private earlierResult(actor: string, taskId: string, requestId: string | undefined) {
+    return requestId ? this.results.get(this.requestKey(actor, taskId, requestId)) : undefined;
+  }
+
+  private remember(actor: string, taskId: string, requestId: string | undefined, result: DecisionResult, assertion?: string): void {
+    if (!requestId) return;
+    const key = this.requestKey(actor, taskId, requestId);
+    this.results.set(key, { result, assertion });
+    if (this.trust) this.requestScopes.set(requestId, key);
+  }
+
+  /** A signed project's request id used by someone else, or for another task, is refused, never dropped as a duplicate. */
+  private requestIdTaken(actor: string, taskId: string, requestId: string | undefined): string | undefined {
+    if (!this.trust || !requestId) return undefined;
+    const owner = this.requestScopes.get(requestId);
+    if (owner === undefined || owner === this.requestKey(actor, taskId, requestId)) return undefined;
+    return `request id "${requestId.slice(0, 128)}" was already used by another person or for another task; send the decision with a new request id`;
   }
 
   gate(id: GateId): Gate {
@@ -241,12 +308,7 @@ export class ProjectState {
 
   /** Current evidence of a gate: the artifacts its automation produced in this round. */
   evidenceOf(gate: Gate): ArtifactRef[] {
-    const own = gate.steps.flatMap((s) => (s.artifact ? [s.artifact] : []));
-    if (gate.kind === 'cab' && own.length === 0) {
-      // CAB approves what the task has produced so far in this round (change request, launch plan).
-      return this.gate(gate.taskId).steps.flatMap((s) => (s.artifact ? [s.artifact] : []));
-    }
-    return own;
+    return evidenceOfGate(this.gates, gate);
   }
 
   /**
@@ -282,10 +344,10 @@ export class ProjectState {
   // ---- decisions from people ----
 
   validate(payload: DecisionPayload): Validation {
-    if (payload.requestId) {
-      const earlier = this.results.get(payload.requestId);
-      if (earlier) return { ok: true, duplicateOf: { ...earlier, duplicate: true } };
-    }
+    const earlier = this.earlierResult(payload.actor, payload.taskId, payload.requestId);
+    // The very same request again (a retry after a lost answer) is answered. In a signed project only the very same
+    // assertion is answered before its check; another one must verify first (below).
+    if (earlier && (!this.trust || earlier.assertion === payload.assertion)) return { ok: true, duplicateOf: { ...earlier.result, duplicate: true } };
     if (this.state !== 'running') {
       return { ok: false, reason: `project ${this.project.projectId} is ${this.state}; it takes no more decisions` };
     }
@@ -296,6 +358,24 @@ export class ProjectState {
         reason: `unknown task "${payload.taskId}"; tasks are ${this.gates.map((g) => g.id).join(', ')}`,
       };
     }
+    let proof: ProvenIdentity | undefined;
+    if (this.trust) {
+      const check = this.trust.checkDecision(payload, gate, this.evidenceOf(gate), this.workflowId, this.nowSec());
+      if (!check.ok) return check;
+      if (earlier) return { ok: true, duplicateOf: { ...earlier.result, duplicate: true } };
+      const taken = this.requestIdTaken(payload.actor, payload.taskId, payload.requestId);
+      if (taken) return { ok: false, reason: taken };
+      if (this.trust.isUsed(check.identity.jti)) {
+        return { ok: false, reason: `assertion ${check.identity.jti} was already used in this project; a replayed assertion is refused` };
+      }
+      proof = check.identity;
+    }
+    const verdict = this.checkRules(payload, gate);
+    return verdict.ok && proof ? { ...verdict, proof } : verdict;
+  }
+
+  /** The approval model's rules for a decision on `gate` (who may decide what, and when). */
+  private checkRules(payload: DecisionPayload, gate: Gate): Validation {
     const { decision, role, actor } = payload;
     if (!this.isParticipant(actor, role)) {
       return {
@@ -358,7 +438,7 @@ export class ProjectState {
   }
 
   /** Applies a validated decision; returns what the caller is told. */
-  apply(payload: DecisionPayload, via: 'update' | 'signal'): DecisionResult {
+  apply(payload: DecisionPayload, via: 'update' | 'signal', proof?: ProvenIdentity): DecisionResult {
     const gate = this.gate(payload.taskId as GateId);
     let message: string;
     let evidence: string[] | undefined;
@@ -380,7 +460,9 @@ export class ProjectState {
       evidence,
       requestId: payload.requestId,
       via,
+      ...(proof ? { identity: proof, assertion: payload.assertion } : {}),
     });
+    if (proof) this.trust?.markUsed(proof.jti);
     switch (payload.decision) {
       case 'approve':
         gate.approvals.push({ actor: payload.actor, at: entry.at, evidence: evidence ?? [], auditId: entry.id });
@@ -416,7 +498,7 @@ export class ProjectState {
       duplicate: false,
       message,
     };
-    if (payload.requestId) this.results.set(payload.requestId, result);
+    this.remember(payload.actor, gate.id, payload.requestId, result, payload.assertion);
     return result;
   }
 
@@ -436,19 +518,29 @@ export class ProjectState {
   }
 
   validateCancel(payload: CancelPayload): Validation {
-    if (payload.requestId) {
-      const earlier = this.results.get(payload.requestId);
-      if (earlier) return { ok: true, duplicateOf: { ...earlier, duplicate: true } };
-    }
+    const earlier = this.earlierResult(payload.actor, '*', payload.requestId);
+    if (earlier && (!this.trust || earlier.assertion === payload.assertion)) return { ok: true, duplicateOf: { ...earlier.result, duplicate: true } };
     if (this.state !== 'running') return { ok: false, reason: `project ${this.project.projectId} is already ${this.state}` };
+    let proof: ProvenIdentity | undefined;
+    if (this.trust) {
+      const check = this.trust.checkCancel(payload, this.workflowId, this.nowSec());
+      if (!check.ok) return check;
+      if (earlier) return { ok: true, duplicateOf: { ...earlier.result, duplicate: true } };
+      const taken = this.requestIdTaken(payload.actor, '*', payload.requestId);
+      if (taken) return { ok: false, reason: taken };
+      if (this.trust.isUsed(check.identity.jti)) {
+        return { ok: false, reason: `assertion ${check.identity.jti} was already used in this project; a replayed assertion is refused` };
+      }
+      proof = check.identity;
+    }
     if (payload.role !== 'managed-services') return { ok: false, reason: 'only the CSE (managed-services) cancels a project' };
     if (!this.isParticipant(payload.actor, payload.role)) {
       return { ok: false, reason: `${payload.actor} is not a named managed-services participant of ${this.project.projectId}` };
     }
-    return { ok: true };
+    return proof ? { ok: true, proof } : { ok: true };
   }
 
-  applyCancel(payload: CancelPayload): DecisionResult {
+  applyCancel(payload: CancelPayload, proof?: ProvenIdentity): DecisionResult {
     const entry = this.record({
       kind: 'cancel',
       actor: payload.actor,
@@ -457,7 +549,9 @@ export class ProjectState {
       comment: payload.reason,
       requestId: payload.requestId,
       via: 'update',
+      ...(proof ? { identity: proof, assertion: payload.assertion } : {}),
     });
+    if (proof) this.trust?.markUsed(proof.jti);
     this.cancelled = { actor: payload.actor, reason: payload.reason, at: entry.at };
     const result: DecisionResult = {
       taskId: '*',
@@ -467,8 +561,31 @@ export class ProjectState {
       duplicate: false,
       message: `cancellation of ${this.project.projectId} accepted`,
     };
-    if (payload.requestId) this.results.set(payload.requestId, result);
+    this.remember(payload.actor, '*', payload.requestId, result, payload.assertion);
     return result;
+  }
+
+  // ---- the keys decisions are checked with ----
+
+  validateTrust(payload: TrustPayload): { ok: true } | { ok: false; reason: string } {
+    if (!this.trust) return { ok: false, reason: `project ${this.project.projectId} was started before signed decisions; it has no keys to rotate` };
+    if (this.state !== 'running') return { ok: false, reason: `project ${this.project.projectId} is ${this.state}` };
+    const check = this.trust.checkRotation(payload.assertion, this.workflowId, this.nowSec());
+    return check.ok ? { ok: true } : check;
+  }
+
+  applyTrust(payload: TrustPayload): TrustResult {
+    const check = this.trust?.checkRotation(payload.assertion, this.workflowId, this.nowSec());
+    if (!this.trust || !check?.ok) throw new Error('applyTrust needs a rotation that validateTrust accepted');
+    this.trust.applyRotation(check.claims);
+    const keys = this.trust.keys.map((k) => k.kid);
+    const entry = this.record({
+      kind: 'trust',
+      via: 'update',
+      reason: `trusted keys now ${keys.join(', ')} (added ${check.claims.add.map((k) => k.kid).join(', ') || 'none'}, removed ${check.claims.rem.join(', ') || 'none'}; signed by ${check.kid})`,
+      assertion: payload.assertion,
+    });
+    return { keys, auditId: entry.id, message: `project ${this.project.projectId} now trusts ${keys.join(', ')}` };
   }
 
   // ---- what people and the UI see ----
@@ -503,6 +620,7 @@ export class ProjectState {
       refusedNotKept: this.refusedNotKept,
       cancelled: this.cancelled,
       report: this.report,
+      ...(this.trust ? { trust: { keys: [...this.trust.keys] } } : {}),
     };
   }
 }

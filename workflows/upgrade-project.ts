@@ -25,7 +25,7 @@ import { renderCurrentDetails } from './current-details';
 import { durationToMs } from './durations';
 import { buildResult, renderFinalReport, type UpgradeProjectResult } from './final-report';
 import { formatProblems } from './field-problems';
-import { checkCancelPayload, checkDecisionPayload, checkSignalPayload, type Checked } from './message-checks';
+import { checkCancelPayload, checkDecisionPayload, checkSignalPayload, checkTrustPayload, type Checked } from './message-checks';
 import {
   approveSignal,
   cancelUpdate,
@@ -33,12 +33,15 @@ import {
   decideUpdate,
   rejectSignal,
   statusQuery,
+  trustUpdate,
   type DecisionPayload,
   type DecisionResult,
+  type TrustResult,
 } from './messages';
 import { PLAYBOOK_TASKS, isCabGateId, type AutomationStep, type CabGateId, type PlaybookTask } from './playbook';
 import type { ProjectFile, ProjectInput, ProjectValidation } from './project-input';
 import { ProjectState, statusWhileChecking, type Gate } from './project-state';
+import type { ProjectTrustInput } from './project-trust';
 import type { Role } from './roles';
 import {
   UpgradeAwaitingActors,
@@ -68,6 +71,11 @@ export interface UpgradeWorkflowInput {
   version: typeof WORKFLOW_INPUT_VERSION;
   project: ProjectFile;
   tunables?: UpgradeTunables;
+  /**
+   * The approvals-gateway keys whose signed assertions the project accepts (`cuo start` asks the gateway for them).
+   * Every decision of a project started since signed decisions needs one; without keys it takes no decision.
+   */
+  trust?: ProjectTrustInput;
 }
 
 type TaskOutcome = { kind: 'approved' } | { kind: 'rejected'; backTo: PlaybookTask['id'] };
@@ -86,6 +94,9 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   // An update that rides with an activity result waits until the workflow code has reacted to that result, on a
   // cold worker as on replay (see update-ordering.ts). Histories recorded before this change replay as they ran.
   if (patched('updates-after-workflow-code')) deliverUpdatesAfterWorkflowCode();
+  // Decisions prove who sent them: a signed assertion from the approvals gateway, verified here. Projects started
+  // before keep the rule they started with (the actor named in the payload, checked against the participants).
+  const signedDecisions = patched('decisions-need-signed-assertions');
   // Every patch is asked before the first await: on replay, the SDK core refuses a patch marker that follows a local
   // activity's marker in the same workflow task ("no corresponding change command"), as the worker restart test showed.
   const { workflowId } = workflowInfo();
@@ -93,7 +104,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   setHandler(statusQuery, () => checking);
   const project = await validatedProject(input.project);
   const tunables = input.tunables ?? {};
-  const state = new ProjectState(workflowId, project, () => new Date().toISOString());
+  const state = new ProjectState(workflowId, project, () => new Date().toISOString(), signedDecisions ? { trust: input.trust ?? { keys: [] } } : {});
   const ctx: ProjectContext = { workflowId, project };
   const work = new CancellationScope();
 
@@ -144,7 +155,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
       const verdict = state.validate(decision);
       if (!verdict.ok) throw ApplicationFailure.nonRetryable(verdict.reason, 'DecisionRefused');
       if (verdict.duplicateOf) return verdict.duplicateOf;
-      const result = state.apply(decision, 'update');
+      const result = state.apply(decision, 'update', verdict.proof);
       changed();
       return result;
     },
@@ -168,7 +179,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
       const verdict = state.validateCancel(request);
       if (!verdict.ok) throw ApplicationFailure.nonRetryable(verdict.reason, 'CancelRefused');
       if (verdict.duplicateOf) return verdict.duplicateOf;
-      const result = state.applyCancel(request);
+      const result = state.applyCancel(request, verdict.proof);
       if (!commandsFromMain) work.cancel();
       return result;
     },
@@ -198,12 +209,30 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
       return;
     }
     if (verdict.duplicateOf) return;
-    state.apply(payload, 'signal');
+    state.apply(payload, 'signal', verdict.proof);
     changed();
   };
   setHandler(approveSignal, onSignal('approve'));
   setHandler(rejectSignal, onSignal('reject'));
   setHandler(commentSignal, onSignal('comment'));
+  // Key rotation: the gateway's new key is added by an assertion signed with a key the project trusts now.
+  setHandler(
+    trustUpdate,
+    (payload): TrustResult => {
+      const rotation = checked(checkTrustPayload(payload), 'key rotation');
+      const verdict = state.validateTrust(rotation);
+      if (!verdict.ok) throw ApplicationFailure.nonRetryable(verdict.reason, 'TrustRefused');
+      return state.applyTrust(rotation);
+    },
+    {
+      validator: (payload) => {
+        const rotation = checkTrustPayload(payload);
+        if (!rotation.success) throw new Error(`malformed key rotation: ${formatProblems(rotation.problems)}`);
+        const verdict = state.validateTrust(rotation.data);
+        if (!verdict.ok) throw new Error(verdict.reason);
+      },
+    },
+  );
   // Cancellation accepted by the `cancel` update is carried out here, outside the handler.
   if (commandsFromMain) void condition(() => state.cancelled !== undefined).then(() => work.cancel());
 

@@ -4,7 +4,7 @@
  * field for field and word for word (test/unit/message-validators-property.test.ts).
  */
 import { z } from 'zod';
-import { DECISIONS, MAX_COMMENT_LENGTH } from '../../workflows/messages';
+import { DECISIONS, MAX_ASSERTION_LENGTH, MAX_COMMENT_LENGTH } from '../../workflows/messages';
 import { ROLES } from '../../workflows/roles';
 
 const base = {
@@ -13,6 +13,7 @@ const base = {
   role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
   comment: z.string().max(MAX_COMMENT_LENGTH, `must be at most ${MAX_COMMENT_LENGTH} characters`).optional(),
   requestId: z.string().min(1).max(128).optional(),
+  assertion: z.string().min(1).max(MAX_ASSERTION_LENGTH).optional(),
 };
 
 export const signalPayloadSchema = z.strictObject(base);
@@ -28,4 +29,5 @@ export const cancelPayloadSchema = z.strictObject({
   role: base.role,
   reason: z.string().trim().min(3, 'must say why the project is cancelled').max(MAX_COMMENT_LENGTH),
   requestId: base.requestId,
+  assertion: base.assertion,
 });

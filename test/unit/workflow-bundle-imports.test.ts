@@ -45,12 +45,14 @@ function loadedAtStart(entry: string): { files: string[]; packages: string[] } {
   return { files: [...files].map((f) => f.slice(WORKFLOWS.length + 1)).sort(), packages: [...packages].sort() };
 }
 
-it('loads no zod and nothing of Node in each workflow: only the SDK and our own workflow modules', () => {
+it('loads no zod and nothing of Node in each workflow: only the SDK, the signature check and our own workflow modules', () => {
   const { files, packages } = loadedAtStart(join(WORKFLOWS, 'index.ts'));
   expect(packages).toContain('@temporalio/workflow');
-  expect(packages.filter((name) => !/^@temporalio\/(workflow|common)(\/|$)/.test(name))).toEqual([]);
+  // Signed decisions are verified in the workflow with pure JavaScript Ed25519 and SHA-2 (one small file each;
+  // no base-point table is built, see decision-assertion.ts); nothing else from outside the SDK.
+  expect(packages.filter((name) => !/^@temporalio\/(workflow|common)(\/|$)/.test(name))).toEqual(['@noble/ed25519', '@noble/hashes/sha2.js']);
   // The walk must reach the workflow's modules, or it proves nothing.
-  expect(files).toEqual(expect.arrayContaining(['index.ts', 'upgrade-project.ts', 'message-checks.ts', 'project-state.ts', 'update-ordering.ts']));
+  expect(files).toEqual(expect.arrayContaining(['index.ts', 'upgrade-project.ts', 'message-checks.ts', 'project-state.ts', 'update-ordering.ts', 'decision-assertion.ts']));
   // The project file schema is zod: checked by a local activity for new projects, loaded lazily for old histories.
   expect(files).not.toContain('project-input.ts');
 });
