@@ -520,12 +520,13 @@ export class ProjectState {
   validateCancel(payload: CancelPayload): Validation {
     const earlier = this.earlierResult(payload.actor, '*', payload.requestId);
     if (earlier && (!this.trust || earlier.assertion === payload.assertion)) return { ok: true, duplicateOf: { ...earlier.result, duplicate: true } };
+    // The same request, signed anew (a retry through the gateway), is answered once its assertion verifies.
+    if (earlier && this.trust?.checkCancel(payload, this.workflowId, this.nowSec()).ok) return { ok: true, duplicateOf: { ...earlier.result, duplicate: true } };
     if (this.state !== 'running') return { ok: false, reason: `project ${this.project.projectId} is already ${this.state}` };
     let proof: ProvenIdentity | undefined;
     if (this.trust) {
       const check = this.trust.checkCancel(payload, this.workflowId, this.nowSec());
       if (!check.ok) return check;
-      if (earlier) return { ok: true, duplicateOf: { ...earlier.result, duplicate: true } };
       const taken = this.requestIdTaken(payload.actor, '*', payload.requestId);
       if (taken) return { ok: false, reason: taken };
       if (this.trust.isUsed(check.identity.jti)) {

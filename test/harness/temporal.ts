@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { WorkerOptions } from '@temporalio/worker';
+import { signingInterceptor } from '../support/test-gateway-signer';
 import { ADDRESS_VAR, NAMESPACE_VAR } from './shared-env';
 
 export function testServer(): { address: string; namespace: string } {
@@ -29,10 +30,22 @@ export interface TestClient {
   close(): Promise<void>;
 }
 
-export async function connectTestClient(): Promise<TestClient> {
+/**
+ * A client of the shared server. By default it plays the approvals gateway's signing (test/support/
+ * test-gateway-signer.ts): projects trust a test key and decisions are signed. `{ signed: false }` sends what the
+ * test wrote, for tests of what the workflow does with unsigned or hand-made assertions.
+ */
+export async function connectTestClient(options: { signed?: boolean } = {}): Promise<TestClient> {
   const { address, namespace } = testServer();
   const connection = await Connection.connect({ address });
-  return { client: new Client({ connection, namespace }), connection, namespace, close: () => connection.close() };
+  const client = signedTestClient(connection, namespace, options.signed ?? true);
+  return { client, connection, namespace, close: () => connection.close() };
+}
+
+export function signedTestClient(connection: Connection, namespace = 'default', signed = true): Client {
+  let client: Client | undefined = undefined;
+  client = new Client({ connection, namespace, ...(signed ? { interceptors: { workflow: [signingInterceptor(() => client!)] } } : {}) });
+  return client;
 }
 
 /** A task queue no other test (or earlier run against the same server) polls. */

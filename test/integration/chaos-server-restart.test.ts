@@ -7,12 +7,12 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Connection, type WorkflowHandle } from '@temporalio/client';
 import { workflowIdFor } from '../../workflows/project-input';
 import type { UpgradeWorkflowInput } from '../../workflows/upgrade-project';
 import { CHAOS_TUNABLES, diagnose, OwnerDriver, startChaosReceivers, tempDir, waitAll, WorkerProcess, writeWorkflowBundle, type ChaosReceivers } from '../chaos/chaos-support';
 import { DevServer } from '../chaos/dev-server';
-import { uniqueTaskQueue } from '../harness/temporal';
+import { signedTestClient, uniqueTaskQueue } from '../harness/temporal';
 import { createCommerceRepo, type CommerceRepo } from '../support/git-fixtures';
 import { startLocalLandscape, type LocalLandscape } from '../support/local-landscape';
 import { uniqueProjectId } from '../support/project-fixture';
@@ -62,7 +62,7 @@ it('stops and restarts the dev server (same SQLite file) mid-flight: every proje
   };
   let worker = await spawnWorker();
   connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
+  const client = signedTestClient(connection);
 
   const handles: WorkflowHandle[] = [];
   for (let i = 0; i < PROJECTS; i += 1) {

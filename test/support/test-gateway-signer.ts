@@ -1,0 +1,72 @@
+/**
+ * The approvals gateway's signing, in tests that are about the workflow's rules rather than the gateway: a client
+ * interceptor that starts projects trusting a key made at run time and signs every decision, cancellation and
+ * decision signal the test sends, exactly as the gateway does (client/gateway/assertion-signer.ts, same claims,
+ * the gateway's real signer). The workflow verifies these signatures for real. Payloads that the checks refuse
+ * anyway (malformed ones) and payloads that carry an assertion already are sent as they are, so bad-input tests
+ * still see the workflow's own refusal. The gateway itself, with OIDC, is tested in test/integration/gateway*.
+ */
+import type { Client, WorkflowClientInterceptor } from '@temporalio/client';
+import { cancelClaims, decisionClaims, generateSigningKey, signAssertion } from '../../client/gateway/assertion-signer';
+import type { IdentityProof } from '../../workflows/decision-assertion';
+import { checkCancelPayload, checkDecisionPayload, checkSignalPayload } from '../../workflows/message-checks';
+import { WORKFLOW_TYPE, type DecisionPayload } from '../../workflows/messages';
+import type { ProjectStatus } from '../../workflows/project-state';
+import type { ProjectTrustInput } from '../../workflows/project-trust';
+
+export const TEST_GATEWAY_KEY = generateSigningKey().key;
+export const TEST_TRUST: ProjectTrustInput = { keys: [TEST_GATEWAY_KEY.publicKey] };
+export const TEST_ISSUER = 'https://idp.test.example';
+
+export function testIdentity(actor: string): IdentityProof {
+  return { iss: TEST_ISSUER, sub: `test|${actor}`, amr: 'oidc', at: Math.floor(Date.now() / 1000) };
+}
+
+/** Signs a decision payload against the project's status as it is now (what the gateway does before it sends). */
+export function signDecisionFor(status: ProjectStatus, payload: Omit<DecisionPayload, 'assertion'>): DecisionPayload {
+  // While the project file is being checked there are no gates yet: the decision waits for round 0, no evidence.
+  const known = status.gates.some((g) => g.id === payload.taskId);
+  const view: ProjectStatus = known ? status : { ...status, gates: [{ id: payload.taskId, kind: 'task', taskId: payload.taskId, rounds: 0, steps: [] } as never] };
+  return { ...payload, assertion: signAssertion(TEST_GATEWAY_KEY, decisionClaims(view, payload, testIdentity(payload.actor))) };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The interceptor; `client` is asked lazily for the status, which the signature binds to. */
+export function signingInterceptor(client: () => Client): WorkflowClientInterceptor {
+  const status = (workflowId: string) => client().workflow.getHandle(workflowId).query<ProjectStatus>('status');
+  return {
+    async start(input, next) {
+      const [first, ...rest] = input.options.args;
+      if (input.workflowType !== WORKFLOW_TYPE || !isObject(first) || 'trust' in first) return next(input);
+      return next({ ...input, options: { ...input.options, args: [{ ...first, trust: TEST_TRUST }, ...rest] } });
+    },
+    async startUpdate(input, next) {
+      const [payload] = input.args;
+      if (!isObject(payload) || 'assertion' in payload) return next(input);
+      const workflowId = input.workflowExecution.workflowId;
+      if (input.updateName === 'decide') {
+        const checked = checkDecisionPayload(payload);
+        if (!checked.success) return next(input);
+        return next({ ...input, args: [signDecisionFor(await status(workflowId), checked.data)] });
+      }
+      if (input.updateName === 'cancel') {
+        const checked = checkCancelPayload(payload);
+        if (!checked.success) return next(input);
+        const assertion = signAssertion(TEST_GATEWAY_KEY, cancelClaims(workflowId, checked.data, testIdentity(checked.data.actor)));
+        return next({ ...input, args: [{ ...checked.data, assertion }] });
+      }
+      return next(input);
+    },
+    async signal(input, next) {
+      const [payload] = input.args;
+      const decision = input.signalName as 'approve' | 'reject' | 'comment';
+      if (!['approve', 'reject', 'comment'].includes(decision) || !isObject(payload) || 'assertion' in payload) return next(input);
+      const checked = checkSignalPayload(payload);
+      if (!checked.success) return next(input);
+      const signed = signDecisionFor(await status(input.workflowExecution.workflowId), { ...checked.data, decision });
+      const { decision: _decision, ...signal } = signed;
+      return next({ ...input, args: [signal] });
+    },
+  };
+}
