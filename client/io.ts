@@ -42,8 +42,18 @@ export function plainStyle(): Style {
   return { tty: false, colors: createColors(false) };
 }
 
+let pipeClosedHandled = false;
+
 export function processIo(): Io {
   const tty = process.stdout.isTTY === true;
+  if (!pipeClosedHandled) {
+    pipeClosedHandled = true;
+    // `cuo history p | head`: the reader left; what is left to print has no one to read it. Not an error.
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+  }
   // picocolors decides from NO_COLOR/FORCE_COLOR/TERM; we add "only on a terminal".
   const enabled = tty && !('NO_COLOR' in process.env) && createColors().isColorSupported;
   return {
