@@ -6,6 +6,7 @@ import { loadConnectConfig } from '../connection';
 import { CliError, EXIT } from '../exit-codes';
 import { historyEntries, renderHistory } from '../format/history';
 import { renderStatus } from '../format/status';
+import { cleanBlock } from '../format/text';
 import { wide } from '../io';
 import { uiLink } from '../settings';
 import { withSession, type CommandContext } from './context';
@@ -63,7 +64,8 @@ export function registerInspect(program: Command, ctx: CommandContext): void {
           throw new CliError(`workflow ${workflowIdFor(projectId)} ended ${description.status.name.toLowerCase()}: it has no report`, EXIT.failure);
         }
         if (opts.json) io.json(result);
-        else io.out(markdown);
+        // Comments and reasons in the report are anybody's text: escape sequences are shown, not sent to the terminal.
+        else io.out(cleanBlock(markdown));
       });
     });
 

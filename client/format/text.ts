@@ -20,3 +20,8 @@ export function clean(text: string | undefined): string {
   if (!text) return '';
   return text.replace(UNSAFE, visible).replace(/[\t\n\r\u2028\u2029\u0085]+/g, ' ');
 }
+
+/** Many lines safe to print (a markdown report): the same escapes, line breaks and tabs kept. */
+export function cleanBlock(text: string): string {
+  return text.replace(UNSAFE, visible).replace(/\r\n?/g, '\n').replace(/[\u2028\u2029]/g, '\n');
+}

@@ -132,6 +132,7 @@ function instructions(landscape: LocalLandscape, project: ProjectFile, file: str
     lines.push(
       'What to type next, in another terminal (this one shows the mail and webhook deliveries):',
       '',
+      `  export PROJECT=${id}                      # as in the README's quick start: then \`npx cuo status $PROJECT\`, …`,
       `  ${prefix}npx cuo status ${id}                 # every task, whom it waits on, since when`,
       `  ${prefix}npx cuo pending                                # across projects: what waits on whom`,
       `  ${prefix}npx cuo approve ${id} create-upgrade-plan --as ${carla?.email} --role customer`,

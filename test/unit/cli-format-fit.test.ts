@@ -10,7 +10,7 @@ import { projectStatusWord, renderList, type ListItem } from '../../client/forma
 import { renderPending, type PendingItem } from '../../client/format/pending';
 import { renderStatus, type ExecutionInfo } from '../../client/format/status';
 import { fitWidths, renderTable, visibleLength, wrapText } from '../../client/format/table';
-import { clean } from '../../client/format/text';
+import { clean, cleanBlock } from '../../client/format/text';
 import { plainStyle, terminalWidth, wide, type Style } from '../../client/io';
 import { projectInputSchema } from '../../workflows/project-input';
 import { ProjectState } from '../../workflows/project-state';
@@ -132,6 +132,8 @@ describe('text from a project is shown, not obeyed', () => {
   it('turns CSI, OSC, C0 and C1 controls and bidi overrides into visible escapes', () => {
     expect(clean(hostile)).toBe('ok\\x1b[2J\\x1b]0;pwned\\x07\\x1b[31mred\\x9b1m\\u202eevil next line\\x00');
     expect(clean('Grüße, café — ✓')).toBe('Grüße, café — ✓');
+    // A report keeps its lines and tabs, not its escapes.
+    expect(cleanBlock(`# Report\r\n- ok\t${ESC}[2Jx\n`)).toBe('# Report\n- ok\t\\x1b[2Jx\n');
   });
 
   it('history, status and pending print no raw control character from comments, reasons, names or errors', () => {
