@@ -63,17 +63,19 @@ export function truncate(text: string, width: number): string {
  * Lines of at most `width` characters, broken between words or after a hyphen (`create-upgrade-` / `plan`); a
  * longer word is broken inside. Nothing is lost.
  */
-export function wrapText(text: string, width: number): string[] {
+export function wrapText(text: string, width: number, options: { hyphens?: boolean; nextWidth?: number } = {}): string[] {
   if (visibleLength(text) <= width) return [text];
-  const tokens = text.replace(ANSI, '').match(/[^ -]+-*|-+| +/g) ?? [];
+  const { hyphens = true, nextWidth = width } = options;
+  const tokens = text.replace(ANSI, '').match(hyphens ? /[^ -]+-*|-+| +/g : /[^ ]+| +/g) ?? [];
   const lines: string[] = [];
   let line = '';
+  const room = () => (lines.length === 0 ? width : nextWidth);
   const flush = () => {
     if (line.trim()) lines.push(line.trimEnd());
     line = '';
   };
   for (const token of tokens) {
-    if (visibleLength(line + token) <= width) {
+    if (visibleLength(line + token) <= room()) {
       line += token;
       continue;
     }
@@ -83,9 +85,10 @@ export function wrapText(text: string, width: number): string[] {
     }
     flush();
     let rest = [...token];
-    while (rest.length > width) {
-      lines.push(rest.slice(0, width).join(''));
-      rest = rest.slice(width);
+    while (rest.length > room()) {
+      const cut = room();
+      lines.push(rest.slice(0, cut).join(''));
+      rest = rest.slice(cut);
     }
     line = rest.join('');
   }
@@ -149,7 +152,10 @@ export function wrapLines(lines: string[], style: Style, indent = '      '): str
     line.split('\n').flatMap((part) => {
       if (visibleLength(part) <= width) return [part];
       const lead = /^ */.exec(part)![0];
-      const [first, ...rest] = wrapText(part.slice(lead.length), Math.max(20, width - lead.length - indent.length));
+      const [first, ...rest] = wrapText(part.slice(lead.length), Math.max(20, width - lead.length), {
+        hyphens: false,
+        nextWidth: Math.max(20, width - lead.length - indent.length),
+      });
       return [lead + first!, ...rest.map((r) => lead + indent + r)];
     }),
   );

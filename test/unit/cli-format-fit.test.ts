@@ -182,7 +182,12 @@ describe('status of a retrying step, a cancelled and a terminated project', () =
     expect(text).toMatch(/^create-upgrade-plan +plan +customer +running \(attempt 3\/5\)/m);
     expect(text).toContain('Running now:\n  create-upgrade-plan: draftUpgradePlan attempt 3/5; next attempt 2026-03-02 09:01:21Z');
     expect(text).toContain("    last error (2026-03-02 09:00:41Z): fatal: repository 'git@git.example.com:acme/commerce-cloud.git' not found\\x1b[2J");
-    // A first attempt is no news: no attempt mark in the table, but it shows as running now.
+    // At 80 columns the free lines wrap between words (a time stays whole), continuing indented.
+    const narrow = renderStatus(running().status(), T0 + 60_000, piped(80), execution);
+    expect(widest(narrow)).toBeLessThanOrEqual(80);
+    expect(narrow).toMatch(/next attempt( |\n +)2026-03-02( |\n +)09:01:21Z/);
+    expect(narrow).toMatch(/\n {4}last error \(2026-03-02 09:00:41Z\): fatal: repository\n {10}'git@git/);
+        // A first attempt is no news: no attempt mark in the table, but it shows as running now.
     const first = renderStatus(running().status(), T0, piped(), { status: 'RUNNING', activities: [{ activityId: '1', activityType: 'draftUpgradePlan', attempt: 1, maximumAttempts: 5, startedAt: new Date(T0).toISOString() }] });
     expect(first).toMatch(/^create-upgrade-plan +plan +customer +running +/m);
     expect(first).not.toContain('attempt 1/5)');
