@@ -146,7 +146,8 @@ function instructions(landscape: LocalLandscape, project: ProjectFile, file: str
   }
   lines.push(
     'This worker shortens Adobe\'s 48 weekday hours of notice for Production changes to none (examples/demo/demo-tunables.ts).',
-    'Ctrl-C stops the worker and the stand-ins; the project stays in Temporal (`npx cuo history` still works).',
+    'Ctrl-C cancels the project and stops the worker and the stand-ins; the project stays in Temporal (the UI shows it),',
+    `its project file and artifacts stay where shown above.`,
     '──────────────────────────────────────────────────────────────────────────────',
     '',
   );
