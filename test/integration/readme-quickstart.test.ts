@@ -19,7 +19,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { statusQuery } from '../../workflows/messages';
+import { decideUpdate, statusQuery } from '../../workflows/messages';
 import { workflowIdFor } from '../../workflows/project-input';
 import type { ProjectStatus } from '../../workflows/project-state';
 import { cliEnv, ROOT } from '../cli/run-cli';
@@ -155,8 +155,12 @@ it('runs the README quick start as written: a project waiting on the customer, a
 
   // Beyond the README: a refused decision shows in the demo's feed as one line (the SDK's logger would print the
   // workflow's warning as a 15-line object), with the reason.
-  const refused = await bash(`npx cuo approve ${projectId} create-upgrade-plan --as pat@agency.example --role customer`, env);
-  expect(refused.code).toBe(3);
+  // (Sent as a raw update, as any client could, so this check does not depend on the CLI's decision options.)
+  await expect(
+    client.workflow.getHandle(workflowIdFor(projectId!)).executeUpdate(decideUpdate, {
+      args: [{ taskId: 'create-upgrade-plan', decision: 'approve', actor: 'pat@agency.example', role: 'customer', requestId: 'readme-refused-1' }],
+    }),
+  ).rejects.toThrow();
   await eventually(async () => (running!.output().includes('decision refused') ? true : undefined), { timeoutMs: 10_000 });
   const warning = running!.output().split('\n').find((l) => l.includes('decision refused'))!;
   expect(warning).toMatch(/^worker +WARN +decision refused: .*pat@agency\.example.* · upgrade-acme-demo-[a-z0-9]{4}$/);
