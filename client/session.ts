@@ -13,12 +13,14 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type WorkflowHandle,
 } from '@temporalio/client';
+import { optionalTsToDate } from '@temporalio/common';
 import { statusQuery } from '../workflows/messages';
 import { workflowIdFor } from '../workflows/project-input';
 import type { ProjectStatus } from '../workflows/project-state';
 import { UpgradePhase } from '../workflows/search-attributes';
 import { loadConnectConfig } from './connection';
 import { CliError, EXIT } from './exit-codes';
+import type { ExecutionInfo, RunningActivity } from './format/status';
 import type { Settings } from './settings';
 
 const GRPC_UNAVAILABLE = 14;
@@ -77,6 +79,52 @@ export class Session {
     }
   }
 
+  /**
+   * What Temporal knows of the execution besides the workflow's own status: whether it still runs or how it
+   * closed (a terminated project's query still answers "running": its state stopped where it was), and the
+   * activities running now with their attempt and last error, which the workflow only learns once they end.
+   */
+  async execution(projectId: string): Promise<ExecutionInfo> {
+    const handle = this.handle(projectId);
+    let description;
+    try {
+      description = await handle.describe();
+    } catch (err) {
+      throw this.explain(err, projectId);
+    }
+    const activities: RunningActivity[] = (description.raw.pendingActivities ?? []).map((a) => ({
+      activityId: a.activityId ?? '',
+      activityType: a.activityType?.name ?? '',
+      attempt: a.attempt ?? 1,
+      maximumAttempts: a.maximumAttempts || undefined,
+      lastError: a.lastFailure ? failureText(a.lastFailure) : undefined,
+      lastFailureAt: optionalTsToDate(a.lastAttemptCompleteTime)?.toISOString(),
+      nextAttemptAt: optionalTsToDate(a.nextAttemptScheduleTime)?.toISOString(),
+      startedAt: optionalTsToDate(a.lastStartedTime)?.toISOString(),
+    }));
+    const info: ExecutionInfo = {
+      status: description.status.name,
+      closeTime: description.closeTime?.toISOString(),
+      activities,
+    };
+    if (info.status === 'TERMINATED') info.terminatedReason = await this.terminationReason(projectId);
+    return info;
+  }
+
+  /** The reason given to `terminate`, from the last event of the history (one event read, newest first). */
+  private async terminationReason(projectId: string): Promise<string | undefined> {
+    try {
+      const answer = await this.client.workflowService.getWorkflowExecutionHistoryReverse({
+        namespace: this.namespace,
+        execution: { workflowId: workflowIdFor(projectId) },
+        maximumPageSize: 1,
+      });
+      return answer.history?.events?.[0]?.workflowExecutionTerminatedEventAttributes?.reason ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** How a closed project ended (completed / cancelled, or Temporal's status); undefined if running or missing. */
   async phaseOf(projectId: string): Promise<string | undefined> {
     try {
@@ -93,8 +141,8 @@ export class Session {
    * Like `explain`, but tells a finished project from a missing one: the server answers an update to a closed
    * workflow with "not found" (or "workflow execution already completed"), which would wrongly say "no project".
    */
-  async explainWithLookup(err: unknown, projectId?: string): Promise<CliError> {
-    const explained = this.explain(err, projectId);
+  async explainWithLookup(err: unknown, projectId?: string, update?: string): Promise<CliError> {
+    const explained = this.explain(err, projectId, update);
     if (projectId && (err instanceof WorkflowNotFoundError || /already completed/i.test(messageChain(err)))) {
       const phase = await this.phaseOf(projectId);
       if (phase) return new CliError(`project ${projectId} is ${phase === 'completed' || phase === 'cancelled' ? phase : `closed (${phase})`}; it takes no more decisions`, EXIT.refused);
@@ -102,8 +150,8 @@ export class Session {
     return explained;
   }
 
-  /** Turns any failure of a call about `projectId` into a CliError. */
-  explain(err: unknown, projectId?: string): CliError {
+  /** Turns any failure of a call about `projectId` into a CliError; `update` names the update that was sent. */
+  explain(err: unknown, projectId?: string, update?: string): CliError {
     if (err instanceof CliError) return err;
     if (err instanceof WorkflowNotFoundError && projectId) return unknownProject(projectId);
     if (err instanceof WorkflowUpdateFailedError) {
@@ -114,6 +162,16 @@ export class Session {
       return new CliError(`project ${projectId} is completed/cancelled; it takes no more decisions`, EXIT.refused);
     }
     if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err) || /deadline exceeded/i.test(message)) {
+      if (update && projectId) {
+        // The server keeps an update it accepted: a worker that comes back later still applies it.
+        return new CliError(
+          `no answer within ${this.settings.timeoutMs / 1000} s from the worker of ${workflowIdFor(projectId)}: the ${update} was sent and ` +
+            'may still be applied when a worker picks it up. Check with `cuo status ' + projectId + '` or `cuo history ' + projectId + '` ' +
+            'before sending it again, and repeat it only with the same --request-id, so it cannot apply twice. ' +
+            'Is a worker running (`npm run dev` or `npm run worker`) on its task queue? (--timeout raises the wait)',
+          EXIT.unavailable,
+        );
+      }
       return new CliError(
         `no answer within ${this.settings.timeoutMs / 1000} s from the worker of ${projectId ? workflowIdFor(projectId) : 'the project'}: ` +
           'is a worker running (`npm run dev` or `npm run worker`) on its task queue? (--timeout raises the wait)',
@@ -125,6 +183,17 @@ export class Session {
     }
     return new CliError(message, EXIT.failure);
   }
+}
+
+/** An activity failure's message with its causes, e.g. "fatal: repository not found: exit code 128". */
+function failureText(failure: { message?: string | null; cause?: unknown }): string {
+  const parts: string[] = [];
+  let current: { message?: string | null; cause?: unknown } | null | undefined = failure;
+  while (current && parts.length < 3) {
+    if (current.message && !parts.includes(current.message)) parts.push(current.message);
+    current = current.cause as typeof current;
+  }
+  return parts.join(': ');
 }
 
 function messageChain(err: unknown): string {

@@ -83,6 +83,7 @@ export function registerDecide(program: Command, ctx: CommandContext): void {
         if (!parsed.success) throw payloadProblems(parsed.problems);
         const result = await withSession(ctx, projectId, (session) =>
           session.withDeadline(() => session.handle(projectId).executeUpdate(decideUpdate, { args: [parsed.data] })),
+          `${verb.decision} (request id ${requestId})`,
         );
         printResult(ctx, result, requestId, opts.json);
       });
@@ -103,6 +104,7 @@ export function registerDecide(program: Command, ctx: CommandContext): void {
       if (!parsed.success) throw payloadProblems(parsed.problems);
       const result = await withSession(ctx, projectId, (session) =>
         session.withDeadline(() => session.handle(projectId).executeUpdate(cancelUpdate, { args: [parsed.data] })),
+        `cancel (request id ${requestId})`,
       );
       printResult(ctx, result, requestId, opts.json);
     });

@@ -6,6 +6,8 @@ import { loadConnectConfig } from '../connection';
 import { CliError, EXIT } from '../exit-codes';
 import { historyEntries, renderHistory } from '../format/history';
 import { renderStatus } from '../format/status';
+import { cleanBlock } from '../format/text';
+import { wide } from '../io';
 import { uiLink } from '../settings';
 import { withSession, type CommandContext } from './context';
 
@@ -15,11 +17,13 @@ export function registerInspect(program: Command, ctx: CommandContext): void {
     .command('status')
     .description('phase, every task and gate, whom it waits on and since when, overdue marks')
     .argument('<project>', 'project id, e.g. acme-2-4-8')
-    .option('--json', 'print the status query result as JSON')
-    .action(async (projectId: string, opts: { json?: boolean }) => {
-      const status = await withSession(ctx, projectId, (s) => s.status(projectId));
-      if (opts.json) io.json(status);
-      else io.out(renderStatus(status, io.now(), io.style));
+    .option('--wide', 'whole cells, however wide (default: the table fits the terminal)')
+    .option('--json', 'print the status query result as JSON, with Temporal\'s view of the execution under "execution"')
+    .action(async (projectId: string, opts: { wide?: boolean; json?: boolean }) => {
+      // The workflow's status, and Temporal's: how the execution closed, the activities running with their attempts.
+      const [status, execution] = await withSession(ctx, projectId, (s) => Promise.all([s.status(projectId), s.execution(projectId)]));
+      if (opts.json) io.json({ ...status, execution });
+      else io.out(renderStatus(status, io.now(), wide(io.style, opts.wide), execution));
     });
 
   program
@@ -27,11 +31,12 @@ export function registerInspect(program: Command, ctx: CommandContext): void {
     .description('the audit trail: who decided what, when, on which evidence; refused attempts marked')
     .argument('<project>', 'project id')
     .option('--all', 'include automation, phase and change-window entries')
+    .option('--wide', 'whole cells, however wide (default: the table fits the terminal)')
     .option('--json', 'print JSON')
-    .action(async (projectId: string, opts: { all?: boolean; json?: boolean }) => {
+    .action(async (projectId: string, opts: { all?: boolean; wide?: boolean; json?: boolean }) => {
       const status = await withSession(ctx, projectId, (s) => s.status(projectId));
       if (opts.json) io.json({ projectId, entries: historyEntries(status, { all: opts.all }), refusedNotKept: status.refusedNotKept });
-      else io.out(renderHistory(status, io.style, { all: opts.all }));
+      else io.out(renderHistory(status, wide(io.style, opts.wide), { all: opts.all }));
     });
 
   program
@@ -59,7 +64,8 @@ export function registerInspect(program: Command, ctx: CommandContext): void {
           throw new CliError(`workflow ${workflowIdFor(projectId)} ended ${description.status.name.toLowerCase()}: it has no report`, EXIT.failure);
         }
         if (opts.json) io.json(result);
-        else io.out(markdown);
+        // Comments and reasons in the report are anybody's text: escape sequences are shown, not sent to the terminal.
+        else io.out(cleanBlock(markdown));
       });
     });
 

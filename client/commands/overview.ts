@@ -14,7 +14,8 @@ import {
 } from '../../workflows/search-attributes';
 import { CliError, EXIT } from '../exit-codes';
 import type { ListItem } from '../format/list';
-import { renderList } from '../format/list';
+import { projectStatusWord, renderList } from '../format/list';
+import { wide } from '../io';
 import { renderPending, sortPending, type PendingItem } from '../format/pending';
 import { checkRole, listQuery, pendingQuery } from '../queries';
 import type { Session } from '../session';
@@ -25,16 +26,18 @@ const PARALLEL_QUERIES = 8;
 
 function listItem(info: WorkflowExecutionInfo): ListItem {
   const sa = info.typedSearchAttributes;
+  const phase = sa.get(UpgradePhase) ?? '';
   return {
     projectId: sa.get(UpgradeProjectId) ?? info.workflowId.replace(/^upgrade-/, ''),
     workflowId: info.workflowId,
     customer: sa.get(UpgradeCustomer) ?? '',
     targetVersion: sa.get(UpgradeTargetVersion) ?? '',
-    phase: sa.get(UpgradePhase) ?? '',
+    phase,
     awaitingRoles: sa.get(UpgradeAwaitingRoles) ?? [],
     awaitingActors: sa.get(UpgradeAwaitingActors) ?? [],
     overdue: sa.get(UpgradeOverdue) ?? false,
     executionStatus: info.status.name,
+    status: projectStatusWord(info.status.name, phase),
     startTime: info.startTime.toISOString(),
     closeTime: info.closeTime?.toISOString(),
   };
@@ -95,8 +98,9 @@ export function registerOverview(program: Command, ctx: CommandContext): void {
     .option('--role <role>', 'only what waits on this role (customer, partner, managed-services)')
     .option('--actor <email>', 'only what waits on this person')
     .option('--limit <n>', 'at most this many projects', '200')
+    .option('--wide', 'whole cells, however wide (default: the table fits the terminal)')
     .option('--json', 'print JSON')
-    .action(async (opts: { role?: string; actor?: string; limit: string; json?: boolean }) => {
+    .action(async (opts: { role?: string; actor?: string; limit: string; wide?: boolean; json?: boolean }) => {
       const role = opts.role === undefined ? undefined : checkRole(opts.role);
       let actor: string | undefined;
       if (opts.actor !== undefined) {
@@ -117,7 +121,7 @@ export function registerOverview(program: Command, ctx: CommandContext): void {
       const sorted = sortPending(items);
       const filter = [role && `role ${role}`, actor && `actor ${actor}`].filter(Boolean).join(', ');
       if (opts.json) io.json(sorted);
-      else io.out(renderPending(sorted, io.now(), io.style, filter));
+      else io.out(renderPending(sorted, io.now(), wide(io.style, opts.wide), filter));
     });
 
   program
@@ -130,13 +134,14 @@ export function registerOverview(program: Command, ctx: CommandContext): void {
     .option('--closed', 'only finished projects')
     .option('--overdue', 'only projects with an overdue step')
     .option('--limit <n>', 'at most this many projects', '100')
+    .option('--wide', 'whole cells, however wide (default: the table fits the terminal)')
     .option('--json', 'print JSON')
-    .action(async (opts: { phase?: string; customer?: string; awaiting?: string; open?: boolean; closed?: boolean; overdue?: boolean; limit: string; json?: boolean }) => {
+    .action(async (opts: { phase?: string; customer?: string; awaiting?: string; open?: boolean; closed?: boolean; overdue?: boolean; limit: string; wide?: boolean; json?: boolean }) => {
       const settings = ctx.settings();
       const query = listQuery({ ...opts, taskQueue: settings.taskQueueExplicit ? settings.taskQueue : undefined });
       const limit = positiveInt(opts.limit);
       const items = await withSession(ctx, undefined, (session) => listExecutions(session, query, limit));
       if (opts.json) io.json(items);
-      else io.out(renderList(items, io.style));
+      else io.out(renderList(items, wide(io.style, opts.wide)));
     });
 }

@@ -2,6 +2,7 @@
 import type { AuditEntry, ProjectStatus } from '../../workflows/project-state';
 import type { Style } from '../io';
 import { renderTable } from './table';
+import { clean } from './text';
 import { shortIso } from './time';
 
 export interface HistoryOptions {
@@ -34,15 +35,15 @@ export function renderHistory(status: ProjectStatus, style: Style, options: Hist
   const rows = entries.map((e) => [
     e.id < 0 ? '' : String(e.id),
     shortIso(e.at),
-    e.gateId ?? '',
-    e.actor ? `${e.actor}${e.role ? ` (${e.role})` : ''}` : e.via === 'workflow' ? 'workflow' : '',
-    e.kind === 'refused' ? colors.red(what(e)) : e.decision === 'approve' ? colors.green(what(e)) : what(e),
-    (e.comment ?? e.reason ?? '').replace(/\s+/g, ' '),
-    e.evidence?.join(', ') ?? '',
-    e.via ?? '',
+    clean(e.gateId),
+    e.actor ? clean(`${e.actor}${e.role ? ` (${e.role})` : ''}`) : e.via === 'workflow' ? 'workflow' : '',
+    e.kind === 'refused' ? colors.red(clean(what(e))) : e.decision === 'approve' ? colors.green(what(e)) : clean(what(e)),
+    clean(e.comment ?? e.reason).replace(/\s+/g, ' '),
+    clean(e.evidence?.join(', ')),
+    clean(e.via),
   ]);
-  const lines = [`History of ${status.projectId} (${status.customer}: ${status.currentVersion} → ${status.targetVersion})`, ''];
-  lines.push(rows.length ? renderTable(['#', 'at', 'task', 'who', 'what', 'comment / reason', 'evidence', 'via'], rows, style) : '(no decisions yet)');
+  const lines = [`History of ${clean(status.projectId)} (${clean(status.customer)}: ${clean(status.currentVersion)} → ${clean(status.targetVersion)})`, ''];
+  lines.push(rows.length ? renderTable(['#', 'at', 'task', 'who', 'what', 'comment / reason', 'evidence', 'via'], rows, style, { keep: [0, 1], flex: [5, 6] }) : '(no decisions yet)');
   const refused = status.audit.filter((e) => e.kind === 'refused').length;
   if (refused || status.refusedNotKept) {
     lines.push('', `Refused attempts: ${refused}${status.refusedNotKept ? ` kept, ${status.refusedNotKept} more only counted` : ''}.`);

@@ -2,6 +2,7 @@
 import type { Style } from '../io';
 import { overdueMark } from './status';
 import { renderTable } from './table';
+import { clean } from './text';
 import { ago, shortIso } from './time';
 
 export interface PendingItem {
@@ -31,15 +32,14 @@ export function sortPending(items: PendingItem[]): PendingItem[] {
 export function renderPending(items: PendingItem[], now: number, style: Style, filter: string): string {
   if (items.length === 0) return `Nothing is waiting${filter ? ` (${filter})` : ''}.`;
   const rows = sortPending(items).map((i) => [
-    i.since ? ago(i.since, now) : '?',
-    i.projectId,
-    i.customer,
-    i.gateId,
+    (i.since ? ago(i.since, now) : '?') + (i.overdue ? ` ${overdueMark(style.colors)}` : ''),
+    clean(i.projectId),
+    clean(i.customer),
+    clean(i.gateId),
     i.state === 'blocked' ? style.colors.red('blocked') : 'decision',
-    i.roles.join(', '),
-    i.actors.join(', '),
+    clean(i.roles.join(', ')),
+    clean(i.actors.join(', ')),
     i.since ? shortIso(i.since) : '(status not available)',
-    i.overdue ? overdueMark(style.colors) : '',
   ]);
-  return renderTable(['waiting', 'project', 'customer', 'task', 'needs', 'roles', 'who', 'since', ''], rows, style);
+  return renderTable(['waiting', 'project', 'customer', 'task', 'needs', 'roles', 'who', 'since'], rows, style, { keep: [0], flex: [2, 6] });
 }

@@ -1,4 +1,4 @@
-/** Times as people read them in a status table: "3d 4h ago", and ISO minutes without seconds. */
+/** Times as people read them in a status table: "3d 4h ago", and ISO times to the second. */
 
 export function duration(ms: number): string {
   const minutes = Math.max(0, Math.floor(ms / 60_000));
@@ -17,7 +17,7 @@ export function ago(iso: string | undefined, now: number): string {
   return Number.isNaN(at) ? iso : `${duration(now - at)} ago`;
 }
 
-/** "2026-03-07 22:00Z": short, unambiguous (UTC), sortable. */
+/** "2026-03-07 22:00:05Z": short, unambiguous (UTC), sortable, to the second (decisions seconds apart stay apart). */
 export function shortIso(iso: string | undefined): string {
-  return iso ? `${iso.slice(0, 16).replace('T', ' ')}Z` : '';
+  return iso ? `${iso.slice(0, 19).replace('T', ' ')}Z` : '';
 }

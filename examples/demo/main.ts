@@ -9,11 +9,12 @@
  * Temporal server is there first.
  */
 import { rmSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
 import { createActivities } from '../../activities';
+import { ArtifactStore } from '../../activities/artifact-store';
 import { connectClient, connectNative, DEFAULT_ADDRESS } from '../../client/connection';
 import { resolveSettings, uiLink } from '../../client/settings';
 import { startLocalLandscape, type LocalLandscape } from '../../test/support/local-landscape';
@@ -24,6 +25,7 @@ import { statusQuery, WORKFLOW_TYPE } from '../../workflows/messages';
 import { autopilot, cuo } from './autopilot';
 import { DEFAULT_TIMINGS, demoProject, demoProjectId, writeDemoProjectFile, type DemoTimings } from './demo-project';
 import { watchInbox } from './inbox';
+import { workerLogLine } from './worker-log';
 
 export const DEMO_TASK_QUEUE = 'commerce-upgrades-demo';
 const ROOT = resolve(__dirname, '..', '..');
@@ -47,6 +49,8 @@ export interface DemoOptions {
 export interface DemoRun {
   projectId: string;
   projectFile: string;
+  /** Where the steps' reports are kept (printed while the demo runs, left in place when it stops). */
+  artifactsDir: string;
   /** The project's state when the demo stopped. */
   state: ProjectStatus['state'] | 'unknown';
   /** Mail and webhook deliveries, as printed. */
@@ -59,10 +63,16 @@ export interface DemoRun {
 const WORKER_STOP_TIMEOUT_MS = 15_000;
 let emergencyCleanup: (() => void) | undefined;
 
-/** The SDK's own logs (worker state changes, webpack) would drown the demo's lines: warnings and errors only. */
+/** Where the worker's log lines go: the running demo's feed (set by runDemo), else the console. */
+let printLog: (line: string) => void = (line) => console.log(line);
+
+/**
+ * The SDK's own logs (worker state changes, webpack) would drown the demo's lines: warnings and errors only, each
+ * one line in the feed (workflow and activity warnings such as a refused decision included).
+ */
 function quietRuntime(): void {
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+    Runtime.install({ logger: new DefaultLogger('WARN', (entry) => printLog(workerLogLine(entry))), shutdownSignals: [] });
   } catch {
     // A runtime exists already in this process (the demo's test): keep it.
   }
@@ -90,7 +100,7 @@ function people(project: ProjectFile): string {
   return `customer ${emails(p.customer)} · partner ${emails(p.partner)} · managed services (CSE) ${emails(p['managed-services'])}`;
 }
 
-function instructions(landscape: LocalLandscape, project: ProjectFile, file: string, ui: string, options: DemoOptions): string[] {
+function instructions(landscape: LocalLandscape, project: ProjectFile, file: string, artifacts: string, ui: string, options: DemoOptions): string[] {
   const id = project.projectId;
   const [carla, chris] = project.participants.customer;
   const address = process.env.TEMPORAL_ADDRESS;
@@ -102,6 +112,7 @@ function instructions(landscape: LocalLandscape, project: ProjectFile, file: str
     '',
     `  Temporal UI    ${ui}`,
     `  project file   ${file}`,
+    `  artifacts      ${artifacts}  (every step's report and the final report; kept when the demo stops)`,
     `  repository     ${landscape.repo.remoteDir}  (bare origin; a developer's clone: ${landscape.repo.dir})`,
     `  Staging        ${landscape.staging.url}  (HTTPS, self-signed)`,
     `  Production     ${landscape.production.url}  (HTTPS, self-signed)`,
@@ -121,6 +132,7 @@ function instructions(landscape: LocalLandscape, project: ProjectFile, file: str
     lines.push(
       'What to type next, in another terminal (this one shows the mail and webhook deliveries):',
       '',
+      `  export PROJECT=${id}                      # as in the README's quick start: then \`npx cuo status $PROJECT\`, …`,
       `  ${prefix}npx cuo status ${id}                 # every task, whom it waits on, since when`,
       `  ${prefix}npx cuo pending                                # across projects: what waits on whom`,
       `  ${prefix}npx cuo approve ${id} create-upgrade-plan --as ${carla?.email} --role customer`,
@@ -134,7 +146,8 @@ function instructions(landscape: LocalLandscape, project: ProjectFile, file: str
   }
   lines.push(
     'This worker shortens Adobe\'s 48 weekday hours of notice for Production changes to none (examples/demo/demo-tunables.ts).',
-    'Ctrl-C stops the worker and the stand-ins; the project stays in Temporal (`npx cuo history` still works).',
+    'Ctrl-C cancels the project and stops the worker and the stand-ins; the project stays in Temporal (the UI shows it),',
+    `its project file and artifacts stay where shown above.`,
     '──────────────────────────────────────────────────────────────────────────────',
     '',
   );
@@ -181,7 +194,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     rmSync(dirname(landscape.repo.remoteDir), { recursive: true, force: true });
   };
   const inbox = watchInbox(landscape, print);
-  const deps = landscape.activityDeps();
+  printLog = print;
+  // The steps' reports outlive the stand-ins: `cuo history` names them, so they stay where the demo said they are.
+  const artifactsRoot = join(options.dataDir, 'artifacts');
+  const deps = { ...landscape.activityDeps(), artifacts: new ArtifactStore(artifactsRoot) };
   let clean = false;
   let client: { client: Client; close(): Promise<void> } | undefined;
   let worker: Worker | undefined;
@@ -209,7 +225,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     const started = await cuo(['--task-queue', options.taskQueue, 'start', shownFile], print);
     if (started !== 0) throw new Error(`cuo start failed with exit code ${started} (see the lines above)`);
     const ui = uiLink(resolveSettings({}, process.env), native.namespace, workflowIdFor(projectId));
-    instructions(landscape, project, shownFile, ui, options).forEach((line) => print(line));
+    const shownArtifacts = `${relative(process.cwd(), join(artifactsRoot, projectId)) || join(artifactsRoot, projectId)}/`;
+    instructions(landscape, project, shownFile, shownArtifacts, ui, options).forEach((line) => print(line));
 
     const handle = client.client.workflow.getHandle(workflowIdFor(projectId));
     // How the project ended, whoever drove it (the autopilot, or people in another terminal).
@@ -268,9 +285,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     if (stopped) await native.connection.close().catch(() => undefined);
     await landscape.close();
     emergencyCleanup = undefined;
+    printLog = (line) => console.log(line);
+    if (projectFile) {
+      const shown = (path: string) => relative(process.cwd(), path) || path;
+      print(`demo: kept the project file ${shown(projectFile)} and the artifacts in ${shown(join(artifactsRoot, projectId))}/ (the stand-ins are removed)`);
+    }
     print('demo: stopped');
   }
-  return { projectId, projectFile, state, deliveries: inbox.lines, decisions, clean };
+  return { projectId, projectFile, artifactsDir: join(artifactsRoot, projectId), state, deliveries: inbox.lines, decisions, clean };
 }
 
 function seconds(value: string): number {

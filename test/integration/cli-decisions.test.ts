@@ -53,7 +53,7 @@ it('starts a project, shows its status, takes decisions, refuses wrong ones with
     expect(again.stderr).toMatch(new RegExp(`project ${id} was already started: workflow upgrade-${id} is running`));
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/state running · phase plan/);
-    expect(table.stdout).toMatch(/^create-upgrade-plan +plan +customer +awaiting-approval +carla@acme\.example, chris@acme\.example +\d{4}-\d\d-\d\d \d\d:\d\dZ \(\d+s ago\) +0\/2$/m);
+    expect(table.stdout).toMatch(/^create-upgrade-plan +plan +customer +awaiting-approval +carla@acme\.example, chris@acme\.example +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(\d+s ago\) +0\/2$/m);
     expect(table.stdout).toMatch(/^ {2}cab-production-deployment +launch +managed-services +pending +0\/1$/m);
     const status = JSON.parse(json.stdout) as ProjectStatus;
     expect(status).toMatchObject({ projectId: id, phase: 'plan', awaiting: [{ gateId: 'create-upgrade-plan', roles: ['customer'] }] });

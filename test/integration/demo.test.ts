@@ -5,10 +5,10 @@
  * webhook deliveries, a completed project with a rework in its history; and that stopping it cancels a running
  * project and removes its stand-ins. scripts/demo.sh (finding or starting the server) is checked by hand.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { parse } from 'yaml';
 import { DEMO_TASK_QUEUE, runDemo, type DemoOptions } from '../../examples/demo/main';
@@ -112,6 +112,16 @@ it('--auto --exit-when-done: the whole project through cuo commands, with delive
 
   // The stand-ins are gone.
   expect(existsSync(printed(lines, 'repository'))).toBe(false);
+  // The steps' reports are where the demo said while it ran, and still there: history names them.
+  const artifacts = printed(lines, 'artifacts');
+  expect(resolvePath(artifacts)).toBe(`${run.artifactsDir}`);
+  const reports = readdirSync(run.artifactsDir);
+  expect(reports.some((f) => /-upgrade-plan\.md$/.test(f))).toBe(true);
+  expect(reports.some((f) => /-final-report\.md$/.test(f))).toBe(true);
+  expect(reports.length).toBeGreaterThan(5);
+  expect(text).toContain(`demo: kept the project file`);
+  // One line per event: no multi-line object in the feed.
+  expect(lines.every((l) => !l.includes('\n'))).toBe(true);
 });
 
 it('without --auto: prints what to type next, and stopping it cancels the project as the CSE and removes the stand-ins', async () => {

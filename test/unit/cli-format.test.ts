@@ -31,7 +31,7 @@ describe('time', () => {
     expect(duration(3 * 3_600_000 + 7 * 60_000)).toBe('3h 7m');
     expect(duration(2 * 86_400_000 + 4 * 3_600_000)).toBe('2d 4h');
     expect(ago('2026-03-02T09:00:00.000Z', T0 + 86_400_000)).toBe('1d ago');
-    expect(shortIso('2026-03-02T09:05:59.123Z')).toBe('2026-03-02 09:05Z');
+    expect(shortIso('2026-03-02T09:05:59.123Z')).toBe('2026-03-02 09:05:59Z');
   });
 });
 
@@ -57,11 +57,11 @@ describe('status', () => {
     plan.overdue = true;
     const text = renderStatus(state.status(), T0 + 26 * 3_600_000, plainStyle());
     expect(text).toContain('acme-2-4-8 — Acme Retail: 2.4.6-p8 → 2.4.8-p3');
-    expect(text).toContain('state running · phase plan · started 2026-03-02 09:00Z (1d 2h ago)');
+    expect(text).toContain('state running · phase plan · started 2026-03-02 09:00:00Z (1d 2h ago)');
     // carla approved already: only chris is still awaited.
-    expect(text).toMatch(/^create-upgrade-plan +plan +customer +awaiting-approval ⚠ overdue +chris@acme\.example +2026-03-02 09:00Z \(1d 2h ago\) +1\/2$/m);
+    expect(text).toMatch(/^create-upgrade-plan +plan +customer +awaiting-approval ⚠ overdue +chris@acme\.example +2026-03-02 09:00:00Z \(1d 2h ago\) +1\/2$/m);
     expect(text).toMatch(/^ {2}cab-infrastructure-change +infra-upgrade +managed-services +pending +0\/1$/m);
-    expect(text).toContain('  create-upgrade-plan to decide: customer (chris@acme.example) since 2026-03-02 09:00Z, 1d 2h ago ⚠ overdue');
+    expect(text).toContain('  create-upgrade-plan to decide: customer (chris@acme.example) since 2026-03-02 09:00:00Z, 1d 2h ago ⚠ overdue');
   });
 
   it('tells blocked steps, rework and cancellation', () => {
@@ -76,7 +76,7 @@ describe('status', () => {
     expect(text).toContain('  blocked create-upgrade-plan at draftUpgradePlan: repository not found');
     expect(text).toContain('create-upgrade-plan blocked, to retry or skip: customer/managed-services');
     expect(text).toContain('Rework: 1 (last: determine-infrastructure-changes rejected by sam@adobe.example, back to create-upgrade-plan: wrong sizing)');
-    expect(text).toContain('Cancelled by sam@adobe.example at 2026-03-02 09:00Z: postponed');
+    expect(text).toContain('Cancelled by sam@adobe.example at 2026-03-02 09:00:00Z: postponed');
   });
 });
 
@@ -91,7 +91,7 @@ describe('history', () => {
     state.refuse({ taskId: 'create-upgrade-plan', actor: 'mallory@evil.example', role: 'customer', decision: 'approve' }, 'not a participant', 'signal');
     state.record({ kind: 'automation', gateId: 'create-upgrade-plan', via: 'workflow', reason: 'draftUpgradePlan: plan' });
     const text = renderHistory(state.status(), plainStyle());
-    expect(text).toMatch(/^1 +2026-03-02 09:00Z +create-upgrade-plan +carla@acme\.example \(customer\) +approve +ok \| fine +acme\/plan-1\.md +update$/m);
+    expect(text).toMatch(/^1 +2026-03-02 09:00:00Z +create-upgrade-plan +carla@acme\.example \(customer\) +approve +ok \| fine +acme\/plan-1\.md +update$/m);
     expect(text).toMatch(/^2 +.*mallory@evil\.example \(customer\) +REFUSED approve +not a participant +signal$/m);
     expect(text).not.toContain('draftUpgradePlan: plan');
     expect(renderHistory(state.status(), plainStyle(), { all: true })).toContain('draftUpgradePlan: plan');
@@ -106,7 +106,7 @@ describe('pending', () => {
     const sorted = sortPending([item('b', '2026-03-02T10:00:00Z'), item('z'), item('a', '2026-03-01T10:00:00Z')]);
     expect(sorted.map((i) => i.projectId)).toEqual(['a', 'b', 'z']);
     const text = renderPending(sorted, T0, plainStyle(), '');
-    expect(text.split('\n')[1]).toMatch(/^23h ago +a +Acme +create-upgrade-plan +decision +customer +c@acme\.example +2026-03-01 10:00Z$/);
+    expect(text.split('\n')[1]).toMatch(/^23h ago +a +Acme +create-upgrade-plan +decision +customer +c@acme\.example +2026-03-01 10:00:00Z$/);
     expect(text.split('\n')[3]).toMatch(/^\? +z .*\(status not available\)$/);
     expect(renderPending([], T0, plainStyle(), 'role partner')).toBe('Nothing is waiting (role partner).');
   });
