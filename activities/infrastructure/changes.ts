@@ -519,6 +519,13 @@ export function computeInfrastructureChanges(input: InfrastructureChangesInput):
       ...(input.windowMinutes === undefined ? {} : { windowMinutes: input.windowMinutes }),
     });
     const { plan } = changes;
+    // Issue #14 item 2: the new services were never checked against the version that still runs.
+    if (plan.noCommonVersion.length) {
+      changes.warnings.push(
+        `No version both ${plan.currentVersion} and ${plan.targetVersion} support for ${plan.noCommonVersion.join(', ')}: ` +
+          `these change in the launch window with the code (in the stated order), not in the infrastructure task.`,
+      );
+    }
     changes.sequence = [
       ...bridgeChanges(changes).sequence.map((s) => `Infrastructure task (Staging, then Production): ${s}`),
       ...plan.launch.map((s) => `Launch window: ${s.action}`),
