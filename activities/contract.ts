@@ -114,7 +114,11 @@ export interface UpgradeActivities {
   ): Promise<AutomationResult>;
   runPerformanceTest(ctx: ProjectContext): Promise<AutomationResult>;
   runSecurityChecks(ctx: ProjectContext, request: { environment: EnvironmentName }): Promise<AutomationResult>;
-  deployToProduction(ctx: ProjectContext, request: { window: WindowRef }): Promise<AutomationResult>;
+  /**
+   * `approvedCommit`: the commit the update-code-base approval named (ProjectState.approvedCommit); the launch
+   * deploys exactly it and refuses when the upgrade branch has moved since. Optional for older workflows.
+   */
+  deployToProduction(ctx: ProjectContext, request: { window: WindowRef; approvedCommit?: string }): Promise<AutomationResult>;
   monitorProduction(ctx: ProjectContext): Promise<AutomationResult>;
   sendNotification(ctx: ProjectContext, request: NotificationRequest): Promise<NotificationResult>;
   storeFinalReport(ctx: ProjectContext, report: FinalReport): Promise<ArtifactRef>;

@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { log } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { durationToMs } from '../workflows/durations';
 import type { ProjectInput } from '../workflows/project-input';
@@ -188,17 +188,13 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
     },
 
     /**
-     * Merges the upgrade branch into the production branch and pushes (a push deploys on Adobe Commerce Cloud),
-     * waits for Production to answer, runs the go-live runbook, and reverts on failure (compensation).
+     * Merges the approved commit of the upgrade branch into the production branch and pushes (a push deploys on
+     * Adobe Commerce Cloud), waits for Production to answer, runs the go-live runbook, and reverts on failure
+     * (compensation). A retry resumes from what the remote holds before it looks at the window: a deploy already
+     * pushed by this attempt is checked (and rolled back on failure), a rollback already pushed stays.
      */
-    async deployToProduction(ctx: ProjectContext, request: { window: WindowRef }): Promise<AutomationResult> {
+    async deployToProduction(ctx: ProjectContext, request: { window: WindowRef; approvedCommit?: string }): Promise<AutomationResult> {
       const { project, workflowId } = ctx;
-      if (Date.now() >= Date.parse(request.window.endIso)) {
-        throw ApplicationFailure.nonRetryable(
-          `the change window ${request.window.startIso} – ${request.window.endIso} has closed; the deployment waits for the next one`,
-          'ChangeWindowClosed',
-        );
-      }
       const production = project.environments.production;
       let goLive = '';
       const result = await deployToProduction({
@@ -216,8 +212,17 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
         },
         onRollback: (reason) => alert(ctx, `Production deployment rolled back: ${reason}`, [reason], 'production', `rollback/${workflowId}`),
         onProgress: heartbeat,
+        ...(request.approvedCommit ? { approvedCommit: request.approvedCommit } : {}),
+        ...(attemptKey() ? { attemptKey: attemptKey() } : {}),
+        startRefusal: () =>
+          Date.now() >= Date.parse(request.window.endIso)
+            ? `the change window ${request.window.startIso} – ${request.window.endIso} has closed; the deployment waits for the next one`
+            : undefined,
       });
+      if (!request.approvedCommit) log.warn('deploying the upgrade branch head: the workflow passed no approved commit');
       const lines = [`# Production deployment — ${project.projectId}`, '', `- Status: **${result.status}**`, `- Merge commit: ${result.mergeCommit}`];
+      if (result.status === 'deployed' && result.deployedCommit) lines.push(`- Deployed commit: ${result.deployedCommit}${request.approvedCommit ? ` (approved as ${request.approvedCommit})` : ''}`);
+      if (result.status === 'rolled-back' && result.resumed) lines.push('- Resumed: an earlier try of this attempt had already rolled back; it stays rolled back.');
       if (result.status === 'rolled-back') lines.push(`- Reverted in ${result.revertCommit}: ${result.reason}`);
       else lines.push(`- ${result.checks}${result.alreadyDeployed ? ' (already deployed by an earlier attempt)' : ''}`);
       lines.push(`- Window: ${request.window.startIso} – ${request.window.endIso}`, '', goLive);
@@ -226,7 +231,11 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
         artifact,
         summary: result.status === 'deployed' ? `deployed ${result.mergeCommit.slice(0, 10)} to ${production.branch}` : `rolled back: ${result.reason}`,
         passed: result.status === 'deployed',
-        facts: { status: result.status, mergeCommit: result.mergeCommit },
+        facts: {
+          status: result.status,
+          mergeCommit: result.mergeCommit,
+          ...(result.status === 'deployed' && result.deployedCommit ? { deployedCommit: result.deployedCommit } : {}),
+        },
       };
     },
 
@@ -255,6 +264,16 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
       };
     },
   };
+}
+
+/** This deployment across its retries: the run and the scheduled activity (a new round schedules a new one). */
+function attemptKey(): string | undefined {
+  try {
+    const { info } = Context.current();
+    return `${info.workflowExecution?.runId ?? info.workflowType}/${info.activityId}`;
+  } catch {
+    return undefined;
+  }
 }
 
 async function readBaseline(file: string): Promise<PerformanceBaseline | undefined> {

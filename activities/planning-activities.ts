@@ -10,15 +10,10 @@ import type { AutomationResult, EnvironmentName, ProjectContext, WindowRef } fro
 import { assessRepositoryComplexity } from './complexity/assess-repository';
 import { inventoryPackages } from './complexity/inventory';
 import { buildInfrastructureChangeRequest } from './infrastructure/change-request';
-import { computeInfrastructureChanges } from './infrastructure/changes';
+import { renderStagedPlan } from './infrastructure/plan-markdown';
+import { planProjectFiles, type PlannedFiles } from './infrastructure/project-files';
 import { nonRetryableInputErrors } from './infrastructure/failures';
-import {
-  APP_YAML_PATH,
-  SERVICES_YAML_PATH,
-  applyRelationshipChanges,
-  applyServiceChanges,
-  setPhpType,
-} from './infrastructure/services-yaml';
+import { APP_YAML_PATH, SERVICES_YAML_PATH } from './infrastructure/services-yaml';
 import type { InfrastructureChanges } from './infrastructure/types';
 import { composeNotification } from './notify/message';
 import type { Notifier } from './notify/channels';
@@ -40,13 +35,10 @@ export interface PlanningDeps {
   now: () => Date;
 }
 
-interface InfrastructureView {
+interface InfrastructureView extends PlannedFiles {
   repo: ProjectRepository;
   servicesYaml: string;
   appYaml: string;
-  changes: InfrastructureChanges;
-  updatedServicesYaml: string;
-  updatedAppYaml: string;
 }
 
 export function createPlanningActivities(deps: PlanningDeps) {
@@ -64,12 +56,13 @@ export function createPlanningActivities(deps: PlanningDeps) {
         'RepositoryFileMissing',
       );
     }
-    return nonRetryableInputErrors(() => {
-      const changes = computeInfrastructureChanges({ servicesYaml, appYaml, targetVersion: project.targetVersion });
-      const updatedServicesYaml = applyServiceChanges(servicesYaml, changes.services);
-      const updatedAppYaml = applyRelationshipChanges(setPhpType(appYaml, changes.php.toVersion), changes.relationships);
-      return { repo, servicesYaml, appYaml, changes, updatedServicesYaml, updatedAppYaml };
-    });
+    const windowMinutes = Math.min(...project.changeWindows.map((w) => w.durationMinutes));
+    return nonRetryableInputErrors(() => ({
+      repo,
+      servicesYaml,
+      appYaml,
+      ...planProjectFiles({ servicesYaml, appYaml, currentVersion: project.currentVersion, targetVersion: project.targetVersion, windowMinutes }),
+    }));
   }
 
   const moving = (changes: InfrastructureChanges) => changes.services.filter((c) => c.kind !== 'keep');
@@ -103,13 +96,24 @@ export function createPlanningActivities(deps: PlanningDeps) {
       const markdown = renderInfrastructureChanges(ctx, view);
       const artifact = await deps.artifacts.put(ctx.project.projectId, 'infrastructure-changes.md', markdown);
       const services = moving(view.changes);
+      const plan = view.changes.plan;
+      const staged = plan ? `; bridge ${plan.bridge.length}, launch window ${plan.launch.length} step(s) ~${plan.launchMinutes} min${plan.needsDecision ? '; NEEDS A DECISION' : ''}` : '';
       return {
         artifact,
-        summary: services.length
+        summary: (services.length
           ? `${services.map((c) => `${c.serviceId} ${c.fromVersion ?? '—'}→${c.toVersion ?? 'removed'}`).join(', ')}; PHP ${view.changes.php.toVersion}`
-          : `no service changes; PHP ${view.changes.php.toVersion}`,
-        passed: view.changes.warnings.length === 0,
-        facts: { serviceChanges: services.length, warnings: view.changes.warnings.length, deploys: view.changes.sequence.length },
+          : `no service changes; PHP ${view.changes.php.toVersion}`) + staged,
+        // A plan with no known safe order is no pass, whatever else it says.
+        passed: view.changes.warnings.length === 0 && !plan?.needsDecision,
+        facts: {
+          serviceChanges: services.length,
+          warnings: view.changes.warnings.length,
+          deploys: view.changes.sequence.length,
+          bridgeChanges: plan?.bridge.length ?? 0,
+          launchSteps: plan?.launch.length ?? 0,
+          launchMinutes: plan?.launchMinutes ?? 0,
+          needsDecision: plan?.needsDecision ?? false,
+        },
       };
     },
 
@@ -152,7 +156,8 @@ export function createPlanningActivities(deps: PlanningDeps) {
       const view = await infrastructure(ctx);
       if (environment.kind === 'integration') {
         await view.repo.checkoutBranch(environment.branch, environment.branch);
-        await view.repo.writeFiles({ [SERVICES_YAML_PATH]: view.updatedServicesYaml, [APP_YAML_PATH]: view.updatedAppYaml });
+        // The environment keeps running the current code until the code update: the bridge state only.
+        await view.repo.writeFiles({ [SERVICES_YAML_PATH]: view.bridgeServicesYaml });
         const commit = await view.repo.commitAndPush(
           environment.branch,
           `Upgrade services for Adobe Commerce ${project.targetVersion}`,
@@ -162,12 +167,15 @@ export function createPlanningActivities(deps: PlanningDeps) {
         const artifact = await deps.artifacts.put(project.projectId, `services-commit-${request.environment}.md`, markdown);
         return { artifact, summary: `services change committed on ${environment.branch} (${commit.commit.slice(0, 10)})`, facts: { commit: commit.commit } };
       }
+      // Only the bridge state: Staging and Production run the current version until the code update, which
+      // carries the PHP type, the relationships and the services with no common version.
       const changeRequest = buildInfrastructureChangeRequest({
         project,
         environment: request.environment,
-        changes: view.changes,
-        updatedServicesYaml: view.updatedServicesYaml,
-        updatedAppYaml: view.updatedAppYaml,
+        changes: view.bridge,
+        updatedServicesYaml: view.bridgeServicesYaml,
+        updatedAppYaml: view.appYaml,
+        ...(view.changes.plan ? { plan: view.changes.plan } : {}),
         requestedWindow: request.window,
         nowIso: deps.now().toISOString(),
       });
@@ -205,7 +213,13 @@ export function createPlanningActivities(deps: PlanningDeps) {
         artifact,
         summary: `${request.environment} change request for ${request.window.startIso} (${changeRequest.noticeHours} weekday hours of notice)`,
         passed: changeRequest.problems.length === 0,
-        facts: { noticeHours: changeRequest.noticeHours, delivered: outcome.delivered, problems: changeRequest.problems.join('; ') },
+        facts: {
+          noticeHours: changeRequest.noticeHours,
+          delivered: outcome.delivered,
+          problems: changeRequest.problems.join('; '),
+          bridgeChanges: view.changes.plan?.bridge.length ?? 0,
+          needsDecision: view.changes.plan?.needsDecision ?? false,
+        },
       };
     },
 
@@ -228,7 +242,8 @@ export function createPlanningActivities(deps: PlanningDeps) {
       heartbeat('committing the upgrade branch');
       const commit = await view.repo.commitAndPush(
         branch,
-        `Prepare the upgrade to Adobe Commerce ${project.targetVersion}\n\n${composer.changes.map((c) => `- ${c}`).join('\n')}\n- PHP ${view.changes.php.toVersion}`,
+        `Prepare the upgrade to Adobe Commerce ${project.targetVersion}\n\n${composer.changes.map((c) => `- ${c}`).join('\n')}\n- PHP ${view.changes.php.toVersion}` +
+          (view.changes.plan?.composer.raiseTo ? `\n- composer/composer ${view.changes.plan.composer.raiseTo}` : ''),
         { stepKey: `${workflowId}/prepare-upgrade-branch` },
       );
       const head = (await view.repo.headOf(branch)) ?? commit.commit;
@@ -242,10 +257,13 @@ export function createPlanningActivities(deps: PlanningDeps) {
         '',
         ...composer.changes.map((c) => `- composer.json: ${c}`),
         `- ${APP_YAML_PATH}: PHP ${view.changes.php.fromVersion} → ${view.changes.php.toVersion}`,
+        ...(view.changes.plan?.composer.raiseTo ? [`- ${APP_YAML_PATH}: composer/composer ${view.changes.plan.composer.installed ?? '—'} → ${view.changes.plan.composer.raiseTo}`] : []),
+        ...view.changes.relationships.map((r) => `- ${APP_YAML_PATH}: relationship ${r.action} ${r.name}`),
         ...moving(view.changes).map((c) => `- ${SERVICES_YAML_PATH}: ${c.serviceId} ${c.fromVersion ?? '—'} → ${c.toVersion ?? 'removed'}`),
         '',
         'Next: run `composer update` on this branch, recompile and refactor the customizations, push, and approve',
-        'the task naming the commit you sign off (`--evidence <commit>`).',
+        'the task naming the commit you sign off (`--evidence <commit>`, short or full sha). The launch deploys',
+        'exactly that commit, and refuses if the branch has moved past it since the approval.',
       ].join('\n');
       const artifact = await deps.artifacts.put(project.projectId, 'upgrade-branch.md', markdown);
       return {
@@ -280,6 +298,7 @@ function renderInfrastructureChanges(ctx: ProjectContext, view: InfrastructureVi
     ...changes.sequence.map((step, i) => `${i + 1}. ${step}`),
   ];
   if (changes.warnings.length) lines.push('', '## Warnings', '', ...changes.warnings.map((w) => `- ${w}`));
+  if (changes.plan) lines.push('', ...renderStagedPlan(changes.plan));
   lines.push(
     '',
     '## Sizing review (CSE)',

@@ -8,6 +8,7 @@ import { registerInspect } from './commands/inspect';
 import { registerOverview } from './commands/overview';
 import { registerDecide } from './commands/decide';
 import { registerReference } from './commands/reference';
+import { registerInfrastructure } from './commands/infrastructure';
 import type { CommandContext } from './commands/context';
 import { CliError, EXIT } from './exit-codes';
 import { processIo, type Io } from './io';
@@ -36,6 +37,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
   registerOverview(program, ctx);
   registerDecide(program, ctx);
   registerReference(program, ctx);
+  registerInfrastructure(program, ctx);
   program.commands.forEach(subcommandSetup);
   return program;
 }

@@ -47,6 +47,8 @@ export interface Approval {
   at: string;
   evidence: string[];
   auditId: number;
+  /** The commit the approver named (`--evidence <sha>`) on a gate whose automation prepared a branch. */
+  commit?: string;
 }
 
 export interface Gate {
@@ -306,6 +308,27 @@ export class ProjectState {
     this.setState(gate, 'running');
   }
 
+  // ---- commit evidence (issue #14) ----
+  // A gate whose automation prepared a branch (a step's facts name `branch`) approves code, and code is named by
+  // its commit: the partner pushes after the automation ran, so the commit is not among the artifacts and cannot be
+  // checked here (no I/O in the workflow). The deploy activity checks it against the repository instead.
+
+  /** The branch a gate's automation prepared in this round, if any. */
+  branchOf(gate: Gate): string | undefined {
+    const branch = gate.steps.map((s) => s.facts?.branch).find((b) => typeof b === 'string');
+    return typeof branch === 'string' ? branch : undefined;
+  }
+
+  /** The evidence as a commit sha (lower case), when the gate approves a branch and it looks like one. */
+  commitEvidence(gate: Gate, evidence: string): string | undefined {
+    return this.branchOf(gate) && /^[0-9a-f]{7,40}$/i.test(evidence.trim()) ? evidence.trim().toLowerCase() : undefined;
+  }
+
+  /** The commit named by the newest approval of a task (what the launch must deploy), if one was named. */
+  approvedCommit(taskId: GateId): string | undefined {
+    return this.gate(taskId).approvals.map((a) => a.commit).filter((c) => c !== undefined).at(-1);
+  }
+
   /** Current evidence of a gate: the artifacts its automation produced in this round. */
   evidenceOf(gate: Gate): ArtifactRef[] {
     return evidenceOfGate(this.gates, gate);
@@ -401,10 +424,10 @@ export class ProjectState {
         if (decision === 'approve' && payload.evidence) {
           const current = this.evidenceOf(gate);
           const matches = current.some((a) => a.id === payload.evidence || a.sha256.startsWith(payload.evidence!.toLowerCase()));
-          if (!matches) {
+          if (!matches && !this.commitEvidence(gate, payload.evidence)) {
             return {
               ok: false,
-              reason: `evidence "${payload.evidence}" is not the current evidence of ${gate.id} (${current.map((a) => a.id).join(', ') || 'none'}); review the current version`,
+              reason: `evidence "${payload.evidence}" is not the current evidence of ${gate.id} (${current.map((a) => a.id).join(', ') || 'none'}${this.branchOf(gate) ? `, or a commit sha of 7 to 40 hex digits on ${this.branchOf(gate)}` : ''}); review the current version`,
             };
           }
         }
@@ -442,9 +465,12 @@ export class ProjectState {
     const gate = this.gate(payload.taskId as GateId);
     let message: string;
     let evidence: string[] | undefined;
+    let commit: string | undefined;
     switch (payload.decision) {
       case 'approve': {
         evidence = this.evidenceOf(gate).map((a) => a.id);
+        commit = payload.evidence ? this.commitEvidence(gate, payload.evidence) : undefined;
+        if (commit) evidence.push(`commit:${commit}`);
         break;
       }
       default:
@@ -465,7 +491,7 @@ export class ProjectState {
     if (proof) this.trust?.markUsed(proof.jti);
     switch (payload.decision) {
       case 'approve':
-        gate.approvals.push({ actor: payload.actor, at: entry.at, evidence: evidence ?? [], auditId: entry.id });
+        gate.approvals.push({ actor: payload.actor, at: entry.at, evidence: evidence ?? [], auditId: entry.id, ...(commit ? { commit } : {}) });
         if (gate.approvals.length >= gate.requiredApprovals) {
           this.setState(gate, 'approved');
           message = `${gate.id} approved by ${gate.approvals.map((a) => a.actor).join(', ')}`;

@@ -15,7 +15,7 @@ import {
   weekdayHoursBetween,
   type TimeRange,
 } from './change-window';
-import type { InfrastructureChanges, ServiceChange } from './types';
+import type { InfrastructureChanges, ServiceChange, StagedPlan } from './types';
 
 export interface ChangeRequestInput {
   project: ProjectInput;
@@ -27,6 +27,8 @@ export interface ChangeRequestInput {
   updatedAppYaml: string;
   requestedWindow: TimeRange;
   nowIso: string;
+  /** The staged plan: the request then says what it does not ask for (the launch window's work). */
+  plan?: StagedPlan;
 }
 
 export interface ChangeRequest {
@@ -137,6 +139,16 @@ export function buildInfrastructureChangeRequest(input: ChangeRequestInput): Cha
     lines.push('');
   }
   lines.push('## Order of work', '', ...changes.sequence.map((step, i) => `${i + 1}. ${step}`), '');
+  if (input.plan) {
+    lines.push(
+      '## Not part of this request: with the code update in the launch window',
+      '',
+      `${project.currentVersion} keeps running here until then, so PHP, the relationships and these changes wait for it:`,
+      '',
+      ...input.plan.launch.filter((s) => s.subject !== 'cache' || /Add service/.test(s.action)).map((s) => `- ${s.action}`),
+      '',
+    );
+  }
   if (changes.warnings.length > 0) lines.push('## Warnings', '', ...changes.warnings.map((w) => `- ${w}`), '');
   lines.push(
     '## Updated files',

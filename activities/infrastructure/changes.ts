@@ -20,7 +20,17 @@ import {
   majorOf,
   satisfiesRequirement,
 } from '../requirements/service-version';
-import { parseAppYaml, parseServicesYaml } from './services-yaml';
+import {
+  canonicalServiceName,
+  ECE_TOOLS_MINIMUMS,
+  eceToolsMinimumFor,
+  RABBITMQ_NOTES_MISMATCH,
+  VALKEY_MANDATORY_FROM,
+  VALKEY_MANDATORY_SOURCE,
+} from '../requirements/cloud-facts';
+import { releaseLine, parseCommerceVersion } from '../../workflows/commerce-version';
+import { parseAppYaml, parseServicesYaml, readComposerVersion } from './services-yaml';
+import { bridgeChanges, stagePlan } from './staged-plan';
 import type {
   AppConfig,
   InfrastructureChanges,
@@ -34,18 +44,19 @@ export interface InfrastructureChangesInput {
   servicesYaml: string;
   appYaml: string;
   targetVersion: string;
+  /** The version that runs now; with it the result carries the staged plan. */
+  currentVersion?: string;
+  /** The shortest production change window in minutes, checked against the launch window's work. */
+  windowMinutes?: number;
 }
 
 /** The minor versions of RabbitMQ in order; 3.13 is the last of 3.x (facts §2: …3.13→4.0→4.1). */
 const RABBITMQ_LAST_MINOR: Readonly<Record<number, number>> = { 3: 13 };
 
 /** ece-tools release that added support for each PHP version (CLOUD release-notes/ece-tools-package.md). */
-export const ECE_TOOLS_PHP_SUPPORT: Readonly<Record<string, string>> = {
-  '8.2': '2002.1.14',
-  '8.3': '2002.1.18',
-  '8.4': '2002.2.1',
-  '8.5': '2002.2.10',
-};
+export const ECE_TOOLS_PHP_SUPPORT: Readonly<Record<string, string>> = Object.fromEntries(
+  ECE_TOOLS_MINIMUMS.filter((m) => m.service === 'php').map((m) => [m.version, m.eceTools]),
+);
 
 const NO_RENAME =
   'A service id cannot be renamed or change type in place: renaming a service destroys the service and its data.';
@@ -89,13 +100,21 @@ function serviceVersion(name: string, version: string): string {
   return version.includes('.') ? version : `${version}.0`;
 }
 
-function freeId(services: readonly ServiceDefinition[], candidates: readonly string[]): string {
-  const used = new Set(services.map((s) => s.id));
+function freeId(ctx: Context, candidates: readonly string[]): string {
+  // Ids given to services added earlier in this computation count as used: two Redis services (cache and
+  // sessions) each get their own Valkey, not one id twice ("Map keys must be unique").
+  const used = new Set([...ctx.services.map((s) => s.id), ...ctx.allocated]);
   const free = candidates.find((id) => !used.has(id));
   if (free) return free;
   let n = 2;
   while (used.has(`${candidates[0]}${n}`)) n += 1;
   return `${candidates[0]}${n}`;
+}
+
+function allocate(ctx: Context, candidates: readonly string[]): string {
+  const id = freeId(ctx, candidates);
+  ctx.allocated.add(id);
+  return id;
 }
 
 interface Context {
@@ -105,6 +124,9 @@ interface Context {
   warnings: string[];
   relationships: RelationshipChange[];
   sequence: string[];
+  allocated: Set<string>;
+  /** Reasons a person must decide (no safe order known). */
+  decisions: string[];
 }
 
 function keep(service: ServiceDefinition, reason: string, notes: string[] = []): ServiceChange {
@@ -154,6 +176,7 @@ function compareListed(
   const to = serviceVersion(service.name, preferred);
   const highest = highestVersion(requirement.versions) ?? preferred;
   if (compareVersions(service.version, highest) > 0) {
+    ctx.decisions.push(`${service.id}: ${label} ${service.version} is newer than ${target} supports (${requirement.raw}) and cannot be downgraded in place`);
     ctx.warnings.push(
       `${service.id}: ${label} ${service.version} is newer than ${target} supports (${requirement.raw}); services ` +
         `cannot be downgraded in place. Keep it and confirm support with Adobe, or create a new service and migrate the data.`,
@@ -193,9 +216,7 @@ function rabbitmq(ctx: Context, service: ServiceDefinition): ServiceChange {
   const notes = [
     'RabbitMQ upgrades go one version at a time, with a deploy for each step and a redeploy afterwards.',
   ];
-  if (req.version === '2.4.8-p5') {
-    notes.push('The 2.4.8-p5 release notes say "RabbitMQ 4.2 support"; the matrix says 4.3.');
-  }
+  if (RABBITMQ_NOTES_MISMATCH.versions.includes(req.version)) notes.push(RABBITMQ_NOTES_MISMATCH.text);
   let path: (from: string, to: string) => string[] = rabbitmqUpgradePath;
   try {
     rabbitmqUpgradePath(service.version, highestVersion(req.rabbitmq.versions) ?? service.version);
@@ -216,6 +237,7 @@ function opensearch(ctx: Context, service: ServiceDefinition): ServiceChange {
   }
   const highest = Math.max(...majors);
   if (current > highest) {
+    ctx.decisions.push(`${service.id}: OpenSearch ${service.version} is newer than ${req.version} supports (${req.opensearch.raw})`);
     ctx.warnings.push(
       `${service.id}: OpenSearch ${service.version} is newer than ${req.version} supports (${req.opensearch.raw}); no in-place downgrade.`,
     );
@@ -229,7 +251,11 @@ function opensearch(ctx: Context, service: ServiceDefinition): ServiceChange {
     `${req.version} supports OpenSearch ${req.opensearch.raw} (${req.opensearch.key}); ${service.version} is not among them`,
     [
       ...notes,
-      ...(path.length > 1 ? ['One major version at a time: each major must read the indexes of the one before.'] : []),
+      ...(path.length > 1
+        ? [
+            `One major version at a time (${[service.version, ...path].join(' → ')}): indexes created by ${majorOf(service.version)}.x cannot be read by ${highest}, so reindex on each major before the next one.`,
+          ]
+        : []),
       'Reindex the catalog search after the upgrade (`bin/magento indexer:reindex catalogsearch_fulltext`).',
     ],
   );
@@ -262,7 +288,7 @@ function switchRelationships(
 function redis(ctx: Context, service: ServiceDefinition, out: ServiceChange[]): void {
   const { req } = ctx;
   if (req.redis) {
-    const notes = req.valkey ? [`${req.version} also lists Valkey ${req.valkey.raw}; Valkey replaces Redis from 2.4.8.`] : [];
+    const notes = req.valkey ? [`${req.version} also lists Valkey ${req.valkey.raw}; ${valkeyMandatoryNote(req.version)}`] : [];
     out.push(compareListed(ctx, service, 'Redis', req.redis, highestVersion(req.redis.versions) ?? '', (_f, to) => [to], notes));
     return;
   }
@@ -271,8 +297,11 @@ function redis(ctx: Context, service: ServiceDefinition, out: ServiceChange[]): 
     out.push(keep(service, `${req.version} does not list Redis`));
     return;
   }
-  const existing = ctx.services.find((s) => s.name === 'valkey');
-  const newId = existing?.id ?? freeId(ctx.services, ['cache', 'valkey']);
+  // Several Redis services (cache and sessions, as Adobe's docs show) each get their own Valkey, named after them.
+  const redisCount = ctx.services.filter((s) => s.name === 'redis').length;
+  const existing = redisCount === 1 ? ctx.services.find((s) => s.name === 'valkey') : undefined;
+  const suffix = service.id.startsWith('redis') ? service.id.slice('redis'.length) : '';
+  const newId = existing?.id ?? allocate(ctx, suffix ? [`valkey${suffix}`] : ['cache', 'valkey']);
   const valkeyVersion = serviceVersion('valkey', highestVersion(req.valkey.versions) ?? '8');
   const reason = `${req.version} supports Valkey ${req.valkey.raw} and no longer lists Redis`;
   const moved = switchRelationships(ctx, service.id, newId, 'redis', 'valkey', `Redis → Valkey for ${req.version}`);
@@ -290,6 +319,7 @@ function redis(ctx: Context, service: ServiceDefinition, out: ServiceChange[]): 
       'Cached data and sessions held in Redis are not carried over: the cache starts empty.',
       ...(moved.length ? [`Relationships: ${moved.join('; ')}.`] : ['No relationship points at this service.']),
       'Check `.magento.env.yaml` for Redis-specific cache or session settings.',
+      valkeyMandatoryNote(req.version),
     ],
   });
   if (!existing) {
@@ -326,7 +356,7 @@ function valkey(ctx: Context, service: ServiceDefinition): ServiceChange {
 function elasticsearch(ctx: Context, service: ServiceDefinition, out: ServiceChange[]): void {
   const { req } = ctx;
   const existing = ctx.services.find((s) => s.name === 'opensearch');
-  const newId = existing?.id ?? freeId(ctx.services, ['opensearch']);
+  const newId = existing?.id ?? allocate(ctx, ['opensearch']);
   const version = String(Math.max(...req.opensearch.versions.map(majorOf)));
   const reason = `Adobe Commerce on cloud uses OpenSearch (${req.version}: ${req.opensearch.key} ${req.opensearch.raw}); Elasticsearch is replaced`;
   const moved = switchRelationships(ctx, service.id, newId, 'elasticsearch', 'opensearch', `Elasticsearch → OpenSearch for ${req.version}`);
@@ -398,13 +428,15 @@ export function computeInfrastructureChanges(input: InfrastructureChangesInput):
   const req = requirementsFor(input.targetVersion, { platform: 'cloud' });
   const services = parseServicesYaml(input.servicesYaml);
   const app = parseAppYaml(input.appYaml);
-  const ctx: Context = { req, services, app, warnings: [], relationships: [], sequence: [] };
+  const ctx: Context = { req, services, app, warnings: [], relationships: [], sequence: [], allocated: new Set(), decisions: [] };
+  // Read first, so that an unknown current version is refused before anything is computed.
+  const currentReq = input.currentVersion === undefined ? undefined : requirementsFor(input.currentVersion, { platform: 'cloud' });
   const out: ServiceChange[] = [];
   const upgrades: ServiceChange[] = [];
 
   for (const service of services) {
     const before = out.length;
-    switch (service.name) {
+    switch (canonicalServiceName(service.name)) {
       case 'mysql':
         out.push(mariadb(ctx, service));
         break;
@@ -424,11 +456,14 @@ export function computeInfrastructureChanges(input: InfrastructureChangesInput):
         out.push(rabbitmq(ctx, service));
         break;
       case 'activemq-artemis':
-        out.push(
-          req.activemqArtemis
-            ? compareListed(ctx, service, 'ActiveMQ Artemis', req.activemqArtemis, highestVersion(req.activemqArtemis.versions) ?? '', (_f, to) => [to])
-            : keep(service, `${req.version} does not list ActiveMQ Artemis`),
-        );
+        if (req.activemqArtemis) {
+          out.push(compareListed(ctx, service, 'ActiveMQ Artemis', req.activemqArtemis, highestVersion(req.activemqArtemis.versions) ?? '', (_f, to) => [to]));
+        } else {
+          // Kept silently before: the target's matrix does not list ActiveMQ Artemis at all.
+          ctx.warnings.push(`${service.id}: ${req.version} does not support ActiveMQ Artemis (the matrix lists it from 2.4.5-p16, 2.4.6-p13, 2.4.7-p8 and 2.4.8-p3); move the queues to RabbitMQ ${req.rabbitmq.raw} or choose a target that supports it.`);
+          ctx.decisions.push(`${service.id}: ActiveMQ Artemis is not supported by ${req.version}`);
+          out.push(keep(service, `${req.version} does not support ActiveMQ Artemis`));
+        }
         break;
       default:
         ctx.warnings.push(`${service.id}: service "${service.name}" is not in the requirements matrix; check it by hand.`);
@@ -437,7 +472,7 @@ export function computeInfrastructureChanges(input: InfrastructureChangesInput):
     upgrades.push(...out.slice(before).filter((c) => c.kind === 'upgrade'));
   }
 
-  if (!services.some((s) => s.name === 'mysql')) ctx.warnings.push('No `mysql` (MariaDB) service in .magento/services.yaml.');
+  if (!services.some((s) => canonicalServiceName(s.name) === 'mysql')) ctx.warnings.push('No `mysql` (MariaDB) service in .magento/services.yaml.');
   if (!services.some((s) => s.name === 'opensearch' || s.name === 'elasticsearch')) {
     ctx.warnings.push(`No search service in .magento/services.yaml; ${req.version} needs OpenSearch ${req.opensearch.raw}.`);
   }
@@ -455,7 +490,17 @@ export function computeInfrastructureChanges(input: InfrastructureChangesInput):
     ...(phpChange.kind === 'keep' ? [] : [`Set PHP ${phpChange.fromVersion} → ${phpChange.toVersion} (type: php:${phpChange.toVersion}) with the code update.`]),
   ];
 
-  return {
+  for (const change of out) {
+    const minimum = change.toVersion === null || change.kind === 'keep' ? undefined : eceToolsMinimumFor(change.serviceName, change.toVersion);
+    if (minimum) {
+      change.eceToolsMinimum = minimum.eceTools;
+      change.notes.push(`${change.serviceName} ${change.toVersion} needs magento/ece-tools ${minimum.eceTools} or later (${minimum.source}).`);
+    }
+  }
+  const phpMinimum = eceToolsMinimumFor('php', phpChange.toVersion);
+  if (phpMinimum) phpChange.eceToolsMinimum = phpMinimum.eceTools;
+
+  const changes: InfrastructureChanges = {
     targetVersion: req.version,
     services: out,
     php: phpChange,
@@ -464,6 +509,39 @@ export function computeInfrastructureChanges(input: InfrastructureChangesInput):
     warnings: ctx.warnings,
     requirementsSource: `${req.source.repository} ${req.source.path}@${req.source.commit} (${req.source.date})`,
   };
+  if (currentReq) {
+    changes.plan = stagePlan({
+      current: currentReq,
+      target: req,
+      changes,
+      decisions: ctx.decisions,
+      composerInstalled: readComposerVersion(input.appYaml),
+      ...(input.windowMinutes === undefined ? {} : { windowMinutes: input.windowMinutes }),
+    });
+    const { plan } = changes;
+    // Issue #14 item 2: the new services were never checked against the version that still runs.
+    if (plan.noCommonVersion.length) {
+      changes.warnings.push(
+        `No version both ${plan.currentVersion} and ${plan.targetVersion} support for ${plan.noCommonVersion.join(', ')}: ` +
+          `these change in the launch window with the code (in the stated order), not in the infrastructure task.`,
+      );
+    }
+    changes.sequence = [
+      ...bridgeChanges(changes).sequence.map((s) => `Infrastructure task (Staging, then Production): ${s}`),
+      ...plan.launch.map((s) => `Launch window: ${s.action}`),
+      ...plan.afterLaunch.map((s) => `After the launch: ${s}`),
+    ];
+  }
+  return changes;
+}
+
+/** When Valkey becomes mandatory on the target's line (release notes), for the notes of a Redis service. */
+function valkeyMandatoryNote(version: string): string {
+  const parsed = parseCommerceVersion(version);
+  const from = parsed ? VALKEY_MANDATORY_FROM[releaseLine(parsed)] : undefined;
+  return from
+    ? `Valkey is mandatory on the ${from.replace(/-p\d+$/, '')} line from ${from} (${VALKEY_MANDATORY_SOURCE}).`
+    : 'Valkey is not yet mandatory on this line.';
 }
 
 /** The changes that alter something (everything but `keep`). */

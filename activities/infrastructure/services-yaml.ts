@@ -342,6 +342,37 @@ export function setPhpType(appYamlText: string, phpVersion: string): string {
   return result;
 }
 
+/** The `dependencies.php.composer/composer` version of `.magento.app.yaml`, if it names one. */
+export function readComposerVersion(appYamlText: string): string | undefined {
+  const node = composerNode(parse(appYamlText, APP_YAML_PATH));
+  return node && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value) : undefined;
+}
+
+function composerNode(parsed: Parsed): Scalar | undefined {
+  const deps = pairOf(rootMap(parsed), 'dependencies')?.value;
+  const php = isMap(deps) ? pairOf(deps, 'php')?.value : undefined;
+  const node = isMap(php) ? pairOf(php, 'composer/composer')?.value : undefined;
+  return isScalar(node) ? node : undefined;
+}
+
+/**
+ * Sets `dependencies.php.composer/composer` in place (the build installs that Composer; the target's matrix names
+ * the minimum). Throws when the file has no such entry: adding a dependencies block is left to a person.
+ */
+export function setComposerVersion(appYamlText: string, version: string): string {
+  if (!/^\d+\.\d+(\.\d+)?$/.test(version)) throw new Error(`Composer version "${version}" must be "<major>.<minor>[.<patch>]"`);
+  const parsed = parse(appYamlText, APP_YAML_PATH);
+  parseAppYaml(appYamlText);
+  const node = composerNode(parsed);
+  if (!node) throw new Error(`${APP_YAML_PATH} has no dependencies.php.composer/composer to raise`);
+  // Quoted, whatever the original: an unquoted 2.10 would be read as the number 2.1.
+  const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? node : ({ type: 'QUOTE_SINGLE' } as Scalar);
+  const [start, end] = node.range ?? [0, 0];
+  const result = applySplices(appYamlText, [{ start, end, text: renderLike(quoted, version) }]);
+  if (readComposerVersion(result) !== version) throw new Error(`editing ${APP_YAML_PATH} did not set composer/composer ${version}`);
+  return result;
+}
+
 /**
  * Applies relationship changes to `.magento.app.yaml`. `switch` renames a relationship and points it at another
  * service in place (Redis → Valkey: `redis: "redis:redis"` becomes `valkey: "cache:valkey"`), `add` appends one to

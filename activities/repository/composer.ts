@@ -3,14 +3,18 @@
  * (commerce-upgrade-facts.md §3, CLOUD `development/commerce-version.md`):
  *  - `magento/magento-cloud-metapackage` → `>=2.4.X <2.4.X+1` of the target line (the constraint syntax is what lets
  *    Composer move ece-tools along);
- *  - `magento/product-enterprise-edition` → the exact target version, where the project requires it;
+ *  - `magento/product-enterprise-edition` → the exact target version, added where the project requires only the
+ *    metapackage: the metapackage range alone lets Composer install the newest patch of the line, while the
+ *    services were computed for the target (and the metapackage version is not the Commerce version, facts §3);
+ *  - known conflicting root pins (cloud-facts.ts KNOWN_COMPOSER_CONFLICTS) removed: `require-commerce` keeps them;
  *  - `magento/composer-root-update-plugin: ^2.0.3` in `require`;
  *  - the `allow-plugins` entries and the `tinymce/tinymce` component path the procedure asks for.
  * Pure: text in, text out. The text keeps its key order and indentation, as `composer require` would write it, so
  * the diff in the upgrade branch shows only what changed.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { parseCommerceVersion, releaseLine } from '../../workflows/commerce-version';
+import { compareCommerceVersions, parseCommerceVersion, releaseLine } from '../../workflows/commerce-version';
+import { KNOWN_COMPOSER_CONFLICTS } from '../requirements/cloud-facts';
 
 export const METAPACKAGE = 'magento/magento-cloud-metapackage';
 export const ENTERPRISE_EDITION = 'magento/product-enterprise-edition';
@@ -47,7 +51,17 @@ export function setCommerceConstraints(composerJsonText: string, targetVersion: 
   const sortPackages = isObject(root.config) && root.config['sort-packages'] === true;
 
   if (METAPACKAGE in require) setRequirement(require, METAPACKAGE, metapackageConstraintFor(targetVersion), changes, sortPackages);
-  if (ENTERPRISE_EDITION in require) setRequirement(require, ENTERPRISE_EDITION, targetVersion, changes, sortPackages);
+  // Always pinned exactly: the cloud procedure's `composer require-commerce magento/product-enterprise-edition <target>`.
+  setRequirement(require, ENTERPRISE_EDITION, targetVersion, changes, sortPackages);
+  const target = parseTarget(targetVersion);
+  for (const conflict of KNOWN_COMPOSER_CONFLICTS) {
+    const from = parseCommerceVersion(conflict.fromLine);
+    const pinned = require[conflict.package];
+    if (!from || typeof pinned !== 'string' || compareCommerceVersions(target, from) < 0) continue;
+    if (!conflict.constraints.includes(pinned.trim())) continue;
+    delete require[conflict.package];
+    changes.push(`require ${conflict.package}: ${pinned} removed (${conflict.why}; source: ${conflict.source})`);
+  }
   if (!(ROOT_UPDATE_PLUGIN in require)) setRequirement(require, ROOT_UPDATE_PLUGIN, ROOT_UPDATE_PLUGIN_CONSTRAINT, changes, sortPackages);
 
   const config = objectAt(root, 'config', changes);

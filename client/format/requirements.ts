@@ -8,19 +8,31 @@ function req(value: VersionRequirement | undefined): string {
   return value ? value.raw : '';
 }
 
+/** Rows that apply on cloud infrastructure (New Relic is part of the cloud offering; the matrix key is "New Relic Cloud"). */
 export function requirementRows(r: CommerceRequirements): [string, string][] {
   const rows: [string, string | undefined][] = [
     ['PHP', r.php.join(', ')],
     ['Composer', req(r.composer)],
     ['MariaDB', r.mariadb.join(', ') + (r.mariadbRecommended ? ` (recommended ${r.mariadbRecommended})` : '')],
     ['OpenSearch', req(r.opensearch)],
-    ['Elasticsearch', r.elasticsearch && req(r.elasticsearch)],
     ['Redis', r.redis && req(r.redis)],
     ['Valkey', r.valkey && req(r.valkey)],
     ['RabbitMQ', req(r.rabbitmq)],
     ['ActiveMQ Artemis', r.activemqArtemis && req(r.activemqArtemis)],
-    ['Varnish', req(r.varnish)],
     ['nginx', req(r.nginx)],
+    ...(r.platform === 'cloud' ? [['New Relic', r.raw['New Relic Cloud']] as [string, string | undefined]] : []),
+  ];
+  return rows.filter((row): row is [string, string] => Boolean(row[1]));
+}
+
+/**
+ * Rows for on-premises installations only: on cloud infrastructure the search service is OpenSearch, the page cache
+ * is Fastly and the database is MariaDB, so the matrix's Elasticsearch, Varnish and MySQL rows do not apply there.
+ */
+export function onPremisesRows(r: CommerceRequirements): [string, string][] {
+  const rows: [string, string | undefined][] = [
+    ['Elasticsearch', r.elasticsearch && req(r.elasticsearch)],
+    ['Varnish', req(r.varnish)],
     ['MySQL', r.mysql && req(r.mysql)],
   ];
   return rows.filter((row): row is [string, string] => Boolean(row[1]));
@@ -32,6 +44,10 @@ export function renderRequirements(r: CommerceRequirements, lifecycle: ReleaseLi
     '',
     renderTable(['service', 'supported versions'], requirementRows(r), style),
   ];
+  const onPremises = onPremisesRows(r);
+  if (onPremises.length) {
+    lines.push('', style.colors.bold(r.platform === 'cloud' ? 'On-premises only (not part of cloud infrastructure)' : 'On-premises'), '', renderTable(['service', 'supported versions'], onPremises, style));
+  }
   if (r.cloudOverrides.length) lines.push('', `Cloud values used for: ${r.cloudOverrides.join(', ')}`);
   if (lifecycle) {
     lines.push(

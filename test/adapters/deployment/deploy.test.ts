@@ -44,7 +44,7 @@ describe('deployToProduction', () => {
 
     const again = deployCallbacks();
     const second = await fx.deploy(again.input);
-    expect(second).toEqual({ status: 'deployed', mergeCommit: head, alreadyDeployed: true, checks: '4/4 checks passed' });
+    expect(second).toEqual({ status: 'deployed', mergeCommit: head, alreadyDeployed: true, checks: '4/4 checks passed', deployedCommit: await git(['rev-parse', 'upgrade/2.4.7-p3'], repo.remoteDir) });
     expect(again.calls).toEqual(['waitHealthy', 'goLiveChecks']);
     expect(await git(['rev-parse', 'master'], repo.remoteDir)).toBe(head);
   });

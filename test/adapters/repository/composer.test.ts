@@ -74,10 +74,10 @@ describe('setCommerceConstraints', () => {
     expect(setCommerceConstraints(once, '2.4.7-p3')).toEqual({ text: once, changes: [] });
   });
 
-  test('metapackage-only project (the template) gets only the range; sort-packages and 2-space files are honoured', () => {
+  test('metapackage-only project (the template) gets the range and the exact edition (issue #14: else composer installs the newest patch); sort-packages and 2-space files are honoured', () => {
     const text = '{\n  "config": {\n    "sort-packages": true,\n    "allow-plugins": true\n  },\n  "require": {\n    "php": "~8.2.0",\n    "magento/magento-cloud-metapackage": ">=2.4.6 <2.4.7",\n    "vendor/zz": "^1.0"\n  },\n  "extra": {\n    "component_paths": {\n      "tinymce/tinymce": "lib/web/tiny_mce_5"\n    }\n  }\n}';
     expect(setCommerceConstraints(text, '2.4.8').text).toBe(
-      '{\n  "config": {\n    "sort-packages": true,\n    "allow-plugins": true\n  },\n  "require": {\n    "php": "~8.2.0",\n    "magento/composer-root-update-plugin": "^2.0.3",\n    "magento/magento-cloud-metapackage": ">=2.4.8 <2.4.9",\n    "vendor/zz": "^1.0"\n  },\n  "extra": {\n    "component_paths": {\n      "tinymce/tinymce": "lib/web/tiny_mce_5"\n    }\n  }\n}',
+      '{\n  "config": {\n    "sort-packages": true,\n    "allow-plugins": true\n  },\n  "require": {\n    "php": "~8.2.0",\n    "magento/composer-root-update-plugin": "^2.0.3",\n    "magento/magento-cloud-metapackage": ">=2.4.8 <2.4.9",\n    "magento/product-enterprise-edition": "2.4.8",\n    "vendor/zz": "^1.0"\n  },\n  "extra": {\n    "component_paths": {\n      "tinymce/tinymce": "lib/web/tiny_mce_5"\n    }\n  }\n}',
     );
   });
 
@@ -91,6 +91,14 @@ describe('setCommerceConstraints', () => {
     expect(b.autoload).toEqual(a.autoload);
     expect(after).toContain('"Magento\\\\Setup\\\\": "setup/src/Magento/Setup/"');
     expect(after.endsWith('}\n')).toBe(true);
+  });
+
+  test('a known conflicting root pin is removed for a target it blocks, kept for one it does not (issue #14)', () => {
+    const text = JSON.stringify({ require: { 'magento/magento-cloud-metapackage': '>=2.4.4 <2.4.5', 'laminas/laminas-di': '~3.3.0' } }, null, 4) + '\n';
+    const to248 = setCommerceConstraints(text, '2.4.8-p5');
+    expect(JSON.parse(to248.text).require['laminas/laminas-di']).toBeUndefined();
+    expect(to248.changes.join('\n')).toMatch(/laminas\/laminas-di: ~3\.3\.0 removed/);
+    expect(JSON.parse(setCommerceConstraints(text, '2.4.6-p15').text).require['laminas/laminas-di']).toBe('~3.3.0');
   });
 
   test('bad inputs are clear non-retryable errors', () => {
