@@ -103,7 +103,8 @@ const SIGNAL_SHAPE = { taskId, actor, role, comment, requestId, assertion: optio
 const DECISION_SHAPE = {
   ...SIGNAL_SHAPE,
   decision: oneOf(DECISIONS),
-  evidence: optional(text({ min: 8, max: 200 })),
+  // 7 characters: git's short commit id, which approving the code update may name.
+  evidence: optional(text({ min: 7, max: 200 })),
 };
 const CANCEL_SHAPE = {
   actor,

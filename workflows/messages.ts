@@ -38,7 +38,7 @@ export type Decision = (typeof DECISIONS)[number];
 /** Payload of the `decide` update: a signal payload plus the decision and, optionally, the evidence approved. */
 export interface DecisionPayload extends SignalPayload {
   decision: Decision;
-  /** The evidence approved: an artifact id or sha256 (prefix of at least 8 hex digits) the automation returned. */
+  /** The evidence approved: an artifact id, a sha256 prefix, or (update-code-base) the commit, short or full. */
   evidence?: string;
 }
 

@@ -422,7 +422,12 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
       ]),
     deployToProduction: async (gate) => {
       const window = await waitForWindow(gate, 0);
-      return acts.deployToProduction.executeWithOptions({ summary: `Deploy to Production in the window from ${window.startIso}` }, [ctx, { window }]);
+      // Production gets exactly the commit the partner's approval of the code update named (or the evidence then).
+      const approvedCommit = state.approvedCommit('update-code-base');
+      return acts.deployToProduction.executeWithOptions({ summary: `Deploy to Production in the window from ${window.startIso}` }, [
+        ctx,
+        { window, ...(approvedCommit ? { approvedCommit } : {}) },
+      ]);
     },
     monitorProduction: () => monitoring.monitorProduction.executeWithOptions({ summary: `Monitor Production for ${project.postLaunch.monitorFor}` }, [ctx]),
   };

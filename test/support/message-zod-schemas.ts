@@ -21,7 +21,7 @@ export const signalPayloadSchema = z.strictObject(base);
 export const decisionPayloadSchema = z.strictObject({
   ...base,
   decision: z.enum(DECISIONS, { error: `must be one of ${DECISIONS.join(', ')}` }),
-  evidence: z.string().min(8).max(200).optional(),
+  evidence: z.string().min(7).max(200).optional(),
 });
 
 export const cancelPayloadSchema = z.strictObject({

@@ -73,8 +73,8 @@ const decisionField: fc.Arbitrary<Tagged> = fc.oneof(
   fc.constant(absent(false)),
 );
 const evidenceField: fc.Arbitrary<Tagged> = fc.oneof(
-  { arbitrary: fc.string({ minLength: 8, maxLength: 200 }).map(good), weight: 12 },
-  fc.string({ maxLength: 7 }).map(bad),
+  { arbitrary: fc.string({ minLength: 7, maxLength: 200 }).map(good), weight: 12 },
+  fc.string({ maxLength: 6 }).map(bad),
   fc.string({ minLength: 201, maxLength: 260 }).map(bad),
   notAString.map(bad),
   { arbitrary: fc.constant(absent(true)), weight: 6 },
