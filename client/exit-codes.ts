@@ -15,6 +15,8 @@ export const EXIT = {
   unavailable: 5,
   /** `start` of a project whose workflow already exists. */
   alreadyStarted: 6,
+  /** Not signed in, or the sign-in expired or was refused: run `cuo login`. */
+  unauthenticated: 7,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

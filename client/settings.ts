@@ -3,6 +3,8 @@
  * connection itself (address, namespace, TLS, API key, profile) is the standard environment configuration read
  * by client/connection.ts.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { TASK_QUEUE } from '../workflows/search-attributes';
 import { CliError, EXIT } from './exit-codes';
 
@@ -15,7 +17,13 @@ export interface Settings {
   timeoutMs: number;
   connectTimeoutMs: number;
   profile?: string;
+  /** The approvals gateway decisions go through (env CUO_GATEWAY_URL). */
+  gatewayUrl: string;
+  /** Where `cuo login` keeps its token (env CUO_CONFIG_DIR; default the user's config folder). */
+  configDir: string;
 }
+
+export const DEFAULT_GATEWAY = 'http://localhost:8234';
 
 export const DEFAULT_UI = 'http://localhost:8233';
 
@@ -47,9 +55,21 @@ export function resolveSettings(options: GlobalOptions, env: NodeJS.ProcessEnv =
     timeoutMs: seconds('--timeout', options.timeout ?? env.CUO_TIMEOUT ?? '10'),
     connectTimeoutMs: seconds('CUO_CONNECT_TIMEOUT', env.CUO_CONNECT_TIMEOUT || '5'),
     profile: options.profile,
+    gatewayUrl: gatewayUrl(env.CUO_GATEWAY_URL || DEFAULT_GATEWAY),
+    configDir: env.CUO_CONFIG_DIR || join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'commerce-upgrade-orchestrator'),
   };
 }
 
 export function uiLink(settings: Pick<Settings, 'uiBase'>, namespace: string, workflowId: string): string {
   return `${settings.uiBase}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+function gatewayUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    return url.toString().replace(/\/+$/, '');
+  } catch {
+    throw new CliError(`CUO_GATEWAY_URL must be the approvals gateway's URL such as ${DEFAULT_GATEWAY}, got "${value}"`, EXIT.usage);
+  }
 }

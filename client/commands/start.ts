@@ -1,6 +1,8 @@
 /** `start <project.yaml>`: validate, then start the project's workflow (or show its plan with --dry-run). */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Command } from 'commander';
+import type { TrustedKey } from '../../workflows/decision-assertion';
+import { GatewayClient } from '../gateway-client';
 import { staticSummary } from '../../workflows/current-details';
 import { WORKFLOW_TYPE } from '../../workflows/messages';
 import { workflowIdFor, type ProjectInput } from '../../workflows/project-input';
@@ -32,8 +34,11 @@ export function registerStart(program: Command, ctx: CommandContext): void {
       }
       const settings = ctx.settings();
       const workflowId = workflowIdFor(project.projectId);
+      // The project trusts the approvals gateway's keys as the gateway publishes them, never keys typed by hand.
+      const { keys } = await new GatewayClient(settings).get<{ keys: TrustedKey[] }>('/api/keys');
+      if (!Array.isArray(keys) || keys.length === 0) throw new CliError(`the approvals gateway at ${settings.gatewayUrl} publishes no signing key`, EXIT.unavailable);
       await withSession(ctx, project.projectId, async (session) => {
-        const input: UpgradeWorkflowInput = { version: WORKFLOW_INPUT_VERSION, project };
+        const input: UpgradeWorkflowInput = { version: WORKFLOW_INPUT_VERSION, project, trust: { keys } };
         let runId: string;
         try {
           const handle = await session.client.workflow.start(WORKFLOW_TYPE, {
@@ -64,6 +69,7 @@ export function registerStart(program: Command, ctx: CommandContext): void {
           [
             `started ${io.style.colors.bold(workflowId)} — ${staticSummary(project)}`,
             `  task queue ${settings.taskQueue}, namespace ${session.namespace}, run ${runId}`,
+            `  decisions through the approvals gateway ${settings.gatewayUrl} (trusted key ${keys.map((k) => k.kid).join(', ')})`,
             `  UI: ${ui}`,
             `next: cuo status ${project.projectId}   ·   cuo pending --role customer`,
           ].join('\n'),

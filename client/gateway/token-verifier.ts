@@ -35,6 +35,10 @@ export class TokenVerifier {
     for (const config of issuers) this.issuers.set(config.issuer, { config });
   }
 
+  add(config: IssuerConfig): void {
+    this.issuers.set(config.issuer, { config });
+  }
+
   get configured(): IssuerConfig[] {
     return [...this.issuers.values()].map((i) => i.config);
   }

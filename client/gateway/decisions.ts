@@ -1,0 +1,148 @@
+/**
+ * The gateway's one job for decisions: from a verified person and what they asked, the signed `decide` or `cancel`
+ * update. Who the person is comes from their token alone; which role they act in from the project's participants;
+ * what they decide about (round, evidence) from the project's status right now, which the assertion binds.
+ */
+import { WorkflowUpdateFailedError, isGrpcServiceError, type Client } from '@temporalio/client';
+import { evidenceDigests, type IdentityProof } from '../../workflows/decision-assertion';
+import { checkCancelPayload, checkDecisionPayload } from '../../workflows/message-checks';
+import { cancelUpdate, decideUpdate, type Decision, type DecisionResult } from '../../workflows/messages';
+import { workflowIdFor } from '../../workflows/project-input';
+import { evidenceOfGate } from '../../workflows/project-state';
+import type { Role } from '../../workflows/roles';
+import { cancelClaims, decisionClaims, signAssertion, type SigningKey } from './assertion-signer';
+import { ProjectNotFound, type ProjectDirectory } from './project-directory';
+import type { VerifiedPerson } from './token-verifier';
+
+/** A refusal with the HTTP status it is answered with and a reason a person can act on. */
+export class GatewayRefusal extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface DecisionRequest {
+  decision: Decision;
+  role?: Role;
+  comment?: string;
+  evidence?: string;
+  requestId?: string;
+}
+
+export interface Decided extends DecisionResult {
+  requestId?: string;
+  role: Role;
+  /** sha256 of the evidence the decision was bound to. */
+  evidence: string[];
+}
+
+export class DecisionSender {
+  constructor(
+    private readonly client: Client,
+    private readonly directory: ProjectDirectory,
+    private readonly key: SigningKey,
+    private readonly assertionTtlSec: number,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  /** The role a person acts in: the one named, if they hold it, else their only role in the project. */
+  async roleFor(person: VerifiedPerson, projectId: string, named?: string): Promise<Role> {
+    const people = await this.people(projectId);
+    const roles = this.directory.rolesOf(people, person.email);
+    if (roles.length === 0) throw new GatewayRefusal(403, `${person.email} is not a participant of project ${projectId}`);
+    if (named !== undefined) {
+      if (!roles.includes(named as Role)) {
+        throw new GatewayRefusal(403, `${person.email} is not a ${named} participant of ${projectId} (your roles there: ${roles.join(', ')})`);
+      }
+      return named as Role;
+    }
+    if (roles.length > 1) throw new GatewayRefusal(400, `${person.email} holds several roles in ${projectId} (${roles.join(', ')}); say which with --role`);
+    return roles[0]!;
+  }
+
+  async decide(person: VerifiedPerson, projectId: string, taskId: string, request: DecisionRequest, method: IdentityProof['amr'] = 'oidc'): Promise<Decided> {
+    const role = await this.roleFor(person, projectId, request.role);
+    const checked = checkDecisionPayload({
+      taskId,
+      decision: request.decision,
+      actor: person.email,
+      role,
+      ...(request.comment !== undefined ? { comment: request.comment } : {}),
+      ...(request.evidence !== undefined ? { evidence: request.evidence } : {}),
+      ...(request.requestId !== undefined ? { requestId: request.requestId } : {}),
+    });
+    if (!checked.success) throw new GatewayRefusal(400, `invalid decision: ${checked.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+    const status = await this.call(projectId, () => this.directory.status(projectId));
+    const gate = status.gates.find((g) => g.id === taskId);
+    if (!gate) throw new GatewayRefusal(404, `project ${projectId} has no task ${taskId}`);
+    const evidence = evidenceDigests(evidenceOfGate(status.gates, gate));
+    const assertion = signAssertion(this.key, decisionClaims(status, checked.data, proof(person, method), { ttlSec: this.assertionTtlSec }));
+    const result = await this.call(projectId, () =>
+      this.client.workflow.getHandle(workflowIdFor(projectId)).executeUpdate(decideUpdate, { args: [{ ...checked.data, assertion }] }),
+      { evidence },
+    );
+    return { ...result, role, evidence, ...(checked.data.requestId ? { requestId: checked.data.requestId } : {}) };
+  }
+
+  async cancel(person: VerifiedPerson, projectId: string, request: { reason: string; requestId?: string }): Promise<DecisionResult> {
+    const role = await this.roleFor(person, projectId, 'managed-services').catch((err: unknown) => {
+      if (err instanceof GatewayRefusal && err.status === 403) throw new GatewayRefusal(403, `only the CSE (a managed-services participant) cancels a project; ${person.email} is not one in ${projectId}`);
+      throw err;
+    });
+    const checked = checkCancelPayload({ actor: person.email, role, reason: request.reason, ...(request.requestId ? { requestId: request.requestId } : {}) });
+    if (!checked.success) throw new GatewayRefusal(400, `invalid cancellation: ${checked.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+    const workflowId = workflowIdFor(projectId);
+    const assertion = signAssertion(this.key, cancelClaims(workflowId, checked.data, proof(person, 'oidc'), { ttlSec: this.assertionTtlSec }));
+    return this.call(projectId, () => this.client.workflow.getHandle(workflowId).executeUpdate(cancelUpdate, { args: [{ ...checked.data, assertion }] }));
+  }
+
+  private async people(projectId: string) {
+    try {
+      return await this.directory.peopleOf(projectId);
+    } catch (err) {
+      if (err instanceof ProjectNotFound) throw new GatewayRefusal(404, err.message);
+      throw unavailable(err);
+    }
+  }
+
+  /** Runs a call to the project's workflow with a deadline and turns its failures into refusals. */
+  private async call<T>(projectId: string, fn: () => Promise<T>, extra: Record<string, unknown> = {}): Promise<T> {
+    try {
+      return await this.client.connection.withDeadline(Date.now() + this.timeoutMs, fn);
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw new GatewayRefusal(409, `refused: ${err.cause?.message ?? err.message}`, extra);
+      const message = chain(err);
+      if (/already completed|not found/i.test(message)) throw new GatewayRefusal(409, `project ${projectId} is closed; it takes no more decisions`);
+      if (/deadline|timed? ?out/i.test(message)) {
+        throw new GatewayRefusal(
+          504,
+          `no answer from the worker of project ${projectId} within ${this.timeoutMs / 1000} s; the decision may still be applied when a worker picks it up: check with \`cuo status ${projectId}\` before sending it again with the same request id`,
+        );
+      }
+      throw unavailable(err);
+    }
+  }
+}
+
+function proof(person: VerifiedPerson, amr: IdentityProof['amr']): IdentityProof {
+  return { iss: person.issuer, sub: person.subject, amr, at: person.authTime };
+}
+
+function chain(err: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = err;
+  while (current instanceof Error && parts.length < 5) {
+    parts.push(current.message);
+    current = current.cause;
+  }
+  return parts.join(': ');
+}
+
+function unavailable(err: unknown): GatewayRefusal {
+  const code = isGrpcServiceError(err) ? ` (gRPC ${err.code})` : '';
+  return new GatewayRefusal(503, `Temporal is not answering the gateway${code}; try again shortly`);
+}
