@@ -13,11 +13,10 @@ import { GatewayConfigError, loadGatewayConfig } from './config';
 import { DecisionSender } from './decisions';
 import { startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider';
 import { ProjectDirectory } from './project-directory';
+import { GATEWAY_READY } from './ready';
 import { buildGateway } from './server';
 import { TokenVerifier } from './token-verifier';
 
-/** The line tests and scripts wait for. */
-export const GATEWAY_READY = 'approvals gateway listening on';
 
 async function main(): Promise<void> {
   let config;
