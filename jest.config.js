@@ -4,10 +4,11 @@
  */
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
-  // @noble/* ship ES modules only (the workflow verifies signatures with them); jest's loader needs CommonJS.
-  '^.+/node_modules/@noble/.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  // ES-module-only packages, turned into CommonJS for jest's loader (Node itself loads them with require(esm)):
+  // @noble/* (the workflow verifies signatures with them), openid-client and its two dependencies (`cuo login`).
+  '^.+/node_modules/(@noble|openid-client|oauth4webapi|jose)/.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
 };
-const transformIgnorePatterns = ['/node_modules/(?!@noble/)'];
+const transformIgnorePatterns = ['/node_modules/(?!(@noble|openid-client|oauth4webapi|jose)/)'];
 
 /** @type {import('jest').Config} */
 module.exports = {

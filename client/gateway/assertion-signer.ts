@@ -5,7 +5,8 @@
  * not put in an error, never part of a payload.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   ASSERTION_TYPE,
   evidenceDigests,
@@ -59,6 +60,14 @@ export function loadSigningKey(path: string): SigningKey {
 export function generateSigningKey(): { pem: string; key: SigningKey } {
   const { privateKey } = generateKeyPairSync('ed25519');
   return { pem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), key: signingKeyFrom(privateKey) };
+}
+
+/** Development and the demo only: a signing key at `path`, written (mode 0600) when there is none yet. Returns whether it was made. */
+export function ensureDevSigningKey(path: string): boolean {
+  if (existsSync(path)) return false;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, generateSigningKey().pem, { mode: 0o600 });
+  return true;
 }
 
 export function signAssertion(key: SigningKey, claims: AssertionClaims): string {

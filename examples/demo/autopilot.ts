@@ -5,6 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { run } from '../../client/cli';
+import type { DemoPeople } from './sign-in';
 import { plainStyle, type Io } from '../../client/io';
 import { statusQuery } from '../../workflows/messages';
 import { workflowIdFor } from '../../workflows/project-input';
@@ -22,6 +23,8 @@ export interface AutopilotOptions {
   cse: string;
   /** Reject the first upgrade plan once (default true). */
   rejectPlanOnce?: boolean;
+  /** Signs each person in to the demo's gateway the first time they decide. */
+  people: DemoPeople;
 }
 
 export interface AutopilotResult {
@@ -53,7 +56,7 @@ export function shellLine(args: string[]): string {
 }
 
 /** Runs one `cuo` command in this process, printing it and its output; returns the exit code. */
-export async function cuo(args: string[], print: (line: string) => void): Promise<number> {
+export async function cuo(args: string[], print: (line: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   print(`$ npx cuo ${shellLine(args)}`);
   const indent = (text: string) => text.replace(/\n$/, '').split('\n').forEach((line) => print(`    ${line}`));
   const io: Io = {
@@ -63,7 +66,7 @@ export async function cuo(args: string[], print: (line: string) => void): Promis
     json: (value) => indent(JSON.stringify(value, null, 2)),
     now: () => Date.now(),
   };
-  return run(args, io);
+  return run(args, io, env);
 }
 
 export async function autopilot(options: AutopilotOptions): Promise<AutopilotResult> {
@@ -89,28 +92,30 @@ export async function autopilot(options: AutopilotOptions): Promise<AutopilotRes
       continue;
     }
     let args: string[];
+    let actor: string;
     if (next.state === 'blocked') {
-      const actor = options.cse;
+      actor = options.cse;
       const tried = retries.get(next.gateId) ?? 0;
       retries.set(next.gateId, tried + 1);
       args =
         tried < RETRIES_BEFORE_SKIP
-          ? ['retry', projectId, next.gateId, '--as', actor, '--role', 'managed-services']
-          : ['skip', projectId, next.gateId, '--as', actor, '--role', 'managed-services', '-m', 'Skipped by the demo autopilot after two retries'];
+          ? ['retry', projectId, next.gateId]
+          : ['skip', projectId, next.gateId, '-m', 'Skipped by the demo autopilot after two retries'];
     } else {
-      const role = next.roles[0]!;
-      const actor = next.actors[0]!;
+      actor = next.actors[0]!;
       if (next.gateId === PLAN_TASK && rejectPlan) {
         rejectPlan = false;
-        args = ['reject', projectId, next.gateId, '--as', actor, '--role', role, '-m', REJECTION];
+        args = ['reject', projectId, next.gateId, '-m', REJECTION];
       } else {
-        args = ['approve', projectId, next.gateId, '--as', actor, '--role', role];
+        args = ['approve', projectId, next.gateId];
       }
     }
     // The person reads the message first (its delivery line appears meanwhile), then decides.
     await sleep(pauseMs, signal);
     if (signal.aborted) break;
-    const code = await cuo(args, print);
+    const env = await options.people.envOf(actor);
+    print(`# as ${actor}`);
+    const code = await cuo(args, print, env);
     decisions += 1;
     // 3: refused, e.g. the task moved on between the query and the decision; the next query shows where it is.
     if (code !== 0) refused += 1;

@@ -16,6 +16,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createActivities } from '../../activities';
 import { ArtifactStore } from '../../activities/artifact-store';
 import { connectClient, connectNative, DEFAULT_ADDRESS } from '../../client/connection';
+import { ensureDevSigningKey } from '../../client/gateway/assertion-signer';
+import { spawnGateway, type GatewayChild } from '../../client/gateway/spawn';
 import { resolveSettings, uiLink } from '../../client/settings';
 import { startLocalLandscape, type LocalLandscape } from '../../test/support/local-landscape';
 import { DURATION_PATTERN, workflowIdFor, type ProjectFile } from '../../workflows/project-input';
@@ -25,7 +27,9 @@ import { statusQuery, WORKFLOW_TYPE } from '../../workflows/messages';
 import { autopilot, cuo } from './autopilot';
 import { DEFAULT_TIMINGS, demoProject, demoProjectId, writeDemoProjectFile, type DemoTimings } from './demo-project';
 import { watchInbox } from './inbox';
+import { DemoPeople } from './sign-in';
 import { workerLogLine } from './worker-log';
+
 
 export const DEMO_TASK_QUEUE = 'commerce-upgrades-demo';
 const ROOT = resolve(__dirname, '..', '..');
@@ -100,7 +104,7 @@ function people(project: ProjectFile): string {
   return `customer ${emails(p.customer)} · partner ${emails(p.partner)} · managed services (CSE) ${emails(p['managed-services'])}`;
 }
 
-function instructions(landscape: LocalLandscape, project: ProjectFile, file: string, artifacts: string, ui: string, options: DemoOptions): string[] {
+function instructions(landscape: LocalLandscape, project: ProjectFile, file: string, artifacts: string, ui: string, options: DemoOptions, gateway: GatewayChild): string[] {
   const id = project.projectId;
   const [carla, chris] = project.participants.customer;
   const address = process.env.TEMPORAL_ADDRESS;
@@ -111,6 +115,7 @@ function instructions(landscape: LocalLandscape, project: ProjectFile, file: str
     `Demo project ${id} is running (task queue ${options.taskQueue}, worker in this process).`,
     '',
     `  Temporal UI    ${ui}`,
+    `  gateway        ${gateway.url}  (approvals; development login at ${gateway.devIssuer ?? '?'})`,
     `  project file   ${file}`,
     `  artifacts      ${artifacts}  (every step's report and the final report; kept when the demo stops)`,
     `  repository     ${landscape.repo.remoteDir}  (bare origin; a developer's clone: ${landscape.repo.dir})`,
@@ -133,11 +138,13 @@ function instructions(landscape: LocalLandscape, project: ProjectFile, file: str
       'What to type next, in another terminal (this one shows the mail and webhook deliveries):',
       '',
       `  export PROJECT=${id}                      # as in the README's quick start: then \`npx cuo status $PROJECT\`, …`,
+      `  export CUO_GATEWAY_URL=${gateway.url}     # the demo's approvals gateway`,
       `  ${prefix}npx cuo status ${id}                 # every task, whom it waits on, since when`,
       `  ${prefix}npx cuo pending                                # across projects: what waits on whom`,
-      `  ${prefix}npx cuo approve ${id} create-upgrade-plan --as ${carla?.email} --role customer`,
-      `  ${prefix}npx cuo approve ${id} create-upgrade-plan --as ${chris?.email} --role customer   # the plan needs two`,
-      `  ${prefix}npx cuo reject ${id} create-upgrade-plan --as ${carla?.email} --role customer -m "Add the Valkey switch-over to the timeline"`,
+      `  ${prefix}npx cuo login --email ${carla?.email}   # open the link it shows, pick ${carla?.email} on the development login`,
+      `  ${prefix}npx cuo approve ${id} create-upgrade-plan`,
+      `  ${prefix}npx cuo reject ${id} create-upgrade-plan -m "Add the Valkey switch-over to the timeline"`,
+      `  (the plan needs two customers: \`npx cuo login --email ${chris?.email}\`, then approve again)`,
       `  ${prefix}npx cuo history ${id}                # who decided what, when, on which evidence`,
       '',
       'Then follow `npx cuo pending`: each task names its owner role and people (see `npx cuo start --dry-run` for the plan).',
@@ -201,6 +208,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   let clean = false;
   let client: { client: Client; close(): Promise<void> } | undefined;
   let worker: Worker | undefined;
+  let gateway: GatewayChild | undefined;
   let running: Promise<void> | undefined;
   const projectId = demoProjectId();
   let projectFile = '';
@@ -210,6 +218,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     const connected = await connectClient();
     client = { client: connected.client, close: () => connected.connection.close() };
     await retireEarlierDemoProjects(client.client, options.taskQueue, print);
+    // Decisions go through an approvals gateway with the development login, as with `npm run dev`.
+    const keyFile = join(options.dataDir, 'gateway-signing-key.pem');
+    ensureDevSigningKey(keyFile);
+    gateway = await spawnGateway({ ...process.env, GATEWAY_PORT: '0', GATEWAY_DEV_IDP_PORT: '0', GATEWAY_SIGNING_KEY_FILE: keyFile, LOG_LEVEL: 'error' });
+    process.env.CUO_GATEWAY_URL = gateway.url;
+    const people = new DemoPeople(options.dataDir, gateway.url, print);
     worker = await Worker.create({
       connection: native.connection,
       namespace: native.namespace,
@@ -226,7 +240,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     if (started !== 0) throw new Error(`cuo start failed with exit code ${started} (see the lines above)`);
     const ui = uiLink(resolveSettings({}, process.env), native.namespace, workflowIdFor(projectId));
     const shownArtifacts = `${relative(process.cwd(), join(artifactsRoot, projectId)) || join(artifactsRoot, projectId)}/`;
-    instructions(landscape, project, shownFile, shownArtifacts, ui, options).forEach((line) => print(line));
+    instructions(landscape, project, shownFile, shownArtifacts, ui, options, gateway).forEach((line) => print(line));
 
     const handle = client.client.workflow.getHandle(workflowIdFor(projectId));
     // How the project ended, whoever drove it (the autopilot, or people in another terminal).
@@ -236,7 +250,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     );
     const cse = project.participants['managed-services'][0]!.email;
     if (options.auto) {
-      const result = await autopilot({ client: client.client, projectId, print, pauseMs: options.pauseMs, signal, cse });
+      const result = await autopilot({ client: client.client, projectId, print, pauseMs: options.pauseMs, signal, cse, people });
       decisions = result.decisions;
       state = result.status.state;
     } else if (options.exitWhenDone) {
@@ -258,7 +272,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     if (state === 'running') {
       // Its stand-ins go with the demo: cancel it as the CSE would (people are told, the final report is kept),
       // so no later demo worker on this task queue picks up its work.
-      await cuo(['cancel', projectId, '--as', cse, '--role', 'managed-services', '--reason', 'The demo was stopped; its local stand-ins are gone.'], print);
+      await cuo(['cancel', projectId, '--reason', 'The demo was stopped; its local stand-ins are gone.'], print, await people.envOf(cse));
       state = await Promise.race([ended, new Promise<'unknown'>((resolve) => setTimeout(() => resolve('unknown'), 15_000).unref())]);
     }
   } finally {
@@ -281,6 +295,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     if (!stopped) print(`demo: the worker did not stop within ${WORKER_STOP_TIMEOUT_MS / 1000} s (is the Temporal server gone?); leaving it`);
     clean = stopped;
     await deps.notifier.close().catch(() => undefined);
+    await gateway?.stop().catch(() => undefined);
     await client?.close().catch(() => undefined);
     if (stopped) await native.connection.close().catch(() => undefined);
     await landscape.close();

@@ -79,9 +79,11 @@ it('--auto --exit-when-done: the whole project through cuo commands, with delive
   expect(description.taskQueue).toBe(DEMO_TASK_QUEUE);
 
   // The autopilot typed what a person would: a rejection with its reason, two customer approvals of the plan.
-  expect(text).toMatch(new RegExp(`\\$ npx cuo reject ${run.projectId} create-upgrade-plan --as carla@acme\\.example --role customer -m '`));
-  expect(text).toContain(`$ npx cuo approve ${run.projectId} create-upgrade-plan --as chris@acme.example --role customer`);
-  expect(text).toContain(`$ npx cuo approve ${run.projectId} post-launch-monitoring --as sam@adobe.example --role managed-services`);
+  // Each person signed in to the demo's approvals gateway first (`cuo login`, the development login).
+  expect(text).toMatch(/\$ npx cuo login --email carla@acme\.example[^\n]*\n[\s\S]*?signed in to http:\/\/127\.0\.0\.1:\d+ as carla@acme\.example/);
+  expect(text).toMatch(new RegExp(`# as carla@acme\\.example\\n\\$ npx cuo reject ${run.projectId} create-upgrade-plan -m '`));
+  expect(text).toContain(`# as chris@acme.example\n$ npx cuo approve ${run.projectId} create-upgrade-plan\n`);
+  expect(text).toContain(`# as sam@adobe.example\n$ npx cuo approve ${run.projectId} post-launch-monitoring\n`);
 
   // The newcomer saw who was told what, by mail and webhook, up to the completion.
   const mails = run.deliveries.filter((l) => l.startsWith('mail '));
@@ -98,6 +100,10 @@ it('--auto --exit-when-done: the whole project through cuo commands, with delive
   expect(result.outcome).toBe('completed');
   expect(result.rework).toEqual([expect.objectContaining({ rejectedTask: 'create-upgrade-plan', actor: 'carla@acme.example' })]);
   expect(result.gates.every((g) => g.state === 'approved')).toBe(true);
+  // Every decision carries how its person signed in, and the gateway's signed assertion.
+  const decisions = result.decisions.filter((d) => d.kind === 'decision');
+  expect(decisions.length).toBeGreaterThan(10);
+  expect(decisions.every((d) => d.identity?.amr === 'oidc' && d.identity.sub === d.actor && typeof d.assertion === 'string')).toBe(true);
   const plan = result.gates.find((g) => g.id === 'create-upgrade-plan')!;
   expect(plan.approvals.map((a) => a.actor).sort()).toEqual(['carla@acme.example', 'chris@acme.example']);
   // Started without tunables (as `cuo start` does), yet the Production change did not wait 48 hours: the demo
@@ -141,8 +147,10 @@ it('without --auto: prints what to type next, and stopping it cancels the projec
   for (const next of [
     `npx cuo status ${id}`,
     'npx cuo pending',
-    `npx cuo approve ${id} create-upgrade-plan --as carla@acme.example --role customer`,
-    `npx cuo reject ${id} create-upgrade-plan --as carla@acme.example --role customer -m "`,
+    'export CUO_GATEWAY_URL=http://127.0.0.1:',
+    'npx cuo login --email carla@acme.example',
+    `npx cuo approve ${id} create-upgrade-plan\n`,
+    `npx cuo reject ${id} create-upgrade-plan -m "`,
     `npx cuo history ${id}`,
     'npm run demo -- --auto',
   ]) {
@@ -155,7 +163,7 @@ it('without --auto: prints what to type next, and stopping it cancels the projec
   const run = await finished;
   expect(run.state).toBe('cancelled');
   expect(run.clean).toBe(true);
-  expect(lines.join('\n')).toContain(`$ npx cuo cancel ${id} --as sam@adobe.example --role managed-services --reason`);
+  expect(lines.join('\n')).toContain(`$ npx cuo cancel ${id} --reason`);
   expect(run.deliveries.some((l) => /^mail .*Cancelled by Sam CSE/.test(l))).toBe(true);
   expect(existsSync(printed(lines, 'repository'))).toBe(false);
   // Nothing listens on the storefront's port any more.

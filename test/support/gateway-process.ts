@@ -3,13 +3,13 @@
  * its local development identity provider, against the shared dev server; and signing in through it with the
  * real `cuo login` (device grant), completing the browser step over HTTP (client/gateway/dev-login.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateSigningKey, type SigningKey } from '../../client/gateway/assertion-signer';
 import { completeDevLogin } from '../../client/gateway/dev-login';
-import { GATEWAY_READY } from '../../client/gateway/ready';
+import { spawnGateway } from '../../client/gateway/spawn';
 import { ROOT, cliEnv } from '../cli/run-cli';
 import { testServer } from '../harness/temporal';
 
@@ -33,53 +33,20 @@ export function signingKeyFile(): { file: string; key: SigningKey } {
 export async function startGateway(options: { keyFile?: string; key?: SigningKey; env?: Record<string, string> } = {}): Promise<GatewayProcess> {
   const made = options.keyFile && options.key ? { file: options.keyFile, key: options.key } : signingKeyFile();
   const server = testServer();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'client/gateway/main.ts')], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TEMPORAL_ADDRESS: server.address,
-      TEMPORAL_NAMESPACE: server.namespace,
-      TEMPORAL_CONFIG_FILE: path.join(tmpdir(), 'cuo-test-no-such-temporal.toml'),
-      GATEWAY_PORT: '0',
-      GATEWAY_DEV_IDP_PORT: '0',
-      GATEWAY_SIGNING_KEY_FILE: made.file,
-      LOG_LEVEL: 'info',
-      ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = await spawnGateway({
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    CUO_FROM_SOURCE: '1',
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_NAMESPACE: server.namespace,
+    TEMPORAL_CONFIG_FILE: path.join(tmpdir(), 'cuo-test-no-such-temporal.toml'),
+    GATEWAY_PORT: '0',
+    GATEWAY_DEV_IDP_PORT: '0',
+    GATEWAY_SIGNING_KEY_FILE: made.file,
+    LOG_LEVEL: 'info',
+    ...options.env,
   });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const ready = await new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start in 30 s:\n${output}`)), 30_000);
-    const check = () => {
-      const match = new RegExp(`${GATEWAY_READY} (\\S+) \\(key \\S+; development login at (\\S+)\\)`).exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match);
-      }
-    };
-    child.stdout!.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`gateway exited with ${code}:\n${output}`));
-    });
-  });
-  return {
-    url: ready[1]!,
-    devIssuer: ready[2]!,
-    keyFile: made.file,
-    key: made.key,
-    output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return { url: child.url, devIssuer: child.devIssuer!, keyFile: made.file, key: made.key, output: child.output, stop: child.stop };
 }
 
 export interface SignedInCli {
