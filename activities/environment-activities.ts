@@ -19,6 +19,8 @@ import { composeNotification } from './notify/message';
 import type { Notifier } from './notify/channels';
 import { taskRef } from './notify/activities';
 import { MigrationStepError, migrateProductionToStaging } from './remote/data-migration';
+import { assertProjectAllowed } from './policy/project-guard';
+import type { LoadTestCaps, WorkerPolicy } from './policy/worker-policy';
 import type { RepositoryWorkspace } from './repository/workspace';
 import { HttpProber, type TlsTrust } from './runbook/http-probe';
 import { renderRunbookReport, runPostUpgradeRunbook } from './runbook/post-upgrade-runbook';
@@ -29,6 +31,10 @@ export interface EnvironmentDeps {
   workspace: RepositoryWorkspace;
   notifier: Notifier;
   sshIdentities: Record<string, string>;
+  /** What the worker's operator allows projects to do (worker/config.ts). */
+  policy: WorkerPolicy;
+  /** The worker's data folder: no local command runs inside it (project checkouts live there). */
+  dataDir: string;
   /** Where per-project baselines are kept (first load-test result, used to compare later runs). */
   stateDir: string;
   /** Extra CA to trust for the environments' HTTPS (e.g. a staging CA); from the worker's configuration. */
@@ -45,12 +51,17 @@ const RUNBOOK_TIMEOUT_MS = 30_000;
 export function createEnvironmentActivities(deps: EnvironmentDeps) {
   const tlsOption = deps.tls ? { tls: deps.tls } : {};
 
-  const runbookOn = (project: ProjectInput, environment: EnvironmentName) =>
+  const targetOf = (project: ProjectInput, environment: EnvironmentName) =>
+    remoteTargetOf(environment, project.environments[environment], deps.sshIdentities, deps.policy.commands, deps.dataDir);
+  const guard = (project: ProjectInput, ...reaches: Array<'environments' | 'repository'>) =>
+    assertProjectAllowed(project, deps.policy, { reaches });
+
+  const runbookOn = async (project: ProjectInput, environment: EnvironmentName) =>
     runPostUpgradeRunbook({
       baseUrl: project.environments[environment].url,
       adminPath: project.environments[environment].adminPath,
       commands: project.runbookCommands,
-      target: remoteTargetOf(environment, project.environments[environment], deps.sshIdentities),
+      target: await targetOf(project, environment),
       timeoutMs: RUNBOOK_TIMEOUT_MS,
       ...tlsOption,
       signal: cancellationSignal(),
@@ -79,8 +90,9 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
   return {
     async migrateProductionDataToStaging(ctx: ProjectContext): Promise<AutomationResult> {
       const { project, workflowId } = ctx;
-      const production = remoteTargetOf('production', project.environments.production, deps.sshIdentities);
-      const staging = remoteTargetOf('staging', project.environments.staging, deps.sshIdentities);
+      await guard(project, 'environments');
+      const production = await targetOf(project, 'production');
+      const staging = await targetOf(project, 'staging');
       if (!production || !staging) {
         throw ApplicationFailure.nonRetryable(
           'data migration needs environments.production.remote and environments.staging.remote (ssh host/user, or local for a test set-up); add them to the project file, or skip this step with a reason',
@@ -123,6 +135,7 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
       ctx: ProjectContext,
       request: { environment: EnvironmentName; purpose: 'post-upgrade-checks' | 'uat-validation' | 'go-live' },
     ): Promise<AutomationResult> {
+      await guard(ctx.project, 'environments');
       const result = await runbookOn(ctx.project, request.environment);
       const artifact = await deps.artifacts.put(ctx.project.projectId, `runbook-${request.purpose}.md`, renderRunbookReport(result));
       const failed = result.checks.filter((c) => !c.passed && !c.skipped);
@@ -139,6 +152,8 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
     /** A bounded load test of Staging, compared with the project's first run (its baseline). */
     async runPerformanceTest(ctx: ProjectContext): Promise<AutomationResult> {
       const { project } = ctx;
+      await guard(project, 'environments');
+      assertWithinLoadTestCaps(project.performance, deps.policy.loadTest);
       const baselineFile = join(deps.stateDir, 'baselines', `${project.projectId}-performance.json`);
       const baseline = await readBaseline(baselineFile);
       const settings = project.performance;
@@ -169,6 +184,7 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
     },
 
     async runSecurityChecks(ctx: ProjectContext, request: { environment: EnvironmentName }): Promise<AutomationResult> {
+      await guard(ctx.project, 'environments');
       const environment = ctx.project.environments[request.environment];
       const report = await runSecurityChecks({
         baseUrl: environment.url,
@@ -193,6 +209,7 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
      */
     async deployToProduction(ctx: ProjectContext, request: { window: WindowRef }): Promise<AutomationResult> {
       const { project, workflowId } = ctx;
+      await guard(project, 'environments', 'repository');
       if (Date.now() >= Date.parse(request.window.endIso)) {
         throw ApplicationFailure.nonRetryable(
           `the change window ${request.window.startIso} – ${request.window.endIso} has closed; the deployment waits for the next one`,
@@ -233,6 +250,7 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
     /** Watches Production for the post-launch period; resumes from its last heartbeat after a worker crash. */
     async monitorProduction(ctx: ProjectContext): Promise<AutomationResult> {
       const { project, workflowId } = ctx;
+      await guard(project, 'environments');
       const result = await monitorProduction({
         baseUrl: project.environments.production.url,
         paths: project.performance.paths,
@@ -255,6 +273,17 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
       };
     },
   };
+}
+
+/** The worker's caps on load tests (CUO_LOAD_TEST_MAX_*): a project asking for more is refused, never trimmed silently. */
+function assertWithinLoadTestCaps(settings: ProjectInput['performance'], caps: LoadTestCaps): void {
+  const over: string[] = [];
+  if (settings.connections > caps.maxConnections) over.push(`performance.connections ${settings.connections} > ${caps.maxConnections} (CUO_LOAD_TEST_MAX_CONNECTIONS)`);
+  if (settings.durationSeconds > caps.maxDurationSeconds) over.push(`performance.durationSeconds ${settings.durationSeconds} > ${caps.maxDurationSeconds} (CUO_LOAD_TEST_MAX_DURATION)`);
+  if (settings.maxRequests > caps.maxRequests) over.push(`performance.maxRequests ${settings.maxRequests} > ${caps.maxRequests} (CUO_LOAD_TEST_MAX_REQUESTS)`);
+  if (over.length) {
+    throw ApplicationFailure.nonRetryable(`the load test asks for more than this worker allows: ${over.join('; ')}; lower it in the project file`, 'LoadTestOverCap');
+  }
 }
 
 async function readBaseline(file: string): Promise<PerformanceBaseline | undefined> {

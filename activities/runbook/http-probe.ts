@@ -155,7 +155,17 @@ function safeHost(url: string): string {
   }
 }
 
-/** Joins a base URL and a path without doubling or losing the slash. */
+/**
+ * Joins a base URL and a path without doubling or losing the slash, through the URL parser: the result is always
+ * a URL of the base's origin, whatever the path holds (it is percent-encoded, never pasted into a request).
+ */
 export function joinUrl(baseUrl: string, path: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+  const base = new URL(baseUrl);
+  const url = new URL(base.href);
+  const [pathname, ...query] = path.split('?');
+  url.pathname = `${base.pathname.replace(/\/+$/, '')}/${(pathname ?? '').replace(/^\/+/, '')}`;
+  url.search = query.length ? `?${query.join('?')}` : '';
+  url.hash = '';
+  if (url.origin !== base.origin) throw new Error(`path "${path.slice(0, 100)}" leaves ${base.origin}`);
+  return url.href;
 }

@@ -13,7 +13,7 @@ import { plainStyle } from '../../client/io';
 import { createColors } from 'picocolors';
 import { projectInputSchema } from '../../workflows/project-input';
 import { ProjectState } from '../../workflows/project-state';
-import { makeProject } from '../support/project-fixture';
+import { makeProject, PEOPLE } from '../support/project-fixture';
 
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 
@@ -114,7 +114,9 @@ describe('pending', () => {
 
 describe('plan and participants', () => {
   it('names the owner people of every task and the CAB gates', () => {
-    const project = projectInputSchema.parse(makeProject({ requiredApprovals: { 'cab-production-deployment': 2 } }));
+    // Two approvals need two people of the owner role (issue #12, finding 10).
+    const participants = { ...PEOPLE, 'managed-services': [...PEOPLE['managed-services'], { name: 'Mia CSE', email: 'mia@adobe.example' }] };
+    const project = projectInputSchema.parse(makeProject({ participants, requiredApprovals: { 'cab-production-deployment': 2 } }));
     const plan = buildPlan(project);
     expect(plan.phases.map((p) => p.id)).toEqual(['plan', 'infra-upgrade', 'code-update', 'post-upgrade-checks', 'uat', 'launch', 'post-launch']);
     const launch = plan.phases.find((p) => p.id === 'launch')!.tasks[0]!;
