@@ -366,6 +366,7 @@ export const ADOBE_PRODUCTION_NOTICE_HOURS = 48;
 function tunablesSchemaFor(short: boolean) {
   const between = (minMs: number, maxMs: number) =>
     durationSchema.superRefine((value, ctx) => {
+      if (!DURATION_PATTERN.test(value)) return; // reported by durationSchema already
       const ms = durationToMs(value);
       if (ms < minMs || ms > maxMs) {
         ctx.addIssue({ code: 'custom', message: `must be between ${formatMs(minMs)} and ${formatMs(maxMs)}; got "${value}"` });
@@ -386,7 +387,8 @@ function tunablesSchemaFor(short: boolean) {
         .optional(),
     })
     .superRefine((t, ctx) => {
-      if (t.activityInitialInterval && t.activityMaximumInterval && durationToMs(t.activityMaximumInterval) < durationToMs(t.activityInitialInterval)) {
+      const ok = (v: unknown): v is string => typeof v === 'string' && DURATION_PATTERN.test(v);
+      if (ok(t.activityInitialInterval) && ok(t.activityMaximumInterval) && durationToMs(t.activityMaximumInterval) < durationToMs(t.activityInitialInterval)) {
         ctx.addIssue({ code: 'custom', path: ['activityMaximumInterval'], message: `must not be shorter than activityInitialInterval (${t.activityInitialInterval})` });
       }
     });
