@@ -83,6 +83,8 @@ export interface WorkerProcessOptions {
   shutdownGrace?: string;
   /** Folders the worker may clone local repositories from (default: the temp folder, where the tests create them). */
   repositoryRoots?: string[];
+  /** Settings that replace the ones above, e.g. a policy taken back: `{ CUO_ALLOW_LOCAL_COMMANDS: '0' }`. */
+  env?: Record<string, string>;
 }
 
 /** One worker process; its stdout and stderr are kept (for the secrets check and for failure messages). */
@@ -116,6 +118,7 @@ export class WorkerProcess {
         CUO_ALLOW_PRIVATE_NETWORKS: '1',
         CUO_LOCAL_REPOSITORY_ROOTS: (options.repositoryRoots ?? [realpathSync(tmpdir())]).join(delimiter),
         CUO_ALLOW_SHORT_TIMINGS: '1',
+        ...options.env,
         LOG_LEVEL: 'info',
         CHAOS_WORKFLOW_BUNDLE: options.bundlePath,
         CHAOS_TLS_CA_FILE: options.caFile,

@@ -7,6 +7,7 @@
  */
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ActivityDeps } from '../../activities';
 import { ArtifactStore } from '../../activities/artifact-store';
@@ -119,7 +120,8 @@ export async function startLocalLandscape(): Promise<LocalLandscape> {
       tls: { ca: [staging.certificatePem, production.certificatePem].join('\n') },
       healthPollMs: 200,
       deployHealthTimeoutMs: 10_000,
-      policy: localLandscapePolicy({ repositoryRoots: [dirname(repo.remoteDir)] }),
+      // Tests create further repositories beside the landscape's (one per project): the temp folder holds them all.
+      policy: localLandscapePolicy({ repositoryRoots: [realpathSync(tmpdir()), dirname(repo.remoteDir)] }),
     }),
     async close() {
       await Promise.all([staging.close(), production.close(), smtp.close(), webhook.close()]);
