@@ -6,6 +6,8 @@ import { assertHostAllowed, isPublicAddress } from '../../activities/policy/egre
 import { repositoryLocation } from '../../activities/policy/project-guard';
 import { Redactor, REDACTED, secretsOfUrl } from '../../activities/policy/redaction';
 import { hostMatches } from '../../activities/policy/worker-policy';
+import { normaliseConnectError } from '../../activities/remote/command-runner';
+import { gitReason } from '../../activities/repository/git-errors';
 import { joinUrl } from '../../activities/runbook/http-probe';
 
 test('host patterns: exact names, *.domain below the domain only, * for any', () => {
@@ -56,4 +58,12 @@ test('joinUrl goes through the URL parser: a path cannot add a request line or l
   expect(joinUrl('https://shop.example/base/', '/admin')).toBe('https://shop.example/base/admin');
   expect(joinUrl('https://shop.example', '/a b\r\nHost: x')).toBe('https://shop.example/a%20bHost:%20x');
   expect(new URL(joinUrl('https://shop.example', '//evil.example/x')).host).toBe('shop.example');
+});
+
+test('git and ssh say "did not accept the connection" whatever the port did (finding 3: no port scan by error text)', () => {
+  const refused = "fatal: unable to access 'http://127.0.0.1:8233/x.git/': Failed to connect to 127.0.0.1 port 8233 after 0 ms: Couldn't connect to server";
+  const timedOut = 'ssh: connect to host 10.0.0.7 port 22: Connection timed out\nfatal: Could not read from remote repository.';
+  expect(gitReason(refused)).toBe('the host did not accept the connection (refused, timed out or unreachable)');
+  expect(gitReason(timedOut)).not.toMatch(/timed out|refused|port 22/);
+  expect(normaliseConnectError('Permission denied (publickey).')).toBe('Permission denied (publickey).');
 });
