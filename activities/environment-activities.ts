@@ -19,6 +19,8 @@ import { composeNotification } from './notify/message';
 import type { Notifier } from './notify/channels';
 import { taskRef } from './notify/activities';
 import { MigrationStepError, migrateProductionToStaging } from './remote/data-migration';
+import type { LookupFunction } from 'node:net';
+import { guardedLookup } from './policy/egress';
 import { assertProjectAllowed } from './policy/project-guard';
 import type { LoadTestCaps, WorkerPolicy } from './policy/worker-policy';
 import type { RepositoryWorkspace } from './repository/workspace';
@@ -50,6 +52,9 @@ const RUNBOOK_TIMEOUT_MS = 30_000;
 
 export function createEnvironmentActivities(deps: EnvironmentDeps) {
   const tlsOption = deps.tls ? { tls: deps.tls } : {};
+  // Every connection to an environment resolves names through the policy, not only the check before it.
+  const lookup = guardedLookup(deps.policy.network);
+  const lookupOption = lookup ? { lookup } : {};
 
   const targetOf = (project: ProjectInput, environment: EnvironmentName) =>
     remoteTargetOf(environment, project.environments[environment], deps.sshIdentities, deps.policy.commands, deps.dataDir);
@@ -61,6 +66,7 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
       baseUrl: project.environments[environment].url,
       adminPath: project.environments[environment].adminPath,
       commands: project.runbookCommands,
+      ...lookupOption,
       target: await targetOf(project, environment),
       timeoutMs: RUNBOOK_TIMEOUT_MS,
       ...tlsOption,
@@ -189,6 +195,7 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
       const report = await runSecurityChecks({
         baseUrl: environment.url,
         adminPath: environment.adminPath,
+        ...lookupOption,
         ...(deps.tls?.ca ? { ca: deps.tls.ca } : {}),
         signal: cancellationSignal(),
         onProgress: heartbeat,
@@ -224,7 +231,7 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
         repositoryUrl: project.repository.url,
         upgradeBranch: upgradeBranchOf(project.targetVersion),
         productionBranch: production.branch,
-        waitHealthy: () => waitHealthy(production.url, deps.deployHealthTimeoutMs ?? 600_000, deps.healthPollMs ?? 10_000, deps.tls),
+        waitHealthy: () => waitHealthy(production.url, deps.deployHealthTimeoutMs ?? 600_000, deps.healthPollMs ?? 10_000, deps.tls, lookup),
         goLiveChecks: async () => {
           const runbook = await runbookOn(project, 'production');
           goLive = renderRunbookReport(runbook);
@@ -258,6 +265,7 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
         intervalMs: durationToMs(project.postLaunch.checkEvery),
         resumeFrom: previousHeartbeat(),
         ...tlsOption,
+        ...lookupOption,
         onProgress: heartbeat,
         signal: cancellationSignal(),
       });
@@ -295,10 +303,10 @@ async function readBaseline(file: string): Promise<PerformanceBaseline | undefin
 }
 
 /** Polls the storefront until it answers below 500, heartbeating, for at most `timeoutMs`. */
-async function waitHealthy(baseUrl: string, timeoutMs: number, pollMs: number, tls?: TlsTrust): Promise<boolean> {
+async function waitHealthy(baseUrl: string, timeoutMs: number, pollMs: number, tls?: TlsTrust, lookup?: LookupFunction): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   const signal = cancellationSignal();
-  const prober = new HttpProber({ timeoutMs: Math.min(10_000, timeoutMs), ...(tls ? { tls } : {}), ...(signal ? { signal } : {}) });
+  const prober = new HttpProber({ timeoutMs: Math.min(10_000, timeoutMs), ...(tls ? { tls } : {}), ...(signal ? { signal } : {}), ...(lookup ? { lookup } : {}) });
   try {
     for (;;) {
       const answer = await prober.probe(baseUrl);

@@ -5,8 +5,9 @@
  * networks (tests and the demo do, for their loopback stand-ins). Names are resolved here, so a public name that
  * points at 127.0.0.1 is refused like 127.0.0.1 itself.
  */
+import { lookup as dnsLookup } from 'node:dns';
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import { hostAllowed, type NetworkPolicy } from './worker-policy';
 
@@ -33,6 +34,27 @@ export function isPublicAddress(address: string): boolean {
     return !NON_PUBLIC.check(address, 'ipv6');
   }
   return false;
+}
+
+/**
+ * A `lookup` for HTTP connections that fails on a non-public answer (unless the policy allows private networks):
+ * the check at the start of an activity and the connection itself then agree, even if DNS answers differently
+ * the second time (rebinding).
+ */
+export function guardedLookup(policy: NetworkPolicy): LookupFunction | undefined {
+  if (policy.allowPrivateNetworks) return undefined;
+  return ((hostname: string, options: object, callback: (err: Error | null, address: unknown, family?: number) => void) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, undefined);
+      const list = addresses as Array<{ address: string; family: number }>;
+      const internal = list.find((a) => !isPublicAddress(a.address));
+      if (internal) {
+        return callback(Object.assign(new Error(`${hostname} resolved to the non-public address ${internal.address}; the worker does not connect to it`), { code: EGRESS_REFUSED }), undefined);
+      }
+      if ((options as { all?: boolean }).all) return callback(null, list);
+      return callback(null, list[0]!.address, list[0]!.family);
+    });
+  }) as LookupFunction;
 }
 
 export type Resolve = (host: string) => Promise<string[]>;

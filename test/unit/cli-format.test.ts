@@ -131,3 +131,31 @@ describe('plan and participants', () => {
     expect(details).toContain('| Managed Services (CSE) (`managed-services`) | Sam CSE | sam@adobe.example |');
   });
 });
+
+// Issue #12, finding 1: the CSE's review (`cuo start --dry-run`) shows every command and where it runs.
+describe('the dry run lists commands, targets and hosts', () => {
+  it('names the local shell of the worker loudly, the ssh target, every runbook command and the migration', () => {
+    const base = makeProject();
+    const project = projectInputSchema.parse(
+      makeProject({
+        runbookCommands: ['bin/magento indexer:status'],
+        environments: {
+          staging: { ...base.environments.staging, mysqlCommand: 'mysql --defaults-file=/app/.my.cnf', remote: { type: 'local', cwd: '/srv/staging' } },
+          production: { ...base.environments.production, remote: { type: 'ssh', host: 'ssh.eu-3.magento.cloud', user: 'abc123-master', identity: 'production' } },
+        },
+      }),
+    );
+    const plan = buildPlan(project);
+    const text = renderPlan(plan, plainStyle());
+    expect(text).toContain('[upgrade-infrastructure-services] production → ssh abc123-master@ssh.eu-3.magento.cloud:22 (identity production)');
+    expect(text).toMatch(/vendor\/bin\/ece-tools db-dump --remove-definers/);
+    expect(text).toContain('staging → LOCAL SHELL ON THE WORKER (cwd /srv/staging; refused unless the worker sets CUO_ALLOW_LOCAL_COMMANDS=1)');
+    expect(text).toContain("gunzip -c '<the dump file>' | mysql --defaults-file=/app/.my.cnf");
+    expect(plan.commands.filter((c) => c.command === 'bin/magento indexer:status').map((c) => `${c.task}@${c.environment}`)).toEqual([
+      'post-upgrade-checks@staging',
+      'user-acceptance-testing@staging',
+      'launch-to-production@production',
+    ]);
+    expect(plan.reaches.map((r) => r.what)).toEqual(['repository', 'staging storefront', 'production storefront']);
+  });
+});

@@ -12,7 +12,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type ActivityDeps } from '../../../activities';
 import type { AutomationResult } from '../../../activities/contract';
+import { guardedLookup } from '../../../activities/policy/egress';
 import type { WorkerPolicy } from '../../../activities/policy/worker-policy';
+import { HttpProber } from '../../../activities/runbook/http-probe';
 import { validateProjectInput, type ProjectFile, type ProjectInput } from '../../../workflows/project-input';
 import { redactingInterceptors } from '../../../worker/redacting-interceptor';
 import { startLocalLandscape, type LocalLandscape } from '../../support/local-landscape';
@@ -159,6 +161,20 @@ describe('network (finding 3)', () => {
     const viaDns = await failureOf(env().run(activities.runPerformanceTest, ctx(byName)));
     expect(viaDns.message).toMatch(/host "localhost" is a loopback, link-local or private address \((127\.0\.0\.1|::1)/);
     expect(landscape.staging.stats().requests).toBe(0);
+  });
+
+  test('the connections themselves resolve through the policy: a name answering loopback after the check is not reached', async () => {
+    const prober = new HttpProber({ timeoutMs: 5000, tls: { ca: landscape.staging.certificatePem }, lookup: guardedLookup({ allowedHosts: ['*'], allowPrivateNetworks: false })! });
+    landscape.staging.resetStats();
+    try {
+      const answer = await prober.probe(landscape.staging.url.replace('127.0.0.1', 'localhost'));
+      expect(answer.status).toBeUndefined();
+      expect(answer.error).toMatch(/non-public address/);
+    } finally {
+      await prober.close();
+    }
+    expect(landscape.staging.stats().requests).toBe(0);
+    expect(guardedLookup({ allowedHosts: ['*'], allowPrivateNetworks: true })).toBeUndefined();
   });
 
   test('a load test larger than the worker allows is refused, naming the setting', async () => {
