@@ -122,7 +122,14 @@ export class RepositoryWorkspace {
       maxConcurrentProcesses: 2,
       trimmed: true,
       // The bot's identity for author and committer; no signing from the worker's own configuration.
-      config: [`user.name=${author.name}`, `user.email=${author.email}`, 'commit.gpgsign=false', 'advice.detachedHead=false'],
+      config: [
+        `user.name=${author.name}`,
+        `user.email=${author.email}`,
+        'commit.gpgsign=false',
+        'advice.detachedHead=false',
+        // No HTTP redirect: the host the worker's policy checked is the host git talks to (issue #12, finding 3).
+        'http.followRedirects=false',
+      ],
       timeout: { block: this.options.blockTimeoutMs ?? 120_000 },
     }).env(gitEnvironment());
   }
@@ -452,7 +459,8 @@ export class ProjectRepository {
  * messages in English, which is what git-errors.ts reads; no terminal prompt, so a missing credential fails at once.
  */
 function gitEnvironment(): Record<string, string> {
-  const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+  // GIT_ALLOW_PROTOCOL: only the transports a project may use, never a remote helper (ext::, fd::) that runs programs.
+  const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_ALLOW_PROTOCOL: 'https:http:ssh:git:file' };
   for (const key of ['PATH', 'HOME', 'TMPDIR', 'USER', 'SSH_AUTH_SOCK', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY']) {
     const value = process.env[key];
     if (value !== undefined) env[key] = value;

@@ -76,3 +76,10 @@ test('links inside the repository and new files still work', async () => {
   await clone.writeFiles({ 'var/new/notes.txt': 'ok' });
   expect(await clone.readFile('var/new/notes.txt')).toBe('ok');
 });
+
+test('git runs no remote helper even when called with one directly (GIT_ALLOW_PROTOCOL)', async () => {
+  const marker = join(outside, 'ext-ran');
+  const error = await workspace.ensureClone('ext-helper', `ext::sh -c touch% ${marker}`).then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(ApplicationFailure);
+  await expect(readFile(marker)).rejects.toMatchObject({ code: 'ENOENT' });
+});
