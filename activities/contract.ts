@@ -93,8 +93,9 @@ export interface UpgradeActivities {
   /**
    * Checks a project file and fills in its defaults; problems are answered, not thrown. Run as a local activity at
    * the start of every project, so the workflow bundle carries no schema library (activities/validate-project.ts).
+   * With `tunables` it checks the workflow's tunables too (problems named `tunables.<field>`).
    */
-  validateProject(projectFile: unknown): Promise<ProjectValidation>;
+  validateProject(projectFile: unknown, tunables?: unknown): Promise<ProjectValidation>;
   draftUpgradePlan(ctx: ProjectContext): Promise<AutomationResult>;
   determineInfrastructureChanges(ctx: ProjectContext): Promise<AutomationResult>;
   assessUpgradeComplexity(ctx: ProjectContext): Promise<AutomationResult>;

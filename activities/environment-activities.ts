@@ -19,6 +19,10 @@ import { composeNotification } from './notify/message';
 import type { Notifier } from './notify/channels';
 import { taskRef } from './notify/activities';
 import { MigrationStepError, migrateProductionToStaging } from './remote/data-migration';
+import type { LookupFunction } from 'node:net';
+import { guardedLookup } from './policy/egress';
+import { assertProjectAllowed } from './policy/project-guard';
+import type { LoadTestCaps, WorkerPolicy } from './policy/worker-policy';
 import type { RepositoryWorkspace } from './repository/workspace';
 import { HttpProber, type TlsTrust } from './runbook/http-probe';
 import { renderRunbookReport, runPostUpgradeRunbook } from './runbook/post-upgrade-runbook';
@@ -29,6 +33,10 @@ export interface EnvironmentDeps {
   workspace: RepositoryWorkspace;
   notifier: Notifier;
   sshIdentities: Record<string, string>;
+  /** What the worker's operator allows projects to do (worker/config.ts). */
+  policy: WorkerPolicy;
+  /** The worker's data folder: no local command runs inside it (project checkouts live there). */
+  dataDir: string;
   /** Where per-project baselines are kept (first load-test result, used to compare later runs). */
   stateDir: string;
   /** Extra CA to trust for the environments' HTTPS (e.g. a staging CA); from the worker's configuration. */
@@ -44,13 +52,22 @@ const RUNBOOK_TIMEOUT_MS = 30_000;
 
 export function createEnvironmentActivities(deps: EnvironmentDeps) {
   const tlsOption = deps.tls ? { tls: deps.tls } : {};
+  // Every connection to an environment resolves names through the policy, not only the check before it.
+  const lookup = guardedLookup(deps.policy.network);
+  const lookupOption = lookup ? { lookup } : {};
 
-  const runbookOn = (project: ProjectInput, environment: EnvironmentName) =>
+  const targetOf = (project: ProjectInput, environment: EnvironmentName) =>
+    remoteTargetOf(environment, project.environments[environment], deps.sshIdentities, deps.policy.commands, deps.dataDir);
+  const guard = (project: ProjectInput, ...reaches: Array<'environments' | 'repository'>) =>
+    assertProjectAllowed(project, deps.policy, { reaches });
+
+  const runbookOn = async (project: ProjectInput, environment: EnvironmentName) =>
     runPostUpgradeRunbook({
       baseUrl: project.environments[environment].url,
       adminPath: project.environments[environment].adminPath,
       commands: project.runbookCommands,
-      target: remoteTargetOf(environment, project.environments[environment], deps.sshIdentities),
+      ...lookupOption,
+      target: await targetOf(project, environment),
       timeoutMs: RUNBOOK_TIMEOUT_MS,
       ...tlsOption,
       signal: cancellationSignal(),
@@ -79,8 +96,9 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
   return {
     async migrateProductionDataToStaging(ctx: ProjectContext): Promise<AutomationResult> {
       const { project, workflowId } = ctx;
-      const production = remoteTargetOf('production', project.environments.production, deps.sshIdentities);
-      const staging = remoteTargetOf('staging', project.environments.staging, deps.sshIdentities);
+      await guard(project, 'environments');
+      const production = await targetOf(project, 'production');
+      const staging = await targetOf(project, 'staging');
       if (!production || !staging) {
         throw ApplicationFailure.nonRetryable(
           'data migration needs environments.production.remote and environments.staging.remote (ssh host/user, or local for a test set-up); add them to the project file, or skip this step with a reason',
@@ -123,6 +141,7 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
       ctx: ProjectContext,
       request: { environment: EnvironmentName; purpose: 'post-upgrade-checks' | 'uat-validation' | 'go-live' },
     ): Promise<AutomationResult> {
+      await guard(ctx.project, 'environments');
       const result = await runbookOn(ctx.project, request.environment);
       const artifact = await deps.artifacts.put(ctx.project.projectId, `runbook-${request.purpose}.md`, renderRunbookReport(result));
       const failed = result.checks.filter((c) => !c.passed && !c.skipped);
@@ -139,6 +158,8 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
     /** A bounded load test of Staging, compared with the project's first run (its baseline). */
     async runPerformanceTest(ctx: ProjectContext): Promise<AutomationResult> {
       const { project } = ctx;
+      await guard(project, 'environments');
+      assertWithinLoadTestCaps(project.performance, deps.policy.loadTest);
       const baselineFile = join(deps.stateDir, 'baselines', `${project.projectId}-performance.json`);
       const baseline = await readBaseline(baselineFile);
       const settings = project.performance;
@@ -169,10 +190,12 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
     },
 
     async runSecurityChecks(ctx: ProjectContext, request: { environment: EnvironmentName }): Promise<AutomationResult> {
+      await guard(ctx.project, 'environments');
       const environment = ctx.project.environments[request.environment];
       const report = await runSecurityChecks({
         baseUrl: environment.url,
         adminPath: environment.adminPath,
+        ...lookupOption,
         ...(deps.tls?.ca ? { ca: deps.tls.ca } : {}),
         signal: cancellationSignal(),
         onProgress: heartbeat,
@@ -195,6 +218,8 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
      */
     async deployToProduction(ctx: ProjectContext, request: { window: WindowRef; approvedCommit?: string }): Promise<AutomationResult> {
       const { project, workflowId } = ctx;
+      // The window is checked by the deployment itself, after it has looked at what the remote already holds.
+      await guard(project, 'environments', 'repository');
       const production = project.environments.production;
       let goLive = '';
       const result = await deployToProduction({
@@ -203,7 +228,7 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
         repositoryUrl: project.repository.url,
         upgradeBranch: upgradeBranchOf(project.targetVersion),
         productionBranch: production.branch,
-        waitHealthy: () => waitHealthy(production.url, deps.deployHealthTimeoutMs ?? 600_000, deps.healthPollMs ?? 10_000, deps.tls),
+        waitHealthy: () => waitHealthy(production.url, deps.deployHealthTimeoutMs ?? 600_000, deps.healthPollMs ?? 10_000, deps.tls, lookup),
         goLiveChecks: async () => {
           const runbook = await runbookOn(project, 'production');
           goLive = renderRunbookReport(runbook);
@@ -242,6 +267,7 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
     /** Watches Production for the post-launch period; resumes from its last heartbeat after a worker crash. */
     async monitorProduction(ctx: ProjectContext): Promise<AutomationResult> {
       const { project, workflowId } = ctx;
+      await guard(project, 'environments');
       const result = await monitorProduction({
         baseUrl: project.environments.production.url,
         paths: project.performance.paths,
@@ -249,6 +275,7 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
         intervalMs: durationToMs(project.postLaunch.checkEvery),
         resumeFrom: previousHeartbeat(),
         ...tlsOption,
+        ...lookupOption,
         onProgress: heartbeat,
         signal: cancellationSignal(),
       });
@@ -276,6 +303,17 @@ function attemptKey(): string | undefined {
   }
 }
 
+/** The worker's caps on load tests (CUO_LOAD_TEST_MAX_*): a project asking for more is refused, never trimmed silently. */
+function assertWithinLoadTestCaps(settings: ProjectInput['performance'], caps: LoadTestCaps): void {
+  const over: string[] = [];
+  if (settings.connections > caps.maxConnections) over.push(`performance.connections ${settings.connections} > ${caps.maxConnections} (CUO_LOAD_TEST_MAX_CONNECTIONS)`);
+  if (settings.durationSeconds > caps.maxDurationSeconds) over.push(`performance.durationSeconds ${settings.durationSeconds} > ${caps.maxDurationSeconds} (CUO_LOAD_TEST_MAX_DURATION)`);
+  if (settings.maxRequests > caps.maxRequests) over.push(`performance.maxRequests ${settings.maxRequests} > ${caps.maxRequests} (CUO_LOAD_TEST_MAX_REQUESTS)`);
+  if (over.length) {
+    throw ApplicationFailure.nonRetryable(`the load test asks for more than this worker allows: ${over.join('; ')}; lower it in the project file`, 'LoadTestOverCap');
+  }
+}
+
 async function readBaseline(file: string): Promise<PerformanceBaseline | undefined> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as PerformanceBaseline;
@@ -285,10 +323,10 @@ async function readBaseline(file: string): Promise<PerformanceBaseline | undefin
 }
 
 /** Polls the storefront until it answers below 500, heartbeating, for at most `timeoutMs`. */
-async function waitHealthy(baseUrl: string, timeoutMs: number, pollMs: number, tls?: TlsTrust): Promise<boolean> {
+async function waitHealthy(baseUrl: string, timeoutMs: number, pollMs: number, tls?: TlsTrust, lookup?: LookupFunction): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   const signal = cancellationSignal();
-  const prober = new HttpProber({ timeoutMs: Math.min(10_000, timeoutMs), ...(tls ? { tls } : {}), ...(signal ? { signal } : {}) });
+  const prober = new HttpProber({ timeoutMs: Math.min(10_000, timeoutMs), ...(tls ? { tls } : {}), ...(signal ? { signal } : {}), ...(lookup ? { lookup } : {}) });
   try {
     for (;;) {
       const answer = await prober.probe(baseUrl);

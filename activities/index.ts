@@ -12,7 +12,8 @@ import { createNotifyActivities } from './notify/activities';
 import { createPlanningActivities } from './planning-activities';
 import type { RepositoryWorkspace } from './repository/workspace';
 import type { TlsTrust } from './runbook/http-probe';
-import { validateProject } from './validate-project';
+import type { WorkerPolicy } from './policy/worker-policy';
+import { createValidateProject } from './validate-project';
 
 export interface ActivityDeps {
   artifacts: ArtifactStore;
@@ -20,6 +21,11 @@ export interface ActivityDeps {
   notifier: Notifier;
   /** The worker's data folder (baselines and other per-project state). */
   dataDir: string;
+  /**
+   * What the worker's operator allows projects to do: command targets, hosts, local repositories, load-test caps,
+   * short timings (worker/config.ts; tests and the demo allow their loopback stand-ins explicitly).
+   */
+  policy: WorkerPolicy;
   /** SSH private key paths by lower-case identity name (worker configuration, never project input). */
   sshIdentities?: Record<string, string>;
   /** Extra CA for the environments' HTTPS checks. */
@@ -41,12 +47,14 @@ export function createActivities(deps: ActivityDeps): UpgradeActivities {
     ...(deps.cli ? { cli: deps.cli } : {}),
     ...(deps.conference ? { conference: deps.conference } : {}),
   });
-  const planning = createPlanningActivities({ artifacts: deps.artifacts, workspace: deps.workspace, notifier: deps.notifier, now, ...(deps.cli ? { cli: deps.cli } : {}) });
+  const planning = createPlanningActivities({ artifacts: deps.artifacts, workspace: deps.workspace, notifier: deps.notifier, now, policy: deps.policy, ...(deps.cli ? { cli: deps.cli } : {}) });
   const environment = createEnvironmentActivities({
     artifacts: deps.artifacts,
     workspace: deps.workspace,
     notifier: deps.notifier,
     sshIdentities: deps.sshIdentities ?? {},
+    policy: deps.policy,
+    dataDir: deps.dataDir,
     stateDir: join(deps.dataDir, 'state'),
     ...(deps.tls ? { tls: deps.tls } : {}),
     ...(deps.cli ? { cli: deps.cli } : {}),
@@ -54,7 +62,7 @@ export function createActivities(deps: ActivityDeps): UpgradeActivities {
     ...(deps.healthPollMs !== undefined ? { healthPollMs: deps.healthPollMs } : {}),
   });
   return {
-    validateProject,
+    validateProject: createValidateProject({ shortTimings: deps.policy.allowShortTimings }),
     ...planning,
     ...environment,
     sendNotification: notify.sendNotification,

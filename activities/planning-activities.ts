@@ -23,6 +23,9 @@ import { setCommerceConstraints } from './repository/composer';
 import type { ProjectRepository, RepositoryWorkspace } from './repository/workspace';
 import { requirementsFor } from './requirements/catalog';
 import { heartbeat, upgradeBranchOf } from './activity-runtime';
+import { assertProjectAllowed } from './policy/project-guard';
+import type { WorkerPolicy } from './policy/worker-policy';
+import type { ProjectInput } from '../workflows/project-input';
 
 /** Problems of a change request's timing, reported with the request rather than stopping it. */
 const TIMING_PROBLEM = /already started|notice|outside|change window/i;
@@ -33,6 +36,8 @@ export interface PlanningDeps {
   notifier: Notifier;
   cli?: string;
   now: () => Date;
+  /** What the worker's operator allows projects to reach (worker/config.ts). */
+  policy: WorkerPolicy;
 }
 
 interface InfrastructureView extends PlannedFiles {
@@ -42,11 +47,17 @@ interface InfrastructureView extends PlannedFiles {
 }
 
 export function createPlanningActivities(deps: PlanningDeps) {
+  /** The project's clone, once the worker's policy allows its repository (CUO_ALLOWED_HOSTS, CUO_LOCAL_REPOSITORY_ROOTS). */
+  async function cloneOf(project: ProjectInput): Promise<ProjectRepository> {
+    await assertProjectAllowed(project, deps.policy, { reaches: ['repository'] });
+    return deps.workspace.ensureClone(project.projectId, project.repository.url);
+  }
+
   /** Clones or fetches the repository and reads the cloud configuration as committed on the base branch. */
   async function infrastructure(ctx: ProjectContext): Promise<InfrastructureView> {
     const { project } = ctx;
     heartbeat('fetching the repository');
-    const repo = await deps.workspace.ensureClone(project.projectId, project.repository.url);
+    const repo = await cloneOf(project);
     const ref = `origin/${project.repository.baseBranch}`;
     const servicesYaml = await repo.readFileIfExists(SERVICES_YAML_PATH, ref);
     const appYaml = await repo.readFileIfExists(APP_YAML_PATH, ref);
@@ -120,7 +131,7 @@ export function createPlanningActivities(deps: PlanningDeps) {
     async assessUpgradeComplexity(ctx: ProjectContext): Promise<AutomationResult> {
       const { project } = ctx;
       heartbeat('fetching the repository');
-      const repo = await deps.workspace.ensureClone(project.projectId, project.repository.url);
+      const repo = await cloneOf(project);
       const result = await assessRepositoryComplexity(repo, {
         projectId: project.projectId,
         customer: project.customer,

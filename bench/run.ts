@@ -12,7 +12,7 @@ import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/config';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Client, Connection, WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
@@ -374,7 +374,7 @@ async function main(): Promise<void> {
       const first = landscapes[0]!;
       const caFile = join(dataDir, 'storefronts-ca.pem');
       writeFileSync(caFile, landscapes.flatMap((l) => [l.staging.certificatePem, l.production.certificatePem]).join('\n'));
-      const spec: RealDepsSpec = { dataDir: join(dataDir, 'real'), smtpUrl: first.smtp.url, webhookUrl: first.webhook.url, caFile, healthPollMs: 200, deployHealthTimeoutMs: 10_000 };
+      const spec: RealDepsSpec = { dataDir: join(dataDir, 'real'), smtpUrl: first.smtp.url, webhookUrl: first.webhook.url, caFile, healthPollMs: 200, deployHealthTimeoutMs: 10_000, repositoryRoots: landscapes.map((l) => dirname(l.repo.remoteDir)) };
       const specFile = join(dataDir, 'real-deps.json');
       writeFileSync(specFile, JSON.stringify(spec));
       const taskQueue = `bench-c-${runId}`;

@@ -20,6 +20,7 @@ import { createActivities } from '../activities';
 import { ArtifactStore } from '../activities/artifact-store';
 import { Notifier } from '../activities/notify/channels';
 import { RepositoryWorkspace, UPGRADE_BOT_AUTHOR } from '../activities/repository/workspace';
+import { localLandscapePolicy } from '../test/support/local-policy';
 import { baselineNoop, createNoopActivities } from './noop-activities';
 
 export type ActivityKind = 'noop' | 'baseline' | 'real';
@@ -33,6 +34,8 @@ export interface RealDepsSpec {
   caFile: string;
   healthPollMs: number;
   deployHealthTimeoutMs: number;
+  /** Folders holding the landscapes' bare origins (the local repositories the bench's worker may clone). */
+  repositoryRoots: string[];
 }
 
 function activitiesFor(kind: ActivityKind, depsFile: string | undefined): object {
@@ -48,6 +51,7 @@ function activitiesFor(kind: ActivityKind, depsFile: string | undefined): object
     tls: { ca: readFileSync(spec.caFile, 'utf8') },
     healthPollMs: spec.healthPollMs,
     deployHealthTimeoutMs: spec.deployHealthTimeoutMs,
+    policy: localLandscapePolicy({ repositoryRoots: spec.repositoryRoots }),
   });
 }
 

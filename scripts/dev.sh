@@ -46,6 +46,18 @@ if [[ -z "$external" ]]; then
   export TEMPORAL_ADDRESS="localhost:$GRPC_PORT" TEMPORAL_NAMESPACE=default
 fi
 
+if [[ -z "$external" ]]; then
+  # Development on this machine: the worker may run a project's commands locally, reach loopback and private
+  # hosts, clone repositories from the temp folder, and use seconds-long timings. A worker against a real cluster
+  # gets none of this unless its operator sets it (README, "Worker settings"). Each can be overridden.
+  export CUO_ALLOW_LOCAL_COMMANDS="${CUO_ALLOW_LOCAL_COMMANDS:-1}"
+  export CUO_ALLOW_PRIVATE_NETWORKS="${CUO_ALLOW_PRIVATE_NETWORKS:-1}"
+  export CUO_ALLOWED_HOSTS="${CUO_ALLOWED_HOSTS:-*}"
+  export CUO_LOCAL_REPOSITORY_ROOTS="${CUO_LOCAL_REPOSITORY_ROOTS:-$(cd "${TMPDIR:-/tmp}" && pwd -P)}"
+  export CUO_ALLOW_SHORT_TIMINGS="${CUO_ALLOW_SHORT_TIMINGS:-1}"
+  say "development worker: local commands, private networks, any host and repositories under $CUO_LOCAL_REPOSITORY_ROOTS allowed"
+fi
+
 node dist/worker/main.js &
 worker_pid=$!
 

@@ -18,6 +18,7 @@ export function buildActivityDeps(config: WorkerConfig, logger: PinoLogger): Act
     ...(smtpUrl && smtpFrom ? { email: { smtpUrl, from: smtpFrom } } : {}),
   });
   const channels = notifier.configuredChannels();
+  logger.info({ dataDir, policy: config.policy }, 'what projects may do on this worker (CUO_* settings)');
   logger.info({ dataDir, notificationChannels: channels }, channels.length ? 'notifications configured' : 'no notification channel configured: messages are skipped (set WEBHOOK_URL or SMTP_URL/SMTP_FROM)');
   return {
     artifacts: new ArtifactStore(join(dataDir, 'artifacts')),
@@ -25,5 +26,6 @@ export function buildActivityDeps(config: WorkerConfig, logger: PinoLogger): Act
     notifier,
     dataDir,
     sshIdentities: config.sshIdentities,
+    policy: config.policy,
   };
 }

@@ -7,7 +7,10 @@
  * malformed value there is the most common start-up mistake.
  */
 import { existsSync } from 'node:fs';
+import { delimiter, isAbsolute } from 'node:path';
 import { z } from 'zod';
+import { secretsOfUrl } from '../activities/policy/redaction';
+import { DEFAULT_LOAD_TEST_CAPS, type WorkerPolicy } from '../activities/policy/worker-policy';
 import { TASK_QUEUE } from '../workflows/search-attributes';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -37,6 +40,13 @@ export interface WorkerConfig {
   notifications: NotificationSecrets;
   /** SSH private key paths by lower-cased name: SSH_IDENTITY_STAGING=/keys/id → { staging: '/keys/id' }. */
   sshIdentities: Record<string, string>;
+  /** What projects may make the worker do (commands, hosts, local repositories, load tests, short timings). */
+  policy: WorkerPolicy;
+  /**
+   * Every value of this configuration that must never be printed: the notification URLs and their parts, the
+   * Temporal API key, and any variable whose name says it holds a secret. Activities' output is redacted of them.
+   */
+  secrets: string[];
 }
 
 /**
@@ -95,6 +105,22 @@ const email = z
   .string()
   .regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'expected an e-mail address, e.g. "Upgrades <upgrades@example.com>" or upgrades@example.com');
 
+const flag = z.enum(['0', '1', 'true', 'false'], 'expected 1 (on) or 0 (off)').transform((v) => v === '1' || v === 'true');
+
+const HOST_PATTERN = /^(\*|(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*|\[?[0-9a-fA-F:]+\]?)$/;
+const hostPatterns = z
+  .string()
+  .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+  .refine((list) => list.every((p) => HOST_PATTERN.test(p)), 'expected host patterns separated by commas, e.g. staging.example.com,*.magento.cloud (or * for any host)');
+
+const folderList = z
+  .string()
+  .transform((v) => v.split(delimiter).map((p) => p.trim()).filter(Boolean))
+  .refine((list) => list.every((p) => isAbsolute(p) && existsSync(p)), `expected existing absolute folders separated by "${delimiter}", e.g. /srv/repositories`);
+
+const boundedInt = (max: number, example: string) =>
+  positiveInt.refine((n) => n <= max, `expected a whole number from 1 to ${max}, e.g. ${example}`);
+
 const filePath = z.string().refine((p) => existsSync(p), 'expected the path of an existing private key file');
 
 const envSchema = z.object({
@@ -113,7 +139,42 @@ const envSchema = z.object({
   SMTP_URL: optional(urlWithProtocols(['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.com:587')),
   SMTP_FROM: optional(email),
   WEBHOOK_URL: optional(urlWithProtocols(['http:', 'https:'], 'https://hooks.example.com/upgrades')),
+  CUO_ALLOW_LOCAL_COMMANDS: optional(flag),
+  CUO_SSH_ALLOWED_HOSTS: optional(hostPatterns),
+  CUO_ALLOWED_HOSTS: optional(hostPatterns),
+  CUO_ALLOW_PRIVATE_NETWORKS: optional(flag),
+  CUO_LOCAL_REPOSITORY_ROOTS: optional(folderList),
+  CUO_ALLOW_SHORT_TIMINGS: optional(flag),
+  // Upper bounds the project file's own limits (workflows/project-input.ts LOAD_TEST_LIMITS) cannot exceed anyway.
+  CUO_LOAD_TEST_MAX_CONNECTIONS: optional(boundedInt(100, '50')),
+  CUO_LOAD_TEST_MAX_DURATION: optional(
+    duration.refine((ms) => ms >= 1000 && ms <= 600_000, 'expected a duration from 1s to 10m, e.g. 5m'),
+  ),
+  CUO_LOAD_TEST_MAX_REQUESTS: optional(boundedInt(200_000, '100000')),
 });
+
+/**
+ * Variables whose value is never printed, not even when it is malformed (issue #12, finding 15: a mistyped
+ * SMTP_URL was printed whole, password included, in the start-up error).
+ */
+export function isSecretVariable(name: string): boolean {
+  return name === 'SMTP_URL' || name === 'WEBHOOK_URL' || /(SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|CREDENTIAL)/i.test(name);
+}
+
+/** `NAME="value"`, or for a secret only its name and length: the person fixing it knows what they typed. */
+function shown(name: string, value: string | undefined): string {
+  if (isSecretVariable(name)) return `${name} (value not shown: it holds a secret; ${value?.length ?? 0} characters)`;
+  return `${name}=${JSON.stringify(value ?? '')}`;
+}
+
+/** The configuration's secrets in every form they could be printed in (see Redactor). */
+function secretsOf(env: NodeJS.ProcessEnv): string[] {
+  const out: string[] = [...secretsOfUrl(env.SMTP_URL), ...secretsOfUrl(env.WEBHOOK_URL)];
+  for (const [name, value] of Object.entries(env)) {
+    if (value && name !== 'SMTP_URL' && name !== 'WEBHOOK_URL' && isSecretVariable(name)) out.push(value);
+  }
+  return out;
+}
 
 const SSH_IDENTITY_PREFIX = 'SSH_IDENTITY_';
 
@@ -124,7 +185,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? '?');
-      problems.push(`${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`);
+      problems.push(`${shown(name, env[name])}: ${issue.message}`);
     }
   }
 
@@ -159,5 +220,17 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     dataDir: e.CUO_DATA_DIR ?? '.data',
     notifications: { smtpUrl: e.SMTP_URL, smtpFrom: e.SMTP_FROM, webhookUrl: e.WEBHOOK_URL },
     sshIdentities,
+    policy: {
+      commands: { allowLocal: e.CUO_ALLOW_LOCAL_COMMANDS ?? false, sshHosts: e.CUO_SSH_ALLOWED_HOSTS ?? [] },
+      network: { allowedHosts: e.CUO_ALLOWED_HOSTS ?? [], allowPrivateNetworks: e.CUO_ALLOW_PRIVATE_NETWORKS ?? false },
+      localRepositoryRoots: e.CUO_LOCAL_REPOSITORY_ROOTS ?? [],
+      loadTest: {
+        maxConnections: e.CUO_LOAD_TEST_MAX_CONNECTIONS ?? DEFAULT_LOAD_TEST_CAPS.maxConnections,
+        maxDurationSeconds: e.CUO_LOAD_TEST_MAX_DURATION !== undefined ? Math.floor(e.CUO_LOAD_TEST_MAX_DURATION / 1000) : DEFAULT_LOAD_TEST_CAPS.maxDurationSeconds,
+        maxRequests: e.CUO_LOAD_TEST_MAX_REQUESTS ?? DEFAULT_LOAD_TEST_CAPS.maxRequests,
+      },
+      allowShortTimings: e.CUO_ALLOW_SHORT_TIMINGS ?? false,
+    },
+    secrets: secretsOf(env),
   };
 }

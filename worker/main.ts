@@ -10,6 +10,7 @@ import { buildActivityDeps } from './activity-deps';
 import { ConfigError, loadWorkerConfig } from './config';
 import type { WorkerConfig } from './config';
 import { createLogger, installRuntimeLogger } from './logger';
+import { redactingInterceptors } from './redacting-interceptor';
 import { workflowSource } from './workflow-source';
 
 async function main(): Promise<number> {
@@ -42,6 +43,8 @@ async function main(): Promise<number> {
       taskQueue: config.taskQueue,
       ...source,
       activities: createActivities(buildActivityDeps(config, logger)),
+      // Every activity's result and failure is redacted of the configuration's secrets before it reaches history.
+      interceptors: { activity: redactingInterceptors(config.secrets) },
       maxConcurrentActivityTaskExecutions: config.maxConcurrentActivityTaskExecutions,
       maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTaskExecutions,
       maxCachedWorkflows: config.maxCachedWorkflows,

@@ -102,7 +102,8 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   const { workflowId } = workflowInfo();
   const checking = statusWhileChecking(workflowId, input.project, new Date().toISOString());
   setHandler(statusQuery, () => checking);
-  const project = await validatedProject(input.project);
+  // The tunables are checked with the file (new projects): a raw start cannot set 0 hours of Adobe's notice.
+  const project = await validatedProject(input.project, input.tunables);
   const tunables = input.tunables ?? {};
   const state = new ProjectState(workflowId, project, () => new Date().toISOString(), signedDecisions ? { trust: input.trust ?? { keys: [] } } : {});
   const ctx: ProjectContext = { workflowId, project };
@@ -581,14 +582,14 @@ function checked<T>(result: Checked<T>, what: string): T {
  * project cost the worker (issue #6). Projects started before this change checked the file in the workflow; their
  * histories still replay that way, loading the schema only then.
  */
-async function validatedProject(projectFile: ProjectFile): Promise<ProjectInput> {
+async function validatedProject(projectFile: ProjectFile, tunables: UpgradeTunables | undefined): Promise<ProjectInput> {
   let validation: ProjectValidation;
   if (patched('project-checked-by-local-activity')) {
     const { validateProject } = proxyLocalActivities<UpgradeActivities>({
       startToCloseTimeout: '30s',
       retry: { maximumAttempts: 3, initialInterval: '1s' },
     });
-    validation = await validateProject(projectFile);
+    validation = await validateProject(projectFile, tunables);
   } else {
     // A lazy require: webpack then instantiates project-input (and zod) only when an old history replays.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

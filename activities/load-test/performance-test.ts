@@ -67,7 +67,6 @@ export async function runPerformanceTest(req: PerformanceTestRequest): Promise<P
   const statusCounts: Record<string, number> = {};
   let failedResponses = 0;
   const base = new URL(req.baseUrl);
-  const basePath = base.pathname.replace(/\/+$/, '');
   const startedAt = new Date().toISOString();
   const started = performance.now();
 
@@ -86,7 +85,7 @@ export async function runPerformanceTest(req: PerformanceTestRequest): Promise<P
           maxOverallRequests: req.maxRequests,
           timeout: Math.ceil((req.requestTimeoutMs ?? 10_000) / 1000),
           // Connections cycle through the paths, so every configured page gets load.
-          requests: req.paths.map((path) => ({ method: 'GET' as const, path: `${basePath}${path}` })),
+          requests: req.paths.map((path) => ({ method: 'GET' as const, path: requestTarget(base, path) })),
           headers: { 'user-agent': 'commerce-upgrade-orchestrator/0.1 (+performance test)' },
         },
         (error, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result)),
@@ -152,11 +151,29 @@ export async function runPerformanceTest(req: PerformanceTestRequest): Promise<P
   return result;
 }
 
+/** RFC 3986 path and query characters: nothing that could end autocannon's raw request line (CR, LF, space). */
+const REQUEST_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/;
+
+/**
+ * The request target of `path` below the base URL's path, built with URL objects (issue #12, finding 3: a path
+ * with CRLF was concatenated into the raw request). The URL parser percent-encodes what it must; anything that
+ * would leave the base's origin is refused.
+ */
+export function requestTarget(base: URL, path: string): string {
+  if (!REQUEST_PATH.test(path)) throw new Error(`path ${JSON.stringify(path.slice(0, 100))} must start with "/" and hold URL characters only`);
+  const url = new URL(base.href);
+  const [pathname, search] = [path.split('?')[0]!, path.includes('?') ? path.slice(path.indexOf('?')) : ''];
+  url.pathname = `${base.pathname.replace(/\/+$/, '')}${pathname}`;
+  url.search = search;
+  if (url.origin !== base.origin) throw new Error(`path "${path}" leaves ${base.origin}`);
+  return `${url.pathname}${url.search}`;
+}
+
 function validate(req: PerformanceTestRequest): void {
   const problems: string[] = [];
   if (!/^https?:\/\//.test(req.baseUrl)) problems.push(`baseUrl "${req.baseUrl}" must be an http(s) URL`);
   if (!req.paths.length) problems.push('paths must name at least one page');
-  for (const path of req.paths) if (!path.startsWith('/')) problems.push(`path "${path}" must start with "/"`);
+  for (const path of req.paths) if (!REQUEST_PATH.test(path)) problems.push(`path ${JSON.stringify(path.slice(0, 100))} must start with "/" and hold URL characters only`);
   if (!(req.durationSeconds > 0)) problems.push('durationSeconds must be positive');
   if (!(req.connections >= 1)) problems.push('connections must be at least 1');
   if (!(req.maxRequests >= 1)) problems.push('maxRequests must be at least 1');

@@ -6,6 +6,7 @@
  * a worker crash passes the last heartbeat back as `resumeFrom`: the period keeps its original end and no sample
  * is lost or taken twice. Samples are compact tuples to keep heartbeat details small (≈30 bytes each).
  */
+import type { LookupFunction } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { percentile } from '../load-test/percentile';
 import { HttpProber, joinUrl, type TlsTrust } from '../runbook/http-probe';
@@ -43,6 +44,8 @@ export interface MonitorThresholds {
 }
 
 export interface MonitorRequest {
+  /** Host name resolution for the probes (the worker's, refusing non-public addresses; see policy/egress.ts). */
+  lookup?: LookupFunction;
   baseUrl: string;
   paths: string[];
   periodMs: number;
@@ -94,7 +97,7 @@ export async function monitorProduction(req: MonitorRequest): Promise<MonitorRes
   if (!(req.intervalMs > 0) || !(req.periodMs > 0)) throw new Error('periodMs and intervalMs must be positive');
   const resumed = req.resumeFrom !== undefined && req.resumeFrom !== null;
   const state = resumed ? restore(req.resumeFrom, req) : fresh(req);
-  const prober = new HttpProber({ timeoutMs: req.timeoutMs ?? Math.min(req.intervalMs, 10_000), tls: req.tls, signal: req.signal });
+  const prober = new HttpProber({ timeoutMs: req.timeoutMs ?? Math.min(req.intervalMs, 10_000), tls: req.tls, signal: req.signal, ...(req.lookup ? { lookup: req.lookup } : {}) });
 
   try {
     while (Date.now() < state.endsAt) {

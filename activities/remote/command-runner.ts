@@ -93,6 +93,10 @@ export function buildSshArgs(target: Extract<RemoteTarget, { type: 'ssh' }>, com
     '-o', `ConnectTimeout=${Math.max(1, Math.round(connectTimeoutSeconds))}`,
     '-o', 'ServerAliveInterval=15',
     '-o', 'ServerAliveCountMax=4',
+    // Nothing of the worker's session travels to the environment.
+    '-o', 'ForwardAgent=no',
+    '-o', 'ForwardX11=no',
+    '-o', 'ClearAllForwardings=yes',
     '-p', String(port),
   ];
   if (target.identityFile) args.push('-i', target.identityFile, '-o', 'IdentitiesOnly=yes');
@@ -101,11 +105,34 @@ export function buildSshArgs(target: Extract<RemoteTarget, { type: 'ssh' }>, com
   return args;
 }
 
-/** The program, arguments and working folder that run `command` on `target`. */
-export function processSpec(target: RemoteTarget, command: string, connectTimeoutSeconds?: number): { file: string; args: string[]; cwd?: string } {
+/**
+ * The variables a command gets: enough to find programs and write temp files, nothing of the worker's own
+ * configuration (issue #12, finding 1: children inherited SMTP_URL and WEBHOOK_URL). The ssh binary also gets the
+ * operator's agent socket to authenticate with; the remote command never does (no agent forwarding).
+ */
+const COMMAND_VARIABLES = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'TZ', 'TMPDIR'] as const;
+
+export function commandEnvironment(target: RemoteTarget, from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = { LC_ALL: 'C' };
+  for (const key of COMMAND_VARIABLES) {
+    const value = from[key];
+    if (value !== undefined) env[key] = value;
+  }
+  if (!env.PATH) env.PATH = '/usr/local/bin:/usr/bin:/bin';
+  if (target.type === 'ssh' && from.SSH_AUTH_SOCK) env.SSH_AUTH_SOCK = from.SSH_AUTH_SOCK;
+  return env;
+}
+
+/** The program, arguments, working folder and environment that run `command` on `target`. */
+export function processSpec(
+  target: RemoteTarget,
+  command: string,
+  connectTimeoutSeconds?: number,
+): { file: string; args: string[]; cwd?: string; env: Record<string, string> } {
+  const env = commandEnvironment(target);
   return target.type === 'local'
-    ? { file: '/bin/sh', args: ['-c', command], cwd: target.cwd }
-    : { file: 'ssh', args: buildSshArgs(target, command, connectTimeoutSeconds) };
+    ? { file: '/bin/sh', args: ['-c', command], cwd: target.cwd, env }
+    : { file: 'ssh', args: buildSshArgs(target, command, connectTimeoutSeconds), env };
 }
 
 export async function runRemoteCommand(req: RemoteCommandRequest): Promise<RemoteCommandResult> {
@@ -114,14 +141,14 @@ export async function runRemoteCommand(req: RemoteCommandRequest): Promise<Remot
   req.signal?.throwIfAborted();
 
   const label = describeTarget(req.target);
-  const { file, args, cwd } = processSpec(req.target, req.command, req.connectTimeoutSeconds);
+  const { file, args, cwd, env } = processSpec(req.target, req.command, req.connectTimeoutSeconds);
   const started = performance.now();
   const stdout = new CappedBuffer(req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
   const stderr = new CappedBuffer(req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
 
   return new Promise<RemoteCommandResult>((resolve, reject) => {
     // Own process group, so a timeout kills the command's children too (a shell pipeline, php, mysql).
-    const child = spawn(file, args, { cwd, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     let timedOut = false;
     let aborted = false;
     let spawnError: Error | undefined;
@@ -192,8 +219,8 @@ export async function runRemoteCommand(req: RemoteCommandRequest): Promise<Remot
         result.transportError = `could not start ${file} for ${label}: ${spawnError.message}`;
       } else if (req.target.type === 'ssh' && code === 255) {
         // ssh reserves 255 for its own failures; its last stderr line says why (refused, timed out, auth).
-        const reason = stderr.lastLine() ?? 'ssh exited with 255';
-        result.transportError = `ssh could not run the command on ${label}: ${reason}`;
+        const reason = normaliseConnectError(stderr.lastLine() ?? 'ssh exited with 255');
+        result.transportError = `ssh could not run the command on ${label}: ${oneLine(reason, MAX_REASON)}`;
       }
       resolve(result);
     });
@@ -209,8 +236,28 @@ export function succeeded(result: RemoteCommandResult): boolean {
 export function describeOutcome(result: RemoteCommandResult): string {
   if (result.transportError) return result.transportError;
   if (result.timedOut) return `\`${result.command}\` on ${result.target} timed out after ${result.durationMs} ms and was killed`;
-  const tail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-1)[0] ?? '';
-  return `\`${result.command}\` on ${result.target} exited ${result.exitCode}${tail ? `: ${tail}` : ''}`;
+  const tail = oneLine((result.stderr.trim() || result.stdout.trim()).split('\n').slice(-1)[0] ?? '', MAX_REASON);
+  return `\`${oneLine(result.command, MAX_REASON)}\` on ${result.target} exited ${result.exitCode}${tail ? `: ${tail}` : ''}`;
+}
+
+/** What of a command's output may become a reason in history: one line, printable, capped (the worker's edge also redacts). */
+const MAX_REASON = 300;
+
+export function oneLine(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+/**
+ * One sentence for "the host did not take the connection", whatever the reason: refused, timed out, unreachable.
+ * Distinguishing them told a project which ports of a host answer (issue #12, finding 3).
+ */
+export function normaliseConnectError(text: string): string {
+  if (/connection refused|connection timed out|operation timed out|no route to host|network is unreachable|connection reset|connection closed by|couldn't connect|could not connect|host is down/i.test(text)) {
+    return 'the host did not accept the connection (refused, timed out or unreachable)';
+  }
+  return text;
 }
 
 /** Keeps the first and last halves of a stream once it exceeds its cap; counts everything it saw. */

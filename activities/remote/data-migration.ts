@@ -194,8 +194,8 @@ export async function streamBetween(req: StreamRequest): Promise<StreamResult> {
   const started = performance.now();
   const from = processSpec(req.source, req.sourceCommand);
   const to = processSpec(req.destination, req.destinationCommand);
-  const producer = spawn(from.file, from.args, { cwd: from.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const consumer = spawn(to.file, to.args, { cwd: to.cwd, detached: true, stdio: ['pipe', 'ignore', 'pipe'] });
+  const producer = spawn(from.file, from.args, { cwd: from.cwd, env: from.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const consumer = spawn(to.file, to.args, { cwd: to.cwd, env: to.env, detached: true, stdio: ['pipe', 'ignore', 'pipe'] });
   const hash = createHash('sha256');
   let bytes = 0;
   let lastReport = 0;

@@ -4,6 +4,7 @@
  * network come back; when retries run out the workflow blocks the task and a person reads this message.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { normaliseConnectError } from '../remote/command-runner';
 
 export const GIT_PUSH_REJECTED = 'GitPushRejected';
 export const GIT_REMOTE_UNREACHABLE = 'GitRemoteUnreachable';
@@ -29,7 +30,8 @@ export function gitReason(stderr: string): string {
     .filter((line) => /^(remote:|!|fatal:|error:|hint: Updates were rejected)/.test(line))
     .map((line) => line.replace(/^remote:\s*/, 'remote: '))
     .filter((line) => line !== 'remote:');
-  const reason = (lines.length ? lines : stderr.split(/\r?\n/).filter(Boolean).slice(-3)).join(' | ');
+  // Which way a connection failed (refused, timed out) tells which local ports answer: one sentence for all.
+  const reason = normaliseConnectError((lines.length ? lines : stderr.split(/\r?\n/).filter(Boolean).slice(-3)).join(' | '));
   // Credentials in a remote URL never reach messages, logs or workflow history.
   const safe = reason.replace(/([a-z][a-z0-9+.-]*:\/\/)[^@/\s]+@/gi, '$1***@');
   return safe.length > 1500 ? `${safe.slice(0, 1500)}…` : safe;

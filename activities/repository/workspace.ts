@@ -5,8 +5,8 @@
  * step, an `Upgrade-Step:` trailer that makes a repeated step find its earlier commit instead of adding another.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
+import { access, lstat, mkdir, readdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { ENTERPRISE_EDITION, METAPACKAGE, parseComposerJson } from './composer';
@@ -122,7 +122,14 @@ export class RepositoryWorkspace {
       maxConcurrentProcesses: 2,
       trimmed: true,
       // The bot's identity for author and committer; no signing from the worker's own configuration.
-      config: [`user.name=${author.name}`, `user.email=${author.email}`, 'commit.gpgsign=false', 'advice.detachedHead=false'],
+      config: [
+        `user.name=${author.name}`,
+        `user.email=${author.email}`,
+        'commit.gpgsign=false',
+        'advice.detachedHead=false',
+        // No HTTP redirect: the host the worker's policy checked is the host git talks to (issue #12, finding 3).
+        'http.followRedirects=false',
+      ],
       timeout: { block: this.options.blockTimeoutMs ?? 120_000 },
     }).env(gitEnvironment());
   }
@@ -173,17 +180,60 @@ export class ProjectRepository {
       }
     }
     try {
-      return await readFile(path, 'utf8');
+      return await readFile(await this.insidePath(rel, path), 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
   }
 
+  /**
+   * `path` with its links resolved, refused when that leaves the workspace (issue #12, finding 4: a committed
+   * `composer.json` linking to a secret file put its first characters into history, and `.magento/services.yaml`
+   * linking outside made the worker overwrite that file). A path that does not exist yet is checked through its
+   * nearest existing folder, so a write never goes through a linked folder either.
+   */
+  private async insidePath(rel: string, path: string): Promise<string> {
+    const root = await realpath(this.dir);
+    let existing = path;
+    let rest = '';
+    for (;;) {
+      try {
+        const real = await realpath(existing);
+        const target = rest ? join(real, rest) : real;
+        if (target !== root && !target.startsWith(root + sep)) {
+          throw ApplicationFailure.nonRetryable(
+            `${rel} in the repository of project ${this.projectId} is a symbolic link (or lies in a linked folder) that leaves the repository; the worker neither reads nor writes it. Replace the link with the file itself.`,
+            'RepositoryLinkRefused',
+          );
+        }
+        return target;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        // A dangling link is refused like one that leaves: where it points is not the repository's business.
+        const isLink = await lstat(existing).then((st) => st.isSymbolicLink(), () => false);
+        if (isLink) {
+          throw ApplicationFailure.nonRetryable(
+            `${rel} in the repository of project ${this.projectId} is (or lies under) a symbolic link to a missing file; the worker does not follow it. Replace the link with the file itself.`,
+            'RepositoryLinkRefused',
+          );
+        }
+        const parent = dirname(existing);
+        if (parent === existing || relative(this.dir, parent).startsWith('..')) throw error;
+        rest = rest ? join(relative(parent, existing), rest) : relative(parent, existing);
+        existing = parent;
+      }
+    }
+  }
+
   /** Modules under app/code/<Vendor>/<Module> that register themselves (have registration.php). */
   async listCustomModules(): Promise<CustomModule[]> {
     const modules: CustomModule[] = [];
-    for (const vendor of await subfolders(join(this.dir, 'app', 'code'))) {
+    const codeDir = join(this.dir, 'app', 'code');
+    if (!(await exists(codeDir))) return modules;
+    await this.insidePath('app/code', codeDir);
+    // subfolders() lists real folders only (a linked vendor or module folder is not a directory entry).
+    for (const vendor of await subfolders(codeDir)) {
       for (const module of await subfolders(join(this.dir, 'app', 'code', vendor))) {
         const path = `app/code/${vendor}/${module}`;
         if (!(await exists(join(this.dir, path, 'registration.php')))) continue;
@@ -256,7 +306,7 @@ export class ProjectRepository {
 
   async writeFiles(files: Record<string, string>): Promise<void> {
     for (const [rel, content] of Object.entries(files)) {
-      const path = this.pathOf(rel);
+      const path = await this.insidePath(rel, this.pathOf(rel));
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, content);
     }
@@ -409,7 +459,8 @@ export class ProjectRepository {
  * messages in English, which is what git-errors.ts reads; no terminal prompt, so a missing credential fails at once.
  */
 function gitEnvironment(): Record<string, string> {
-  const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+  // GIT_ALLOW_PROTOCOL: only the transports a project may use, never a remote helper (ext::, fd::) that runs programs.
+  const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_ALLOW_PROTOCOL: 'https:http:ssh:git:file' };
   for (const key of ['PATH', 'HOME', 'TMPDIR', 'USER', 'SSH_AUTH_SOCK', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY']) {
     const value = process.env[key];
     if (value !== undefined) env[key] = value;

@@ -2,6 +2,7 @@
  * One HTTP request with a deadline, measured, never throwing: the runbook, the security checks and the monitor all
  * need "what answered, how fast, or why nothing did" as evidence rather than an exception.
  */
+import type { LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
 
 /** How far to trust the server's certificate. A self-signed staging certificate is still probed, never crashed on. */
@@ -38,6 +39,11 @@ export interface HttpProberOptions {
   tls?: TlsTrust;
   signal?: AbortSignal;
   userAgent?: string;
+  /**
+   * Resolves host names for the connections; the worker passes one that refuses non-public addresses (egress.ts),
+   * so a name that changes its answer after the activity's check still never connects to loopback.
+   */
+  lookup?: LookupFunction;
 }
 
 const DEFAULT_USER_AGENT = 'commerce-upgrade-orchestrator/0.1 (+post-upgrade checks)';
@@ -51,6 +57,7 @@ export class HttpProber {
       connect: {
         timeout: options.timeoutMs,
         rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
+        ...(options.lookup ? { lookup: options.lookup } : {}),
         ...(options.tls?.ca ? { ca: options.tls.ca } : {}),
       },
       headersTimeout: options.timeoutMs,
@@ -155,7 +162,17 @@ function safeHost(url: string): string {
   }
 }
 
-/** Joins a base URL and a path without doubling or losing the slash. */
+/**
+ * Joins a base URL and a path without doubling or losing the slash, through the URL parser: the result is always
+ * a URL of the base's origin, whatever the path holds (it is percent-encoded, never pasted into a request).
+ */
 export function joinUrl(baseUrl: string, path: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+  const base = new URL(baseUrl);
+  const url = new URL(base.href);
+  const [pathname, ...query] = path.split('?');
+  url.pathname = `${base.pathname.replace(/\/+$/, '')}/${(pathname ?? '').replace(/^\/+/, '')}`;
+  url.search = query.length ? `?${query.join('?')}` : '';
+  url.hash = '';
+  if (url.origin !== base.origin) throw new Error(`path "${path.slice(0, 100)}" leaves ${base.origin}`);
+  return url.href;
 }

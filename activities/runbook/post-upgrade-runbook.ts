@@ -6,12 +6,15 @@
  * Adobe documents these checks separately; no Adobe source orders them into one runbook — this order is ours
  * (facts §5). Every check records its evidence, so the owner approves what was seen, not a green tick.
  */
+import type { LookupFunction } from 'node:net';
 import { describeOutcome, runRemoteCommand, succeeded, type RemoteCommandResult, type RemoteTarget } from '../remote/command-runner';
 import { DB_STATUS_COMMAND, describeDbStatus, interpretDbStatus, type DbStatus } from '../remote/db-status';
 import { HttpProber, joinUrl, type ProbeResult, type TlsTrust } from './http-probe';
 
 export interface RunbookRequest {
   baseUrl: string;
+  /** Host name resolution for the probes (the worker's, refusing non-public addresses; see policy/egress.ts). */
+  lookup?: LookupFunction;
   adminPath: string;
   /** Extra commands (project `runbookCommands`), run after `setup:db:status` on `target`. */
   commands?: string[];
@@ -59,7 +62,7 @@ export async function runPostUpgradeRunbook(req: RunbookRequest): Promise<Runboo
   const total = 5 + 1 + commands.length;
   const checks: RunbookCheck[] = [];
   const progress = (check: string): void => req.onProgress?.({ check, done: checks.length, total });
-  const prober = new HttpProber({ timeoutMs: req.timeoutMs, tls: req.tls, signal: req.signal });
+  const prober = new HttpProber({ timeoutMs: req.timeoutMs, tls: req.tls, signal: req.signal, ...(req.lookup ? { lookup: req.lookup } : {}) });
   const pageTimes: Array<{ name: string; durationMs: number }> = [];
   let dbStatus: DbStatus | undefined;
 

@@ -4,6 +4,7 @@
  * default admin path. Every finding carries its severity, evidence and what to do. Nothing here attacks the
  * site: only GET requests to well-known paths and one TLS handshake.
  */
+import type { LookupFunction } from 'node:net';
 import { checkServerIdentity, connect, type DetailedPeerCertificate } from 'node:tls';
 import { isIP } from 'node:net';
 import { HttpProber, joinUrl, type ProbeResult } from '../runbook/http-probe';
@@ -34,6 +35,8 @@ export interface TlsInfo {
 
 export interface SecurityCheckRequest {
   baseUrl: string;
+  /** Host name resolution for the probes (the worker's, refusing non-public addresses; see policy/egress.ts). */
+  lookup?: LookupFunction;
   adminPath: string;
   timeoutMs?: number;
   /** Extra CA (PEM) to trust, e.g. for a test certificate. */
@@ -100,7 +103,7 @@ export async function runSecurityChecks(req: SecurityCheckRequest): Promise<Secu
   const add = (finding: SecurityFinding): void => void findings.push(finding);
   const step = (name: string): void => req.onProgress?.({ step: name });
   // Probe without rejecting the certificate: an untrusted certificate is a finding, not a reason to see nothing.
-  const prober = new HttpProber({ timeoutMs: req.timeoutMs ?? 10_000, tls: { ca: req.ca, rejectUnauthorized: false }, signal: req.signal });
+  const prober = new HttpProber({ timeoutMs: req.timeoutMs ?? 10_000, tls: { ca: req.ca, rejectUnauthorized: false }, signal: req.signal, ...(req.lookup ? { lookup: req.lookup } : {}) });
   let tls: TlsInfo | undefined;
 
   try {

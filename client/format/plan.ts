@@ -2,8 +2,10 @@
  * The plan `start --dry-run` shows: the playbook's phases and tasks for this project, with the owner role and its
  * named people, contributors, automation, CAB gates and the change windows production work waits for.
  */
+import { migrationCommands } from '../../activities/remote/data-migration';
+import { DB_STATUS_COMMAND } from '../../activities/remote/db-status';
 import { CAB_GATES, PLAYBOOK_PHASES, PLAYBOOK_TASKS, type AutomationStep } from '../../workflows/playbook';
-import type { ChangeWindow, ProjectInput } from '../../workflows/project-input';
+import type { ChangeWindow, Environment, ProjectInput } from '../../workflows/project-input';
 import { CAB_APPROVAL_ACTIVITY_ID, ownerOf } from '../../workflows/raci';
 import type { Role } from '../../workflows/roles';
 import type { Style } from '../io';
@@ -40,6 +42,58 @@ export interface ProjectPlan {
   changeWindows: ChangeWindow[];
   timing: ProjectInput['timing'];
   postLaunch: ProjectInput['postLaunch'];
+  /** Every command the project runs and where: what the CSE reviews before starting it (issue #12, finding 1). */
+  commands: PlannedCommand[];
+  /** Every host the worker reaches for the project (its CUO_ALLOWED_HOSTS must list them). */
+  reaches: { what: string; url: string }[];
+}
+
+export interface PlannedCommand {
+  task: string;
+  environment: 'staging' | 'production';
+  /** `ssh user@host:port`, `local shell on the worker (cwd …)`, or `not run (no remote)`. */
+  target: string;
+  command: string;
+}
+
+function targetText(environment: Environment): string {
+  const remote = environment.remote;
+  if (!remote) return 'not run (no remote configured)';
+  if (remote.type === 'local') return `LOCAL SHELL ON THE WORKER (cwd ${remote.cwd ?? '.'}; refused unless the worker sets CUO_ALLOW_LOCAL_COMMANDS=1)`;
+  return `ssh ${remote.user}@${remote.host}:${remote.port ?? 22}${remote.identity ? ` (identity ${remote.identity})` : ''}`;
+}
+
+/** The commands of the data migration and of each runbook, as the activities build them. */
+export function plannedCommands(project: ProjectInput): PlannedCommand[] {
+  const { staging } = project.environments;
+  const on = (task: string, environment: 'staging' | 'production', command: string): PlannedCommand => ({
+    task,
+    environment,
+    target: targetText(project.environments[environment]),
+    command,
+  });
+  const migration = migrationCommands({
+    runId: `upgrade-${project.projectId}`,
+    stagingBaseUrl: staging.url,
+    ...(staging.mysqlCommand ? { mysqlCommand: staging.mysqlCommand } : {}),
+  });
+  const runbook = (task: string, environment: 'staging' | 'production') =>
+    [DB_STATUS_COMMAND, ...project.runbookCommands].map((c) => on(task, environment, c));
+  const infra = 'upgrade-infrastructure-services';
+  return [
+    on(infra, 'production', migration.dump),
+    on(infra, 'production', migration.findDump),
+    on(infra, 'production', 'cat <the dump file>   (streamed to staging through the worker)'),
+    on(infra, 'staging', 'mkdir -p <dump folder> && cat > <the dump file>; sha256sum <the dump file>'),
+    on(infra, 'staging', migration.import('<the dump file>')),
+    on(infra, 'staging', migration.storeConfig),
+    on(infra, 'staging', migration.cacheFlush),
+    on(infra, 'production', migration.cleanup),
+    on(infra, 'staging', migration.cleanup),
+    ...runbook('post-upgrade-checks', 'staging'),
+    ...runbook('user-acceptance-testing', 'staging'),
+    ...runbook('launch-to-production', 'production'),
+  ];
 }
 
 function people(project: ProjectInput, role: Role): PlanPerson[] {
@@ -80,6 +134,12 @@ export function buildPlan(project: ProjectInput): ProjectPlan {
     changeWindows: project.changeWindows,
     timing: project.timing,
     postLaunch: project.postLaunch,
+    commands: plannedCommands(project),
+    reaches: [
+      { what: 'repository', url: project.repository.url },
+      { what: 'staging storefront', url: project.environments.staging.url },
+      { what: 'production storefront', url: project.environments.production.url },
+    ],
   };
 }
 
@@ -120,5 +180,9 @@ export function renderPlan(plan: ProjectPlan, style: Style): string {
   lines.push('', `Change windows: ${plan.changeWindows.map(describeWindow).join('; ')}`);
   lines.push(`Reminders after ${plan.timing.remindAfter}, escalation to the CSE after ${plan.timing.escalateAfter}; no step is approved by a timer.`);
   lines.push(`Post-launch monitoring for ${plan.postLaunch.monitorFor}, a check every ${plan.postLaunch.checkEvery}.`);
+  lines.push('', colors.bold('The worker reaches'));
+  for (const r of plan.reaches) lines.push(`  ${r.what}: ${r.url}`);
+  lines.push('', colors.bold(`Commands the project runs (${plan.commands.length})`));
+  for (const c of plan.commands) lines.push(`  [${c.task}] ${c.environment} → ${c.target}`, `      ${c.command}`);
   return lines.join('\n');
 }

@@ -6,8 +6,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { decideUpdate, statusQuery } from '../../workflows/messages';
@@ -80,6 +81,10 @@ export interface WorkerProcessOptions {
   caFile: string;
   secrets: ChaosSecrets;
   shutdownGrace?: string;
+  /** Folders the worker may clone local repositories from (default: the temp folder, where the tests create them). */
+  repositoryRoots?: string[];
+  /** Settings that replace the ones above, e.g. a policy taken back: `{ CUO_ALLOW_LOCAL_COMMANDS: '0' }`. */
+  env?: Record<string, string>;
 }
 
 /** One worker process; its stdout and stderr are kept (for the secrets check and for failure messages). */
@@ -106,6 +111,14 @@ export class WorkerProcess {
         SMTP_FROM: 'Upgrades <upgrades@commerce-upgrades.invalid>',
         WEBHOOK_URL: options.secrets.webhookUrl,
         WORKER_SHUTDOWN_GRACE: options.shutdownGrace ?? '2s',
+        // What this landscape needs of the host, allowed by name (issue #12): the environment folders' stand-in
+        // commands, the loopback storefronts, the temp-folder repositories, seconds-long timings.
+        CUO_ALLOW_LOCAL_COMMANDS: '1',
+        CUO_ALLOWED_HOSTS: '127.0.0.1,localhost',
+        CUO_ALLOW_PRIVATE_NETWORKS: '1',
+        CUO_LOCAL_REPOSITORY_ROOTS: (options.repositoryRoots ?? [realpathSync(tmpdir())]).join(delimiter),
+        CUO_ALLOW_SHORT_TIMINGS: '1',
+        ...options.env,
         LOG_LEVEL: 'info',
         CHAOS_WORKFLOW_BUNDLE: options.bundlePath,
         CHAOS_TLS_CA_FILE: options.caFile,

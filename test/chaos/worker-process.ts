@@ -5,7 +5,8 @@
  * (CHAOS_WORKFLOW_BUNDLE), so a restarted worker is polling within a second instead of running webpack again.
  *
  * Everything else is the production path: loadWorkerConfig(process.env) validates SMTP_URL, SMTP_FROM, WEBHOOK_URL,
- * CUO_DATA_DIR, TASK_QUEUE, TEMPORAL_ADDRESS, WORKER_SHUTDOWN_GRACE; buildActivityDeps builds the real adapters;
+ * CUO_DATA_DIR, TASK_QUEUE, TEMPORAL_ADDRESS, WORKER_SHUTDOWN_GRACE and the CUO_* policy; buildActivityDeps builds
+ * the real adapters; activity output is redacted by the worker's own interceptor;
  * the pino logger is bridged into the Temporal runtime (whose default shutdown signals include SIGTERM), so the
  * test can capture stdout/stderr and search them for secrets.
  */
@@ -15,6 +16,7 @@ import { createActivities } from '../../activities';
 import { buildActivityDeps } from '../../worker/activity-deps';
 import { loadWorkerConfig } from '../../worker/config';
 import { createLogger, installRuntimeLogger } from '../../worker/logger';
+import { redactingInterceptors } from '../../worker/redacting-interceptor';
 
 export const WORKER_STARTED = 'chaos worker polling';
 
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
       taskQueue: config.taskQueue,
       workflowBundle: { codePath: bundlePath },
       activities: createActivities(deps),
+      interceptors: { activity: redactingInterceptors(config.secrets) },
       shutdownGraceTime: config.shutdownGraceTimeMs,
       ...(config.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: config.maxConcurrentActivityTaskExecutions } : {}),
     });

@@ -7,12 +7,14 @@
  */
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { ActivityDeps } from '../../activities';
 import { ArtifactStore } from '../../activities/artifact-store';
 import { Notifier } from '../../activities/notify/channels';
 import { RepositoryWorkspace, UPGRADE_BOT_AUTHOR } from '../../activities/repository/workspace';
 import type { ProjectFile } from '../../workflows/project-input';
+import { localLandscapePolicy } from './local-policy';
 import { createCommerceRepo, FIXTURE_UCT_PATHS, type CommerceRepo } from './git-fixtures';
 import { ALWAYS_OPEN, PEOPLE, uniqueProjectId } from './project-fixture';
 import { startSmtpReceiver, type SmtpReceiver } from './smtp-receiver';
@@ -118,6 +120,8 @@ export async function startLocalLandscape(): Promise<LocalLandscape> {
       tls: { ca: [staging.certificatePem, production.certificatePem].join('\n') },
       healthPollMs: 200,
       deployHealthTimeoutMs: 10_000,
+      // Tests create further repositories beside the landscape's (one per project): the temp folder holds them all.
+      policy: localLandscapePolicy({ repositoryRoots: [realpathSync(tmpdir()), dirname(repo.remoteDir)] }),
     }),
     async close() {
       await Promise.all([staging.close(), production.close(), smtp.close(), webhook.close()]);

@@ -13,7 +13,7 @@ import type {
   ProjectContext,
   UpgradeActivities,
 } from '../../activities/contract';
-import { validateProject } from '../../activities/validate-project';
+import { createValidateProject } from '../../activities/validate-project';
 
 export interface StubCall {
   name: keyof UpgradeActivities;
@@ -60,8 +60,9 @@ export class StubActivities {
       async (ctx: ProjectContext, detail?: unknown): Promise<AutomationResult> =>
         this.automation(name, ctx, detail);
     return {
-      // The real check, not a stand-in: it is pure, and what the workflow starts from must be the real thing.
-      validateProject,
+      // The real check, not a stand-in: it is pure, and what the workflow starts from must be the real thing. As
+      // on a worker with CUO_ALLOW_SHORT_TIMINGS=1: workflow tests remind and escalate within seconds.
+      validateProject: createValidateProject({ shortTimings: true }),
       draftUpgradePlan: step('draftUpgradePlan'),
       determineInfrastructureChanges: step('determineInfrastructureChanges'),
       assessUpgradeComplexity: step('assessUpgradeComplexity'),

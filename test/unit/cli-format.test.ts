@@ -13,7 +13,7 @@ import { plainStyle } from '../../client/io';
 import { createColors } from 'picocolors';
 import { projectInputSchema } from '../../workflows/project-input';
 import { ProjectState } from '../../workflows/project-state';
-import { makeProject } from '../support/project-fixture';
+import { makeProject, PEOPLE } from '../support/project-fixture';
 
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 
@@ -114,7 +114,9 @@ describe('pending', () => {
 
 describe('plan and participants', () => {
   it('names the owner people of every task and the CAB gates', () => {
-    const project = projectInputSchema.parse(makeProject({ requiredApprovals: { 'cab-production-deployment': 2 } }));
+    // Two approvals need two people of the owner role (issue #12, finding 10).
+    const participants = { ...PEOPLE, 'managed-services': [...PEOPLE['managed-services'], { name: 'Mia CSE', email: 'mia@adobe.example' }] };
+    const project = projectInputSchema.parse(makeProject({ participants, requiredApprovals: { 'cab-production-deployment': 2 } }));
     const plan = buildPlan(project);
     expect(plan.phases.map((p) => p.id)).toEqual(['plan', 'infra-upgrade', 'code-update', 'post-upgrade-checks', 'uat', 'launch', 'post-launch']);
     const launch = plan.phases.find((p) => p.id === 'launch')!.tasks[0]!;
@@ -127,5 +129,33 @@ describe('plan and participants', () => {
     const details = participantsMarkdown(project);
     expect(details).toContain('| Customer (`customer`) | Chris Buyer | chris@acme.example |');
     expect(details).toContain('| Managed Services (CSE) (`managed-services`) | Sam CSE | sam@adobe.example |');
+  });
+});
+
+// Issue #12, finding 1: the CSE's review (`cuo start --dry-run`) shows every command and where it runs.
+describe('the dry run lists commands, targets and hosts', () => {
+  it('names the local shell of the worker loudly, the ssh target, every runbook command and the migration', () => {
+    const base = makeProject();
+    const project = projectInputSchema.parse(
+      makeProject({
+        runbookCommands: ['bin/magento indexer:status'],
+        environments: {
+          staging: { ...base.environments.staging, mysqlCommand: 'mysql --defaults-file=/app/.my.cnf', remote: { type: 'local', cwd: '/srv/staging' } },
+          production: { ...base.environments.production, remote: { type: 'ssh', host: 'ssh.eu-3.magento.cloud', user: 'abc123-master', identity: 'production' } },
+        },
+      }),
+    );
+    const plan = buildPlan(project);
+    const text = renderPlan(plan, plainStyle());
+    expect(text).toContain('[upgrade-infrastructure-services] production → ssh abc123-master@ssh.eu-3.magento.cloud:22 (identity production)');
+    expect(text).toMatch(/vendor\/bin\/ece-tools db-dump --remove-definers/);
+    expect(text).toContain('staging → LOCAL SHELL ON THE WORKER (cwd /srv/staging; refused unless the worker sets CUO_ALLOW_LOCAL_COMMANDS=1)');
+    expect(text).toContain("gunzip -c '<the dump file>' | mysql --defaults-file=/app/.my.cnf");
+    expect(plan.commands.filter((c) => c.command === 'bin/magento indexer:status').map((c) => `${c.task}@${c.environment}`)).toEqual([
+      'post-upgrade-checks@staging',
+      'user-acceptance-testing@staging',
+      'launch-to-production@production',
+    ]);
+    expect(plan.reaches.map((r) => r.what)).toEqual(['repository', 'staging storefront', 'production storefront']);
   });
 });

@@ -1,8 +1,10 @@
 /** The CLI's project-file reading: the shipped example is valid, YAML and schema problems are listed precisely. */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path, { join } from 'node:path';
 import { stringify } from 'yaml';
-import { catalogProblems, parseProjectText, validateProjectText } from '../../client/project-file';
+import { CliError, EXIT } from '../../client/exit-codes';
+import { catalogProblems, loadProjectFile, parseProjectText, validateProjectText } from '../../client/project-file';
 import { makeProject } from '../support/project-fixture';
 
 const EXAMPLE = path.resolve(__dirname, '..', '..', 'examples', 'acme-2-4-8.yaml');
@@ -58,5 +60,47 @@ describe('project files', () => {
     expect(problem?.field).toBe('targetVersion');
     expect(problem?.message).toMatch(/^2\.4\.8-p99 is not in the Adobe Commerce requirements catalog; 2\.4\.8 has 2\.4\.8 … 2\.4\.8-p\d+/);
     expect(catalogProblems({ currentVersion: '2.4.3', targetVersion: '2.4.8' })[0]?.message).toMatch(/known versions are 2\.4\.4 … 2\.4\.9/);
+  });
+});
+
+// Issue #12, finding 18: size, nesting and alias limits, each with the documented exit code 2.
+describe('project file limits', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cuo-limits-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const exitOf = (text: string): { code: number; message: string } => {
+    const file = join(dir, `f-${Math.random().toString(36).slice(2)}.yaml`);
+    writeFileSync(file, text);
+    try {
+      loadProjectFile(file);
+      return { code: 0, message: '' };
+    } catch (error) {
+      const e = error as CliError;
+      return { code: e.exitCode, message: [e.message, ...e.details].join('\n') };
+    }
+  };
+
+  test('a file over 256 KiB is refused before it is read', () => {
+    const result = exitOf(`customer: "${'x'.repeat(300 * 1024)}"\n`);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.message).toMatch(/is 300 KiB; a project file is at most 256 KiB/);
+  });
+
+  test('deep nesting is refused without exhausting the stack', () => {
+    for (const text of [`a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, `a: ${'{b: '.repeat(30)}1${'}'.repeat(30)}\n`]) {
+      const result = exitOf(text);
+      expect(result.code).toBe(EXIT.usage);
+      expect(result.message).toContain('nested more than 16 levels deep');
+    }
+  });
+
+  test('an alias bomb is refused with exit 2', () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i += 1) {
+      const prev = String.fromCharCode(96 + i);
+      lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    }
+    const result = exitOf(lines.join('\n'));
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.message).toContain('uses aliases (*name) too often');
   });
 });

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { compareCommerceVersions, parseCommerceVersion } from '../../workflows/commerce-version';
+import { durationToMs } from '../../workflows/durations';
 import { validateProjectInput, WEEKDAYS, type ProjectFile } from '../../workflows/project-input';
 import { ROLES } from '../../workflows/roles';
 
@@ -46,7 +47,15 @@ const changeWindow = fc.record({
   durationMinutes: fc.integer({ min: 15, max: 1440 }),
 });
 
-const duration = fc.tuple(fc.integer({ min: 1, max: 999 }), fc.constantFrom('s', 'm', 'h', 'd', 'w')).map(([n, u]) => `${n}${u}`);
+/** Periods of at least a minute and at most 300 days: the production minimums and maximum of the schema. */
+const duration = fc.tuple(fc.integer({ min: 1, max: 300 }), fc.constantFrom('m', 'h', 'd')).map(([n, u]) => `${n}${u}`);
+/** Reminders come before (or with) escalations. */
+const timing = fc.tuple(duration, duration).map(([a, b]) => {
+  const [remindAfter, escalateAfter] = durationToMs(a) <= durationToMs(b) ? [a, b] : [b, a];
+  return { remindAfter, escalateAfter };
+});
+/** Owner role of each gate the generator names (the count is kept within the role's participants). */
+const GATE_OWNER = { 'create-upgrade-plan': 'customer', 'user-acceptance-testing': 'customer', 'cab-production-deployment': 'managed-services' } as const;
 
 export const validProject: fc.Arbitrary<ProjectFile> = fc
   .record(
@@ -59,16 +68,23 @@ export const validProject: fc.Arbitrary<ProjectFile> = fc
       staging: environment('staging'),
       production: environment('master'),
       changeWindows: fc.array(changeWindow, { minLength: 1, maxLength: 3 }),
-      timing: fc.record({ remindAfter: duration, escalateAfter: duration }),
-      requiredApprovals: fc.dictionary(fc.constantFrom('create-upgrade-plan', 'user-acceptance-testing', 'cab-production-deployment'), fc.integer({ min: 1, max: 10 })),
+      timing,
+      requiredApprovals: fc.dictionary(fc.constantFrom('create-upgrade-plan', 'user-acceptance-testing', 'cab-production-deployment'), fc.integer({ min: 1, max: 8 })),
       runbookCommands: fc.array(fc.stringMatching(/^bin\/magento [a-z:]{3,30}$/), { maxLength: 5 }),
       notifications: fc.record({ email: fc.boolean(), webhook: fc.boolean() }),
     },
     { requiredKeys: ['projectId', 'customer', 'participants', 'versions', 'repository', 'staging', 'production', 'changeWindows'] },
   )
-  .map(({ versions, staging, production, ...rest }) => ({
+  .map(({ versions, staging, production, requiredApprovals, ...rest }) => ({
     version: 1 as const,
     ...rest,
+    ...(requiredApprovals
+      ? {
+          requiredApprovals: Object.fromEntries(
+            Object.entries(requiredApprovals).map(([gate, n]) => [gate, Math.min(n, rest.participants[GATE_OWNER[gate as keyof typeof GATE_OWNER]].length)]),
+          ),
+        }
+      : {}),
     currentVersion: versions[0],
     targetVersion: versions[1],
     environments: { staging, production },

@@ -43,6 +43,15 @@ describe('defaults', () => {
       dataDir: '.data',
       notifications: { smtpUrl: undefined, smtpFrom: undefined, webhookUrl: undefined },
       sshIdentities: {},
+      // Nothing a project could ask of the host is allowed until the operator says so (issue #12).
+      policy: {
+        commands: { allowLocal: false, sshHosts: [] },
+        network: { allowedHosts: [], allowPrivateNetworks: false },
+        localRepositoryRoots: [],
+        loadTest: { maxConnections: 50, maxDurationSeconds: 300, maxRequests: 100_000 },
+        allowShortTimings: false,
+      },
+      secrets: [],
     });
   });
 
@@ -117,14 +126,67 @@ describe('bad values stop the worker with the variable and the expected form', (
     ['WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', '1', 'at least 2'],
     ['WORKER_SHUTDOWN_GRACE', '10', 'duration such as 500ms, 30s, 2m or 1h'],
     ['WORKER_SHUTDOWN_GRACE', '1 minute', 'duration such as 500ms, 30s, 2m or 1h'],
-    ['SMTP_URL', 'mail.example.com:25', 'smtp://user:pass@'],
-    ['SMTP_URL', 'https://mail.example.com', 'smtp://user:pass@'],
-    ['WEBHOOK_URL', 'ftp://hooks.example.com', 'https://hooks.example.com/upgrades'],
+    ['CUO_ALLOW_LOCAL_COMMANDS', 'yes', 'expected 1 (on) or 0 (off)'],
+    ['CUO_ALLOW_PRIVATE_NETWORKS', '2', 'expected 1 (on) or 0 (off)'],
+    ['CUO_ALLOW_SHORT_TIMINGS', 'on', 'expected 1 (on) or 0 (off)'],
+    ['CUO_ALLOWED_HOSTS', 'https://shop.example.com', 'host patterns separated by commas'],
+    ['CUO_SSH_ALLOWED_HOSTS', 'user@ssh.example.com', 'host patterns separated by commas'],
+    ['CUO_LOCAL_REPOSITORY_ROOTS', 'relative/folder', 'existing absolute folders'],
+    ['CUO_LOAD_TEST_MAX_CONNECTIONS', '500', 'from 1 to 100'],
+    ['CUO_LOAD_TEST_MAX_DURATION', '1h', 'from 1s to 10m'],
+    ['CUO_LOAD_TEST_MAX_REQUESTS', '0', 'whole number greater than 0'],
   ])('%s=%j', (name, value, expected) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(`${name}=${JSON.stringify(value)}`);
     expect(problems[0]).toContain(expected);
+  });
+
+  // Issue #12, finding 15: a mistyped SMTP_URL or WEBHOOK_URL was printed whole, password and token included.
+  test.each([
+    ['SMTP_URL', 'smtp//bot:Hunter2-s3cret@mail.example.com:587', 'Hunter2-s3cret', 'smtp://user:pass@'],
+    ['SMTP_URL', 'https://bot:Hunter2-s3cret@mail.example.com', 'Hunter2-s3cret', 'smtp://user:pass@'],
+    ['WEBHOOK_URL', 'ftp://hooks.example.com/T0k3n-abcdef123456', 'T0k3n-abcdef123456', 'https://hooks.example.com/upgrades'],
+  ])('a malformed %s is named, never printed', (name, value, secret, expected) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(`${name} (value not shown: it holds a secret; ${value.length} characters)`);
+    expect(problems[0]).toContain(expected);
+    expect(problems[0]).not.toContain(secret);
+    expect(problems[0]).not.toContain(value);
+  });
+
+  test('the secrets of the configuration are collected for redaction, in every printed form', () => {
+    const config = loadWorkerConfig({
+      SMTP_URL: 'smtp://bot:p%40ss-w0rd@mail.example.com:587',
+      SMTP_FROM: 'upgrades@example.com',
+      WEBHOOK_URL: 'https://hooks.example.com/services/T0k3n-abcdef123456',
+      TEMPORAL_API_KEY: 'temporal-api-key-value',
+    });
+    expect(config.secrets).toEqual(
+      expect.arrayContaining(['smtp://bot:p%40ss-w0rd@mail.example.com:587', 'p%40ss-w0rd', 'p@ss-w0rd', 'T0k3n-abcdef123456', 'temporal-api-key-value']),
+    );
+  });
+
+  test('the CUO_* settings make the worker policy', () => {
+    const config = loadWorkerConfig({
+      CUO_ALLOW_LOCAL_COMMANDS: '1',
+      CUO_SSH_ALLOWED_HOSTS: 'ssh.eu-3.magento.cloud, *.magento.cloud',
+      CUO_ALLOWED_HOSTS: 'staging.acme.example,*.acme.example',
+      CUO_ALLOW_PRIVATE_NETWORKS: '0',
+      CUO_LOCAL_REPOSITORY_ROOTS: dir,
+      CUO_ALLOW_SHORT_TIMINGS: 'true',
+      CUO_LOAD_TEST_MAX_CONNECTIONS: '20',
+      CUO_LOAD_TEST_MAX_DURATION: '2m',
+      CUO_LOAD_TEST_MAX_REQUESTS: '5000',
+    });
+    expect(config.policy).toEqual({
+      commands: { allowLocal: true, sshHosts: ['ssh.eu-3.magento.cloud', '*.magento.cloud'] },
+      network: { allowedHosts: ['staging.acme.example', '*.acme.example'], allowPrivateNetworks: false },
+      localRepositoryRoots: [dir],
+      loadTest: { maxConnections: 20, maxDurationSeconds: 120, maxRequests: 5000 },
+      allowShortTimings: true,
+    });
   });
 
   test('SMTP_FROM must be an address, and is required with SMTP_URL', () => {

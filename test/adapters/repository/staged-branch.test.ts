@@ -19,6 +19,8 @@ import { validateProjectInput, type ProjectInput } from '../../../workflows/proj
 import { createCommerceRepo, git, type CommerceRepo } from '../../support/git-fixtures';
 import { makeProject } from '../../support/project-fixture';
 import { templateProject } from '../../unit/infrastructure/template-projects';
+import { realpathSync } from 'node:fs';
+import { localLandscapePolicy } from '../../support/local-policy';
 
 let repo: CommerceRepo;
 let dataDir: string;
@@ -57,6 +59,7 @@ const activities = () =>
     workspace: new RepositoryWorkspace({ workspacesDir: join(dataDir, 'workspaces'), author: UPGRADE_BOT_AUTHOR }),
     notifier: new Notifier({}),
     now: () => new Date('2026-05-26T09:00:00Z'),
+    policy: localLandscapePolicy({ repositoryRoots: [realpathSync(tmpdir())] }),
   });
 const show = (ref: string, rel: string) => git(['show', `${ref}:${rel}`], repo.remoteDir);
 
