@@ -15,6 +15,8 @@ export const EXIT = {
   unavailable: 5,
   /** `start` of a project whose workflow already exists. */
   alreadyStarted: 6,
+  /** `verify`: a decision the workflow accepted does not verify from the history (altered payload or keys). */
+  notVerified: 7,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
