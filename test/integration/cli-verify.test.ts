@@ -124,7 +124,6 @@ it('verifies every decision of a finished project with no worker, across a key r
   writeFileSync(altered, JSON.stringify(exported));
 
   const verdict = await runCli(['verify', '--history', altered]);
-  if (process.env.VERIFY_DUMP) writeFileSync(process.env.VERIFY_DUMP, run.stdout + '\n----\n' + verdict.stdout);
   expect(verdict.code).toBe(7);
   expect(verdict.stderr).toContain(`cuo: 1 decision of ${workflowId} did not verify`);
   const notVerified = verdict.stdout.split('\n').filter((line) => line.includes('NOT VERIFIED'));
