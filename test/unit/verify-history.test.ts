@@ -275,7 +275,7 @@ describe('verifyHistory', () => {
   });
 
   it('says what is wrong with a history that is not a whole one', () => {
-    const report = verifyHistory({ events: [{ eventId: 5, workflowTaskStartedEventAttributes: {} }] } as History);
+    const report = verifyHistory({ events: [{ eventId: 5, workflowTaskStartedEventAttributes: {} }] } as unknown as History);
     expect(report.problems[0]).toMatch(/does not begin with the workflow execution started event/);
     expect(reportFails(report)).toBe(true);
   });
