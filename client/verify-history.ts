@@ -11,7 +11,8 @@
  * must carry the same assertion, and an approval's signed evidence must be the artifacts that entry names.
  *
  * The keys at the start are the history's own claim: someone able to rewrite the history could swap them too. The
- * report names them (key id = sha256 of the key) so they can be compared with the gateway's published keys.
+ * report names them (key id = sha256 of the key), and with the gateway's published keys given (`--keys`) a start
+ * key the gateway never published is not trusted.
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
@@ -78,6 +79,8 @@ export interface VerifyReport {
   summary: { verified: number; notVerified: number; refusedSignals: number; refused: number; duplicates: number; declared: number };
   /** The final result's audit was compared with what was accepted (the project completed). */
   auditChecked: boolean;
+  /** The start keys were compared with the gateway's published keys (`--keys`). */
+  keysPinned: boolean;
   /** Problems with the history itself (no start event, undecodable input). */
   problems: string[];
 }
@@ -192,7 +195,15 @@ function problemsText(problems: readonly { field: string; message: string }[]): 
 }
 
 /** Re-checks every decision of one project's history. */
-export function verifyHistory(history: History): VerifyReport {
+export interface VerifyOptions {
+  /**
+   * The approvals gateway's published public keys (`cuo verify --keys`). When given, the keys the project started
+   * with must be among them: otherwise the history's own claim about its keys is all there is.
+   */
+  pinnedKeys?: readonly { x: string }[];
+}
+
+export function verifyHistory(history: History, options: VerifyOptions = {}): VerifyReport {
   const events = history.events ?? [];
   const problems: string[] = [];
   const startEvent = events[0];
@@ -206,6 +217,7 @@ export function verifyHistory(history: History): VerifyReport {
     decisions: [],
     summary: { verified: 0, notVerified: 0, refusedSignals: 0, refused: 0, duplicates: 0, declared: 0 },
     auditChecked: false,
+    keysPinned: false,
     problems,
   };
   if (!startEvent || !started) {
@@ -225,8 +237,17 @@ export function verifyHistory(history: History): VerifyReport {
   // Without the patch the workflow ran the old rule even if the client sent keys: nothing was verified then either.
   report.signed = trustInput !== undefined && patchesOf(events).has(SIGNED_DECISIONS_PATCH);
   const keyList = Array.isArray(trustInput?.keys) ? trustInput.keys.filter((k): k is TrustedKey => isObject(k) && typeof k.kid === 'string' && typeof k.x === 'string') : [];
-  const trust = new ProjectTrust({ keys: keyList });
-  if (report.signed) report.keys.push({ at: isoSecond(eventMs(startEvent)), eventId: eventIdOf(startEvent), kids: trust.keys.map((k) => k.kid) });
+  const startTrust = new ProjectTrust({ keys: keyList });
+  let startKeys = startTrust.keys;
+  const unpinned = options.pinnedKeys ? startKeys.filter((k) => !options.pinnedKeys!.some((p) => p.x === k.x)) : [];
+  if (report.signed && unpinned.length) {
+    // A key the gateway never published is not trusted here, whatever the history says the project trusted.
+    problems.push(`the project started trusting ${unpinned.map((k) => k.kid).join(', ')}, which the keys given with --keys do not hold; decisions signed with ${unpinned.length === 1 ? 'it' : 'them'} do not verify`);
+    startKeys = startKeys.filter((k) => !unpinned.includes(k));
+  }
+  report.keysPinned = report.signed && options.pinnedKeys !== undefined;
+  const trust = new ProjectTrust({ keys: [...startKeys] });
+  if (report.signed) report.keys.push({ at: isoSecond(eventMs(startEvent)), eventId: eventIdOf(startEvent), kids: startTrust.keys.map((k) => k.kid) });
 
   const outcomes = updateOutcomes(events);
   const result = resultOf(events);
@@ -235,6 +256,8 @@ export function verifyHistory(history: History): VerifyReport {
   const artifactSha = new Map((result?.gates ?? []).flatMap((g) => g.steps.flatMap((s) => (s.artifact && s.sha256 ? [[s.artifact, s.sha256] as const] : []))));
   /** Assertions applied so far, with the event that applied them: a duplicate names its original. */
   const applied = new Map<string, number>();
+  /** Audit entries already matched to a declared signal (projects before signed decisions). */
+  const declaredSignals = new Set<number>();
 
   events.forEach((event, index) => {
     const accepted = event.workflowExecutionUpdateAcceptedEventAttributes;
@@ -261,6 +284,8 @@ export function verifyHistory(history: History): VerifyReport {
   });
 
   for (const d of report.decisions) {
+    const byUnpinned = unpinned.find((k) => d.reason?.includes(`signed by key "${k.kid}"`));
+    if (byUnpinned) d.reason = `${d.reason} (the keys given with --keys do not hold ${byUnpinned.kid})`;
     if (d.verdict === 'verified') report.summary.verified += 1;
     else if (d.verdict === 'not-verified') report.summary.notVerified += 1;
     else if (d.verdict === 'duplicate') report.summary.duplicates += 1;
@@ -274,7 +299,14 @@ export function verifyHistory(history: History): VerifyReport {
 
   function declared(base: CheckedDecision, payload: Record<string, unknown>): CheckedDecision {
     const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-    return { ...base, task: text(payload.taskId), decision: base.via === 'signal' ? base.decision : text(payload.decision) ?? (base.message === 'cancel' ? 'cancel' : undefined), actor: text(payload.actor), role: text(payload.role), verdict: 'declared' };
+    const entry: CheckedDecision = { ...base, task: text(payload.taskId), decision: base.via === 'signal' ? base.decision : text(payload.decision) ?? (base.message === 'cancel' ? 'cancel' : undefined), actor: text(payload.actor), role: text(payload.role), verdict: 'declared' };
+    if (base.via !== 'signal' || !result) return entry;
+    // A refused signal leaves only a "refused" audit entry, which the result does not keep: no decision entry, refused.
+    const actor = entry.actor?.trim().toLowerCase();
+    const taken = result.decisions.find((e) => e.via === 'signal' && !declaredSignals.has(e.id) && e.gateId === entry.task && e.actor === actor && e.decision === entry.decision);
+    if (!taken) return { ...entry, reason: 'refused by the workflow (`cuo history` shows why)' };
+    declaredSignals.add(taken.id);
+    return entry;
   }
 
   function checkDecide(base: CheckedDecision, raw: unknown, outcome: Outcome | undefined, nowSec: number): CheckedDecision {
@@ -455,5 +487,5 @@ function resultOf(events: readonly HistoryEvent[]): UpgradeProjectResult | undef
 
 /** The exit status of a report: any decision that was accepted but does not verify fails it. */
 export function reportFails(report: VerifyReport): boolean {
-  return report.summary.notVerified > 0 || report.problems.some((p) => p.startsWith('the history does not begin'));
+  return report.summary.notVerified > 0 || report.problems.some((p) => p.startsWith('the history does not begin') || p.includes('--keys do not hold'));
 }

@@ -36,7 +36,9 @@ export function renderVerify(report: VerifyReport, style: Style): string {
       lines.push(`${k.change ? `Keys rotated at ${shortIso(k.at)} (event ${k.eventId}): ${clean(k.change)}; trusted` : `Keys trusted at the start (${shortIso(k.at)})`}: ${clean(k.kids.join(', ')) || 'none'}`);
     }
     lines.push(
-      "The start keys are the history's own: compare them with the approvals gateway's published keys.",
+      report.keysPinned
+        ? 'The start keys were compared with the published keys given with --keys.'
+        : "The start keys are the history's own: compare them with the approvals gateway's published keys (or give them with --keys).",
       report.auditChecked ? "Checked against the audit trail of the project's final result too." : 'No final result yet: round and evidence are as signed, not compared with an audit entry.',
       '',
     );

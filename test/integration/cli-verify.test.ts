@@ -92,6 +92,18 @@ it('verifies every decision of a finished project with no worker, across a key r
   expect(run.stdout).toMatch(/\n15 verified, 0 not verified, 1 refused signal\n?$/);
   expect(run.stdout).not.toContain('NOT VERIFIED');
 
+  // With the gateway's published keys: the project started trusting exactly those.
+  const published = path.join(dir, 'published.json');
+  writeFileSync(published, JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', use: 'sig', ...TEST_GATEWAY_KEY.publicKey }] }));
+  const pinned = await runCli(['verify', project.projectId, '--keys', published]);
+  expect(pinned.code).toBe(0);
+  expect(pinned.stdout).toContain('The start keys were compared with the published keys given with --keys.');
+  const otherKeys = path.join(dir, 'other.json');
+  writeFileSync(otherKeys, JSON.stringify([generateSigningKey().key.publicKey]));
+  const foreign = await runCli(['verify', project.projectId, '--keys', otherKeys]);
+  expect(foreign.code).toBe(7);
+  expect(foreign.stdout).toContain(`the project started trusting ${TEST_GATEWAY_KEY.publicKey.kid}, which the keys given with --keys do not hold`);
+
   const json = await runCli(['verify', project.projectId, '--json']);
   const report = JSON.parse(json.stdout) as VerifyReport;
   expect(report.signed).toBe(true);
@@ -145,6 +157,12 @@ it('says so for a project that does not exist, and for a file that is not a hist
   const notHistory = await runCli(['verify', '--history', file]);
   expect(notHistory.code).toBe(2);
   expect(notHistory.stderr).toContain('is not a workflow history: it has no "events" list');
-  const both = await runCli(['verify']);
-  expect(both.code).toBe(2);
+  const neither = await runCli(['verify']);
+  expect(neither.code).toBe(2);
+  expect(neither.stderr).toContain('name a project (`cuo verify <project>`) or a history file');
+  const badKeys = path.join(dir, 'bad-keys.json');
+  writeFileSync(badKeys, JSON.stringify({ keys: [{ kid: 'k', x: 'short' }] }));
+  const keys = await runCli(['verify', '--history', file, '--keys', badKeys]);
+  expect(keys.code).toBe(2);
+  expect(keys.stderr).toContain('holds no public keys');
 });

@@ -4,8 +4,10 @@
  * encoded with the SDK's default payload converter, assertions signed by the gateway's real signer with keys made
  * here. A whole project's history from a real server is verified in test/integration/cli-verify.test.ts.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { History } from '@temporalio/common/lib/proto-utils';
+import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils';
 import { generateSigningKey, signAssertion, trustClaims, type SigningKey } from '../../client/gateway/assertion-signer';
 import { renderVerify, summaryLine } from '../../client/format/verify';
 import { plainStyle } from '../../client/io';
@@ -259,6 +261,21 @@ describe('verifyHistory', () => {
     expect(verifyHistory(unpatched.history()).signed).toBe(false);
   });
 
+  it('reads a recorded history of a project before signed decisions (test/histories): declared, a refused signal marked', () => {
+    const history = historyFromJSON(JSON.parse(readFileSync(path.join(__dirname, '../histories/blocked-skip-cancel-v4.json'), 'utf8')));
+    const report = verifyHistory(history);
+    expect(report).toMatchObject({ signed: false, execution: 'completed', problems: [] });
+    expect(report.workflowId).toMatch(/^upgrade-recorded-blocked-skip-cancel-v4-/);
+    expect(report.decisions.map((d) => [d.via, d.task, d.decision, d.actor, d.verdict, d.reason])).toEqual([
+      ['update', 'create-upgrade-plan', 'skip', 'sam@adobe.example', 'declared', undefined],
+      ['update', 'create-upgrade-plan', 'approve', 'carla@acme.example', 'declared', undefined],
+      ['signal', 'determine-infrastructure-changes', 'approve', 'mallory@evil.example', 'declared', 'refused by the workflow (`cuo history` shows why)'],
+      ['update', undefined, 'cancel', 'sam@adobe.example', 'declared', undefined],
+    ]);
+    expect(report.decisions[0]!.at).toBe('2026-11-28T12:51:28Z');
+    expect(reportFails(report)).toBe(false);
+  });
+
   it('prints one row per decision with its identity, key and verdict, escape sequences shown, not sent', () => {
     const key = generateSigningKey().key;
     const h = new HistoryBuilder().start(startInput([key]));
@@ -272,6 +289,28 @@ describe('verifyHistory', () => {
     expect(rows[0]).toMatch(new RegExp(`comment\\s+carla@acme\\.example \\(customer\\)\\s+https://idp\\.acme\\.example carla-1 oidc\\s+${key.publicKey.kid.replace(/[-]/g, '\\-')}\\s+verified`));
     expect(rows[1]).toMatch(/NOT VERIFIED\s+accepted, but the assertion's comment does not match/);
     expect(text.trimEnd().split('\n').pop()).toBe('1 verified, 1 not verified, 0 refused signals');
+  });
+
+  it("trusts a start key only if the gateway's published keys hold it, when they are given", () => {
+    const gateway = generateSigningKey().key;
+    const smuggled = generateSigningKey().key;
+    const h = new HistoryBuilder().start(startInput([gateway, smuggled]));
+    h.update('decide', signed(gateway, approve()));
+    h.update('decide', signed(smuggled, approve({ actor: 'chris@acme.example' })));
+    expect(verdicts(h)).toEqual([
+      ['decide', 'verified'],
+      ['decide', 'verified'],
+    ]);
+    const pinned = verifyHistory(h.history(), { pinnedKeys: [gateway.publicKey] });
+    expect(pinned.keysPinned).toBe(true);
+    expect(pinned.decisions.map((d) => d.verdict)).toEqual(['verified', 'not-verified']);
+    expect(pinned.decisions[1]!.reason).toContain(`(the keys given with --keys do not hold ${smuggled.publicKey.kid})`);
+    expect(pinned.problems).toEqual([expect.stringContaining(`the project started trusting ${smuggled.publicKey.kid}, which the keys given with --keys do not hold`)]);
+    expect(reportFails(pinned)).toBe(true);
+    // A project that only started trusting published keys passes, also with unused published keys.
+    const clean = new HistoryBuilder().start(startInput([gateway]));
+    clean.update('decide', signed(gateway, approve()));
+    expect(reportFails(verifyHistory(clean.history(), { pinnedKeys: [gateway.publicKey, smuggled.publicKey] }))).toBe(false);
   });
 
   it('says what is wrong with a history that is not a whole one', () => {
