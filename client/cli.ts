@@ -10,6 +10,7 @@ import { registerDecide } from './commands/decide';
 import { registerReference } from './commands/reference';
 import { registerInfrastructure } from './commands/infrastructure';
 import { registerAuth } from './commands/auth';
+import { registerVerify } from './commands/verify';
 import type { CommandContext } from './commands/context';
 import { CliError, EXIT } from './exit-codes';
 import { processIo, type Io } from './io';
@@ -30,7 +31,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
-    .addHelpText('after', '\nExit codes: 0 ok, 1 unexpected failure, 2 bad usage or invalid project file, 3 refused, 4 not found, 5 Temporal, gateway or worker unavailable, 6 already started, 7 not signed in (`cuo login`).');
+    .addHelpText('after', '\nExit codes: 0 ok, 1 unexpected failure, 2 bad usage or invalid project file, 3 refused, 4 not found, 5 Temporal, gateway or worker unavailable, 6 already started, 7 not signed in (`cuo login`), 8 a decision did not verify (`verify`).');
   // Every subcommand throws instead of exiting, so `run` decides the exit code.
   const subcommandSetup = (cmd: Command) => cmd.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(add --help for usage)');
   registerStart(program, ctx);
@@ -40,6 +41,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
   registerReference(program, ctx);
   registerInfrastructure(program, ctx);
   registerAuth(program, ctx);
+  registerVerify(program, ctx);
   program.commands.forEach(subcommandSetup);
   return program;
 }

@@ -17,6 +17,8 @@ export const EXIT = {
   alreadyStarted: 6,
   /** Not signed in, or the sign-in expired or was refused: run `cuo login`. */
   unauthenticated: 7,
+  /** `verify`: a decision the workflow accepted does not verify from the history (altered payload or keys). */
+  notVerified: 8,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

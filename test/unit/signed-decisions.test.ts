@@ -88,7 +88,7 @@ describe('a signed project', () => {
   });
 
   const refusals: [string, (s: ReturnType<typeof setup>) => DecisionPayload, RegExp][] = [
-    ['no assertion', (s) => ({ ...plain() }), /need a signed assertion from the approvals gateway; sign in with `cuo login`/],
+    ['no assertion', (_s) => ({ ...plain() }), /need a signed assertion from the approvals gateway; sign in with `cuo login`/],
     ['a forged one (another key)', (s) => signDecision(generateSigningKey().key, s.state.status(), plain(), carla, { nowSec }), /does not trust/],
     [
       'a signature that does not verify',
@@ -99,9 +99,9 @@ describe('a signed project', () => {
       },
       /signature does not verify/,
     ],
-    ['a malformed JWS', (s) => ({ ...plain(), assertion: 'not-a-jws' }), /not a compact JWS/],
-    ['garbage parts', (s) => ({ ...plain(), assertion: 'e30.e30.AAAA' }), /header must be/],
-    ['an oversized one', (s) => ({ ...plain(), assertion: 'x'.repeat(MAX_ASSERTION_LENGTH + 1) }), /longer than/],
+    ['a malformed JWS', (_s) => ({ ...plain(), assertion: 'not-a-jws' }), /not a compact JWS/],
+    ['garbage parts', (_s) => ({ ...plain(), assertion: 'e30.e30.AAAA' }), /header must be/],
+    ['an oversized one', (_s) => ({ ...plain(), assertion: 'x'.repeat(MAX_ASSERTION_LENGTH + 1) }), /longer than/],
     ['one for another workflow', (s) => ({ ...plain(), assertion: signAssertion(s.key, { ...decisionClaims(s.state.status(), plain(), carla, { nowSec }), wid: 'upgrade-other' }) }), /for workflow upgrade-other/],
     ['one for another task', (s) => ({ ...plain(), assertion: signAssertion(s.key, { ...decisionClaims(s.state.status(), plain(), carla, { nowSec }), tid: 'assess-upgrade-complexity' }) }), /task does not match/],
     ['one for another round', (s) => ({ ...plain(), assertion: signAssertion(s.key, { ...decisionClaims(s.state.status(), plain(), carla, { nowSec }), rnd: 7 }) }), /round 7/],
