@@ -23,7 +23,7 @@ export interface Settings {
   configDir: string;
 }
 
-export const DEFAULT_GATEWAY = 'http://localhost:8234';
+export const DEFAULT_GATEWAY = 'http://127.0.0.1:8234';
 
 export const DEFAULT_UI = 'http://localhost:8233';
 

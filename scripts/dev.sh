@@ -21,21 +21,26 @@ else
   # Empty output: no binary, but the SDK's download site answers; the SDK then runs the server (see below).
   temporal_cli="$(bash scripts/provision-temporal.sh)" || exit 1
   # Fail before building anything when the ports are taken: a clear line instead of a server stack trace.
-  require_free_ports "npm run dev" || exit 1
+  EXTRA_PORTS="${GATEWAY_PORT:-8234} ${GATEWAY_DEV_IDP_PORT:-8235}" require_free_ports "npm run dev" || exit 1
 fi
 
 say "building (npm run build)"
 npm run --silent build >&2
 
 worker_pid=""
+gateway_pid=""
 stopping=""
 stop_all() {
   stopping=1
-  # The worker first, so it finishes its in-flight tasks while the server is still there.
-  if [[ -n "$worker_pid" ]] && kill -0 "$worker_pid" 2>/dev/null; then
-    kill -TERM "$worker_pid" 2>/dev/null || true
-    wait "$worker_pid" 2>/dev/null || true
-  fi
+  # The gateway first (no new decisions), then the worker, so it finishes its in-flight tasks while the server is
+  # still there.
+  local pid
+  for pid in "$gateway_pid" "$worker_pid"; do
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   stop_pid "$temporal_server_pid"
 }
 trap 'say "stopping..."; stop_all; say "stopped"; exit 0' INT TERM
@@ -61,10 +66,19 @@ fi
 node dist/worker/main.js &
 worker_pid=$!
 
+# The approvals gateway (http://localhost:8234) with the local development login (http://127.0.0.1:8235): people
+# decide through it (`cuo login`). Its signing key is made once in .data/ (mode 0600); in production it comes from
+# the operator (GATEWAY_SIGNING_KEY_FILE) and the login from real identity providers (GATEWAY_OIDC_ISSUERS).
+export GATEWAY_PORT="${GATEWAY_PORT:-8234}"
+if [[ -z "${GATEWAY_OIDC_ISSUERS:-}" ]]; then export GATEWAY_DEV_IDP_PORT="${GATEWAY_DEV_IDP_PORT:-8235}"; fi
+export GATEWAY_SIGNING_KEY_FILE="${GATEWAY_SIGNING_KEY_FILE:-$PWD/.data/gateway-signing-key.pem}"
+node dist/client/gateway/main.js --create-key-if-missing &
+gateway_pid=$!
+
 if [[ -z "$external" ]]; then
-  say "Temporal UI: http://localhost:$UI_PORT   (gRPC localhost:$GRPC_PORT). Ctrl-C stops the worker and the server."
+  say "Temporal UI: http://localhost:$UI_PORT   (gRPC localhost:$GRPC_PORT). Approvals gateway: http://localhost:$GATEWAY_PORT (npx cuo login). Ctrl-C stops the gateway, the worker and the server."
 else
-  say "worker running against ${TEMPORAL_ADDRESS:-the configured profile}. Ctrl-C stops it."
+  say "worker and approvals gateway (http://localhost:$GATEWAY_PORT) running against ${TEMPORAL_ADDRESS:-the configured profile}. Ctrl-C stops them."
 fi
 
 # Whichever exits first on its own ends the session; the trap stops the other.

@@ -40,7 +40,7 @@ port_free() {
 # Fails with a clear line instead of a server stack trace when 7233 or 8233 is taken. $1: the command to suggest.
 require_free_ports() {
   local port
-  for port in "$GRPC_PORT" "$UI_PORT"; do
+  for port in "$GRPC_PORT" "$UI_PORT" ${EXTRA_PORTS:-}; do
     if ! port_free "$port"; then
       say "port $port is already in use (is another 'npm run dev' or Temporal server running?)."
       say "Stop that process (e.g. 'lsof -i :$port' or 'ss -ltnp | grep $port' shows it), or use that server with TEMPORAL_ADDRESS=localhost:$GRPC_PORT ${1:-npm run dev}."

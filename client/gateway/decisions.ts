@@ -64,7 +64,7 @@ export class DecisionSender {
     return roles[0]!;
   }
 
-  async decide(person: VerifiedPerson, projectId: string, taskId: string, request: DecisionRequest, method: IdentityProof['amr'] = 'oidc'): Promise<Decided> {
+  async decide(person: VerifiedPerson, projectId: string, taskId: string, request: DecisionRequest, method: IdentityProof['amr'] = 'oidc', timeoutMs = this.timeoutMs): Promise<Decided> {
     const role = await this.roleFor(person, projectId, request.role);
     const checked = checkDecisionPayload({
       taskId,
@@ -76,19 +76,21 @@ export class DecisionSender {
       ...(request.requestId !== undefined ? { requestId: request.requestId } : {}),
     });
     if (!checked.success) throw new GatewayRefusal(400, `invalid decision: ${checked.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
-    const status = await this.call(projectId, () => this.directory.status(projectId));
+    const status = await this.call(projectId, () => this.directory.status(projectId), { timeoutMs });
+    if (status.state !== 'running') throw new GatewayRefusal(409, `project ${projectId} is ${status.state}; it takes no more decisions`);
     const gate = status.gates.find((g) => g.id === taskId);
     if (!gate) throw new GatewayRefusal(404, `project ${projectId} has no task ${taskId}`);
     const evidence = evidenceDigests(evidenceOfGate(status.gates, gate));
     const assertion = signAssertion(this.key, decisionClaims(status, checked.data, proof(person, method), { ttlSec: this.assertionTtlSec }));
-    const result = await this.call(projectId, () =>
-      this.client.workflow.getHandle(workflowIdFor(projectId)).executeUpdate(decideUpdate, { args: [{ ...checked.data, assertion }] }),
-      { evidence },
+    const result = await this.call(
+      projectId,
+      () => this.client.workflow.getHandle(workflowIdFor(projectId)).executeUpdate(decideUpdate, { args: [{ ...checked.data, assertion }] }),
+      { timeoutMs, sent: { what: request.decision, requestId: checked.data.requestId }, extra: { evidence } },
     );
     return { ...result, role, evidence, ...(checked.data.requestId ? { requestId: checked.data.requestId } : {}) };
   }
 
-  async cancel(person: VerifiedPerson, projectId: string, request: { reason: string; requestId?: string }): Promise<DecisionResult> {
+  async cancel(person: VerifiedPerson, projectId: string, request: { reason: string; requestId?: string }, timeoutMs = this.timeoutMs): Promise<DecisionResult> {
     const role = await this.roleFor(person, projectId, 'managed-services').catch((err: unknown) => {
       if (err instanceof GatewayRefusal && err.status === 403) throw new GatewayRefusal(403, `only the CSE (a managed-services participant) cancels a project; ${person.email} is not one in ${projectId}`);
       throw err;
@@ -97,7 +99,10 @@ export class DecisionSender {
     if (!checked.success) throw new GatewayRefusal(400, `invalid cancellation: ${checked.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
     const workflowId = workflowIdFor(projectId);
     const assertion = signAssertion(this.key, cancelClaims(workflowId, checked.data, proof(person, 'oidc'), { ttlSec: this.assertionTtlSec }));
-    return this.call(projectId, () => this.client.workflow.getHandle(workflowId).executeUpdate(cancelUpdate, { args: [{ ...checked.data, assertion }] }));
+    return this.call(projectId, () => this.client.workflow.getHandle(workflowId).executeUpdate(cancelUpdate, { args: [{ ...checked.data, assertion }] }), {
+      timeoutMs,
+      sent: { what: 'cancel', requestId: checked.data.requestId },
+    });
   }
 
   private async people(projectId: string) {
@@ -109,18 +114,28 @@ export class DecisionSender {
     }
   }
 
-  /** Runs a call to the project's workflow with a deadline and turns its failures into refusals. */
-  private async call<T>(projectId: string, fn: () => Promise<T>, extra: Record<string, unknown> = {}): Promise<T> {
+  /**
+   * Runs a call to the project's workflow with a deadline and turns its failures into refusals. `sent` names an
+   * update: one that got no answer in time is held by Temporal and may still be applied, and the person is told so.
+   */
+  private async call<T>(
+    projectId: string,
+    fn: () => Promise<T>,
+    options: { timeoutMs: number; sent?: { what: string; requestId?: string }; extra?: Record<string, unknown> },
+  ): Promise<T> {
     try {
-      return await this.client.connection.withDeadline(Date.now() + this.timeoutMs, fn);
+      return await this.client.connection.withDeadline(Date.now() + options.timeoutMs, fn);
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw new GatewayRefusal(409, `refused: ${err.cause?.message ?? err.message}`, extra);
+      if (err instanceof WorkflowUpdateFailedError) throw new GatewayRefusal(409, `refused: ${err.cause?.message ?? err.message}`, options.extra);
       const message = chain(err);
       if (/already completed|not found/i.test(message)) throw new GatewayRefusal(409, `project ${projectId} is closed; it takes no more decisions`);
-      if (/deadline|timed? ?out/i.test(message)) {
+      if (/deadline|timed? ?out|cancelled/i.test(message)) {
+        const seconds = options.timeoutMs / 1000;
+        if (!options.sent) throw new GatewayRefusal(504, `no answer within ${seconds} s from the worker of project ${projectId}; nothing was sent: is a worker running on its task queue?`);
+        const { what, requestId } = options.sent;
         throw new GatewayRefusal(
           504,
-          `no answer from the worker of project ${projectId} within ${this.timeoutMs / 1000} s; the decision may still be applied when a worker picks it up: check with \`cuo status ${projectId}\` before sending it again with the same request id`,
+          `no answer within ${seconds} s from the worker of project ${projectId}: the ${what}${requestId ? ` (request id ${requestId})` : ''} was sent and may still be applied when a worker picks it up; check with \`cuo status ${projectId}\` or \`cuo history ${projectId}\` before you send it again, and then only with the same --request-id`,
         );
       }
       throw unavailable(err);

@@ -42,10 +42,10 @@ export class ProjectDirectory {
       });
       payload = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0] as Payload | undefined;
     } catch (err) {
-      if (/not found/i.test((err as Error).message)) throw new ProjectNotFound(`no upgrade project ${projectId}`);
+      if (/not found/i.test((err as Error).message)) throw new ProjectNotFound(`no upgrade project ${projectId} (workflow ${workflowId})`);
       throw err;
     }
-    if (!payload) throw new ProjectNotFound(`no upgrade project ${projectId}`);
+    if (!payload) throw new ProjectNotFound(`no upgrade project ${projectId} (workflow ${workflowId})`);
     const input = defaultPayloadConverter.fromPayload<UpgradeWorkflowInput>(payload);
     const file = (input?.project ?? {}) as ProjectFile;
     const participants = Object.fromEntries(

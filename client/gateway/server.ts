@@ -104,6 +104,11 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   const decisionLimit = { rateLimit: { max: config.decisionRatePerMinute, timeWindow: '1 minute' } };
   const authLimit = { rateLimit: { max: config.loginRatePerMinute * 10, timeWindow: '1 minute' } };
   const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store');
+  // How long the person waits (the CLI's --timeout), within bounds: the gateway answers before the caller gives up.
+  const waitOf = (request: FastifyRequest): number => {
+    const asked = Number(request.headers['x-cuo-timeout-ms']);
+    return Number.isFinite(asked) && asked > 0 ? Math.min(Math.max(asked, 1_000), 60_000) : 10_000;
+  };
 
   app.get('/healthz', async () => ({ ok: true }));
 
@@ -145,7 +150,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     const person = await authenticate(request);
     const { project, task } = request.params as { project: string; task: string };
     const body = parse(decisionBody, request.body, 'decision');
-    const result = await deps.sender.decide(person, parse(projectParam, project, 'project'), parse(taskParam, task, 'task'), body);
+    const result = await deps.sender.decide(person, parse(projectParam, project, 'project'), parse(taskParam, task, 'task'), body, 'oidc', waitOf(request));
     request.log.info({ project, task, decision: body.decision, actor: person.email, role: result.role, auditId: result.auditId }, 'decision sent');
     noStore(reply);
     return result;
@@ -155,7 +160,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     const person = await authenticate(request);
     const { project } = request.params as { project: string };
     const body = parse(cancelBody, request.body, 'cancellation');
-    const result = await deps.sender.cancel(person, parse(projectParam, project, 'project'), body);
+    const result = await deps.sender.cancel(person, parse(projectParam, project, 'project'), body, waitOf(request));
     request.log.info({ project, actor: person.email }, 'cancellation sent');
     noStore(reply);
     return result;

@@ -9,16 +9,20 @@ import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/tempor
 import { runCli } from '../cli/run-cli';
 import { gateState, OWNER_EMAIL, waitForStatus } from '../support/drive';
 import { makeProject } from '../support/project-fixture';
+import { signInPeople, type CliPeople } from '../support/cli-people';
 import { StubActivities } from '../support/stub-activities';
 
 const WORKFLOWS = require.resolve('../../workflows');
 
 let client: Client;
 let closeClient: () => Promise<void>;
+let people: CliPeople;
 beforeAll(async () => {
   ({ client, close: closeClient } = await connectTestClient());
-});
+  people = await signInPeople([OWNER_EMAIL.customer, OWNER_EMAIL.partner, OWNER_EMAIL['managed-services']]);
+}, 90_000);
 afterAll(async () => {
+  await people?.stop();
   await closeClient();
 });
 
@@ -26,29 +30,30 @@ it('cancels only as the CSE, then refuses decisions (exit 3) and renders the fin
   const stubs = new StubActivities();
   const taskQueue = uniqueTaskQueue('cli-cancel');
   const cli = (...args: string[]) => runCli(args, { taskQueue });
+  const as = (email: string, ...args: string[]) => runCli(args, { taskQueue, env: people.env(email) });
   const project = makeProject();
   const id = project.projectId;
 
   await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: stubs.activities() }, async () => {
-    const handle = await client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(id), args: [{ version: 1, project }] });
+    const handle = await client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(id), args: [{ version: 1, project, trust: { keys: [people.gateway.key.publicKey] } }] });
     await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
 
     // Only the CSE cancels; then the project takes no more decisions and its report is the workflow's result.
     const [notCse, interim] = await Promise.all([
-      cli('cancel', id, '--as', OWNER_EMAIL.partner, '--role', 'partner', '--reason', 'budget'),
+      as(OWNER_EMAIL.partner, 'cancel', id, '--reason', 'budget'),
       cli('report', id),
     ]);
     expect(notCse.code).toBe(3);
-    expect(notCse.stderr).toContain('refused: only the CSE (managed-services) cancels a project');
+    expect(notCse.stderr).toContain(`only the CSE (a managed-services participant) cancels a project; ${OWNER_EMAIL.partner} is not one in ${id}`);
     expect(interim.code).toBe(0);
     expect(interim.stdout).toContain('- Outcome: **in progress** (phase plan; interim report)');
-    const cancel = await cli('cancel', id, '--as', OWNER_EMAIL['managed-services'], '--role', 'managed-services', '--reason', 'customer postponed the upgrade to Q3');
+    const cancel = await as(OWNER_EMAIL['managed-services'], 'cancel', id, '--reason', 'customer postponed the upgrade to Q3');
     expect(cancel.code).toBe(0);
     expect(cancel.stdout).toContain(`cancellation of ${id} accepted`);
     await handle.result();
 
     const [late, report, finalStatus] = await Promise.all([
-      cli('approve', id, 'create-upgrade-plan', '--as', OWNER_EMAIL.customer, '--role', 'customer'),
+      as(OWNER_EMAIL.customer, 'approve', id, 'create-upgrade-plan'),
       cli('report', id),
       handle.query(statusQuery),
     ]);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { makeProject } from '../support/project-fixture';
 import { projectFiles, ROOT, runCli } from '../cli/run-cli';
+import { signInPeople } from '../support/cli-people';
 
 const files = projectFiles();
 afterAll(() => files.cleanup());
@@ -64,9 +65,10 @@ it('validates project files: dry-run plan, YAML syntax errors by line, every sch
 });
 
 it('says "no upgrade project" with exit 4, and names the address with exit 5 when Temporal is unreachable', async () => {
+  const people = await signInPeople(['carla@acme.example']);
   const [status, approve, history, unreachable] = await Promise.all([
     runCli(['status', 'no-such-project']),
-    runCli(['approve', 'no-such-project', 'create-upgrade-plan', '--as', 'carla@acme.example', '--role', 'customer']),
+    runCli(['approve', 'no-such-project', 'create-upgrade-plan'], { env: people.env('carla@acme.example') }),
     runCli(['history', 'no-such-project', '--json']),
     runCli(['status', 'acme-2-4-8'], { env: { TEMPORAL_ADDRESS: '127.0.0.1:1', CUO_CONNECT_TIMEOUT: '1' } }),
   ]);
@@ -79,7 +81,8 @@ it('says "no upgrade project" with exit 4, and names the address with exit 5 whe
   const lines = unreachable.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/^cuo: cannot reach Temporal at 127\.0\.0\.1:1 \(.+\)\. Start the local server with `npm run dev`, or point TEMPORAL_ADDRESS \/ TEMPORAL_PROFILE at your cluster\.$/);
-});
+  await people.stop();
+}, 90_000);
 
 it('answers raci, requirements and ui without a server', async () => {
   const offline = { env: { TEMPORAL_ADDRESS: '127.0.0.1:1', TEMPORAL_UI_URL: 'https://temporal.example.com/' } };

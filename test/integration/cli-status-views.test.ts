@@ -13,6 +13,7 @@ import { runCli } from '../cli/run-cli';
 import { connectTestClient, eventually, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { gateState, OWNER_EMAIL, waitForStatus } from '../support/drive';
 import { makeProject } from '../support/project-fixture';
+import { signInPeople, type CliPeople } from '../support/cli-people';
 import { StubActivities } from '../support/stub-activities';
 
 const WORKFLOWS = require.resolve('../../workflows');
@@ -20,15 +21,18 @@ const ESC = '\u001b';
 
 let client: Client;
 let closeClient: () => Promise<void>;
+let people: CliPeople;
 beforeAll(async () => {
   ({ client, close: closeClient } = await connectTestClient());
-});
+  people = await signInPeople([OWNER_EMAIL.customer, OWNER_EMAIL['managed-services']]);
+}, 90_000);
 afterAll(async () => {
+  await people?.stop();
   await closeClient();
 });
 
 function start(taskQueue: string, project: ProjectFile, tunables: UpgradeWorkflowInput['tunables'] = {}): Promise<WorkflowHandle> {
-  return client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [{ version: 1, project, tunables }] });
+  return client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [{ version: 1, project, tunables, trust: { keys: [people.gateway.key.publicKey] } }] });
 }
 
 it('status shows the attempt and the last error of a step while it retries', async () => {
@@ -60,7 +64,7 @@ it('list says cancelled for a cancelled project; status says terminated for a te
   await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: stubs.activities() }, async () => {
     const [a, b] = await Promise.all([start(taskQueue, cancelled), start(taskQueue, terminated)]);
     await Promise.all([a, b].map((h) => waitForStatus(h, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval')));
-    const cancel = await runCli(['cancel', cancelled.projectId, '--as', OWNER_EMAIL['managed-services'], '--role', 'managed-services', '--reason', 'postponed'], { taskQueue });
+    const cancel = await runCli(['cancel', cancelled.projectId, '--reason', 'postponed'], { taskQueue, env: people.env(OWNER_EMAIL['managed-services']) });
     expect(cancel.code).toBe(0);
     await a.result();
     await b.terminate('its stand-ins are gone');
@@ -90,9 +94,9 @@ it('history fits COLUMNS=120, shows all with --wide, and shows escape sequences 
   await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: stubs.activities() }, async () => {
     const handle = await start(taskQueue, project);
     await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
-    const cli = (...args: string[]) => runCli(args, { taskQueue });
-    expect((await cli('comment', id, 'create-upgrade-plan', '--as', OWNER_EMAIL.customer, '--role', 'customer', '-m', long)).code).toBe(0);
-    expect((await cli('comment', id, 'create-upgrade-plan', '--as', OWNER_EMAIL.customer, '--role', 'customer', '-m', `ok${ESC}[2J${ESC}]0;pwned\u0007\u009b31m`)).code).toBe(0);
+    const cli = (...args: string[]) => runCli(args, { taskQueue, env: people.env(OWNER_EMAIL.customer) });
+    expect((await cli('comment', id, 'create-upgrade-plan', '-m', long)).code).toBe(0);
+    expect((await cli('comment', id, 'create-upgrade-plan', '-m', `ok${ESC}[2J${ESC}]0;pwned\u0007\u009b31m`)).code).toBe(0);
 
     const narrow = await runCli(['history', id], { taskQueue, env: { COLUMNS: '120' } });
     expect(narrow.code).toBe(0);
@@ -116,8 +120,8 @@ it('a cancel nobody answers says it may still be applied, and how to check', asy
   const project = makeProject();
   const handle = await start(taskQueue, project);
   const cancel = await runCli(
-    ['--timeout', '2', 'cancel', project.projectId, '--as', OWNER_EMAIL['managed-services'], '--role', 'managed-services', '--reason', 'postponed', '--request-id', 'cancel-1'],
-    { taskQueue },
+    ['--timeout', '2', 'cancel', project.projectId, '--reason', 'postponed', '--request-id', 'cancel-1'],
+    { taskQueue, env: people.env(OWNER_EMAIL['managed-services']) },
   );
   expect(cancel.code).toBe(5);
   expect(cancel.stderr).toContain('no answer within 2 s');

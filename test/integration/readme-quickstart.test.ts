@@ -24,6 +24,7 @@ import { workflowIdFor } from '../../workflows/project-input';
 import type { ProjectStatus } from '../../workflows/project-state';
 import { cliEnv, ROOT } from '../cli/run-cli';
 import { connectTestClient, eventually, uniqueTaskQueue } from '../harness/temporal';
+import { completeDevLogin } from '../../client/gateway/dev-login';
 
 const DEMO_ID = /^acme-demo-[a-z0-9]{4}$/;
 
@@ -82,6 +83,17 @@ function bash(command: string, env: NodeJS.ProcessEnv): Promise<{ code: number; 
   });
 }
 
+async function loginThroughBrowserStep(command: string, env: NodeJS.ProcessEnv, email: string): Promise<{ code: number; stdout: string }> {
+  const child = spawn('bash', ['-c', command], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const exited = new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? -1)));
+  const link = await eventually(async () => /open (http\S+)/.exec(out)?.[1], { timeoutMs: 30_000, intervalMs: 100 });
+  await completeDevLogin(link, email);
+  return { code: await exited, stdout: out };
+}
+
 function startDemo(command: string, env: NodeJS.ProcessEnv, taskQueue: string): { output: () => string; ready: Promise<string>; exited: Promise<number | null> } {
   const args = command.includes(' -- ') ? ` --task-queue ${taskQueue}` : ` -- --task-queue ${taskQueue}`;
   // Its own process group, so Ctrl-C reaches scripts/demo.sh and the demo together, as in a terminal.
@@ -110,7 +122,8 @@ function startDemo(command: string, env: NodeJS.ProcessEnv, taskQueue: string): 
 it('runs the README quick start as written: a project waiting on the customer, approved from the CLI', async () => {
   const lines = quickStartLines(readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
   const taskQueue = uniqueTaskQueue('readme-demo');
-  const env: NodeJS.ProcessEnv = { ...cliEnv(), CUO_DATA_DIR: dataDir };
+  // The reader's own config folder: `cuo login` keeps the token there.
+  const env: NodeJS.ProcessEnv = { ...cliEnv(), CUO_DATA_DIR: dataDir, CUO_CONFIG_DIR: path.join(dataDir, 'config') };
   let running: ReturnType<typeof startDemo> | undefined;
   let projectId: string | undefined;
   const ran: { command: string; stdout: string }[] = [];
@@ -129,7 +142,18 @@ it('runs the README quick start as written: a project waiting on the customer, a
     if (exported) {
       const value = exported[2]!.replace(/^["']|["']$/g, '');
       if (DEMO_ID.test(value) && !projectId) throw new Error(`"${line}" names the demo's project before a line starts the demo`);
-      env[exported[1]!] = DEMO_ID.test(value) ? projectId : value;
+      // The gateway's port is the demo's choice: the URL it printed, as the reader copies it.
+      const gateway = exported[1] === 'CUO_GATEWAY_URL' ? /gateway +(http:\/\/127\.0\.0\.1:\d+)/.exec(running?.output() ?? '')?.[1] : undefined;
+      if (exported[1] === 'CUO_GATEWAY_URL' && !gateway) throw new Error(`"${line}": the demo printed no gateway URL`);
+      env[exported[1]!] = gateway ?? (DEMO_ID.test(value) ? projectId : value);
+      continue;
+    }
+    const login = /^npx cuo login --email (\S+)/.exec(command);
+    if (login) {
+      // The browser step, as the reader does it: the link `cuo login` shows, the development login, their account.
+      const result = await loginThroughBrowserStep(command, env, login[1]!);
+      if (result.code !== 0) throw new Error(`README line failed (exit ${result.code}): ${line}\n${result.stdout}`);
+      ran.push({ command, stdout: result.stdout });
       continue;
     }
     if (/^npx cuo\b/.test(command)) {
@@ -147,7 +171,9 @@ it('runs the README quick start as written: a project waiting on the customer, a
   // The reader reached a project waiting on the customer, and their approval from the README was taken.
   const plan = status.gates.find((g) => g.id === 'create-upgrade-plan')!;
   expect(plan.approvals.length).toBeGreaterThanOrEqual(1);
-  expect(status.audit.some((e) => e.kind === 'decision' && e.decision === 'approve' && e.gateId === 'create-upgrade-plan')).toBe(true);
+  const approval = status.audit.find((e) => e.kind === 'decision' && e.decision === 'approve' && e.gateId === 'create-upgrade-plan');
+  expect(approval).toMatchObject({ actor: 'carla@acme.example', identity: { sub: 'carla@acme.example', amr: 'oidc' } });
+  expect(ran.find((r) => r.command.startsWith('npx cuo verify'))?.stdout).toMatch(/\d+ verified, 0 not verified/);
   const statusRun = ran.find((r) => r.command.startsWith('npx cuo status'));
   expect(statusRun?.stdout).toContain(projectId);
   // The demo said where its artifacts are while it ran.

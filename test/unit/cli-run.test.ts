@@ -20,8 +20,10 @@ describe('cuo run()', () => {
   it('exits 2 on unknown commands, missing options and bad global options', async () => {
     const io = captureIo();
     expect(await run(['aprove', 'x', 'y'], io, ENV)).toBe(2);
-    expect(await run(['approve', 'acme', 'create-upgrade-plan', '--role', 'customer'], io, ENV)).toBe(2);
-    expect(io.stderr.join('\n')).toContain("required option '--as <email>' not specified");
+    expect(await run(['approve', 'acme', 'create-upgrade-plan', '--as', 'carla@acme.example'], io, ENV)).toBe(2);
+    expect(io.stderr.join('\n')).toContain('decisions take your identity from your sign-in, not from --as: run `cuo login`');
+    expect(await run(['cancel', 'acme'], io, ENV)).toBe(2);
+    expect(io.stderr.join('\n')).toContain("required option '--reason <text>' not specified");
     expect(await run(['--timeout', 'soon', 'status', 'acme'], io, ENV)).toBe(2);
     expect(io.stderr.at(-1)).toBe('cuo: --timeout must be a number of seconds greater than 0, got "soon"');
     expect(await run(['--task-queue', 'a b', 'list'], io, ENV)).toBe(2);
