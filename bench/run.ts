@@ -13,13 +13,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { Client, Connection, WorkflowHandle } from '@temporalio/client';
+import { Connection, WorkflowHandle, type Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
 import { workflowIdFor } from '../workflows/project-input';
 import type { ProjectFile } from '../workflows/project-input';
 import type { UpgradeWorkflowInput } from '../workflows/upgrade-project';
 import { ALWAYS_OPEN, makeProject } from '../test/support/project-fixture';
+import { signedTestClient } from '../test/harness/temporal';
 import { startLocalLandscape, type LocalLandscape } from '../test/support/local-landscape';
 import type { BaselineInput } from './baseline-workflow';
 import { cliAvailable, timeCli, type CliTiming } from './cli-timing';
@@ -252,7 +253,9 @@ async function main(): Promise<void> {
     writeFileSync(oursBundle, (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet, ...(preloadModules.length ? { preloadModules } : {}) })).code);
     writeFileSync(baselineBundle, (await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflow'), logger: quiet })).code);
     connection = await Connection.connect({ address });
-    const client = new Client({ connection, namespace: 'default' });
+    // Our projects' decisions are signed as the approvals gateway signs them, and verified by the workflow: the
+    // benchmark measures that cost too (test/support/test-gateway-signer.ts; the baseline is sent unsigned).
+    const client = signedTestClient(connection, 'default');
     const past = () => Date.now() > deadline;
     const addr = address;
 

@@ -48,7 +48,10 @@ export function signingInterceptor(client: () => Client): WorkflowClientIntercep
       if (input.updateName === 'decide') {
         const checked = checkDecisionPayload(payload);
         if (!checked.success) return next(input);
-        return next({ ...input, args: [signDecisionFor(await status(workflowId), checked.data)] });
+        const current = await status(workflowId);
+        // Not an upgrade project (the benchmark's bare baseline workflow): nothing to sign.
+        if (!Array.isArray(current?.gates)) return next(input);
+        return next({ ...input, args: [signDecisionFor(current, checked.data)] });
       }
       if (input.updateName === 'cancel') {
         const checked = checkCancelPayload(payload);
