@@ -4,7 +4,7 @@
  * orchestration's own cost (workflow code, history, updates, queries) and nothing of the real automation.
  */
 import type { ArtifactRef, AutomationResult, ProjectContext, UpgradeActivities } from '../activities/contract';
-import { validateProject } from '../activities/validate-project';
+import { createValidateProject } from '../activities/validate-project';
 
 /** A fixed-size artifact reference, about what a real step returns (id, sha256, name, type, size). */
 function artifact(ctx: ProjectContext, name: string): ArtifactRef {
@@ -27,8 +27,9 @@ function step(name: string) {
 
 export function createNoopActivities(): UpgradeActivities {
   return {
-    // The project file check is the orchestration's own work (the workflow's first step), so it runs for real.
-    validateProject,
+    // The project file check is the orchestration's own work (the workflow's first step), so it runs for real, with
+    // the allowance a test landscape names: seconds-long timings and no 48-hour notice (CUO_ALLOW_SHORT_TIMINGS).
+    validateProject: createValidateProject({ shortTimings: true }),
     draftUpgradePlan: step('draftUpgradePlan'),
     determineInfrastructureChanges: step('determineInfrastructureChanges'),
     assessUpgradeComplexity: step('assessUpgradeComplexity'),

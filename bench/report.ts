@@ -1,5 +1,6 @@
 /** The results' shape and their markdown table, with the targets of issue #6 marked met or missed. */
 import type { CliTiming } from './cli-timing';
+import type { GatewayResult } from './gateway-scenario';
 import type { LatencySummary } from './stats';
 
 export interface ScenarioResult {
@@ -79,7 +80,7 @@ export interface BenchResults {
     loadAverageAtStart: number[];
     loadAverageAtEnd?: number[];
   };
-  scenarios: { A?: ScenarioResult; L?: ScenarioResult; B?: ScenarioResult; LB?: ScenarioResult; C?: ScenarioResult; D?: OpenResult };
+  scenarios: { A?: ScenarioResult; L?: ScenarioResult; G?: GatewayResult; B?: ScenarioResult; LB?: ScenarioResult; C?: ScenarioResult; D?: OpenResult };
   /** Baseline projects per minute / ours: how many times our orchestration costs bare Temporal. */
   costRatio?: number;
   targets?: { name: string; target: string; measured: string; met: boolean | null }[];
@@ -122,7 +123,7 @@ function scenarioRows(name: string, s: ScenarioResult | undefined): string[] {
 
 export function renderMarkdown(r: BenchResults): string {
   r.targets = evaluateTargets(r);
-  const { A, L, B, LB, C, D } = r.scenarios;
+  const { A, L, B, LB, C, D, G } = r.scenarios;
   const m = r.machine;
   const lines = [
     `# Benchmark results — ${r.startedAt}`,
@@ -179,6 +180,22 @@ export function renderMarkdown(r: BenchResults): string {
   }
   const failures = [A, B, C].flatMap((s) => s?.failures ?? []);
   for (const [name, s] of [['A', A], ['B', B], ['C', C]] as const) for (const x of s?.skipped ?? []) r.notes.push(`${name}: blocked step skipped by the driver: ${x}`);
+  if (G) {
+    lines.push(
+      '## Decisions through the approvals gateway (G, light load)',
+      '',
+      `${G.decisions} decisions on ${G.projects} projects, alternately through the gateway (HTTP, ID token verified, participants looked up, status read, assertion signed, update) and as a signed update straight to Temporal (status read, assertion signed, update); the workflow verifies both.`,
+      '',
+      '| path | p50 ms | p95 ms | p99 ms | count |',
+      '|---|---|---|---|---|',
+      `| through the gateway | ${G.gatewayDecideMs.p50} | ${G.gatewayDecideMs.p95} | ${G.gatewayDecideMs.p99} | ${G.gatewayDecideMs.count} |`,
+      `| direct signed update | ${G.directDecideMs.p50} | ${G.directDecideMs.p95} | ${G.directDecideMs.p99} | ${G.directDecideMs.count} |`,
+      `| ratio gateway / direct | ${G.ratioP50} | | ${G.ratioP99} | |`,
+      '',
+      ...(G.failures.length ? G.failures.map((f) => `- G failure: ${f}`) : []),
+      '',
+    );
+  }
   if (failures.length || r.notes.length) lines.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), ...failures.map((x) => `- failure: ${x}`), '');
   return lines.filter((l, i, all) => !(l === '' && all[i - 1] === '')).join('\n') + '\n';
 }

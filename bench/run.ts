@@ -26,6 +26,7 @@ import type { BaselineInput } from './baseline-workflow';
 import { cliAvailable, timeCli, type CliTiming } from './cli-timing';
 import { startDevServer, type DevServer } from './dev-server';
 import { DeadlineReached, driveToCompletion, newSamples, type DriveSamples } from './driver';
+import { runGatewayScenario } from './gateway-scenario';
 import { historyFacts, type HistoryFacts } from './history';
 import { renderMarkdown, type BenchResults, type ScenarioResult } from './report';
 import { sampleProcess } from './proc';
@@ -51,7 +52,7 @@ const program = new Command('bench')
   .option('--cli-runs <n>', 'runs of each CLI command', int(100), 10)
   .option('--deadline <minutes>', 'global time limit; the run stops and reports what it has', int(600), 30)
   .option('--address <host:port>', 'use this Temporal server instead of starting a dev server')
-  .option('--scenarios <list>', 'which scenarios to run, e.g. A,B (L and LB: ours and the baseline at light load)', 'A,L,B,LB,C,D')
+  .option('--scenarios <list>', 'which scenarios to run, e.g. A,B (L and LB: ours and the baseline at light load; G: decide through the gateway)', 'A,L,G,B,LB,C,D')
   .option('--light-projects <n>', 'projects in scenarios L and LB', int(1000), 20)
   .option('--light-concurrency <n>', 'projects driven at once in scenarios L and LB', int(100), 2)
   .option('--out <dir>', 'results folder', join(ROOT, 'bench', 'results'))
@@ -329,6 +330,22 @@ async function main(): Promise<void> {
       l.result.worker.peakRssMiB = final.peakRssMiB;
       results.scenarios.L = l.result;
       say(`L done: decide p99 ${l.result.decideMs.p99} ms, status p99 ${l.result.statusMs.p99} ms`);
+    }
+
+    // ---- G: decide through the approvals gateway against a direct signed update, light load (issue #13) ----
+    if (scenarios.has('G') && !past()) {
+      const taskQueue = `bench-g-${runId}`;
+      const w = await worker(taskQueue, oursBundle, 'noop');
+      say(`G: ${opts.lightProjects} projects, ${opts.lightConcurrency} at once, decisions alternately through the gateway and direct`);
+      const owners = { customer: 'carla@acme.example', partner: 'pat@agency.example', 'managed-services': 'sam@adobe.example' };
+      results.scenarios.G = await runGatewayScenario({
+        address: addr, client, dataDir: join(dataDir, 'gateway'), count: opts.lightProjects, concurrency: opts.lightConcurrency, owners, deadline, say,
+        start: (i, keys) => {
+          const project = benchProject('g', i);
+          return client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [{ ...oursInput(project), trust: { keys } }] });
+        },
+      });
+      await stopWorker(w);
     }
 
     // ---- B: baseline with A's counts ----

@@ -10,6 +10,7 @@ import { registerDecide } from './commands/decide';
 import { registerReference } from './commands/reference';
 import { registerInfrastructure } from './commands/infrastructure';
 import { registerAuth } from './commands/auth';
+import { registerAdmin } from './commands/admin';
 import { registerVerify } from './commands/verify';
 import type { CommandContext } from './commands/context';
 import { CliError, EXIT } from './exit-codes';
@@ -41,8 +42,13 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
   registerReference(program, ctx);
   registerInfrastructure(program, ctx);
   registerAuth(program, ctx);
+  registerAdmin(program, ctx);
   registerVerify(program, ctx);
-  program.commands.forEach(subcommandSetup);
+  const setupAll = (cmd: Command): void => {
+    subcommandSetup(cmd);
+    cmd.commands.forEach(setupAll);
+  };
+  program.commands.forEach(setupAll);
   return program;
 }
 

@@ -17,7 +17,7 @@ import type { ProjectStatus } from '../../workflows/project-state';
 import { runCli, projectFiles } from '../cli/run-cli';
 import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { gateState, waitForStatus } from '../support/drive';
-import { loginAs, startGateway, type GatewayProcess, type SignedInCli } from '../support/gateway-process';
+import { loginAs, signingKeyFile, startGateway, type GatewayProcess, type SignedInCli } from '../support/gateway-process';
 import { makeProject } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
 
@@ -239,15 +239,20 @@ it('rotates the trusted keys of a running project: a key added by a rotation sig
   const stubs = new StubActivities();
   const taskQueue = uniqueTaskQueue('gateway-rotate');
   const project = makeProject();
-  const next = generateSigningKey().key;
+  const { file: nextFile, key: next } = signingKeyFile();
   await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: stubs.activities() }, async () => {
     const handle = await raw.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [{ version: 1, project, trust: { keys: [gateway.key.publicKey] } }] });
     await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
     const wid = workflowIdFor(project.projectId);
     const stranger = generateSigningKey().key;
     expect(await refusedUpdate(handle.executeUpdate(trustUpdate, { args: [{ assertion: signAssertion(stranger, trustClaims(wid, { add: [stranger.publicKey], remove: [] })) }] }))).toMatch(/does not trust/);
-    const rotated = await handle.executeUpdate(trustUpdate, { args: [{ assertion: signAssertion(gateway.key, trustClaims(wid, { add: [next.publicKey], remove: [gateway.key.publicKey.kid] })) }] });
-    expect(rotated.keys).toEqual([next.publicKey.kid]);
+    // The operator's command: signed with the key the project trusts now, it adds the new one and retires the old.
+    const rotated = await runCli(['admin', 'rotate-keys', '--old-key', gateway.keyFile, '--new-key', nextFile, '--remove-old', '--project', project.projectId]);
+    expect(rotated.stderr).toBe('');
+    expect(rotated.stdout).toContain(`✔ ${project.projectId}: trusts ${next.publicKey.kid}`);
+    const again = await runCli(['admin', 'rotate-keys', '--old-key', gateway.keyFile, '--new-key', nextFile, '--project', project.projectId]);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toMatch(/which this project does not trust/);
     const identity = { iss: gateway.devIssuer, sub: 'carla@acme.example', amr: 'oidc' as const, at: Math.floor(Date.now() / 1000) };
     const plain = { taskId: 'create-upgrade-plan', decision: 'approve' as const, actor: 'carla@acme.example', role: 'customer' as const, requestId: randomUUID() };
     const status = await handle.query(statusQuery);

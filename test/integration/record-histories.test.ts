@@ -9,13 +9,15 @@ import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { workflowIdFor } from '../../workflows/project-input';
+import { generateSigningKey, signAssertion, signDecision, trustClaims } from '../../client/gateway/assertion-signer';
+import { decideUpdate, statusQuery, trustUpdate } from '../../workflows/messages';
 import type { UpgradeWorkflowInput } from '../../workflows/upgrade-project';
 import { resolveTemporalCliPath } from '../harness/temporal-cli';
 import { connectTestClient, runWorker, testServer, uniqueTaskQueue } from '../harness/temporal';
 import { approveUntil, decide, gateState, OWNER_EMAIL } from '../support/drive';
 import { makeProject } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
+import { TEST_GATEWAY_KEY, testIdentity } from '../support/test-gateway-signer';
 
 const record = process.env.RECORD_HISTORIES === '1' ? it : it.skip;
 const HISTORIES = join(__dirname, '../histories');
@@ -32,7 +34,9 @@ async function recordRun(name: string, drive: (handle: WorkflowHandle, stubs: St
   await runWorker({ taskQueue, workflowsPath: require.resolve('../../workflows'), activities: stubs.activities() }, async () => {
     const project = makeProject({ projectId: `recorded-${name}` });
     const input: UpgradeWorkflowInput = { version: 1, project, tunables: TUNABLES };
-    const handle = await client.workflow.start('upgradeProject', { taskQueue, workflowId: `${workflowIdFor(project.projectId)}-${Date.now()}`, args: [input] });
+    // The workflow id is the file's name: the replay test replays each file under its name, and a signed decision
+    // names the workflow it is for (v5 on), so replay must use the id it was recorded with.
+    const handle = await client.workflow.start('upgradeProject', { taskQueue, workflowId: name, args: [input] });
     await drive(handle, stubs);
     await handle.result();
     // The Temporal CLI writes the proto JSON that historyFromJSON reads back (the same as the UI's download).
@@ -46,20 +50,26 @@ async function recordRun(name: string, drive: (handle: WorkflowHandle, stubs: St
 }
 
 record('records the happy path, a rework path and a blocked-then-skipped path', async () => {
-  await recordRun('happy-path-v4', async (handle) => {
+  await recordRun('happy-path-v5', async (handle) => {
     await approveUntil(handle);
   });
-  await recordRun('uat-rework-v4', async (handle) => {
+  await recordRun('uat-rework-v5', async (handle) => {
     await approveUntil(handle, (s) => gateState(s, 'user-acceptance-testing') === 'awaiting-approval');
     await decide(handle, { taskId: 'user-acceptance-testing', decision: 'reject', actor: OWNER_EMAIL.customer, role: 'customer', comment: 'checkout fails' });
     await approveUntil(handle);
   });
-  await recordRun('blocked-skip-cancel-v4', async (handle, stubs) => {
+  await recordRun('blocked-skip-cancel-v5', async (handle, stubs) => {
     stubs.failing.set('draftUpgradePlan', 'repository unreachable');
     await approveUntil(handle, (s) => gateState(s, 'create-upgrade-plan') === 'blocked');
     await decide(handle, { taskId: 'create-upgrade-plan', decision: 'skip', actor: OWNER_EMAIL['managed-services'], role: 'managed-services', comment: 'plan drafted by hand' });
     await approveUntil(handle, (s) => gateState(s, 'determine-infrastructure-changes') === 'awaiting-approval');
     await handle.signal('approve', { taskId: 'determine-infrastructure-changes', actor: 'mallory@evil.example', role: 'managed-services' });
+    // v5: a key rotation signed by the trusted key, then a decision signed by the new key.
+    const next = generateSigningKey().key;
+    await handle.executeUpdate(trustUpdate, { args: [{ assertion: signAssertion(TEST_GATEWAY_KEY, trustClaims(handle.workflowId, { add: [next.publicKey], remove: [] })) }] });
+    const status = await handle.query(statusQuery);
+    const comment = { taskId: 'determine-infrastructure-changes', decision: 'comment' as const, actor: OWNER_EMAIL['managed-services'], role: 'managed-services' as const, comment: 'signed with the rotated key' };
+    await handle.executeUpdate(decideUpdate, { args: [signDecision(next, status, comment, testIdentity(comment.actor))] });
     await handle.executeUpdate('cancel', { args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'recorded cancellation' }] });
   });
 });
