@@ -19,7 +19,7 @@
  * `maybeGetActivator` is not exported from the package root: test/integration/update-ordering.test.ts replays
  * a history made on a cold worker and fails if an SDK upgrade changes these internals.
  */
-import { condition, type ActivateInput, type Next, type WorkflowInternalsInterceptor } from '@temporalio/workflow';
+import { CancellationScope, condition, type ActivateInput, type Next, type WorkflowInternalsInterceptor } from '@temporalio/workflow';
 import { maybeGetActivator } from '@temporalio/workflow/lib/global-attributes';
 
 type Job = NonNullable<ActivateInput['activation']['jobs']>[number];
@@ -63,10 +63,11 @@ export function deliverUpdatesAfterWorkflowCode(): void {
   activator.interceptors.internals.push(interceptor);
   // Conditions are checked once the activation's jobs and the microtasks they caused have run, i.e. once the
   // workflow code waits again: that is the moment to hand over the held updates. No command, no timer.
-  void (async () => {
+  // Not cancellable: a cancellation request through Temporal must not reject this wait unhandled (issue #12).
+  void CancellationScope.nonCancellable(async () => {
     for (;;) {
       await condition(() => interceptor.hasDeferred());
       interceptor.deliverDeferred();
     }
-  })();
+  });
 }

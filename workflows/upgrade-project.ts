@@ -235,7 +235,11 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
     },
   );
   // Cancellation accepted by the `cancel` update is carried out here, outside the handler.
-  if (commandsFromMain) void condition(() => state.cancelled !== undefined).then(() => work.cancel());
+  // Outside the root scope, so cancelling the workflow through Temporal (the UI, `temporal workflow cancel`) does not
+  // reject this wait with nobody to catch it: that failed every workflow task and wedged the project (issue #12).
+  if (commandsFromMain) {
+    void CancellationScope.nonCancellable(() => condition(() => state.cancelled !== undefined)).then(() => work.cancel());
+  }
 
   // ---- helpers over state ----
 

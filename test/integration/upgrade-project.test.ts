@@ -272,6 +272,24 @@ describe('upgradeProject', () => {
     }),
   );
 
+  it(
+    'is cancelled through Temporal (the UI, `temporal workflow cancel`) as by "temporal", with the wrap-up, and stays readable',
+    withStubs(async (stubs, taskQueue) => {
+      const handle = await start(taskQueue, makeProject());
+      await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
+      // What the UI's "Request Cancellation" sends: a cancellation request, not our `cancel` update.
+      await handle.cancel();
+      const result: UpgradeProjectResult = await handle.result();
+      expect(result).toMatchObject({ outcome: 'cancelled', cancelled: { actor: 'temporal', reason: 'the workflow was cancelled through Temporal' } });
+      expect(result.report).toBeDefined();
+      expect(stubs.notificationsFor(handle.workflowId, 'cancelled')[0]).toMatchObject({ to: ['customer', 'partner', 'managed-services'] });
+      // No workflow task failed on the way (it used to fail with an unhandled CancelledFailure and wedge the project).
+      const history = await handle.fetchHistory();
+      expect(history.events?.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
+      expect((await handle.query(statusQuery)).state).toBe('cancelled');
+    }),
+  );
+
   it('answers status and keeps what people send while the project file is being checked', async () => {
     const stubs = new StubActivities();
     const taskQueue = uniqueTaskQueue('checking');
