@@ -28,6 +28,13 @@ export interface UpgradeProjectResult {
   report?: ArtifactRef;
 }
 
+/** How a decision's person proved who they are: method, identity provider, subject, sign-in time and signing key. */
+export function identityOf(entry: AuditEntry): string {
+  const id = entry.identity;
+  if (!id) return entry.kind === 'decision' || entry.kind === 'cancel' ? 'declared (before signed decisions)' : '';
+  return `${id.amr} at ${id.iss} as ${id.sub}, signed in ${new Date(id.at * 1000).toISOString()}, key ${id.kid}`;
+}
+
 export function buildResult(status: ProjectStatus, finishedAt: string): UpgradeProjectResult {
   return {
     version: 1,
@@ -83,11 +90,14 @@ export function renderFinalReport(result: UpgradeProjectResult, status: ProjectS
       lines.push(`- ${gate.id} / ${step.step}: ${step.status}${step.passed === false ? ' (check failed)' : ''} — ${step.summary}`);
     }
   }
-  lines.push('', '## Decisions', '', '| # | at | task | who | role | decision | comment | evidence |', '|---|---|---|---|---|---|---|---|');
+  lines.push('', '## Decisions', '', '| # | at | task | who | role | decision | comment | evidence | identity proven by |', '|---|---|---|---|---|---|---|---|---|');
   for (const entry of result.decisions) {
     lines.push(
-      `| ${entry.id} | ${entry.at} | ${entry.gateId ?? ''} | ${entry.actor ?? ''} | ${entry.role ?? ''} | ${entry.decision ?? entry.kind} | ${cell(entry.comment ?? entry.reason)} | ${cell(entry.evidence?.join(', '))} |`,
+      `| ${entry.id} | ${entry.at} | ${entry.gateId ?? ''} | ${entry.actor ?? ''} | ${entry.role ?? ''} | ${entry.decision ?? entry.kind} | ${cell(entry.comment ?? entry.reason)} | ${cell(entry.evidence?.join(', '))} | ${cell(identityOf(entry))} |`,
     );
+  }
+  if (result.decisions.some((e) => e.assertion)) {
+    lines.push('', 'Every signed decision keeps the approvals gateway\'s assertion in the result; `cuo verify` re-checks them from the history.');
   }
   if (result.rework.length) {
     lines.push('', '## Rework', '');

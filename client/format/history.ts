@@ -29,6 +29,15 @@ function what(entry: AuditEntry): string {
   }
 }
 
+/** The identity provider as a person recognises it: its host. */
+function hostOf(issuer: string): string {
+  try {
+    return new URL(issuer).host;
+  } catch {
+    return issuer;
+  }
+}
+
 export function renderHistory(status: ProjectStatus, style: Style, options: HistoryOptions = {}): string {
   const { colors } = style;
   const entries = historyEntries(status, options);
@@ -40,7 +49,7 @@ export function renderHistory(status: ProjectStatus, style: Style, options: Hist
     e.kind === 'refused' ? colors.red(clean(what(e))) : e.decision === 'approve' ? colors.green(what(e)) : clean(what(e)),
     clean(e.comment ?? e.reason).replace(/\s+/g, ' '),
     clean(e.evidence?.join(', ')),
-    clean(e.via),
+    clean(e.identity ? `${e.via} · ${e.identity.amr} ${hostOf(e.identity.iss)}${e.identity.sub === e.actor ? '' : ` as ${e.identity.sub}`}` : e.via),
   ]);
   const lines = [`History of ${clean(status.projectId)} (${clean(status.customer)}: ${clean(status.currentVersion)} → ${clean(status.targetVersion)})`, ''];
   lines.push(rows.length ? renderTable(['#', 'at', 'task', 'who', 'what', 'comment / reason', 'evidence', 'via'], rows, style, { keep: [0, 1], flex: [5, 6] }) : '(no decisions yet)');
