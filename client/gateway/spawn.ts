@@ -18,11 +18,19 @@ export interface GatewayChild {
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-export async function spawnGateway(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<GatewayChild> {
+/**
+ * `ownGroup`: the gateway gets a process group of its own, so a Ctrl-C in the caller's terminal does not stop it
+ * before the caller has used it one last time (the demo cancels its project through it); the caller stops it, and
+ * it is killed when the caller's process exits.
+ */
+export async function spawnGateway(env: NodeJS.ProcessEnv, timeoutMs = 30_000, options: { ownGroup?: boolean } = {}): Promise<GatewayChild> {
   const source = path.join(ROOT, 'client', 'gateway', 'main.ts');
   const built = path.join(ROOT, 'dist', 'client', 'gateway', 'main.js');
   const args = existsSync(source) && (env.CUO_FROM_SOURCE === '1' || !existsSync(built)) ? ['--import', 'tsx', source] : [built];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownGroup ?? false });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -101,7 +101,8 @@ it('starts a project, shows its status, takes decisions, refuses wrong ones with
     expect(reject.stdout).toMatch(/create-upgrade-plan rejected: launch date missing\n {2}task state: rejected · audit #\d+ · request id cli-[0-9a-f-]{36}/);
     await waitForStatus(handle, (s) => s.gates[0]!.rounds === 2 && gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
 
-    // A refused signal lands in the audit trail; history marks it.
+    // A signal sent straight to Temporal, signed with a key the project does not trust (the tests' own, not the
+    // gateway's), lands in the audit trail as refused; history marks it.
     await handle.signal('approve', { taskId: 'create-upgrade-plan', actor: 'mallory@evil.example', role: 'customer' });
     await waitForStatus(handle, (s) => s.audit.some((e) => e.kind === 'refused'));
     const history = await cli('history', id);
@@ -110,7 +111,7 @@ it('starts a project, shows its status, takes decisions, refuses wrong ones with
     expect(rows.find((r) => r.includes(`${OWNER_EMAIL.customer} (customer)`))).toMatch(/approve +plan read +test-[0-9a-f]+\/[0-9a-f]{16}-draftupgradeplan\.md +update/);
     expect(rows.find((r) => r.includes('chris@acme.example (customer)'))).toMatch(/reject +launch date missing/);
     expect(rows.find((r) => r.includes('rework'))).toMatch(/back to create-upgrade-plan: launch date missing/);
-    expect(rows.find((r) => r.includes('mallory@evil.example'))).toMatch(/REFUSED approve +mallory@evil\.example is not a named customer participant .* signal$/);
+    expect(rows.find((r) => r.includes('mallory@evil.example'))).toMatch(/REFUSED approve +the assertion is signed by key "[\w-]+", which this project does not trust +signal$/);
     expect(history.stdout).toContain('Refused attempts: 1.');
 
   });
