@@ -49,10 +49,14 @@ export function renderHistory(status: ProjectStatus, style: Style, options: Hist
     e.kind === 'refused' ? colors.red(clean(what(e))) : e.decision === 'approve' ? colors.green(what(e)) : clean(what(e)),
     clean(e.comment ?? e.reason).replace(/\s+/g, ' '),
     clean(e.evidence?.join(', ')),
-    clean(e.identity ? `${e.via} · ${e.identity.amr} ${hostOf(e.identity.iss)}${e.identity.sub === e.actor ? '' : ` as ${e.identity.sub}`}` : e.via),
+    clean(e.via),
+    // How the person signed in: whole tables only (--wide, or piped), so a terminal keeps the columns it reads.
+    ...(style.width === undefined ? [clean(e.identity ? `${e.identity.amr} ${hostOf(e.identity.iss)}${e.identity.sub === e.actor ? '' : ` as ${e.identity.sub}`}` : '')] : []),
   ]);
   const lines = [`History of ${clean(status.projectId)} (${clean(status.customer)}: ${clean(status.currentVersion)} → ${clean(status.targetVersion)})`, ''];
-  lines.push(rows.length ? renderTable(['#', 'at', 'task', 'who', 'what', 'comment / reason', 'evidence', 'via'], rows, style, { keep: [0, 1], flex: [5, 6] }) : '(no decisions yet)');
+  lines.push(rows.length ? renderTable(['#', 'at', 'task', 'who', 'what', 'comment / reason', 'evidence', 'via', ...(style.width === undefined ? ['signed in'] : [])], rows, style, { keep: [0, 1], flex: [5, 6] }) : '(no decisions yet)');
+  const proven = entries.filter((e) => e.identity).length;
+  if (proven && style.width !== undefined) lines.push('', `${proven} decision(s) carry how their person signed in: \`--wide\` shows it, \`cuo verify\` re-checks them.`);
   const refused = status.audit.filter((e) => e.kind === 'refused').length;
   if (refused || status.refusedNotKept) {
     lines.push('', `Refused attempts: ${refused}${status.refusedNotKept ? ` kept, ${status.refusedNotKept} more only counted` : ''}.`);

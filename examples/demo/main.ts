@@ -222,7 +222,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     const keyFile = join(options.dataDir, 'gateway-signing-key.pem');
     ensureDevSigningKey(keyFile);
     // Its own process group: Ctrl-C stops the demo, which then cancels its project through the gateway and stops it.
-    gateway = await spawnGateway({ ...process.env, GATEWAY_PORT: '0', GATEWAY_DEV_IDP_PORT: '0', GATEWAY_SIGNING_KEY_FILE: keyFile, LOG_LEVEL: 'error' }, 30_000, { ownGroup: true });
+    gateway = await spawnGateway({ ...process.env, GATEWAY_PORT: '0', GATEWAY_DEV_IDP_PORT: '0', GATEWAY_SIGNING_KEY_FILE: keyFile, LOG_LEVEL: 'error' }, 90_000, { ownGroup: true });
     process.env.CUO_GATEWAY_URL = gateway.url;
     const people = new DemoPeople(options.dataDir, gateway.url, print);
     worker = await Worker.create({

@@ -20,7 +20,7 @@ let people: CliPeople;
 beforeAll(async () => {
   ({ client, close: closeClient } = await connectTestClient());
   people = await signInPeople([OWNER_EMAIL.customer, OWNER_EMAIL.partner, OWNER_EMAIL['managed-services']]);
-}, 90_000);
+}, 150_000);
 afterAll(async () => {
   await people?.stop();
   await closeClient();

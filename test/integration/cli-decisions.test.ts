@@ -26,7 +26,7 @@ const files = projectFiles();
 beforeAll(async () => {
   ({ client, close: closeClient } = await connectTestClient());
   people = await signInPeople([OWNER_EMAIL.customer, 'chris@acme.example', OWNER_EMAIL.partner, OWNER_EMAIL['managed-services']]);
-}, 90_000);
+}, 150_000);
 afterAll(async () => {
   files.cleanup();
   await people?.stop();

@@ -82,7 +82,7 @@ it('says "no upgrade project" with exit 4, and names the address with exit 5 whe
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/^cuo: cannot reach Temporal at 127\.0\.0\.1:1 \(.+\)\. Start the local server with `npm run dev`, or point TEMPORAL_ADDRESS \/ TEMPORAL_PROFILE at your cluster\.$/);
   await people.stop();
-}, 90_000);
+}, 150_000);
 
 it('answers raci, requirements and ui without a server', async () => {
   const offline = { env: { TEMPORAL_ADDRESS: '127.0.0.1:1', TEMPORAL_UI_URL: 'https://temporal.example.com/' } };

@@ -69,7 +69,7 @@ beforeAll(async () => {
       GATEWAY_LOGIN_RATE: '40',
     },
   });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await gateway?.stop();
   await mint.stop();
@@ -213,7 +213,7 @@ it('refuses expired, forged, wrong-issuer, wrong-audience and unverified tokens,
   expect(unverified.code).toBe(7);
   expect(unverified.stdout).toMatch(/chris@acme\.example is not verified by Local development login/);
   refusals.push(unverified.stdout, unknown.body.error!, malformed.body.error!);
-}, 60_000);
+}, 120_000);
 
 it('answers a non-participant 403 and rate-limits the login endpoint', async () => {
   const stubs = new StubActivities();
@@ -233,7 +233,7 @@ it('answers a non-participant 403 and rate-limits the login endpoint', async () 
   let limited = 0;
   for (let i = 0; i < 45; i++) if ((await api('/api/login-config', undefined)).status === 429) limited += 1;
   expect(limited).toBeGreaterThan(0);
-}, 60_000);
+}, 120_000);
 
 it('rotates the trusted keys of a running project: a key added by a rotation signed with the trusted key is trusted, a removed one is not', async () => {
   const stubs = new StubActivities();
@@ -263,4 +263,4 @@ it('rotates the trusted keys of a running project: a key added by a rotation sig
     expect(audit.find((e) => e.kind === 'trust')?.reason).toMatch(new RegExp(`added ${next.publicKey.kid}, removed ${gateway.key.publicKey.kid}`));
     await handle.terminate('test finished');
   });
-}, 60_000);
+}, 120_000);
