@@ -8,9 +8,9 @@
  * Two workers, as two operators would configure them: "strict" (local commands off, only 127.0.0.1 reachable)
  * and "lab" (local commands on for its stand-in environment folders). Prints how many hostile inputs it tried.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ProjectStatus } from '../../workflows/project-state';
@@ -75,7 +75,9 @@ it('refuses every hostile project file, and no secret reaches history, logs or a
   const queues = { strict: uniqueTaskQueue('hostile-strict'), lab: uniqueTaskQueue('hostile-lab') };
   const dataDirs = { strict: join(work.path, 'strict'), lab: join(work.path, 'lab') };
   const start = async (queue: 'strict' | 'lab', env: Record<string, string>) => {
-    const worker = new WorkerProcess({ address: testServer().address, taskQueue: queues[queue], dataDir: dataDirs[queue], bundlePath, caFile, secrets: receivers.secrets, env });
+    // Only the landscape's own repository folder is allowed, so the orchestrator's checkout (the hostile "repository"
+    // below) is outside it wherever the checkout lives (CI clones it under the temp folder).
+    const worker = new WorkerProcess({ address: testServer().address, taskQueue: queues[queue], dataDir: dataDirs[queue], bundlePath, caFile, secrets: receivers.secrets, env, repositoryRoots: [realpathSync(dirname(landscape.repo.remoteDir))] });
     workers.push(worker);
     await worker.waitStarted();
     return worker;
