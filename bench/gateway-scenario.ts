@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { run } from '../client/cli';
 import { loadCredentials } from '../client/credentials';
-import { ensureDevSigningKey } from '../client/gateway/assertion-signer';
+import { ensureDevSigningKey, loadSigningKey, signDecision } from '../client/gateway/assertion-signer';
 import { completeDevLogin } from '../client/gateway/dev-login';
 import { spawnGateway } from '../client/gateway/spawn';
 import { plainStyle } from '../client/io';
 import type { TrustedKey } from '../workflows/decision-assertion';
+import type { ProjectStatus } from '../workflows/project-state';
+import type { Role } from '../workflows/roles';
 import { summarize, type LatencySummary } from './stats';
 
 export interface GatewayResult {
@@ -57,6 +59,7 @@ export async function runGatewayScenario(options: {
   const keyFile = join(options.dataDir, 'gateway-signing-key.pem');
   mkdirSync(options.dataDir, { recursive: true });
   ensureDevSigningKey(keyFile);
+  const key = loadSigningKey(keyFile);
   const gateway = await spawnGateway({
     ...process.env,
     TEMPORAL_ADDRESS: options.address,
@@ -97,7 +100,11 @@ export async function runGatewayScenario(options: {
           if (!res.ok) throw new Error(`gateway answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
           gatewayMs.push(performance.now() - t0);
         } else {
-          await handle.executeUpdate('decide', { args: [{ taskId: waiting.gateId, decision: 'approve', actor: options.owners[role]!, role, requestId: `d-${index}-${next++}` }] });
+          // Signed here with the gateway's own key (the project trusts that one): a status read, the assertion, the update.
+          const current = await handle.query<ProjectStatus>('status');
+          const payload = { taskId: waiting.gateId, decision: 'approve' as const, actor: options.owners[role]!, role: role as Role, requestId: `d-${index}-${next++}` };
+          const identity = { iss: 'bench-direct', sub: payload.actor, amr: 'oidc' as const, at: Math.floor(Date.now() / 1000) };
+          await handle.executeUpdate('decide', { args: [signDecision(key, current, payload, identity)] });
           directMs.push(performance.now() - t0);
         }
         // Alternate, so both paths see the same projects, tasks and load.
@@ -122,6 +129,7 @@ export async function runGatewayScenario(options: {
   const g = summarize(gatewayMs);
   const d = summarize(directMs);
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  for (const f of failures.slice(0, 3)) options.say(`G failure: ${f}`);
   options.say(`G done: decide through the gateway p50 ${g.p50} / p99 ${g.p99} ms, direct p50 ${d.p50} / p99 ${d.p99} ms`);
   return { projects: options.count, decisions: gatewayMs.length + directMs.length, gatewayDecideMs: g, directDecideMs: d, ratioP50: ratio(g.p50, d.p50), ratioP99: ratio(g.p99, d.p99), failures: failures.slice(0, 10) };
 }
