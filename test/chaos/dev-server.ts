@@ -18,6 +18,27 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * A free port below Linux's ephemeral range (32768–60999), for a server that is stopped and started again on the
+ * same port: a port the OS hands out for `listen(0)` or an outgoing connection can be taken by any client in the
+ * meantime (seen in CI: "bind: address already in use" on the restart), one below that range cannot.
+ */
+export async function restartablePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const server = createServer();
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (bound) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return port;
+    }
+  }
+  return freePort();
+}
+
 export class DevServer {
   private child?: ChildProcess;
   private exited?: Promise<void>;
@@ -31,7 +52,7 @@ export class DevServer {
   ) {}
 
   static async create(dbFile: string): Promise<DevServer> {
-    return new DevServer(dbFile, await freePort(), await freePort(), await freePort());
+    return new DevServer(dbFile, await restartablePort(), await restartablePort(), await restartablePort());
   }
 
   get address(): string {
