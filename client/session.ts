@@ -196,7 +196,8 @@ function failureText(failure: { message?: string | null; cause?: unknown }): str
   return parts.join(': ');
 }
 
-function messageChain(err: unknown): string {
+/** The messages of an error and its causes, joined: what the CLI and the gateway match and show. */
+export function messageChain(err: unknown): string {
   const parts: string[] = [];
   let current: unknown = err;
   while (current instanceof Error && parts.length < 5) {

@@ -11,6 +11,7 @@ import { workflowIdFor } from '../../workflows/project-input';
 import { evidenceOfGate } from '../../workflows/project-state';
 import type { Role } from '../../workflows/roles';
 import { cancelClaims, decisionClaims, signAssertion, type SigningKey } from './assertion-signer';
+import { messageChain } from '../session';
 import { ProjectNotFound, type ProjectDirectory } from './project-directory';
 import type { VerifiedPerson } from './token-verifier';
 
@@ -127,7 +128,7 @@ export class DecisionSender {
       return await this.client.connection.withDeadline(Date.now() + options.timeoutMs, fn);
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) throw new GatewayRefusal(409, `refused: ${err.cause?.message ?? err.message}`, options.extra);
-      const message = chain(err);
+      const message = messageChain(err);
       if (/already completed|not found/i.test(message)) throw new GatewayRefusal(409, `project ${projectId} is closed; it takes no more decisions`);
       if (/deadline|timed? ?out|cancelled/i.test(message)) {
         const seconds = options.timeoutMs / 1000;
@@ -147,15 +148,6 @@ function proof(person: VerifiedPerson, amr: IdentityProof['amr']): IdentityProof
   return { iss: person.issuer, sub: person.subject, amr, at: person.authTime };
 }
 
-function chain(err: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = err;
-  while (current instanceof Error && parts.length < 5) {
-    parts.push(current.message);
-    current = current.cause;
-  }
-  return parts.join(': ');
-}
 
 function unavailable(err: unknown): GatewayRefusal {
   const code = isGrpcServiceError(err) ? ` (gRPC ${err.code})` : '';
