@@ -2,6 +2,7 @@
 // libraries and no process.env, because workflow code must replay deterministically.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import patchesAtTop from './eslint-rules/patches-at-top.cjs';
 
 const nodeBuiltins = [
   'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises', 'http',
@@ -10,7 +11,7 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', '**/*.js', '*.mjs', '.data/**', 'bench/.build/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', '**/*.js', '*.mjs', 'eslint-rules/**', '.data/**', 'bench/.build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -24,7 +25,9 @@ export default tseslint.config(
   },
   {
     files: ['workflows/**/*.ts'],
+    plugins: { cuo: { rules: { 'patches-at-top': patchesAtTop } } },
     rules: {
+      'cuo/patches-at-top': 'error',
       'no-restricted-imports': [
         'error',
         {

@@ -18,7 +18,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
 import { workflowIdFor } from '../workflows/project-input';
 import type { ProjectFile } from '../workflows/project-input';
-import type { UpgradeWorkflowInput } from '../workflows/upgrade-project';
+import type { UpgradeWorkflowInput } from '../workflows/contract';
 import { ALWAYS_OPEN, makeProject } from '../test/support/project-fixture';
 import { signedTestClient } from '../test/harness/temporal';
 import { startLocalLandscape, type LocalLandscape } from '../test/support/local-landscape';

@@ -59,7 +59,7 @@ export function buildResult(status: ProjectStatus, finishedAt: string): UpgradeP
       })),
     })),
     decisions: status.audit.filter((e) => e.kind === 'decision' || e.kind === 'cancel' || e.kind === 'rework'),
-    rework: status.rework,
+    rework: [...status.rework],
     cancelled: status.cancelled,
     report: status.report,
   };

@@ -39,25 +39,50 @@ export const CAB_GATE_IDS = ['cab-infrastructure-change', 'cab-production-deploy
 export type CabGateId = (typeof CAB_GATE_IDS)[number];
 export type GateId = TaskId | CabGateId;
 
-/** Names of the automation activities (see activities/index.ts); the workflow runs them in this order. */
-export type AutomationStep =
-  | 'draftUpgradePlan'
-  | 'determineInfrastructureChanges'
-  | 'assessUpgradeComplexity'
-  | 'scheduleInfrastructureConference'
-  | 'requestStagingInfrastructureChange'
-  | 'migrateProductionDataToStaging'
-  | 'cab-infrastructure-change'
-  | 'requestProductionInfrastructureChange'
-  | 'prepareUpgradeBranch'
-  | 'runPostUpgradeRunbook'
-  | 'runPerformanceTest'
-  | 'runSecurityChecks'
-  | 'validateStaging'
-  | 'scheduleLaunchConference'
-  | 'cab-production-deployment'
-  | 'deployToProduction'
-  | 'monitorProduction';
+/**
+ * The automation steps a task can run, by step name. A step is not an activity: `requestStagingInfrastructureChange`
+ * and `requestProductionInfrastructureChange` are one activity called for two environments. workflows/automation.ts
+ * says which activity each step calls, with which arguments.
+ */
+export const STEP_NAMES = [
+  'draftUpgradePlan',
+  'determineInfrastructureChanges',
+  'assessUpgradeComplexity',
+  'scheduleInfrastructureConference',
+  'requestStagingInfrastructureChange',
+  'migrateProductionDataToStaging',
+  'requestProductionInfrastructureChange',
+  'prepareUpgradeBranch',
+  'runPostUpgradeRunbook',
+  'runPerformanceTest',
+  'runSecurityChecks',
+  'validateStaging',
+  'scheduleLaunchConference',
+  'deployToProduction',
+  'monitorProduction',
+] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+/**
+ * One thing a task does before its owner decides, in order:
+ * - `run`: an automation step; a step that still fails after its retries blocks the task until a person decides.
+ *   `changeWindow: 'wait-before'` makes each attempt wait for the next change window (a missed one rolls to the
+ *   next) and run inside it; `'then-wait'` waits, once the step succeeded, for the window the step asked for
+ *   (`noticeHours: 'production'`: chosen with the project's production notice, Adobe's 48 weekday hours).
+ * - `cab`: waits for the Change Approval Board gate; a rejection redoes the task from its start.
+ */
+export type PlaybookStep =
+  | { run: StepName; changeWindow?: 'wait-before' | 'then-wait'; noticeHours?: 'production' }
+  | { cab: CabGateId };
+
+export function isCabStep(step: PlaybookStep): step is { cab: CabGateId } {
+  return 'cab' in step;
+}
+
+/** The name a step shows under (its step name, or its CAB gate id). */
+export function stepLabel(step: PlaybookStep): string {
+  return isCabStep(step) ? step.cab : step.run;
+}
 
 export interface PlaybookPhase {
   id: PhaseId;
@@ -76,14 +101,19 @@ export interface PlaybookTask {
   contributors: readonly Role[];
   /** What the CSE does in this task, from the seed's Managed Services cell. */
   cseNote?: string;
-  automation: readonly AutomationStep[];
+  /** What runs before the owner decides, in order (see PlaybookStep). */
+  steps: readonly PlaybookStep[];
   /** Where a rejection of this task sends the project back to; the tasks from there on are redone. */
   reworkFrom: TaskId;
-  /** Whether the step changes Production, and so waits for CAB approval and a change window. */
+  /**
+   * Whether the task changes Production. A production task must wait for a CAB gate before any step that touches
+   * Production (a step with a change window), and only production tasks may have either: `checkPlaybook` holds
+   * every playbook version to that, and the loop applies the steps as written.
+   */
   production: boolean;
 }
 
-export const PLAYBOOK_PHASES: readonly PlaybookPhase[] = [
+const PHASES_V1: readonly PlaybookPhase[] = [
   { id: 'plan', title: 'Plan upgrade', sourceStep: 'Plan upgrade' },
   { id: 'infra-upgrade', title: 'Upgrade infrastructure', sourceStep: 'Execute upgrade' },
   { id: 'code-update', title: 'Update code', sourceStep: 'Execute upgrade' },
@@ -93,7 +123,7 @@ export const PLAYBOOK_PHASES: readonly PlaybookPhase[] = [
   { id: 'post-launch', title: 'Post-launch', sourceStep: 'Post-Launch' },
 ];
 
-export const PLAYBOOK_TASKS: readonly PlaybookTask[] = [
+const TASKS_V1: readonly PlaybookTask[] = [
   {
     id: 'create-upgrade-plan',
     phase: 'plan',
@@ -102,7 +132,7 @@ export const PLAYBOOK_TASKS: readonly PlaybookTask[] = [
     owner: 'customer',
     contributors: ['partner', 'managed-services'],
     cseNote: 'CSE provides upgrade template and upgrade plan samples; offers advice and best practices tips.',
-    automation: ['draftUpgradePlan'],
+    steps: [{ run: 'draftUpgradePlan' }],
     reworkFrom: 'create-upgrade-plan',
     production: false,
   },
@@ -114,7 +144,7 @@ export const PLAYBOOK_TASKS: readonly PlaybookTask[] = [
     owner: 'managed-services',
     contributors: ['partner'],
     cseNote: 'CSE reviews staging and production infrastructure to ensure proper sizing.',
-    automation: ['determineInfrastructureChanges'],
+    steps: [{ run: 'determineInfrastructureChanges' }],
     reworkFrom: 'determine-infrastructure-changes',
     production: false,
   },
@@ -127,7 +157,7 @@ export const PLAYBOOK_TASKS: readonly PlaybookTask[] = [
     owner: 'partner',
     contributors: ['customer', 'managed-services'],
     cseNote: 'CSE provides Upgrade Compatibility Tool reports and recommendations.',
-    automation: ['assessUpgradeComplexity'],
+    steps: [{ run: 'assessUpgradeComplexity' }],
     reworkFrom: 'assess-upgrade-complexity',
     production: false,
   },
@@ -141,12 +171,12 @@ export const PLAYBOOK_TASKS: readonly PlaybookTask[] = [
     cseNote:
       'CSE coordinates infrastructure service upgrades. CSE schedules conference meeting event for upgrades. ' +
       'CSE assists with data migration from Production to Staging.',
-    automation: [
-      'scheduleInfrastructureConference',
-      'requestStagingInfrastructureChange',
-      'migrateProductionDataToStaging',
-      'cab-infrastructure-change',
-      'requestProductionInfrastructureChange',
+    steps: [
+      { run: 'scheduleInfrastructureConference' },
+      { run: 'requestStagingInfrastructureChange' },
+      { run: 'migrateProductionDataToStaging' },
+      { cab: 'cab-infrastructure-change' },
+      { run: 'requestProductionInfrastructureChange', changeWindow: 'then-wait', noticeHours: 'production' },
     ],
     reworkFrom: 'upgrade-infrastructure-services',
     production: true,
@@ -158,7 +188,7 @@ export const PLAYBOOK_TASKS: readonly PlaybookTask[] = [
     sourceTask: 'Update Commerce code base and customizations; code recompilation and code refactoring',
     owner: 'partner',
     contributors: ['customer'],
-    automation: ['prepareUpgradeBranch'],
+    steps: [{ run: 'prepareUpgradeBranch' }],
     reworkFrom: 'update-code-base',
     production: false,
   },
@@ -170,7 +200,7 @@ export const PLAYBOOK_TASKS: readonly PlaybookTask[] = [
     owner: 'partner',
     contributors: ['managed-services'],
     cseNote: 'CSE executes post-upgrade runbook to detect and remediate issues related to upgrade.',
-    automation: ['runPostUpgradeRunbook'],
+    steps: [{ run: 'runPostUpgradeRunbook' }],
     reworkFrom: 'update-code-base',
     production: false,
   },
@@ -184,7 +214,7 @@ export const PLAYBOOK_TASKS: readonly PlaybookTask[] = [
     cseNote:
       'CSE assists with load testing by monitoring performance of application and infrastructure. ' +
       'CSE assists with configuring Commerce Security Scan Tool.',
-    automation: ['runPerformanceTest', 'runSecurityChecks'],
+    steps: [{ run: 'runPerformanceTest' }, { run: 'runSecurityChecks' }],
     reworkFrom: 'update-code-base',
     production: false,
   },
@@ -196,7 +226,7 @@ export const PLAYBOOK_TASKS: readonly PlaybookTask[] = [
     owner: 'customer',
     contributors: ['partner', 'managed-services'],
     cseNote: 'CSE validates the application and infrastructure are performing correctly post upgrade.',
-    automation: ['validateStaging'],
+    steps: [{ run: 'validateStaging' }],
     reworkFrom: 'update-code-base',
     production: false,
   },
@@ -208,7 +238,11 @@ export const PLAYBOOK_TASKS: readonly PlaybookTask[] = [
     owner: 'partner',
     contributors: ['customer', 'managed-services'],
     cseNote: 'CSE schedules launch conference meeting event.',
-    automation: ['scheduleLaunchConference', 'cab-production-deployment', 'deployToProduction'],
+    steps: [
+      { run: 'scheduleLaunchConference' },
+      { cab: 'cab-production-deployment' },
+      { run: 'deployToProduction', changeWindow: 'wait-before' },
+    ],
     reworkFrom: 'update-code-base',
     production: true,
   },
@@ -220,7 +254,7 @@ export const PLAYBOOK_TASKS: readonly PlaybookTask[] = [
     owner: 'managed-services',
     contributors: ['partner', 'customer'],
     cseNote: 'CSE monitors performance of application and infrastructure.',
-    automation: ['monitorProduction'],
+    steps: [{ run: 'monitorProduction' }],
     reworkFrom: 'post-launch-monitoring',
     production: false,
   },
@@ -234,7 +268,7 @@ export interface CabGate {
   raciActivity: string;
 }
 
-export const CAB_GATES: readonly CabGate[] = [
+const CAB_GATES_V1: readonly CabGate[] = [
   {
     id: 'cab-infrastructure-change',
     taskId: 'upgrade-infrastructure-services',
@@ -249,6 +283,64 @@ export const CAB_GATES: readonly CabGate[] = [
   },
 ];
 
+/**
+ * One version of the playbook. A project runs the version it started with (`playbookVersion` in its input, absent
+ * meaning 1): the loop and the project's state read the playbook they are given, never a module constant, so a
+ * change for new projects leaves running and finished ones replaying. Never edit a published version; add one.
+ */
+export interface Playbook {
+  version: number;
+  phases: readonly PlaybookPhase[];
+  tasks: readonly PlaybookTask[];
+  cabGates: readonly CabGate[];
+}
+
+export const PLAYBOOKS: readonly Playbook[] = [{ version: 1, phases: PHASES_V1, tasks: TASKS_V1, cabGates: CAB_GATES_V1 }];
+
+/** The version `cuo start` gives new projects. */
+export const CURRENT_PLAYBOOK_VERSION = 1;
+
+export function playbookOf(version: number | undefined): Playbook | undefined {
+  return PLAYBOOKS.find((p) => p.version === (version ?? 1));
+}
+
+const CURRENT_PLAYBOOK = playbookOf(CURRENT_PLAYBOOK_VERSION)!;
+/** The current version's phases, tasks and CAB gates: what new projects run, the CLI lists and the plan describes. */
+export const PLAYBOOK_PHASES = CURRENT_PLAYBOOK.phases;
+export const PLAYBOOK_TASKS = CURRENT_PLAYBOOK.tasks;
+export const CAB_GATES = CURRENT_PLAYBOOK.cabGates;
+
+/**
+ * What makes a playbook runnable, as problems (empty: fine): known phases, unique task ids, rework that goes back
+ * (never forward), CAB gates used by exactly the task they belong to, and production meaning what it says — a
+ * production task waits for CAB before its first step with a change window; no other task has either.
+ */
+export function checkPlaybook(playbook: Playbook): string[] {
+  const problems: string[] = [];
+  const ids = playbook.tasks.map((t) => t.id);
+  if (new Set(ids).size !== ids.length) problems.push(`task ids repeat: ${ids.join(', ')}`);
+  playbook.tasks.forEach((task, index) => {
+    const where = `v${playbook.version} ${task.id}`;
+    if (!playbook.phases.some((p) => p.id === task.phase)) problems.push(`${where}: unknown phase ${task.phase}`);
+    const back = ids.indexOf(task.reworkFrom);
+    if (back < 0 || back > index) problems.push(`${where}: reworkFrom ${task.reworkFrom} is not this task or an earlier one`);
+    const firstCab = task.steps.findIndex(isCabStep);
+    const firstWindow = task.steps.findIndex((s) => !isCabStep(s) && s.changeWindow !== undefined);
+    for (const step of task.steps.filter(isCabStep)) {
+      if (!playbook.cabGates.some((g) => g.id === step.cab && g.taskId === task.id)) problems.push(`${where}: CAB gate ${step.cab} is not one of this task's`);
+    }
+    if (task.production && (firstCab < 0 || firstWindow < 0 || firstCab > firstWindow)) {
+      problems.push(`${where}: a production task waits for a CAB gate before its first step with a change window`);
+    }
+    if (!task.production && (firstCab >= 0 || firstWindow >= 0)) problems.push(`${where}: only production tasks have CAB gates or change windows`);
+  });
+  for (const gate of playbook.cabGates) {
+    const users = playbook.tasks.filter((t) => t.steps.some((s) => isCabStep(s) && s.cab === gate.id));
+    if (users.length !== 1 || users[0]!.id !== gate.taskId) problems.push(`v${playbook.version} ${gate.id}: used by ${users.map((t) => t.id).join(', ') || 'no task'}, belongs to ${gate.taskId}`);
+  }
+  return problems;
+}
+
 export function isTaskId(value: string): value is TaskId {
   return (TASK_IDS as readonly string[]).includes(value);
 }
@@ -257,8 +349,8 @@ export function isCabGateId(value: string): value is CabGateId {
   return (CAB_GATE_IDS as readonly string[]).includes(value);
 }
 
-export function taskById(id: TaskId): PlaybookTask {
-  const task = PLAYBOOK_TASKS.find((t) => t.id === id);
+export function taskById(id: TaskId, playbook: Playbook = CURRENT_PLAYBOOK): PlaybookTask {
+  const task = playbook.tasks.find((t) => t.id === id);
   if (!task) throw new Error(`unknown playbook task ${id}`);
   return task;
 }

@@ -350,13 +350,11 @@ export function validateProjectInput(raw: unknown, options: ProjectValidationOpt
   return parsed.success ? { ok: true, project: parsed.data } : { ok: false, problems: describeProblems(parsed.error) };
 }
 
-/** Workflow id helper of the public contract: one upgrade project, one workflow. */
-export function workflowIdFor(projectId: string): string {
-  return `upgrade-${projectId}`;
-}
+/** Workflow id helper of the public contract (workflows/contract.ts), here for the modules that had it from here. */
+export { workflowIdFor } from './contract';
 
 /**
- * The workflow's tunables (UpgradeTunables of workflows/upgrade-project.ts), checked like the project file: a raw
+ * The workflow's tunables (UpgradeTunables of workflows/workflow-input.ts), checked like the project file: a raw
  * start could set `productionNoticeHours: 0` (skipping Adobe's 48 weekday hours of notice) or
  * `activityStartToClose: "forever"`, which failed every workflow task (issue #12, finding 11). Below the production
  * minimums only on a worker whose operator set CUO_ALLOW_SHORT_TIMINGS=1 (tests, demos).

@@ -3,21 +3,14 @@
  * Pure and deterministic: the workflow owns one instance, its handlers call `validate`/`apply`, and unit tests drive
  * it without a server. The clock is injected (the workflow passes its deterministic `Date.now`).
  */
-import type { ArtifactRef } from '../activities/contract';
+import type { ArtifactRef, AutomationResult } from '../activities/contract';
 import { DECISIONS, type CancelPayload, type Decision, type DecisionPayload, type DecisionResult } from './messages';
-import {
-  CAB_GATES,
-  PLAYBOOK_TASKS,
-  type AutomationStep,
-  type GateId,
-  type PhaseId,
-  type TaskId,
-} from './playbook';
+import { playbookOf, type CabGate, type GateId, type PhaseId, type Playbook, type PlaybookTask, type StepName, type TaskId } from './playbook';
 import type { ProjectInput } from './project-input';
 import { ProjectTrust, type ProjectTrustInput, type ProvenIdentity } from './project-trust';
 import type { TrustedKey } from './decision-assertion';
 import type { TrustPayload, TrustResult } from './messages';
-import { CAB_APPROVAL_ACTIVITY_ID, ownerOf, raciRow, rolesWith } from './raci';
+import { ownerOf, raciRow, rolesWith } from './raci';
 import type { Role } from './roles';
 
 export const PROJECT_STATE_VERSION = 1 as const;
@@ -33,7 +26,7 @@ export type GateState =
   | 'cancelled';
 
 export interface StepRecord {
-  step: AutomationStep;
+  step: StepName;
   status: 'done' | 'skipped';
   at: string;
   summary: string;
@@ -51,32 +44,47 @@ export interface Approval {
   commit?: string;
 }
 
+/** The decision that ended a gate's last wait (approve, reject, retry, skip): the loop reads what it needs from here. */
+export interface Verdict {
+  decision: 'approve' | 'reject' | 'retry' | 'skip';
+  actor: string;
+  role: Role;
+  comment: string;
+  at: string;
+  auditId: number;
+}
+
+/** A task or CAB gate as everyone outside ProjectState sees it: read-only; only ProjectState's methods change it. */
 export interface Gate {
-  id: GateId;
-  kind: 'task' | 'cab';
+  readonly id: GateId;
+  readonly kind: 'task' | 'cab';
   /** The playbook task this gate belongs to (itself for a task). */
-  taskId: TaskId;
-  phase: PhaseId;
-  title: string;
-  owner: Role;
-  contributors: Role[];
-  state: GateState;
+  readonly taskId: TaskId;
+  readonly phase: PhaseId;
+  readonly title: string;
+  readonly owner: Role;
+  readonly contributors: readonly Role[];
+  readonly state: GateState;
   /** When the current state began. */
-  since?: string;
-  requiredApprovals: number;
-  approvals: Approval[];
-  acknowledgements: { actor: string; role: Role; at: string }[];
-  steps: StepRecord[];
-  blocked?: { step: AutomationStep; error: string; at: string };
-  /** Set by a `retry` or `skip` decision; the workflow consumes it. */
-  blockedResolution?: 'retry' | 'skip';
-  overdue: boolean;
-  reminders: number;
-  escalations: number;
+  readonly since?: string;
+  readonly requiredApprovals: number;
+  readonly approvals: readonly Approval[];
+  readonly acknowledgements: readonly { actor: string; role: Role; at: string }[];
+  readonly steps: readonly StepRecord[];
+  readonly blocked?: { step: StepName; error: string; at: string };
+  /** Set by a `retry` or `skip` decision; the loop takes it with `takeResolution`. */
+  readonly blockedResolution?: 'retry' | 'skip';
+  readonly overdue: boolean;
+  readonly reminders: number;
+  readonly escalations: number;
   /** How many times the task was started (more than 1 after rework). */
-  rounds: number;
-  voidedApprovals: number;
-  window?: { startIso: string; endIso: string };
+  readonly rounds: number;
+  readonly voidedApprovals: number;
+  readonly window?: { startIso: string; endIso: string };
+  /** The decision that ended the last wait on this gate (its reason and person), if any. */
+  readonly lastVerdict?: Verdict;
+  /** How many times the gate has blocked in this round (names each blocked notification). */
+  readonly blocks?: number;
 }
 
 export interface AuditEntry {
@@ -106,7 +114,8 @@ export interface ReworkRecord {
   actor: string;
 }
 
-export interface Awaiting {
+/** A step waiting for people: a decision, or the retry or skip of a blocked step. */
+export interface AwaitedStep {
   gateId: GateId;
   title: string;
   state: GateState;
@@ -127,10 +136,10 @@ export interface ProjectStatus {
   phase: PhaseId | 'completed' | 'cancelled';
   startedAt: string;
   completedAt?: string;
-  gates: Gate[];
-  awaiting: Awaiting[];
-  rework: ReworkRecord[];
-  audit: AuditEntry[];
+  gates: readonly Gate[];
+  awaiting: AwaitedStep[];
+  rework: readonly ReworkRecord[];
+  audit: readonly AuditEntry[];
   /** Refused attempts beyond the ones kept in the audit trail (a flood is counted, not stored). */
   refusedNotKept: number;
   cancelled?: { actor: string; reason: string; at: string };
@@ -164,23 +173,40 @@ export function evidenceOfGate(gates: readonly Gate[], gate: Gate): ArtifactRef[
   return own;
 }
 
-function gatesFor(project: ProjectInput): Gate[] {
-  const gates: Gate[] = [];
-  for (const task of PLAYBOOK_TASKS) {
-    const fresh = {
-      state: 'pending' as const,
-      requiredApprovals: 1,
-      approvals: [],
-      acknowledgements: [],
-      steps: [],
-      overdue: false,
-      reminders: 0,
-      escalations: 0,
-      rounds: 0,
-      voidedApprovals: 0,
-    };
+/** A gate as ProjectState holds it: the same fields, writable, for its own methods only. */
+type GateRecord = { -readonly [K in keyof Gate]: Gate[K] extends readonly (infer U)[] | undefined ? U[] : Gate[K] };
+
+/** Who resolves a blocked gate (retry or skip): its owner, and the CSE, who owns the engagement. */
+export function resolversOf(gate: Pick<Gate, 'owner'>): Role[] {
+  return gate.owner === 'managed-services' ? ['managed-services'] : [gate.owner, 'managed-services'];
+}
+
+/** The owner of a CAB gate: the Owner of the engagement RACI row the gate names (the CSE runs the CAB). */
+export function cabOwner(cab: Pick<CabGate, 'raciActivity'>): Role {
+  return ownerOf(cab.raciActivity);
+}
+
+/** Version 1: what every project started before playbook versions runs. */
+function defaultPlaybook(): Playbook {
+  return playbookOf(1)!;
+}
+
+function gatesFor(project: ProjectInput, playbook: Playbook): GateRecord[] {
+  const gates: GateRecord[] = [];
+  const fresh = (): Pick<GateRecord, 'state' | 'approvals' | 'acknowledgements' | 'steps' | 'overdue' | 'reminders' | 'escalations' | 'rounds' | 'voidedApprovals'> => ({
+    state: 'pending',
+    approvals: [],
+    acknowledgements: [],
+    steps: [],
+    overdue: false,
+    reminders: 0,
+    escalations: 0,
+    rounds: 0,
+    voidedApprovals: 0,
+  });
+  for (const task of playbook.tasks) {
     gates.push({
-      ...fresh,
+      ...fresh(),
       id: task.id,
       kind: 'task',
       taskId: task.id,
@@ -190,17 +216,17 @@ function gatesFor(project: ProjectInput): Gate[] {
       contributors: [...task.contributors],
       requiredApprovals: project.requiredApprovals[task.id] ?? 1,
     });
-    for (const cab of CAB_GATES.filter((g) => g.taskId === task.id)) {
+    for (const cab of playbook.cabGates.filter((g) => g.taskId === task.id)) {
+      const row = raciRow(cab.raciActivity);
       gates.push({
-        ...fresh,
+        ...fresh(),
         id: cab.id,
         kind: 'cab',
         taskId: task.id,
         phase: task.phase,
         title: cab.title,
-        // The engagement RACI names who runs the Change Approval Board (the CSE) and who contributes.
-        owner: ownerOf(CAB_APPROVAL_ACTIVITY_ID),
-        contributors: rolesWith(raciRow(CAB_APPROVAL_ACTIVITY_ID)!, 'contributor'),
+        owner: cabOwner(cab),
+        contributors: row ? rolesWith(row, 'contributor') : [],
         requiredApprovals: project.requiredApprovals[cab.id] ?? 1,
       });
     }
@@ -209,31 +235,64 @@ function gatesFor(project: ProjectInput): Gate[] {
 }
 
 export class ProjectState {
-  readonly gates: Gate[];
-  readonly audit: AuditEntry[] = [];
-  readonly rework: ReworkRecord[] = [];
+  private readonly records: GateRecord[];
+  private readonly auditTrail: AuditEntry[] = [];
+  private readonly reworkTrail: ReworkRecord[] = [];
   private readonly results = new Map<string, { result: DecisionResult; assertion?: string }>();
   /** Signed projects: which person and task each request id belongs to (a request id is theirs alone). */
   private readonly requestScopes = new Map<string, string>();
   private readonly trust?: ProjectTrust;
   private refusedKept = 0;
   private refusedNotKept = 0;
-  state: ProjectStatus['state'] = 'running';
-  phase: ProjectStatus['phase'] = 'plan';
-  startedAt: string;
-  completedAt?: string;
-  cancelled?: ProjectStatus['cancelled'];
-  report?: ArtifactRef;
+  private projectState: ProjectStatus['state'] = 'running';
+  private currentPhase: ProjectStatus['phase'] = 'plan';
+  private readonly startedAt: string;
+  private finishedAt?: string;
+  private cancellation?: ProjectStatus['cancelled'];
+  private finalReport?: ArtifactRef;
 
   constructor(
     readonly workflowId: string,
     readonly project: ProjectInput,
     private readonly now: () => string,
     options: StateOptions = {},
+    readonly playbook: Playbook = defaultPlaybook(),
   ) {
-    this.gates = gatesFor(project);
+    this.records = gatesFor(project, playbook);
     this.startedAt = now();
     if (options.trust) this.trust = new ProjectTrust(options.trust);
+  }
+
+  get gates(): readonly Gate[] {
+    return this.records;
+  }
+
+  get audit(): readonly AuditEntry[] {
+    return this.auditTrail;
+  }
+
+  get rework(): readonly ReworkRecord[] {
+    return this.reworkTrail;
+  }
+
+  get state(): ProjectStatus['state'] {
+    return this.projectState;
+  }
+
+  get phase(): ProjectStatus['phase'] {
+    return this.currentPhase;
+  }
+
+  get cancelled(): ProjectStatus['cancelled'] {
+    return this.cancellation;
+  }
+
+  get completedAt(): string | undefined {
+    return this.finishedAt;
+  }
+
+  get report(): ArtifactRef | undefined {
+    return this.finalReport;
   }
 
   /** Whether decisions must carry a signed assertion (every project started since signed decisions). */
@@ -270,13 +329,17 @@ export class ProjectState {
   }
 
   gate(id: GateId): Gate {
-    const gate = this.gates.find((g) => g.id === id);
-    if (!gate) throw new Error(`no gate ${id}`);
-    return gate;
+    return this.rec(id);
   }
 
   findGate(id: string): Gate | undefined {
-    return this.gates.find((g) => g.id === id);
+    return this.records.find((g) => g.id === id);
+  }
+
+  private rec(id: GateId): GateRecord {
+    const gate = this.records.find((g) => g.id === id);
+    if (!gate) throw new Error(`no gate ${id}`);
+    return gate;
   }
 
   isParticipant(actor: string, role: Role): boolean {
@@ -287,25 +350,140 @@ export class ProjectState {
     return this.project.participants[role].map((p) => p.email);
   }
 
-  // ---- transitions the workflow makes ----
+  // ---- transitions the loop makes (named, so every change of state is here, stamped with the injected clock) ----
 
-  setState(gate: Gate, state: GateState): void {
+  private setState(gate: GateRecord, state: GateState): void {
     gate.state = state;
     gate.since = this.now();
     if (state !== 'awaiting-approval' && state !== 'blocked') gate.overdue = false;
   }
 
-  startRound(gate: Gate): void {
+  private startRound(gate: GateRecord): void {
     gate.rounds += 1;
     gate.steps = [];
     gate.approvals = [];
     gate.acknowledgements = [];
     gate.blocked = undefined;
     gate.blockedResolution = undefined;
+    gate.blocks = 0;
     gate.reminders = 0;
     gate.escalations = 0;
     gate.window = undefined;
     this.setState(gate, 'running');
+  }
+
+  /** A task (re)starts: the project enters its phase and the task a new round. */
+  startTask(task: PlaybookTask): Gate {
+    const gate = this.rec(task.id);
+    this.currentPhase = task.phase;
+    this.startRound(gate);
+    return gate;
+  }
+
+  /** A CAB gate inside a task opens a new round (every round of the task asks the board again). */
+  startCab(id: GateId): Gate {
+    const gate = this.rec(id);
+    this.startRound(gate);
+    return gate;
+  }
+
+  /** The gate's owner is asked to decide. */
+  awaitDecision(id: GateId): Gate {
+    const gate = this.rec(id);
+    this.setState(gate, 'awaiting-approval');
+    return gate;
+  }
+
+  /** Back to running: after a CAB approval, a change window opening, or a blocked step's retry or skip. */
+  resume(id: GateId): void {
+    this.setState(this.rec(id), 'running');
+  }
+
+  stepDone(id: GateId, step: StepName, result: AutomationResult): void {
+    const gate = this.rec(id);
+    gate.steps.push({ step, status: 'done', at: this.now(), summary: result.summary, passed: result.passed, artifact: result.artifact, facts: result.facts });
+    this.record({ kind: 'automation', gateId: id, via: 'workflow', reason: `${step}: ${result.summary}`, evidence: [result.artifact.id] });
+  }
+
+  /** A step failed after its retries: the task waits for its owner or the CSE to retry or skip it. */
+  block(id: GateId, step: StepName, error: string): Gate {
+    const gate = this.rec(id);
+    gate.blocked = { step, error, at: this.now() };
+    gate.blockedResolution = undefined;
+    gate.blocks = (gate.blocks ?? 0) + 1;
+    this.setState(gate, 'blocked');
+    this.record({ kind: 'blocked', gateId: id, via: 'workflow', reason: `${step}: ${error}` });
+    return gate;
+  }
+
+  /** Takes the retry or skip that ended a blocked wait; a skip is recorded as the step's outcome, with its reason. */
+  takeResolution(id: GateId): 'retry' | 'skip' {
+    const gate = this.rec(id);
+    const resolution = gate.blockedResolution;
+    const step = gate.blocked?.step;
+    if (!resolution || !step) throw new Error(`takeResolution: ${id} has no retry or skip to take`);
+    gate.blockedResolution = undefined;
+    gate.blocked = undefined;
+    this.setState(gate, 'running');
+    if (resolution === 'skip') {
+      gate.steps.push({ step, status: 'skipped', at: this.now(), summary: `skipped: ${gate.lastVerdict?.comment ?? ''}` });
+    }
+    return resolution;
+  }
+
+  remind(id: GateId, roles: readonly Role[]): Gate {
+    const gate = this.rec(id);
+    gate.reminders += 1;
+    this.record({ kind: 'reminder', gateId: id, via: 'workflow', reason: `reminder ${gate.reminders} to ${roles.join(', ')}` });
+    return gate;
+  }
+
+  /** The wait outlasted the escalation period: the CSE is told and the gate is marked overdue. */
+  escalate(id: GateId, waitingSince: string): Gate {
+    const gate = this.rec(id);
+    gate.escalations += 1;
+    gate.overdue = true;
+    this.record({ kind: 'escalation', gateId: id, via: 'workflow', reason: `waiting since ${waitingSince}` });
+    return gate;
+  }
+
+  /** The gate waits for a change window to open. */
+  enterWindow(id: GateId, window: { startIso: string; endIso: string }): void {
+    const gate = this.rec(id);
+    gate.window = window;
+    this.setState(gate, 'waiting-window');
+    this.record({ kind: 'window', gateId: id, via: 'workflow', reason: `change window ${window.startIso} – ${window.endIso}` });
+  }
+
+  /** A notification that could not be delivered is recorded; telling people never fails the project. */
+  notificationFailed(gateId: string | undefined, kind: string, error: string): void {
+    this.record({ kind: 'automation', gateId, via: 'workflow', reason: `notification ${kind} not delivered: ${error}` });
+  }
+
+  /** Every task was approved. */
+  complete(): void {
+    this.projectState = 'completed';
+    this.currentPhase = 'completed';
+    this.finishedAt = this.now();
+  }
+
+  /** The work was cancelled (by `cuo cancel`, or through Temporal when nobody asked the project itself). */
+  endCancelled(): void {
+    this.projectState = 'cancelled';
+    this.currentPhase = 'cancelled';
+    this.cancellation ??= { actor: 'temporal', reason: 'the workflow was cancelled through Temporal', at: this.now() };
+    for (const gate of this.records) {
+      if (gate.state !== 'approved' && gate.state !== 'pending') this.setState(gate, 'cancelled');
+    }
+    this.finishedAt = this.now();
+  }
+
+  reportStored(report: ArtifactRef): void {
+    this.finalReport = report;
+  }
+
+  reportNotStored(error: string): void {
+    this.record({ kind: 'automation', via: 'workflow', reason: `final report not stored: ${error}` });
   }
 
   // ---- commit evidence (issue #14) ----
@@ -338,20 +516,25 @@ export class ProjectState {
    * Rejection sends the project back: every gate from `backTo` up to the rejected one is reset to pending and its
    * approvals are void (redone work needs new approvals).
    */
-  sendBack(rejected: Gate, backTo: TaskId, reason: string, actor: string): void {
-    const from = this.gates.findIndex((g) => g.id === backTo);
+  sendBack(rejectedId: GateId, backTo: TaskId): ReworkRecord {
+    const rejected = this.rec(rejectedId);
+    const reason = rejected.lastVerdict?.comment ?? '';
+    const actor = rejected.lastVerdict?.actor ?? '';
+    const from = this.records.findIndex((g) => g.id === backTo);
     // Through the rejected task's own CAB gates too: they approved work that is now redone.
-    const to = this.gates.findLastIndex((g) => g.taskId === rejected.taskId);
-    for (const gate of this.gates.slice(from, to + 1)) {
+    const to = this.records.findLastIndex((g) => g.taskId === rejected.taskId);
+    for (const gate of this.records.slice(from, to + 1)) {
       gate.voidedApprovals += gate.approvals.length;
       gate.approvals = [];
       this.setState(gate, 'pending');
     }
-    this.rework.push({ at: this.now(), rejectedTask: rejected.id, backTo, reason, actor });
+    const rework: ReworkRecord = { at: this.now(), rejectedTask: rejected.id, backTo, reason, actor };
+    this.reworkTrail.push(rework);
     this.record({ kind: 'rework', gateId: rejected.id, actor, reason: `back to ${backTo}: ${reason}`, via: 'workflow' });
+    return rework;
   }
 
-  record(entry: Omit<AuditEntry, 'id' | 'at'>): AuditEntry {
+  private record(entry: Omit<AuditEntry, 'id' | 'at'>): AuditEntry {
     if (entry.kind === 'refused') {
       if (this.refusedKept >= MAX_REFUSED_KEPT) {
         this.refusedNotKept += 1;
@@ -359,8 +542,8 @@ export class ProjectState {
       }
       this.refusedKept += 1;
     }
-    const full: AuditEntry = { id: this.audit.length + 1, at: this.now(), ...entry };
-    this.audit.push(full);
+    const full: AuditEntry = { id: this.auditTrail.length + 1, at: this.now(), ...entry };
+    this.auditTrail.push(full);
     return full;
   }
 
@@ -438,7 +621,7 @@ export class ProjectState {
         if (gate.state !== 'blocked') {
           return { ok: false, reason: `task ${gate.id} is ${gate.state}, not blocked; ${decision} resolves blocked tasks only` };
         }
-        if (role !== gate.owner && role !== 'managed-services') {
+        if (!resolversOf(gate).includes(role)) {
           return { ok: false, reason: `a blocked task is resolved by its owner (${gate.owner}) or the CSE (managed-services)` };
         }
         if (decision === 'skip' && !payload.comment?.trim()) {
@@ -462,7 +645,7 @@ export class ProjectState {
 
   /** Applies a validated decision; returns what the caller is told. */
   apply(payload: DecisionPayload, via: 'update' | 'signal', proof?: ProvenIdentity): DecisionResult {
-    const gate = this.gate(payload.taskId as GateId);
+    const gate = this.rec(payload.taskId as GateId);
     let message: string;
     let evidence: string[] | undefined;
     let commit: string | undefined;
@@ -489,6 +672,9 @@ export class ProjectState {
       ...(proof ? { identity: proof, assertion: payload.assertion } : {}),
     });
     if (proof) this.trust?.markUsed(proof.jti);
+    if (payload.decision === 'approve' || payload.decision === 'reject' || payload.decision === 'retry' || payload.decision === 'skip') {
+      gate.lastVerdict = { decision: payload.decision, actor: payload.actor, role: payload.role, comment: payload.comment ?? '', at: entry.at, auditId: entry.id };
+    }
     switch (payload.decision) {
       case 'approve':
         gate.approvals.push({ actor: payload.actor, at: entry.at, evidence: evidence ?? [], auditId: entry.id, ...(commit ? { commit } : {}) });
@@ -579,7 +765,7 @@ export class ProjectState {
       ...(proof ? { identity: proof, assertion: payload.assertion } : {}),
     });
     if (proof) this.trust?.markUsed(proof.jti);
-    this.cancelled = { actor: payload.actor, reason: payload.reason, at: entry.at };
+    this.cancellation = { actor: payload.actor, reason: payload.reason, at: entry.at };
     const result: DecisionResult = {
       taskId: '*',
       decision: 'comment',
@@ -617,11 +803,11 @@ export class ProjectState {
 
   // ---- what people and the UI see ----
 
-  awaiting(): Awaiting[] {
+  awaiting(): AwaitedStep[] {
     return this.gates
       .filter((g) => g.state === 'awaiting-approval' || g.state === 'blocked')
       .map((g) => {
-        const roles: Role[] = g.state === 'blocked' && g.owner !== 'managed-services' ? [g.owner, 'managed-services'] : [g.owner];
+        const roles: Role[] = g.state === 'blocked' ? resolversOf(g) : [g.owner];
         const approved = new Set(g.approvals.map((a) => a.actor));
         const actors = roles.flatMap((r) => this.participantsOf(r)).filter((a) => !approved.has(a));
         return { gateId: g.id, title: g.title, state: g.state, roles, actors, since: g.since ?? this.startedAt, overdue: g.overdue };

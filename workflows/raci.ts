@@ -5,8 +5,8 @@ import type { Role } from './roles';
  * ../shared/reference/adobe-managed-services.md, transcribed row by row in table order. The Customer Success
  * Engineer column is the 'managed-services' role. An empty cell is an absent key.
  *
- * Pure data and lookups with no I/O: the workflow (launch phase: who owns CAB approval and the production
- * deployment) and the CLI (`raci [activity]`) both import it. test/unit/raci.test.ts checks every row against the
+ * Pure data and lookups with no I/O: the workflow (who owns the CAB gates, through the row each gate names) and the
+ * CLI (`raci [activity]`) both import it. test/unit/raci.test.ts checks every row against the
  * HTML table of the reference file.
  */
 
@@ -95,9 +95,11 @@ const ROWS: RaciRow[] = [
 /** Frozen so that no caller (workflow or CLI) can change the shared table at run time. */
 export const ENGAGEMENT_RACI: readonly Readonly<RaciRow>[] = Object.freeze(ROWS.map((row) => Object.freeze(row)));
 
-/** The launch phase takes its CAB approver and production deployer from these rows. */
+/**
+ * The row the playbook's CAB gates name (`CabGate.raciActivity`): its Owner decides them. (The production deployment
+ * is a step of the launch task, decided by the task's owner in the playbook, whatever this table's row says.)
+ */
 export const CAB_APPROVAL_ACTIVITY_ID = 'change-approval-board-to-approve-production-deployments';
-export const PRODUCTION_DEPLOYMENT_ACTIVITY_ID = 'production-code-deployment';
 
 const RACI_ROLES: readonly Role[] = ['customer', 'partner', 'managed-services'];
 

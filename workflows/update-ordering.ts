@@ -22,6 +22,13 @@
 import { CancellationScope, condition, type ActivateInput, type Next, type WorkflowInternalsInterceptor } from '@temporalio/workflow';
 import { maybeGetActivator } from '@temporalio/workflow/lib/global-attributes';
 
+/**
+ * The @temporalio/workflow version whose internals (the activator's interceptor list, activation jobs) this module
+ * was verified against: test/unit/sdk-version.test.ts fails when the installed SDK differs, so an upgrade re-runs
+ * test/integration/update-ordering.test.ts on purpose and moves this constant, instead of passing by accident.
+ */
+export const VERIFIED_WORKFLOW_SDK_VERSION = '1.24.0';
+
 type Job = NonNullable<ActivateInput['activation']['jobs']>[number];
 
 const isUpdate = (job: Job): boolean => job.doUpdate != null;

@@ -9,7 +9,7 @@ import { Context, log } from '@temporalio/activity';
 import type { ArtifactStore } from '../artifact-store';
 import type { AutomationResult, NotificationRequest, NotificationResult, ProjectContext, WindowRef } from '../contract';
 import { CAB_GATES, isTaskId, taskById } from '../../workflows/playbook';
-import { ownerOf, CAB_APPROVAL_ACTIVITY_ID } from '../../workflows/raci';
+import { cabOwner } from '../../workflows/project-state';
 import type { Role } from '../../workflows/roles';
 import { conferenceNotification, INVITE_FILENAME } from './calendar';
 import type { Notifier, NotifyResult } from './channels';
@@ -169,7 +169,7 @@ export function taskRef(id: string, title?: string, actors?: readonly Role[]): T
     return { id, title: title ?? task.title, ownerRole: task.owner };
   }
   const cab = CAB_GATES.find((gate) => gate.id === id);
-  if (cab) return { id, title: title ?? cab.title, ownerRole: ownerOf(CAB_APPROVAL_ACTIVITY_ID) };
+  if (cab) return { id, title: title ?? cab.title, ownerRole: cabOwner(cab) };
   return { id, ...(title ? { title } : {}), ownerRole: actors?.[0] ?? 'managed-services' };
 }
 

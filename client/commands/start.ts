@@ -7,7 +7,7 @@ import { staticSummary } from '../../workflows/current-details';
 import { WORKFLOW_TYPE } from '../../workflows/messages';
 import { workflowIdFor, type ProjectInput } from '../../workflows/project-input';
 import { UpgradeCustomer, UpgradeProjectId, UpgradeTargetVersion } from '../../workflows/search-attributes';
-import { WORKFLOW_INPUT_VERSION, type UpgradeWorkflowInput } from '../../workflows/upgrade-project';
+import { CURRENT_PLAYBOOK_VERSION, WORKFLOW_INPUT_VERSION, type UpgradeWorkflowInput } from '../../workflows/contract';
 import { CliError, EXIT } from '../exit-codes';
 import { participantsMarkdown } from '../format/participants';
 import { buildPlan, renderPlan } from '../format/plan';
@@ -38,7 +38,7 @@ export function registerStart(program: Command, ctx: CommandContext): void {
       const { keys } = await new GatewayClient(settings).get<{ keys: TrustedKey[] }>('/api/keys');
       if (!Array.isArray(keys) || keys.length === 0) throw new CliError(`the approvals gateway at ${settings.gatewayUrl} publishes no signing key`, EXIT.unavailable);
       await withSession(ctx, project.projectId, async (session) => {
-        const input: UpgradeWorkflowInput = { version: WORKFLOW_INPUT_VERSION, project, trust: { keys } };
+        const input: UpgradeWorkflowInput = { version: WORKFLOW_INPUT_VERSION, project, trust: { keys }, playbookVersion: CURRENT_PLAYBOOK_VERSION };
         let runId: string;
         try {
           const handle = await session.client.workflow.start(WORKFLOW_TYPE, {

@@ -4,9 +4,9 @@
  */
 import { migrationCommands } from '../../activities/remote/data-migration';
 import { DB_STATUS_COMMAND } from '../../activities/remote/db-status';
-import { CAB_GATES, PLAYBOOK_PHASES, PLAYBOOK_TASKS, type AutomationStep } from '../../workflows/playbook';
+import { CAB_GATES, PLAYBOOK_PHASES, PLAYBOOK_TASKS, stepLabel } from '../../workflows/playbook';
 import type { ChangeWindow, Environment, ProjectInput } from '../../workflows/project-input';
-import { CAB_APPROVAL_ACTIVITY_ID, ownerOf } from '../../workflows/raci';
+import { cabOwner } from '../../workflows/project-state';
 import type { Role } from '../../workflows/roles';
 import type { Style } from '../io';
 
@@ -27,7 +27,8 @@ export interface PlanGate {
 export interface PlanTask extends PlanGate {
   phase: string;
   contributors: PlanPerson[];
-  automation: AutomationStep[];
+  /** Step names and CAB gate ids, in order. */
+  automation: string[];
   production: boolean;
   cabGates: PlanGate[];
   reworkFrom: string;
@@ -102,7 +103,6 @@ function people(project: ProjectInput, role: Role): PlanPerson[] {
 
 export function buildPlan(project: ProjectInput): ProjectPlan {
   const approvals = (id: string) => project.requiredApprovals[id] ?? 1;
-  const cabOwner = ownerOf(CAB_APPROVAL_ACTIVITY_ID);
   return {
     projectId: project.projectId,
     customer: project.customer,
@@ -119,14 +119,14 @@ export function buildPlan(project: ProjectInput): ProjectPlan {
         deciders: people(project, task.owner),
         requiredApprovals: approvals(task.id),
         contributors: task.contributors.flatMap((role) => people(project, role)),
-        automation: [...task.automation],
+        automation: task.steps.map(stepLabel),
         production: task.production,
         reworkFrom: task.reworkFrom,
         cabGates: CAB_GATES.filter((g) => g.taskId === task.id).map((g) => ({
           id: g.id,
           title: g.title,
-          owner: cabOwner,
-          deciders: people(project, cabOwner),
+          owner: cabOwner(g),
+          deciders: people(project, cabOwner(g)),
           requiredApprovals: approvals(g.id),
         })),
       })),

@@ -9,7 +9,7 @@ import type { Participant, ProjectFile } from '../../workflows/project-input';
 import { workflowIdFor } from '../../workflows/project-input';
 import type { ProjectStatus } from '../../workflows/project-state';
 import { ROLES, type Role } from '../../workflows/roles';
-import type { UpgradeWorkflowInput } from '../../workflows/upgrade-project';
+import type { UpgradeWorkflowInput } from '../../workflows/contract';
 
 export interface ProjectPeople {
   projectId: string;

@@ -10,7 +10,7 @@
  * Bundled into the workflow sandbox: imports from @temporalio/workflow and types only.
  */
 import type { Next, WorkflowExecuteInput, WorkflowInboundCallsInterceptor, WorkflowInterceptorsFactory } from '@temporalio/workflow';
-import type { UpgradeTunables, UpgradeWorkflowInput } from '../../workflows/upgrade-project';
+import type { UpgradeTunables, UpgradeWorkflowInput } from '../../workflows/contract';
 
 export const DEMO_TUNABLES: UpgradeTunables = {
   // No 48-hour notice: the Production infrastructure change happens in the window that is open now.

@@ -13,7 +13,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { decideUpdate, statusQuery } from '../../workflows/messages';
 import type { ProjectStatus } from '../../workflows/project-state';
-import type { UpgradeTunables } from '../../workflows/upgrade-project';
+import type { UpgradeTunables } from '../../workflows/contract';
 import { OWNER_EMAIL } from '../support/drive';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';

@@ -27,7 +27,7 @@ import {
 } from '../../workflows/messages';
 import { workflowIdFor, type ProjectFile } from '../../workflows/project-input';
 import { MAX_REFUSED_KEPT, type ProjectStatus } from '../../workflows/project-state';
-import type { UpgradeWorkflowInput } from '../../workflows/upgrade-project';
+import type { UpgradeWorkflowInput } from '../../workflows/contract';
 import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { approveUntil, gateState, OWNER_EMAIL, waitForStatus } from '../support/drive';
 import { makeProject } from '../support/project-fixture';

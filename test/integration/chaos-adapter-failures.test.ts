@@ -18,7 +18,7 @@ import type { EnvironmentName, ProjectContext } from '../../activities/contract'
 import { Notifier } from '../../activities/notify/channels';
 import { workflowIdFor, type ProjectFile } from '../../workflows/project-input';
 import type { ProjectStatus } from '../../workflows/project-state';
-import type { UpgradeWorkflowInput } from '../../workflows/upgrade-project';
+import type { UpgradeWorkflowInput } from '../../workflows/contract';
 import { startTcpProxy, type TcpProxy } from '../chaos/tcp-proxy';
 import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { approveUntil, decide, gateState, OWNER_EMAIL, waitForStatus } from '../support/drive';

@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Connection, type WorkflowHandle } from '@temporalio/client';
 import { workflowIdFor } from '../../workflows/project-input';
-import type { UpgradeWorkflowInput } from '../../workflows/upgrade-project';
+import type { UpgradeWorkflowInput } from '../../workflows/contract';
 import { CHAOS_TUNABLES, diagnose, OwnerDriver, startChaosReceivers, tempDir, waitAll, WorkerProcess, writeWorkflowBundle, type ChaosReceivers } from '../chaos/chaos-support';
 import { DevServer } from '../chaos/dev-server';
 import { signedTestClient, uniqueTaskQueue } from '../harness/temporal';

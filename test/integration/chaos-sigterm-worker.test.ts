@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { statusQuery } from '../../workflows/messages';
 import { workflowIdFor } from '../../workflows/project-input';
-import type { UpgradeWorkflowInput } from '../../workflows/upgrade-project';
+import type { UpgradeWorkflowInput } from '../../workflows/contract';
 import { CHAOS_TUNABLES, findSecrets, OwnerDriver, secretNeedles, startChaosReceivers, tempDir, WorkerProcess, writeWorkflowBundle, type ChaosReceivers } from '../chaos/chaos-support';
 import { connectTestClient, testServer, uniqueTaskQueue } from '../harness/temporal';
 import { waitForStatus } from '../support/drive';

@@ -8,7 +8,7 @@
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { workflowIdFor, type ProjectFile } from '../../workflows/project-input';
-import type { UpgradeWorkflowInput } from '../../workflows/upgrade-project';
+import type { UpgradeWorkflowInput } from '../../workflows/contract';
 import { runCli } from '../cli/run-cli';
 import { connectTestClient, eventually, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { gateState, OWNER_EMAIL, waitForStatus } from '../support/drive';

@@ -14,7 +14,7 @@ import { generateSigningKey, signAssertion, signDecision, trustClaims } from '..
 import type { VerifyReport } from '../../client/verify-history';
 import { statusQuery, trustUpdate } from '../../workflows/messages';
 import { workflowIdFor } from '../../workflows/project-input';
-import type { UpgradeWorkflowInput } from '../../workflows/upgrade-project';
+import type { UpgradeWorkflowInput } from '../../workflows/contract';
 import { runCli } from '../cli/run-cli';
 import { resolveTemporalCliPath } from '../harness/temporal-cli';
 import { connectTestClient, runWorker, testServer, uniqueTaskQueue } from '../harness/temporal';

@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 import { DEMO_TASK_QUEUE, runDemo, type DemoOptions } from '../../examples/demo/main';
 import { DEFAULT_TIMINGS } from '../../examples/demo/demo-project';
 import type { UpgradeProjectResult } from '../../workflows/final-report';
-import type { UpgradeWorkflowInput } from '../../workflows/upgrade-project';
+import type { UpgradeWorkflowInput } from '../../workflows/contract';
 import { validateProjectInput, workflowIdFor } from '../../workflows/project-input';
 import { connectTestClient, testServer } from '../harness/temporal';
 

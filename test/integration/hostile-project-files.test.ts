@@ -15,7 +15,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ProjectStatus } from '../../workflows/project-state';
 import { workflowIdFor, type ProjectFile } from '../../workflows/project-input';
-import type { UpgradeWorkflowInput } from '../../workflows/upgrade-project';
+import type { UpgradeWorkflowInput } from '../../workflows/contract';
 import {
   findSecrets,
   historyText,

@@ -9,7 +9,7 @@ import type { Client } from '@temporalio/client';
 import { createActivities } from '../../activities';
 import type { UpgradeProjectResult } from '../../workflows/final-report';
 import { workflowIdFor } from '../../workflows/project-input';
-import type { UpgradeWorkflowInput } from '../../workflows/upgrade-project';
+import type { UpgradeWorkflowInput } from '../../workflows/contract';
 import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { approveUntil, gateState, waitForStatus } from '../support/drive';
 import { startLocalLandscape, type LocalLandscape } from '../support/local-landscape';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { generateSigningKey, signAssertion, signDecision, trustClaims } from '../../client/gateway/assertion-signer';
 import { decideUpdate, statusQuery, trustUpdate } from '../../workflows/messages';
-import type { UpgradeWorkflowInput } from '../../workflows/upgrade-project';
+import type { UpgradeWorkflowInput } from '../../workflows/contract';
 import { resolveTemporalCliPath } from '../harness/temporal-cli';
 import { connectTestClient, runWorker, testServer, uniqueTaskQueue } from '../harness/temporal';
 import { approveUntil, decide, gateState, OWNER_EMAIL } from '../support/drive';

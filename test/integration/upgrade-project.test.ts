@@ -8,7 +8,7 @@ import type { ProjectFile } from '../../workflows/project-input';
 import { workflowIdFor } from '../../workflows/project-input';
 import { approveSignal, cancelUpdate, commentSignal, statusQuery } from '../../workflows/messages';
 import type { UpgradeProjectResult } from '../../workflows/final-report';
-import type { UpgradeTunables, UpgradeWorkflowInput } from '../../workflows/upgrade-project';
+import type { UpgradeTunables, UpgradeWorkflowInput } from '../../workflows/contract';
 import { connectTestClient, eventually, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { approveUntil, decide, gateState, OWNER_EMAIL, waitForStatus } from '../support/drive';
 import { makeProject } from '../support/project-fixture';

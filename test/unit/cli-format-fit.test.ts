@@ -15,6 +15,7 @@ import { plainStyle, terminalWidth, wide, type Style } from '../../client/io';
 import { projectInputSchema } from '../../workflows/project-input';
 import { ProjectState } from '../../workflows/project-state';
 import { makeProject } from '../support/project-fixture';
+import { awaitingDecision, startWith } from '../support/state-driver';
 
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 const LONG = 'The checkout fails on Staging with the new payment module when a gift card and a coupon are combined; see the attached HAR file and the screenshots in the ticket.';
@@ -33,9 +34,7 @@ function projectState() {
 /** A project with a long history: decisions with long comments, evidence ids, a refused attempt. */
 function busyHistory() {
   const { state, advance } = projectState();
-  const plan = state.gate('create-upgrade-plan');
-  state.startRound(plan);
-  state.setState(plan, 'awaiting-approval');
+  awaitingDecision(state, 'create-upgrade-plan');
   advance(7_000);
   state.apply({ taskId: 'create-upgrade-plan', decision: 'approve', actor: 'carla@acme.example', role: 'customer', comment: LONG, evidence: 'acme-2-4-8/5f1c0e2a9b7d-upgrade-plan.md' }, 'update');
   advance(2_000);
@@ -79,9 +78,7 @@ describe('table widths', () => {
 
   it('status, pending and list fit 80 and 120 columns', () => {
     const { state } = projectState();
-    const plan = state.gate('create-upgrade-plan');
-    state.startRound(plan);
-    state.setState(plan, 'awaiting-approval');
+    awaitingDecision(state, 'create-upgrade-plan');
     const pending: PendingItem[] = [
       { projectId: 'acme-2-4-8-spring-sale-replatforming', workflowId: 'upgrade-acme', customer: 'Acme Retail International Holdings', gateId: 'performance-and-security-tests', title: '', state: 'awaiting-approval', roles: ['partner'], actors: ['priya.natarajan@northwind-agency.example', 'tom.becker@northwind-agency.example'], since: new Date(T0).toISOString(), overdue: true },
     ];
@@ -138,14 +135,11 @@ describe('text from a project is shown, not obeyed', () => {
 
   it('history, status and pending print no raw control character from comments, reasons, names or errors', () => {
     const { state } = projectState();
-    const plan = state.gate('create-upgrade-plan');
-    state.startRound(plan);
-    state.setState(plan, 'awaiting-approval');
+    awaitingDecision(state, 'create-upgrade-plan');
     state.apply({ taskId: 'create-upgrade-plan', decision: 'comment', actor: 'carla@acme.example', role: 'customer', comment: hostile }, 'update');
     state.refuse({ taskId: 'create-upgrade-plan', actor: 'carla@acme.example', role: 'customer', decision: 'approve' }, hostile, 'signal');
-    plan.blocked = { step: 'draftUpgradePlan', error: hostile, at: new Date(T0).toISOString() };
-    state.setState(plan, 'blocked');
-    state.cancelled = { actor: 'sam@adobe.example', reason: hostile, at: new Date(T0).toISOString() };
+    state.block('create-upgrade-plan', 'draftUpgradePlan', hostile);
+    state.applyCancel({ actor: 'sam@adobe.example', role: 'managed-services', reason: hostile });
     const execution: ExecutionInfo = { status: 'RUNNING', activities: [] };
     const pending: PendingItem = { projectId: 'p', workflowId: 'upgrade-p', customer: `Acme${ESC}[8m`, gateId: 'create-upgrade-plan', title: '', state: 'awaiting-approval', roles: ['customer'], actors: ['c@acme.example'], overdue: false };
     // eslint-disable-next-line no-control-regex
@@ -165,9 +159,7 @@ describe('text from a project is shown, not obeyed', () => {
 describe('status of a retrying step, a cancelled and a terminated project', () => {
   function running() {
     const { state } = projectState();
-    const plan = state.gate('create-upgrade-plan');
-    state.startRound(plan);
-    state.setState(plan, 'running');
+    startWith(state, 'create-upgrade-plan');
     return state;
   }
 
@@ -196,9 +188,7 @@ describe('status of a retrying step, a cancelled and a terminated project', () =
 
   it('says terminated, not running, and waits on no one', () => {
     const { state } = projectState();
-    const plan = state.gate('create-upgrade-plan');
-    state.startRound(plan);
-    state.setState(plan, 'awaiting-approval');
+    awaitingDecision(state, 'create-upgrade-plan');
     const execution: ExecutionInfo = { status: 'TERMINATED', closeTime: '2026-03-02T10:00:05.000Z', terminatedReason: 'stand-ins gone', activities: [] };
     const text = renderStatus(state.status(), T0, piped(), execution);
     expect(text).toContain('state terminated · phase plan');

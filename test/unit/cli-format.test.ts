@@ -14,6 +14,7 @@ import { createColors } from 'picocolors';
 import { projectInputSchema } from '../../workflows/project-input';
 import { ProjectState } from '../../workflows/project-state';
 import { makeProject, PEOPLE } from '../support/project-fixture';
+import { artifactRef, awaitingDecision, blockedOn } from '../support/state-driver';
 
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 
@@ -49,12 +50,10 @@ describe('tables', () => {
 describe('status', () => {
   it('shows every gate, whom it waits on since when, rounds and overdue marks', () => {
     const { state, advance } = projectState();
-    const plan = state.gate('create-upgrade-plan');
-    state.startRound(plan);
-    state.setState(plan, 'awaiting-approval');
+    awaitingDecision(state, 'create-upgrade-plan');
     advance(3 * 3_600_000);
     state.apply({ taskId: 'create-upgrade-plan', decision: 'approve', actor: 'carla@acme.example', role: 'customer' }, 'update');
-    plan.overdue = true;
+    state.escalate('create-upgrade-plan', new Date(T0).toISOString());
     const text = renderStatus(state.status(), T0 + 26 * 3_600_000, plainStyle());
     expect(text).toContain('acme-2-4-8 — Acme Retail: 2.4.6-p8 → 2.4.8-p3');
     expect(text).toContain('state running · phase plan · started 2026-03-02 09:00:00Z (1d 2h ago)');
@@ -66,12 +65,11 @@ describe('status', () => {
 
   it('tells blocked steps, rework and cancellation', () => {
     const { state } = projectState();
-    const plan = state.gate('create-upgrade-plan');
-    state.sendBack(state.gate('determine-infrastructure-changes'), 'create-upgrade-plan', 'wrong sizing', 'sam@adobe.example');
-    state.startRound(plan);
-    plan.blocked = { step: 'draftUpgradePlan', error: 'repository not found', at: new Date(T0).toISOString() };
-    state.setState(plan, 'blocked');
-    state.cancelled = { actor: 'sam@adobe.example', reason: 'postponed', at: new Date(T0).toISOString() };
+    awaitingDecision(state, 'determine-infrastructure-changes');
+    state.apply({ taskId: 'determine-infrastructure-changes', decision: 'reject', actor: 'sam@adobe.example', role: 'managed-services', comment: 'wrong sizing' }, 'update');
+    state.sendBack('determine-infrastructure-changes', 'create-upgrade-plan');
+    blockedOn(state, 'create-upgrade-plan', 'draftUpgradePlan', 'repository not found');
+    state.applyCancel({ actor: 'sam@adobe.example', role: 'managed-services', reason: 'postponed' });
     const text = renderStatus(state.status(), T0, plainStyle());
     expect(text).toContain('  blocked create-upgrade-plan at draftUpgradePlan: repository not found');
     expect(text).toContain('create-upgrade-plan blocked, to retry or skip: customer/managed-services');
@@ -83,16 +81,13 @@ describe('status', () => {
 describe('history', () => {
   it('lists decisions with evidence and marks refused attempts', () => {
     const { state } = projectState();
-    const plan = state.gate('create-upgrade-plan');
-    state.startRound(plan);
-    plan.steps.push({ step: 'draftUpgradePlan', status: 'done', at: new Date(T0).toISOString(), summary: 'plan', artifact: { id: 'acme/plan-1.md', sha256: 'ab'.repeat(32), name: 'plan.md', mediaType: 'text/markdown', bytes: 10 } });
-    state.setState(plan, 'awaiting-approval');
+    // The step's automation entry is #1 of the trail; history shows decisions unless asked for everything.
+    awaitingDecision(state, 'create-upgrade-plan', [{ step: 'draftUpgradePlan', summary: 'plan', artifact: artifactRef('acme/plan-1.md', 'ab'.repeat(32)) }]);
     state.apply({ taskId: 'create-upgrade-plan', decision: 'approve', actor: 'carla@acme.example', role: 'customer', comment: 'ok | fine' }, 'update');
     state.refuse({ taskId: 'create-upgrade-plan', actor: 'mallory@evil.example', role: 'customer', decision: 'approve' }, 'not a participant', 'signal');
-    state.record({ kind: 'automation', gateId: 'create-upgrade-plan', via: 'workflow', reason: 'draftUpgradePlan: plan' });
     const text = renderHistory(state.status(), plainStyle());
-    expect(text).toMatch(/^1 +2026-03-02 09:00:00Z +create-upgrade-plan +carla@acme\.example \(customer\) +approve +ok \| fine +acme\/plan-1\.md +update$/m);
-    expect(text).toMatch(/^2 +.*mallory@evil\.example \(customer\) +REFUSED approve +not a participant +signal$/m);
+    expect(text).toMatch(/^2 +2026-03-02 09:00:00Z +create-upgrade-plan +carla@acme\.example \(customer\) +approve +ok \| fine +acme\/plan-1\.md +update$/m);
+    expect(text).toMatch(/^3 +.*mallory@evil\.example \(customer\) +REFUSED approve +not a participant +signal$/m);
     expect(text).not.toContain('draftUpgradePlan: plan');
     expect(renderHistory(state.status(), plainStyle(), { all: true })).toContain('draftUpgradePlan: plan');
     expect(text).toContain('Refused attempts: 1.');

@@ -49,7 +49,7 @@ describe('playbook', () => {
 
   it('puts every production change behind a CAB gate', () => {
     for (const task of PLAYBOOK_TASKS.filter((t) => t.production)) {
-      expect(CAB_GATES.some((g) => g.taskId === task.id && task.automation.includes(g.id))).toBe(true);
+      expect(CAB_GATES.some((g) => g.taskId === task.id && task.steps.some((s) => 'cab' in s && s.cab === g.id))).toBe(true);
     }
   });
 

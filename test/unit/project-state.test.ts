@@ -2,6 +2,7 @@ import type { DecisionPayload } from '../../workflows/messages';
 import { validateProjectInput } from '../../workflows/project-input';
 import { MAX_REFUSED_KEPT, ProjectState } from '../../workflows/project-state';
 import { makeProject } from '../support/project-fixture';
+import { artifactRef, awaitingDecision, startWith } from '../support/state-driver';
 
 function newState(overrides = {}) {
   const parsed = validateProjectInput(makeProject(overrides));
@@ -19,17 +20,7 @@ const approve = (over: Partial<DecisionPayload> = {}): DecisionPayload => ({
 });
 
 function awaitingPlan(state: ProjectState) {
-  const gate = state.gate('create-upgrade-plan');
-  state.startRound(gate);
-  gate.steps.push({
-    step: 'draftUpgradePlan',
-    status: 'done',
-    at: 'now',
-    summary: 'plan',
-    artifact: { id: 'p/abcdef0123456789-plan.md', sha256: 'abcdef0123456789'.padEnd(64, '0'), name: 'plan.md', mediaType: 'text/markdown', bytes: 1 },
-  });
-  state.setState(gate, 'awaiting-approval');
-  return gate;
+  return awaitingDecision(state, 'create-upgrade-plan', [{ step: 'draftUpgradePlan', summary: 'plan', artifact: artifactRef('p/abcdef0123456789-plan.md', 'abcdef0123456789') }]);
 }
 
 describe('approval rules', () => {
@@ -83,14 +74,12 @@ describe('approval rules', () => {
   it('voids approvals of redone work when a rejection sends the project back', () => {
     const state = newState();
     for (const id of ['update-code-base', 'post-upgrade-checks', 'performance-and-security-tests'] as const) {
-      const gate = state.gate(id);
-      state.startRound(gate);
-      gate.approvals.push({ actor: 'pat@agency.example', at: 'x', evidence: [], auditId: 1 });
-      state.setState(gate, 'approved');
+      awaitingDecision(state, id);
+      state.apply({ taskId: id, decision: 'approve', actor: 'pat@agency.example', role: 'partner' }, 'update');
     }
-    const uat = state.gate('user-acceptance-testing');
-    state.startRound(uat);
-    state.sendBack(uat, 'update-code-base', 'checkout broken', 'carla@acme.example');
+    awaitingDecision(state, 'user-acceptance-testing');
+    state.apply({ taskId: 'user-acceptance-testing', decision: 'reject', actor: 'carla@acme.example', role: 'customer', comment: 'checkout broken' }, 'update');
+    state.sendBack('user-acceptance-testing', 'update-code-base');
     expect(state.gate('update-code-base')).toMatchObject({ state: 'pending', approvals: [], voidedApprovals: 1 });
     expect(state.gate('performance-and-security-tests')).toMatchObject({ state: 'pending', voidedApprovals: 1 });
     expect(state.gate('assess-upgrade-complexity').state).toBe('pending');
@@ -99,9 +88,8 @@ describe('approval rules', () => {
 
   it('lets the owner or the CSE resolve a blocked task, skip only with a reason', () => {
     const state = newState();
-    const gate = state.gate('update-code-base');
-    state.startRound(gate);
-    state.setState(gate, 'blocked');
+    startWith(state, 'update-code-base');
+    state.block('update-code-base', 'prepareUpgradeBranch', 'git push refused');
     const base = { taskId: 'update-code-base', actor: 'sam@adobe.example', role: 'managed-services' as const };
     expect(state.validate({ ...base, decision: 'skip' })).toMatchObject({ ok: false, reason: expect.stringMatching(/needs a reason/) });
     expect(state.validate({ ...base, decision: 'retry' })).toEqual({ ok: true });
@@ -120,7 +108,7 @@ describe('approval rules', () => {
     const state = newState();
     expect(state.validateCancel({ actor: 'carla@acme.example', role: 'customer', reason: 'budget' })).toMatchObject({ ok: false });
     state.applyCancel({ actor: 'sam@adobe.example', role: 'managed-services', reason: 'customer postponed' });
-    state.state = 'cancelled';
+    state.endCancelled();
     expect(state.validate(approve())).toMatchObject({ ok: false, reason: expect.stringMatching(/is cancelled/) });
   });
 

@@ -3,7 +3,6 @@ import path from 'path';
 import {
   CAB_APPROVAL_ACTIVITY_ID,
   ENGAGEMENT_RACI,
-  PRODUCTION_DEPLOYMENT_ACTIVITY_ID,
   RACI_SECTIONS,
   findRaci,
   ownerOf,
@@ -217,9 +216,9 @@ describe('ENGAGEMENT_RACI', () => {
 describe('launch-phase constants', () => {
   it('name the CAB and production deployment rows, both owned by managed services', () => {
     expect(raciRow(CAB_APPROVAL_ACTIVITY_ID)?.activity).toBe('Change Approval Board to approve production deployments');
-    expect(raciRow(PRODUCTION_DEPLOYMENT_ACTIVITY_ID)?.activity).toBe('Production code deployment');
+    expect(raciRow('production-code-deployment')?.activity).toBe('Production code deployment');
     expect(ownerOf(CAB_APPROVAL_ACTIVITY_ID)).toBe('managed-services');
-    expect(ownerOf(PRODUCTION_DEPLOYMENT_ACTIVITY_ID)).toBe('managed-services');
+    expect(ownerOf('production-code-deployment')).toBe('managed-services');
     expect(rolesWith(raciRow(CAB_APPROVAL_ACTIVITY_ID)!, 'contributor')).toEqual(['customer', 'partner']);
   });
 });
@@ -270,7 +269,7 @@ describe('findRaci', () => {
 
   it('returns only the exact row for an id or activity text', () => {
     expect(ids('application-testing')).toEqual(['application-testing']);
-    expect(ids('Production code deployment')).toEqual([PRODUCTION_DEPLOYMENT_ACTIVITY_ID]);
+    expect(ids('Production code deployment')).toEqual(['production-code-deployment']);
     // As words, "application testing" would not match "Application Development"; the exact match wins anyway.
     expect(ids('application development')).toEqual(['application-development']);
   });

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
+import { NormalModuleReplacementPlugin, type Configuration } from 'webpack';
 
 const HISTORIES = join(__dirname, '../histories');
 const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort();
@@ -31,6 +32,19 @@ it('has recorded histories to replay', () => {
 it('replays every recorded history against the current workflow code', async () => {
   const results = [];
   for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories())) {
+    results.push({ workflowId: result.workflowId, error: result.error?.message });
+  }
+  expect(results).toEqual(files.map((f) => ({ workflowId: f.replace(/\.json$/, ''), error: undefined })));
+});
+
+it('replays every recorded history when a new playbook version adds and reorders tasks for new projects', async () => {
+  // The workflow's `./playbook` is swapped for one with a version 2 made current (test/replay/playbook-with-v2.ts).
+  const swapPlaybook = (config: Configuration): Configuration => ({
+    ...config,
+    plugins: [...(config.plugins ?? []), new NormalModuleReplacementPlugin(/^\.\/playbook$/, require.resolve('../replay/playbook-with-v2'))],
+  });
+  const results = [];
+  for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows'), bundlerOptions: { webpackConfigHook: swapPlaybook } }, histories())) {
     results.push({ workflowId: result.workflowId, error: result.error?.message });
   }
   expect(results).toEqual(files.map((f) => ({ workflowId: f.replace(/\.json$/, ''), error: undefined })));

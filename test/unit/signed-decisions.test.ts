@@ -20,27 +20,19 @@ import { MAX_ASSERTION_LENGTH, type DecisionPayload } from '../../workflows/mess
 import { validateProjectInput } from '../../workflows/project-input';
 import { ProjectState } from '../../workflows/project-state';
 import { makeProject } from '../support/project-fixture';
+import { artifactRef, awaitingDecision } from '../support/state-driver';
 
 ed.hashes.sha512 = sha512;
 
 const T0 = Date.UTC(2026, 11, 1, 9, 0, 0);
 const WID = 'upgrade-signed';
 
-function setup(keys: SigningKey[] = [generateSigningKey().key]) {
-  const parsed = validateProjectInput(makeProject());
+function setup(keys: SigningKey[] = [generateSigningKey().key], overrides: Parameters<typeof makeProject>[0] = {}) {
+  const parsed = validateProjectInput(makeProject(overrides));
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   const clock = { ms: T0 };
   const state = new ProjectState(WID, parsed.project, () => new Date(clock.ms).toISOString(), { trust: { keys: keys.map((k) => k.publicKey) } });
-  const gate = state.gate('create-upgrade-plan');
-  state.startRound(gate);
-  gate.steps.push({
-    step: 'draftUpgradePlan',
-    status: 'done',
-    at: 'now',
-    summary: 'plan',
-    artifact: { id: 'p/abcdef0123456789-plan.md', sha256: 'abcdef0123456789'.padEnd(64, '0'), name: 'plan.md', mediaType: 'text/markdown', bytes: 1 },
-  });
-  state.setState(gate, 'awaiting-approval');
+  const gate = awaitingDecision(state, 'create-upgrade-plan', [{ step: 'draftUpgradePlan', summary: 'plan', artifact: artifactRef('p/abcdef0123456789-plan.md', 'abcdef0123456789') }]);
   return { state, gate, key: keys[0]!, clock };
 }
 
@@ -136,8 +128,7 @@ describe('a signed project', () => {
   });
 
   it("refuses another person's decision that reuses a request id instead of dropping it", () => {
-    const { state, key } = setup();
-    state.gate('create-upgrade-plan').requiredApprovals = 2;
+    const { state, key } = setup(undefined, { requiredApprovals: { 'create-upgrade-plan': 2 } });
     const first = signDecision(key, state.status(), plain({ requestId: 'shared' }), carla, { nowSec });
     const v1 = state.validate(first);
     state.apply(first, 'update', v1.ok ? v1.proof : undefined);

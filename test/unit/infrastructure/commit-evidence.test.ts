@@ -7,6 +7,7 @@ import type { DecisionPayload } from '../../../workflows/messages';
 import { validateProjectInput } from '../../../workflows/project-input';
 import { ProjectState } from '../../../workflows/project-state';
 import { makeProject } from '../../support/project-fixture';
+import { artifactRef, awaitingDecision } from '../../support/state-driver';
 
 const FULL = '3f9a1c2b4d5e6f708192a3b4c5d6e7f809a1b2c3';
 
@@ -15,17 +16,14 @@ function awaitingCodeUpdate() {
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   let tick = 0;
   const state = new ProjectState('upgrade-x', parsed.project, () => new Date(Date.UTC(2026, 10, 28, 9, 0, tick++)).toISOString());
-  const gate = state.gate('update-code-base');
-  state.startRound(gate);
-  gate.steps.push({
-    step: 'prepareUpgradeBranch',
-    status: 'done',
-    at: 'now',
-    summary: 'branch',
-    artifact: { id: 'p/0123456789abcdef-upgrade-branch.md', sha256: '0123456789abcdef'.padEnd(64, '0'), name: 'upgrade-branch.md', mediaType: 'text/markdown', bytes: 1 },
-    facts: { branch: 'upgrade/2.4.8-p3', commit: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', head: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', created: true },
-  });
-  state.setState(gate, 'awaiting-approval');
+  awaitingDecision(state, 'update-code-base', [
+    {
+      step: 'prepareUpgradeBranch',
+      summary: 'branch',
+      artifact: artifactRef('p/0123456789abcdef-upgrade-branch.md', '0123456789abcdef'),
+      facts: { branch: 'upgrade/2.4.8-p3', commit: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', head: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', created: true },
+    },
+  ]);
   const partner = parsed.project.participants.partner[0]!.email;
   const approve = (evidence: string): DecisionPayload => ({ taskId: 'update-code-base', decision: 'approve', actor: partner, role: 'partner', evidence });
   return { state, approve };
@@ -47,10 +45,7 @@ describe('commit evidence on the code update', () => {
     expect(state.validate(approve('not-a-commit'))).toMatchObject({ ok: false, reason: expect.stringMatching(/or a commit sha of 7 to 40 hex digits on upgrade\/2\.4\.8-p3/) });
     expect(state.validate(approve('abc12'))).toMatchObject({ ok: false });
     // The plan approves a document, not code: a sha is no evidence there.
-    const plan = state.gate('create-upgrade-plan');
-    state.startRound(plan);
-    plan.steps.push({ step: 'draftUpgradePlan', status: 'done', at: 'now', summary: 'plan', artifact: { id: 'p/1111-plan.md', sha256: '1111'.padEnd(64, '0'), name: 'plan.md', mediaType: 'text/markdown', bytes: 1 } });
-    state.setState(plan, 'awaiting-approval');
+    awaitingDecision(state, 'create-upgrade-plan', [{ step: 'draftUpgradePlan', summary: 'plan', artifact: artifactRef('p/1111-plan.md', '1111') }]);
     const customer = 'carla@acme.example';
     expect(state.validate({ taskId: 'create-upgrade-plan', decision: 'approve', actor: customer, role: 'customer', evidence: FULL })).toMatchObject({ ok: false });
   });

@@ -1,0 +1,318 @@
+/**
+ * One run of the playbook for one project: the activity proxies, the publisher and the loop over the tasks.
+ * State changes only through ProjectState's named methods; this class decides when, and issues the commands
+ * (activities, timers, search attributes) from the workflow's main coroutine.
+ *
+ * Replay: every recorded history (test/histories) replays through this code. The order of commands per task is
+ * the order of the methods below; change it only behind `patched()` (README, "Changing the workflow").
+ */
+import { CancellationScope, condition, isCancellation, proxyActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import type { NotificationRequest, ProjectContext, UpgradeActivities, WindowRef } from '../activities/contract';
+import { automationSteps } from './automation';
+import { nextChangeWindow } from './change-window';
+import { durationToMs } from './durations';
+import { innermostMessage } from './failure-text';
+import { buildResult, renderFinalReport, type UpgradeProjectResult } from './final-report';
+import { notificationKeys } from './notification-keys';
+import { isCabStep, type CabGateId, type PlaybookStep, type PlaybookTask, type StepName } from './playbook';
+import { resolversOf, type Gate, type ProjectState } from './project-state';
+import { makePublisher } from './publisher';
+import { ReminderSchedule } from './reminder-schedule';
+import type { Role } from './roles';
+import { UpgradeCustomer, UpgradeProjectId, UpgradeTargetVersion } from './search-attributes';
+import type { UpgradeTunables } from './workflow-input';
+
+type TaskOutcome = { kind: 'approved' } | { kind: 'rejected'; backTo: PlaybookTask['id'] };
+
+export interface RunOptions {
+  tunables: UpgradeTunables;
+  /**
+   * Histories recorded before the patch `commands-from-main-coroutine` published from inside handlers; newer ones
+   * mark the state dirty and publish from the loop.
+   */
+  commandsFromMain: boolean;
+}
+
+export class ProjectRun {
+  /** The root of the project's work: cancelling it (a `cancel` update, or Temporal's cancellation) ends the loop. */
+  readonly work = new CancellationScope();
+  private readonly publish: () => void;
+  private dirty = false;
+  private readonly steps: ReturnType<typeof automationSteps>;
+  private readonly messenger: ReturnType<typeof proxyActivities<UpgradeActivities>>;
+  private readonly noticeHours: number;
+  private readonly remindMs: number;
+  private readonly escalateMs: number;
+  /** The window the last `then-wait` step asked for; the task waits for it once the step is done. */
+  private requestedWindow?: WindowRef;
+
+  constructor(
+    private readonly state: ProjectState,
+    private readonly ctx: ProjectContext,
+    private readonly options: RunOptions,
+  ) {
+    const { tunables } = options;
+    const project = ctx.project;
+    const retry = {
+      maximumAttempts: tunables.activityMaximumAttempts ?? 5,
+      initialInterval: durationToMs(tunables.activityInitialInterval ?? '10s'),
+      maximumInterval: durationToMs(tunables.activityMaximumInterval ?? '10m'),
+      backoffCoefficient: 2,
+    };
+    const acts = proxyActivities<UpgradeActivities>({
+      startToCloseTimeout: durationToMs(tunables.activityStartToClose ?? '30m'),
+      heartbeatTimeout: '2m',
+      retry,
+    });
+    // Post-launch monitoring runs for days: its timeout follows the project's period; it heartbeats its samples.
+    const monitoring = proxyActivities<UpgradeActivities>({
+      startToCloseTimeout: durationToMs(project.postLaunch.monitorFor) + 3_600_000,
+      heartbeatTimeout: '5m',
+      retry,
+    });
+    // Telling people must never block or fail the project: bounded retries, failures are recorded.
+    this.messenger = proxyActivities<UpgradeActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 3 } });
+    this.steps = automationSteps(acts, monitoring);
+    this.publish = makePublisher(state);
+    this.noticeHours = tunables.productionNoticeHours ?? 48;
+    this.remindMs = durationToMs(project.timing.remindAfter);
+    this.escalateMs = durationToMs(project.timing.escalateAfter);
+  }
+
+  /** A handler changed the state: publish now (older histories) or from the loop's next wake-up. */
+  changed(): void {
+    if (this.options.commandsFromMain) this.dirty = true;
+    else this.publish();
+  }
+
+  /** A `cancel` update was accepted: older histories cancelled from the handler; newer ones from `watchCancel`. */
+  cancelAccepted(): void {
+    if (!this.options.commandsFromMain) this.work.cancel();
+  }
+
+  /**
+   * Carries out an accepted `cancel` from the main coroutine. Outside the root scope, so cancelling the workflow
+   * through Temporal (the UI, `temporal workflow cancel`) does not reject this wait with nobody to catch it: that
+   * failed every workflow task and wedged the project (issue #12).
+   */
+  watchCancel(): void {
+    if (!this.options.commandsFromMain) return;
+    void CancellationScope.nonCancellable(() => condition(() => this.state.cancelled !== undefined)).then(() => this.work.cancel());
+  }
+
+  /** Runs the playbook from its first task to the end, or until cancelled; the state then says which. */
+  async runPlaybook(): Promise<void> {
+    const project = this.ctx.project;
+    upsertSearchAttributes([
+      { key: UpgradeProjectId, value: project.projectId },
+      { key: UpgradeCustomer, value: project.customer },
+      { key: UpgradeTargetVersion, value: project.targetVersion },
+    ]);
+    this.publish();
+    const tasks = this.state.playbook.tasks;
+    try {
+      await this.work.run(async () => {
+        let index = 0;
+        while (index < tasks.length) {
+          const outcome = await this.runTask(tasks[index]!);
+          index = outcome.kind === 'approved' ? index + 1 : tasks.findIndex((t) => t.id === outcome.backTo);
+        }
+      });
+      this.state.complete();
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+      this.state.endCancelled();
+    }
+    this.dirty = false;
+    this.publish();
+  }
+
+  /** Tells everyone how the project ended and stores the final report; runs even after cancellation. */
+  async wrapUp(): Promise<UpgradeProjectResult> {
+    const state = this.state;
+    const outcome = state.state === 'cancelled' ? 'cancelled' : 'completed';
+    await this.notify({
+      kind: outcome,
+      to: ['customer', 'partner', 'managed-services'],
+      reason: state.cancelled?.reason,
+      actor: state.cancelled?.actor,
+      key: notificationKeys.closed(outcome),
+    });
+    const result = buildResult(state.status(), state.completedAt!);
+    try {
+      const report = await this.messenger.storeFinalReport.executeWithOptions({ summary: 'Store the final report' }, [
+        this.ctx,
+        { projectId: this.ctx.project.projectId, outcome: result.outcome, markdown: renderFinalReport(result, state.status()) },
+      ]);
+      state.reportStored(report);
+    } catch (err) {
+      state.reportNotStored(innermostMessage(err));
+    }
+    this.publish();
+    return { ...result, report: state.report };
+  }
+
+  // ---- one task ----
+
+  private async runTask(task: PlaybookTask): Promise<TaskOutcome> {
+    const gate = this.state.startTask(task);
+    this.publish();
+    for (const step of task.steps) {
+      if (isCabStep(step)) {
+        if (!(await this.passCab(step.cab))) {
+          // CAB said no: the task is redone from its start (new change request, new CAB round).
+          this.state.sendBack(step.cab, task.id);
+          return { kind: 'rejected', backTo: task.id };
+        }
+        this.state.resume(gate.id);
+        continue;
+      }
+      await this.runStep(gate, step);
+    }
+    if (await this.decide(gate.id)) return { kind: 'approved' };
+    const rework = this.state.sendBack(gate.id, task.reworkFrom);
+    const redoneBy = this.state.gate(task.reworkFrom).owner;
+    await this.notify({
+      kind: 'rejected',
+      taskId: gate.id,
+      taskTitle: gate.title,
+      to: [...new Set<Role>([gate.owner, ...gate.contributors, redoneBy])],
+      actors: [redoneBy],
+      reason: rework.reason,
+      backTo: task.reworkFrom,
+      actor: rework.actor,
+      key: notificationKeys.rejected(gate),
+    });
+    return { kind: 'rejected', backTo: task.reworkFrom };
+  }
+
+  private async passCab(id: CabGateId): Promise<boolean> {
+    this.state.startCab(id);
+    return this.decide(id);
+  }
+
+  /** Asks the gate's owner to decide and waits; returns whether it was approved. */
+  private async decide(id: Gate['id']): Promise<boolean> {
+    const gate = this.state.awaitDecision(id);
+    this.publish();
+    await this.notify({
+      kind: 'awaiting-decision',
+      taskId: gate.id,
+      taskTitle: gate.title,
+      to: [gate.owner, ...gate.contributors],
+      actors: [gate.owner],
+      evidence: this.state.evidenceOf(gate).map((a) => a.id),
+      key: notificationKeys.awaiting(gate),
+    });
+    await this.waitForPeople(gate, () => gate.state === 'approved' || gate.state === 'rejected', [gate.owner], 'decision');
+    return gate.state === 'approved';
+  }
+
+  /** Runs one automation step; a step that still fails after its retries blocks the task until a person decides. */
+  private async runStep(gate: Gate, step: Exclude<PlaybookStep, { cab: CabGateId }>): Promise<void> {
+    const name: StepName = step.run;
+    for (;;) {
+      try {
+        const window = step.changeWindow === 'wait-before' ? await this.waitForWindow(gate, 0) : undefined;
+        const requested =
+          step.changeWindow === 'then-wait' ? nextChangeWindow(this.ctx.project.changeWindows, Date.now(), step.noticeHours === 'production' ? this.noticeHours : 0) : undefined;
+        const approvedCommit = step.changeWindow === 'wait-before' ? this.state.approvedCommit('update-code-base') : undefined;
+        const result = await this.steps[name]({ ctx: this.ctx, noticeHours: this.noticeHours, window: window ?? requested, ...(approvedCommit ? { approvedCommit } : {}) });
+        if (requested) this.requestedWindow = requested;
+        this.state.stepDone(gate.id, name, result);
+        this.publish();
+        break;
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        const error = innermostMessage(err);
+        this.state.block(gate.id, name, error);
+        this.publish();
+        const deciders = resolversOf(gate);
+        await this.notify({ kind: 'blocked', taskId: gate.id, taskTitle: gate.title, to: deciders, actors: deciders, reason: `${name} failed: ${error}`, key: notificationKeys.blocked(gate, name) });
+        await this.waitForPeople(gate, () => gate.blockedResolution !== undefined, deciders, 'retry-or-skip');
+        const resolution = this.state.takeResolution(gate.id);
+        this.publish();
+        if (resolution === 'skip') break;
+      }
+    }
+    // A skipped request still waits for the window an earlier round asked for, as projects always have (replay).
+    if (step.changeWindow === 'then-wait' && this.requestedWindow) {
+      // The change happens inside the window; the owner confirms it by approving the task afterwards.
+      await this.sleepUntilOpen(gate, this.requestedWindow);
+      this.state.resume(gate.id);
+      this.publish();
+    }
+  }
+
+  // ---- waits ----
+
+  /**
+   * Waits for people on a gate (a decision, or the resolution of a blocked step). Never decides by timer: timers
+   * only remind the awaited role and escalate to the CSE, repeatedly, and mark the gate overdue.
+   */
+  private async waitForPeople(gate: Gate, done: () => boolean, awaitedRoles: Role[], awaiting: 'decision' | 'retry-or-skip'): Promise<void> {
+    const schedule = new ReminderSchedule(Date.now(), this.remindMs, this.escalateMs);
+    const since = new Date(schedule.since).toISOString();
+    for (;;) {
+      const wake = schedule.wake;
+      await condition(() => done() || this.dirty, Math.max(wake - Date.now(), 1));
+      this.publishIfChanged();
+      if (done()) return;
+      const now = Date.now();
+      if (now < wake) continue; // woken by a decision that did not finish the wait (a comment, a first approval)
+      for (const action of schedule.takeDue(now)) {
+        if (action === 'escalate') {
+          this.state.escalate(gate.id, since);
+          this.publish();
+          await this.notify({ kind: 'escalation', taskId: gate.id, taskTitle: gate.title, to: ['managed-services'], actors: awaitedRoles, awaiting, since, key: notificationKeys.escalation(gate) });
+        } else {
+          this.state.remind(gate.id, awaitedRoles);
+          await this.notify({ kind: 'reminder', taskId: gate.id, taskTitle: gate.title, to: awaitedRoles, actors: awaitedRoles, awaiting, since, key: notificationKeys.reminder(gate) });
+        }
+      }
+    }
+  }
+
+  /** Shows the gate waiting for `window` and sleeps until it opens. */
+  private async sleepUntilOpen(gate: Gate, window: WindowRef): Promise<void> {
+    this.state.enterWindow(gate.id, window);
+    this.publish();
+    const wait = Date.parse(window.startIso) - Date.now();
+    if (wait > 0) await sleep(wait, { summary: `change window opens ${window.startIso}` });
+  }
+
+  /** Sleeps until a change window opens; a window missed meanwhile (worker down, late approval) rolls to the next. */
+  private async waitForWindow(gate: Gate, noticeHours: number): Promise<WindowRef> {
+    const windows = this.ctx.project.changeWindows;
+    let window = nextChangeWindow(windows, Date.now(), noticeHours);
+    for (;;) {
+      await this.sleepUntilOpen(gate, window);
+      if (Date.now() < Date.parse(window.endIso)) break;
+      window = nextChangeWindow(windows, Date.now(), noticeHours);
+    }
+    this.state.resume(gate.id);
+    this.publish();
+    return window;
+  }
+
+  // ---- telling people ----
+
+  private publishIfChanged(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.publish();
+  }
+
+  private async notify(request: Omit<NotificationRequest, 'idempotencyKey'> & { key: string }): Promise<void> {
+    const { key, ...rest } = request;
+    try {
+      await this.messenger.sendNotification.executeWithOptions({ summary: `notify ${rest.to.join(', ')}: ${rest.kind} ${rest.taskId ?? ''}`.trim() }, [
+        this.ctx,
+        { ...rest, idempotencyKey: `${this.ctx.workflowId}/${key}` },
+      ]);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      this.state.notificationFailed(rest.taskId, rest.kind, innermostMessage(err));
+    }
+  }
+}
