@@ -31,6 +31,10 @@ export interface RunOptions {
    * mark the state dirty and publish from the loop.
    */
   commandsFromMain: boolean;
+  /** Since the patch `awaiting-since-attribute`: UpgradeAwaitingSince is kept current. */
+  awaitingSince: boolean;
+  /** Since the patch `cab-rejection-notifies`: a CAB rejection tells the task's people, as a task rejection does. */
+  cabRejectionNotifies: boolean;
 }
 
 export class ProjectRun {
@@ -73,7 +77,7 @@ export class ProjectRun {
     // Telling people must never block or fail the project: bounded retries, failures are recorded.
     this.messenger = proxyActivities<UpgradeActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 3 } });
     this.steps = automationSteps(acts, monitoring);
-    this.publish = makePublisher(state);
+    this.publish = makePublisher(state, { awaitingSince: options.awaitingSince });
     this.noticeHours = tunables.productionNoticeHours ?? 48;
     this.remindMs = durationToMs(project.timing.remindAfter);
     this.escalateMs = durationToMs(project.timing.escalateAfter);
@@ -161,7 +165,21 @@ export class ProjectRun {
       if (isCabStep(step)) {
         if (!(await this.passCab(step.cab))) {
           // CAB said no: the task is redone from its start (new change request, new CAB round).
-          this.state.sendBack(step.cab, task.id);
+          const rework = this.state.sendBack(step.cab, task.id);
+          if (this.options.cabRejectionNotifies) {
+            const cab = this.state.gate(step.cab);
+            await this.notify({
+              kind: 'rejected',
+              taskId: cab.id,
+              taskTitle: cab.title,
+              to: [...new Set<Role>([gate.owner, ...gate.contributors, cab.owner, ...cab.contributors])],
+              actors: [gate.owner],
+              reason: rework.reason,
+              backTo: task.id,
+              actor: rework.actor,
+              key: notificationKeys.rejected(cab),
+            });
+          }
           return { kind: 'rejected', backTo: task.id };
         }
         this.state.resume(gate.id);

@@ -6,16 +6,22 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { renderCurrentDetails } from './current-details';
 import type { ProjectState } from './project-state';
-import { UpgradeAwaitingActors, UpgradeAwaitingRoles, UpgradeOverdue, UpgradePhase } from './search-attributes';
+import { UpgradeAwaitingActors, UpgradeAwaitingRoles, UpgradeAwaitingSince, UpgradeOverdue, UpgradePhase } from './search-attributes';
 
-export function makePublisher(state: ProjectState): () => void {
+export interface PublisherOptions {
+  /** Projects started since the patch `awaiting-since-attribute` also keep UpgradeAwaitingSince current. */
+  awaitingSince: boolean;
+}
+
+export function makePublisher(state: ProjectState, options: PublisherOptions): () => void {
   let last = '';
   return () => {
     const status = state.status();
     const roles = [...new Set(status.awaiting.flatMap((a) => a.roles))].sort();
     const actors = [...new Set(status.awaiting.flatMap((a) => a.actors))].sort();
     const overdue = status.awaiting.some((a) => a.overdue);
-    const key = JSON.stringify([status.phase, roles, actors, overdue]);
+    const since = options.awaitingSince ? (status.awaiting.map((a) => a.since).sort()[0] ?? null) : undefined;
+    const key = JSON.stringify([status.phase, roles, actors, overdue, ...(since === undefined ? [] : [since])]);
     if (key !== last) {
       last = key;
       upsertSearchAttributes([
@@ -23,6 +29,7 @@ export function makePublisher(state: ProjectState): () => void {
         { key: UpgradeAwaitingRoles, value: roles },
         { key: UpgradeAwaitingActors, value: actors },
         { key: UpgradeOverdue, value: overdue },
+        ...(since === undefined ? [] : [{ key: UpgradeAwaitingSince, value: since === null ? null : new Date(since) }]),
       ]);
     }
     setCurrentDetails(renderCurrentDetails(status));

@@ -16,6 +16,12 @@ export const UpgradeAwaitingRoles = defineSearchAttributeKey('UpgradeAwaitingRol
  */
 export const UpgradeAwaitingActors = defineSearchAttributeKey('UpgradeAwaitingActors', SearchAttributeType.KEYWORD_LIST);
 export const UpgradeOverdue = defineSearchAttributeKey('UpgradeOverdue', SearchAttributeType.BOOL);
+/**
+ * Since when the oldest awaited step has waited (absent when nothing is awaited): the manager board and
+ * `cuo pending` sort and age by it with one visibility query, and the Temporal UI filters on it ("awaiting the
+ * customer for more than three days"). Projects started before the patch `awaiting-since-attribute` do not set it.
+ */
+export const UpgradeAwaitingSince = defineSearchAttributeKey('UpgradeAwaitingSince', SearchAttributeType.DATETIME);
 
 export const UPGRADE_SEARCH_ATTRIBUTES = [
   UpgradeProjectId,
@@ -25,6 +31,7 @@ export const UPGRADE_SEARCH_ATTRIBUTES = [
   UpgradeAwaitingRoles,
   UpgradeAwaitingActors,
   UpgradeOverdue,
+  UpgradeAwaitingSince,
 ] as const;
 
 /** Task queue of the public contract. */

@@ -36,6 +36,10 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   const signedDecisions = patched('decisions-need-signed-assertions');
   // A new project's file is checked by a local activity, older ones in the workflow (see validatedProject).
   const checkedByLocalActivity = patched('project-checked-by-local-activity');
+  // The oldest awaited step's start is a search attribute (UpgradeAwaitingSince): the board is one visibility query.
+  const awaitingSince = patched('awaiting-since-attribute');
+  // A CAB rejection tells the task's owner and contributors, with the reason, as a task rejection always did.
+  const cabRejectionNotifies = patched('cab-rejection-notifies');
   // Every patch is asked before the first await: on replay, the SDK core refuses a patch marker that follows a local
   // activity's marker in the same workflow task ("no corresponding change command"), as the worker restart test showed.
 
@@ -53,7 +57,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   const project = await validatedProject(input.project, input.tunables, checkedByLocalActivity);
   const trust = signedDecisions ? { trust: input.trust ?? { keys: [] } } : {};
   const state = new ProjectState(workflowId, project, () => new Date().toISOString(), trust, playbook);
-  const run = new ProjectRun(state, { workflowId, project }, { tunables: input.tunables ?? {}, commandsFromMain });
+  const run = new ProjectRun(state, { workflowId, project }, { tunables: input.tunables ?? {}, commandsFromMain, awaitingSince, cabRejectionNotifies });
 
   // Handlers before the work's first await: the SDK buffers signals and updates that arrive while the project file
   // is checked, and delivers them as each handler is set.

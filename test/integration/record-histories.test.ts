@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { generateSigningKey, signAssertion, signDecision, trustClaims } from '../../client/gateway/assertion-signer';
 import { decideUpdate, statusQuery, trustUpdate } from '../../workflows/messages';
-import type { UpgradeWorkflowInput } from '../../workflows/contract';
+import { CURRENT_PLAYBOOK_VERSION, type UpgradeWorkflowInput } from '../../workflows/contract';
 import { resolveTemporalCliPath } from '../harness/temporal-cli';
 import { connectTestClient, runWorker, testServer, uniqueTaskQueue } from '../harness/temporal';
 import { approveUntil, decide, gateState, OWNER_EMAIL } from '../support/drive';
@@ -33,7 +33,7 @@ async function recordRun(name: string, drive: (handle: WorkflowHandle, stubs: St
   const taskQueue = uniqueTaskQueue('record');
   await runWorker({ taskQueue, workflowsPath: require.resolve('../../workflows'), activities: stubs.activities() }, async () => {
     const project = makeProject({ projectId: `recorded-${name}` });
-    const input: UpgradeWorkflowInput = { version: 1, project, tunables: TUNABLES };
+    const input: UpgradeWorkflowInput = { version: 1, project, tunables: TUNABLES, playbookVersion: CURRENT_PLAYBOOK_VERSION };
     // The workflow id is the file's name: the replay test replays each file under its name, and a signed decision
     // names the workflow it is for (v5 on), so replay must use the id it was recorded with.
     const handle = await client.workflow.start('upgradeProject', { taskQueue, workflowId: name, args: [input] });
@@ -50,15 +50,18 @@ async function recordRun(name: string, drive: (handle: WorkflowHandle, stubs: St
 }
 
 record('records the happy path, a rework path and a blocked-then-skipped path', async () => {
-  await recordRun('happy-path-v5', async (handle) => {
+  await recordRun('happy-path-v6', async (handle) => {
     await approveUntil(handle);
   });
-  await recordRun('uat-rework-v5', async (handle) => {
+  await recordRun('uat-rework-v6', async (handle) => {
+    // v6: the CAB rejects the infrastructure change once (the task is redone, its people are told), then UAT fails.
+    await approveUntil(handle, (s) => gateState(s, 'cab-infrastructure-change') === 'awaiting-approval');
+    await decide(handle, { taskId: 'cab-infrastructure-change', decision: 'reject', actor: OWNER_EMAIL['managed-services'], role: 'managed-services', comment: 'overlaps the sale freeze' });
     await approveUntil(handle, (s) => gateState(s, 'user-acceptance-testing') === 'awaiting-approval');
     await decide(handle, { taskId: 'user-acceptance-testing', decision: 'reject', actor: OWNER_EMAIL.customer, role: 'customer', comment: 'checkout fails' });
     await approveUntil(handle);
   });
-  await recordRun('blocked-skip-cancel-v5', async (handle, stubs) => {
+  await recordRun('blocked-skip-cancel-v6', async (handle, stubs) => {
     stubs.failing.set('draftUpgradePlan', 'repository unreachable');
     await approveUntil(handle, (s) => gateState(s, 'create-upgrade-plan') === 'blocked');
     await decide(handle, { taskId: 'create-upgrade-plan', decision: 'skip', actor: OWNER_EMAIL['managed-services'], role: 'managed-services', comment: 'plan drafted by hand' });

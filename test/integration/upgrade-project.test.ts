@@ -13,6 +13,7 @@ import { connectTestClient, eventually, runWorker, uniqueTaskQueue } from '../ha
 import { approveUntil, decide, gateState, OWNER_EMAIL, waitForStatus } from '../support/drive';
 import { makeProject } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
+import { UpgradeAwaitingSince } from '../../workflows/contract';
 
 const WORKFLOWS = require.resolve('../../workflows');
 const TUNABLES: UpgradeTunables = {
@@ -72,6 +73,10 @@ describe('upgradeProject', () => {
       expect(await countOf(query)).toBe(1);
       const description = await handle.describe();
       expect(await description.staticSummary()).toBeUndefined(); // this test started it without the CLI
+      // Since when: the oldest awaited step's start is a Datetime search attribute, so the board needs no query.
+      const waiting = await handle.query(statusQuery);
+      expect(description.typedSearchAttributes.get(UpgradeAwaitingSince)?.toISOString()).toBe(waiting.awaiting[0]!.since);
+      expect(await countOf(`UpgradeProjectId = '${project.projectId}' AND UpgradeAwaitingSince <= '${new Date().toISOString()}'`)).toBe(1);
 
       const finalStatus = await approveUntil(handle);
       expect(finalStatus.state).toBe('completed');
@@ -103,6 +108,7 @@ describe('upgradeProject', () => {
 
       const done = `UpgradeProjectId = '${project.projectId}' AND UpgradePhase = 'completed' AND ExecutionStatus = 'Completed'`;
       expect(await countOf(done)).toBe(1);
+      expect((await handle.describe()).typedSearchAttributes.get(UpgradeAwaitingSince)).toBeUndefined();
     }),
   );
 
@@ -172,6 +178,30 @@ describe('upgradeProject', () => {
       expect(result.gates.find((g) => g.id === 'user-acceptance-testing')).toMatchObject({ state: 'approved', rounds: 2 });
       expect(stubs.callsOf('prepareUpgradeBranch', handle.workflowId)).toHaveLength(2);
       expect(stubs.notificationsFor(handle.workflowId, 'rejected')).toHaveLength(1);
+    }),
+  );
+
+  it(
+    'redoes the infrastructure task when the CAB rejects, and tells its owner why',
+    withStubs(async (stubs, taskQueue) => {
+      const handle = await start(taskQueue, makeProject());
+      await approveUntil(handle, (s) => gateState(s, 'cab-infrastructure-change') === 'awaiting-approval');
+      const cse = OWNER_EMAIL['managed-services'];
+      await decide(handle, { taskId: 'cab-infrastructure-change', decision: 'reject', actor: cse, role: 'managed-services', comment: 'Redis change overlaps the sale freeze' });
+      const redone = await waitForStatus(handle, (s) => gateState(s, 'cab-infrastructure-change') === 'awaiting-approval' && s.gates.find((g) => g.id === 'cab-infrastructure-change')!.rounds === 2);
+      expect(redone.rework).toEqual([expect.objectContaining({ rejectedTask: 'cab-infrastructure-change', backTo: 'upgrade-infrastructure-services', reason: 'Redis change overlaps the sale freeze', actor: cse })]);
+      expect(redone.gates.find((g) => g.id === 'upgrade-infrastructure-services')!.rounds).toBe(2);
+      expect(stubs.notificationsFor(handle.workflowId, 'rejected')).toEqual([
+        expect.objectContaining({
+          taskId: 'cab-infrastructure-change',
+          to: ['managed-services', 'customer', 'partner'],
+          actors: ['managed-services'],
+          reason: 'Redis change overlaps the sale freeze',
+          backTo: 'upgrade-infrastructure-services',
+          idempotencyKey: `${handle.workflowId}/cab-infrastructure-change/r1/rejected`,
+        }),
+      ]);
+      await cancel(handle);
     }),
   );
 

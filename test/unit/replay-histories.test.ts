@@ -26,7 +26,7 @@ beforeAll(() => {
 jest.setTimeout(60_000);
 
 it('has recorded histories to replay', () => {
-  expect(files).toEqual(expect.arrayContaining(['happy-path-v1.json', 'uat-rework-v1.json', 'blocked-skip-cancel-v1.json', 'happy-path-v2.json', 'uat-rework-v2.json', 'blocked-skip-cancel-v2.json', 'happy-path-v3.json', 'uat-rework-v3.json', 'blocked-skip-cancel-v3.json', 'happy-path-v4.json', 'uat-rework-v4.json', 'blocked-skip-cancel-v4.json']));
+  expect(files).toEqual(expect.arrayContaining(['happy-path-v1.json', 'uat-rework-v1.json', 'blocked-skip-cancel-v1.json', 'happy-path-v2.json', 'uat-rework-v2.json', 'blocked-skip-cancel-v2.json', 'happy-path-v3.json', 'uat-rework-v3.json', 'blocked-skip-cancel-v3.json', 'happy-path-v4.json', 'uat-rework-v4.json', 'blocked-skip-cancel-v4.json', 'happy-path-v5.json', 'uat-rework-v5.json', 'blocked-skip-cancel-v5.json', 'happy-path-v6.json', 'uat-rework-v6.json', 'blocked-skip-cancel-v6.json']));
 });
 
 it('replays every recorded history against the current workflow code', async () => {
