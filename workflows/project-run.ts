@@ -35,6 +35,8 @@ export interface RunOptions {
   awaitingSince: boolean;
   /** Since the patch `cab-rejection-notifies`: a CAB rejection tells the task's people, as a task rejection does. */
   cabRejectionNotifies: boolean;
+  /** Since the patch `reminders-skip-missed-periods`: a long outage sends one reminder, not one per missed period. */
+  remindersSkipMissed: boolean;
 }
 
 export class ProjectRun {
@@ -269,7 +271,7 @@ export class ProjectRun {
    * only remind the awaited role and escalate to the CSE, repeatedly, and mark the gate overdue.
    */
   private async waitForPeople(gate: Gate, done: () => boolean, awaitedRoles: Role[], awaiting: 'decision' | 'retry-or-skip'): Promise<void> {
-    const schedule = new ReminderSchedule(Date.now(), this.remindMs, this.escalateMs);
+    const schedule = new ReminderSchedule(Date.now(), this.remindMs, this.escalateMs, this.options.remindersSkipMissed);
     const since = new Date(schedule.since).toISOString();
     for (;;) {
       const wake = schedule.wake;

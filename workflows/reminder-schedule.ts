@@ -9,10 +9,16 @@ export class ReminderSchedule {
   private nextReminder: number;
   private nextEscalation: number;
 
+  /**
+   * `skipMissed` (projects since the patch `reminders-skip-missed-periods`): after a long sleep (a worker down for a
+   * day) the next reminder and escalation are one period from now. Before, each wake-up caught up by one period,
+   * and the next wake-up was then already due: one message per missed period, in quick succession.
+   */
   constructor(
     readonly since: number,
     private readonly remindMs: number,
     private readonly escalateMs: number,
+    private readonly skipMissed = false,
   ) {
     this.nextReminder = since + remindMs;
     this.nextEscalation = since + escalateMs;
@@ -24,19 +30,24 @@ export class ReminderSchedule {
   }
 
   /**
-   * What is due at `now`, escalation before reminder (the CSE hears first), each at most once per call: a wait
-   * that slept through several periods (a worker down for a day) sends one of each, not a burst. Advances past them.
+   * What is due at `now`, escalation before reminder (the CSE hears first), each at most once per call.
+   * Advances past them (see `skipMissed` for a wait that slept through several periods).
    */
   takeDue(now: number): DueAction[] {
     const due: DueAction[] = [];
     if (now >= this.nextEscalation) {
       due.push('escalate');
-      this.nextEscalation += this.escalateMs;
+      this.nextEscalation = this.after(this.nextEscalation, this.escalateMs, now);
     }
     if (now >= this.nextReminder) {
       due.push('remind');
-      this.nextReminder += this.remindMs;
+      this.nextReminder = this.after(this.nextReminder, this.remindMs, now);
     }
     return due;
+  }
+
+  private after(due: number, period: number, now: number): number {
+    if (!this.skipMissed) return due + period;
+    return due + period * (Math.floor((now - due) / period) + 1);
   }
 }

@@ -40,6 +40,8 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   const awaitingSince = patched('awaiting-since-attribute');
   // A CAB rejection tells the task's owner and contributors, with the reason, as a task rejection always did.
   const cabRejectionNotifies = patched('cab-rejection-notifies');
+  // After an outage a wait reminds once and resumes its period, instead of one message per missed period at once.
+  const remindersSkipMissed = patched('reminders-skip-missed-periods');
   // Every patch is asked before the first await: on replay, the SDK core refuses a patch marker that follows a local
   // activity's marker in the same workflow task ("no corresponding change command"), as the worker restart test showed.
 
@@ -57,7 +59,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   const project = await validatedProject(input.project, input.tunables, checkedByLocalActivity);
   const trust = signedDecisions ? { trust: input.trust ?? { keys: [] } } : {};
   const state = new ProjectState(workflowId, project, () => new Date().toISOString(), trust, playbook);
-  const run = new ProjectRun(state, { workflowId, project }, { tunables: input.tunables ?? {}, commandsFromMain, awaitingSince, cabRejectionNotifies });
+  const run = new ProjectRun(state, { workflowId, project }, { tunables: input.tunables ?? {}, commandsFromMain, awaitingSince, cabRejectionNotifies, remindersSkipMissed });
 
   // Handlers before the work's first await: the SDK buffers signals and updates that arrive while the project file
   // is checked, and delivers them as each handler is set.
