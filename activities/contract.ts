@@ -85,6 +85,32 @@ export interface FinalReport {
 }
 
 /**
+ * The automation activities: each takes the project context (and maybe a request) and returns an AutomationResult.
+ * The one list that the workflow's stand-ins (test stubs, bench no-ops) are built from, so a new activity cannot be
+ * forgotten in one of them; `satisfies` fails to compile when a name is not an activity.
+ */
+export const AUTOMATION_ACTIVITIES = [
+  'draftUpgradePlan',
+  'determineInfrastructureChanges',
+  'assessUpgradeComplexity',
+  'scheduleConference',
+  'requestInfrastructureChange',
+  'migrateProductionDataToStaging',
+  'prepareUpgradeBranch',
+  'runPostUpgradeRunbook',
+  'runPerformanceTest',
+  'runSecurityChecks',
+  'deployToProduction',
+  'monitorProduction',
+] as const satisfies readonly (keyof UpgradeActivities)[];
+export type AutomationActivity = (typeof AUTOMATION_ACTIVITIES)[number];
+
+/** One implementation per automation activity, made by `make` (for stand-ins that treat them all alike). */
+export function eachAutomationActivity<T>(make: (name: AutomationActivity) => T): Record<AutomationActivity, T> {
+  return Object.fromEntries(AUTOMATION_ACTIVITIES.map((name) => [name, make(name)])) as Record<AutomationActivity, T>;
+}
+
+/**
  * The activities the workflow calls. `createActivities(deps)` (activities/index.ts) implements this interface;
  * workflow tests implement it with stubs. Every automation step returns an `AutomationResult` whose artifact is
  * the evidence the owner approves.

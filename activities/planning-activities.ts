@@ -14,7 +14,6 @@ import { renderStagedPlan } from './infrastructure/plan-markdown';
 import { planProjectFiles, type PlannedFiles } from './infrastructure/project-files';
 import { nonRetryableInputErrors } from './infrastructure/failures';
 import { APP_YAML_PATH, SERVICES_YAML_PATH } from './infrastructure/services-yaml';
-import type { InfrastructureChanges } from './infrastructure/types';
 import { composeNotification } from './notify/message';
 import type { Notifier } from './notify/channels';
 import { taskRef } from './notify/activities';
@@ -26,6 +25,7 @@ import { heartbeat, upgradeBranchOf } from './activity-runtime';
 import { assertProjectAllowed } from './policy/project-guard';
 import type { WorkerPolicy } from './policy/worker-policy';
 import type { ProjectInput } from '../workflows/project-input';
+import { effectiveChanges } from './infrastructure/effective-changes';
 
 /** Problems of a change request's timing, reported with the request rather than stopping it. */
 const TIMING_PROBLEM = /already started|notice|outside|change window/i;
@@ -76,7 +76,6 @@ export function createPlanningActivities(deps: PlanningDeps) {
     }));
   }
 
-  const moving = (changes: InfrastructureChanges) => changes.services.filter((c) => c.kind !== 'keep');
 
   return {
     async draftUpgradePlan(ctx: ProjectContext): Promise<AutomationResult> {
@@ -94,7 +93,7 @@ export function createPlanningActivities(deps: PlanningDeps) {
         nowIso: deps.now().toISOString(),
       });
       const artifact = await deps.artifacts.put(project.projectId, 'upgrade-plan.md', markdown);
-      const services = moving(view.changes);
+      const services = effectiveChanges(view.changes);
       return {
         artifact,
         summary: `plan ${project.currentVersion} → ${project.targetVersion}: ${services.length} service change(s), PHP ${view.changes.php.fromVersion} → ${view.changes.php.toVersion}`,
@@ -106,7 +105,7 @@ export function createPlanningActivities(deps: PlanningDeps) {
       const view = await infrastructure(ctx);
       const markdown = renderInfrastructureChanges(ctx, view);
       const artifact = await deps.artifacts.put(ctx.project.projectId, 'infrastructure-changes.md', markdown);
-      const services = moving(view.changes);
+      const services = effectiveChanges(view.changes);
       const plan = view.changes.plan;
       const staged = plan ? `; bridge ${plan.bridge.length}, launch window ${plan.launch.length} step(s) ~${plan.launchMinutes} min${plan.needsDecision ? '; NEEDS A DECISION' : ''}` : '';
       return {
@@ -270,7 +269,7 @@ export function createPlanningActivities(deps: PlanningDeps) {
         `- ${APP_YAML_PATH}: PHP ${view.changes.php.fromVersion} → ${view.changes.php.toVersion}`,
         ...(view.changes.plan?.composer.raiseTo ? [`- ${APP_YAML_PATH}: composer/composer ${view.changes.plan.composer.installed ?? '—'} → ${view.changes.plan.composer.raiseTo}`] : []),
         ...view.changes.relationships.map((r) => `- ${APP_YAML_PATH}: relationship ${r.action} ${r.name}`),
-        ...moving(view.changes).map((c) => `- ${SERVICES_YAML_PATH}: ${c.serviceId} ${c.fromVersion ?? '—'} → ${c.toVersion ?? 'removed'}`),
+        ...effectiveChanges(view.changes).map((c) => `- ${SERVICES_YAML_PATH}: ${c.serviceId} ${c.fromVersion ?? '—'} → ${c.toVersion ?? 'removed'}`),
         '',
         'Next: run `composer update` on this branch, recompile and refactor the customizations, push, and approve',
         'the task naming the commit you sign off (`--evidence <commit>`, short or full sha). The launch deploys',

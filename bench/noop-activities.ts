@@ -3,7 +3,7 @@
  * same name and shape, doing no work and returning a small AutomationResult, so scenario A measures the
  * orchestration's own cost (workflow code, history, updates, queries) and nothing of the real automation.
  */
-import type { ArtifactRef, AutomationResult, ProjectContext, UpgradeActivities } from '../activities/contract';
+import { eachAutomationActivity, type ArtifactRef, type AutomationResult, type ProjectContext, type UpgradeActivities } from '../activities/contract';
 import { createValidateProject } from '../activities/validate-project';
 
 /** A fixed-size artifact reference, about what a real step returns (id, sha256, name, type, size). */
@@ -30,18 +30,7 @@ export function createNoopActivities(): UpgradeActivities {
     // The project file check is the orchestration's own work (the workflow's first step), so it runs for real, with
     // the allowance a test landscape names: seconds-long timings and no 48-hour notice (CUO_ALLOW_SHORT_TIMINGS).
     validateProject: createValidateProject({ shortTimings: true }),
-    draftUpgradePlan: step('draftUpgradePlan'),
-    determineInfrastructureChanges: step('determineInfrastructureChanges'),
-    assessUpgradeComplexity: step('assessUpgradeComplexity'),
-    scheduleConference: step('scheduleConference'),
-    requestInfrastructureChange: step('requestInfrastructureChange'),
-    migrateProductionDataToStaging: step('migrateProductionDataToStaging'),
-    prepareUpgradeBranch: step('prepareUpgradeBranch'),
-    runPostUpgradeRunbook: step('runPostUpgradeRunbook'),
-    runPerformanceTest: step('runPerformanceTest'),
-    runSecurityChecks: step('runSecurityChecks'),
-    deployToProduction: step('deployToProduction'),
-    monitorProduction: step('monitorProduction'),
+    ...eachAutomationActivity(step),
     sendNotification: async (_ctx, request) => ({ delivered: request.to.map((role) => `noop:${role}`), skipped: [] }),
     storeFinalReport: async (ctx) => artifact(ctx, 'final-report.md'),
   };

@@ -16,6 +16,7 @@ import {
   type TimeRange,
 } from './change-window';
 import type { InfrastructureChanges, ServiceChange, StagedPlan } from './types';
+import { effectiveChanges } from './effective-changes';
 
 export interface ChangeRequestInput {
   project: ProjectInput;
@@ -86,7 +87,7 @@ export function buildInfrastructureChangeRequest(input: ChangeRequestInput): Cha
   if (env.kind !== 'pro') {
     problems.push(`${label} is an Integration environment: commit the services change on the branch instead of a Support ticket.`);
   }
-  const moving = changes.services.filter((c) => c.kind !== 'keep');
+  const moving = effectiveChanges(changes);
   if (moving.length === 0 && changes.php.kind === 'keep' && changes.relationships.length === 0) {
     problems.push(`No service, relationship or PHP change is needed for ${changes.targetVersion}; there is nothing to request.`);
   }
@@ -123,7 +124,7 @@ export function buildInfrastructureChangeRequest(input: ChangeRequestInput): Cha
       `(${changes.targetVersion} supports ${changes.php.supported.join(', ')}).`,
     '',
   ];
-  const notes = changes.services.filter((c) => c.kind !== 'keep' && c.notes.length > 0);
+  const notes = effectiveChanges(changes).filter((c) => c.notes.length > 0);
   if (notes.length > 0 || changes.php.notes.length > 0) {
     lines.push('### Notes', '');
     for (const c of notes) lines.push(...c.notes.map((n) => `- \`${c.serviceId}\`: ${n}`));

@@ -544,7 +544,4 @@ function valkeyMandatoryNote(version: string): string {
     : 'Valkey is not yet mandatory on this line.';
 }
 
-/** The changes that alter something (everything but `keep`). */
-export function effectiveChanges(changes: InfrastructureChanges): ServiceChange[] {
-  return changes.services.filter((c) => c.kind !== 'keep');
-}
+export { effectiveChanges } from './effective-changes';

@@ -18,6 +18,7 @@ import type { CommerceRequirements } from '../requirements/catalog';
 import { canonicalServiceName, eceToolsMinimumFor } from '../requirements/cloud-facts';
 import { compareVersions, majorOf, satisfiesRequirement } from '../requirements/service-version';
 import type { InfrastructureChanges, LaunchStep, ServiceChange, StagedPlan } from './types';
+import { effectiveChanges } from './effective-changes';
 
 /** Planning estimates in minutes (our assumption; a CSE adjusts the window, not these). */
 export const LAUNCH_ESTIMATE_MINUTES = {
@@ -171,7 +172,7 @@ export function stagePlan(input: StagePlanInput): StagedPlan {
   }
 
   const eceNeeds = [
-    ...changes.services.filter((c) => c.eceToolsMinimum && c.kind !== 'keep').map((c) => ({ v: c.eceToolsMinimum!, what: `${c.serviceName} ${c.toVersion}` })),
+    ...effectiveChanges(changes).filter((c) => c.eceToolsMinimum).map((c) => ({ v: c.eceToolsMinimum!, what: `${c.serviceName} ${c.toVersion}` })),
     ...(changes.php.eceToolsMinimum ? [{ v: changes.php.eceToolsMinimum, what: `PHP ${changes.php.toVersion}` }] : []),
   ];
   const eceMin = eceNeeds.map((n) => n.v).sort(compareVersions).at(-1);

@@ -17,6 +17,7 @@ import {
   PRODUCTION_NOTICE_HOURS,
 } from '../infrastructure/change-window';
 import type { InfrastructureChanges, ServiceChange } from '../infrastructure/types';
+import { effectiveChanges } from '../infrastructure/effective-changes';
 
 export interface ModuleInventory {
   adobe: string[];
@@ -151,7 +152,7 @@ export function renderUpgradePlan(input: UpgradePlanInput): string {
     '',
   ];
   const notes = [
-    ...changes.services.filter((c) => c.kind !== 'keep').flatMap((c) => c.notes.map((n) => `- \`${c.serviceId}\`: ${n}`)),
+    ...effectiveChanges(changes).flatMap((c) => c.notes.map((n) => `- \`${c.serviceId}\`: ${n}`)),
     ...changes.php.notes.map((n) => `- PHP: ${n}`),
   ];
   if (notes.length) out.push('Notes:', '', ...notes, '');

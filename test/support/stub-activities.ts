@@ -6,12 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import type {
-  ArtifactRef,
-  AutomationResult,
-  NotificationRequest,
-  ProjectContext,
-  UpgradeActivities,
+import {
+  eachAutomationActivity,
+  type ArtifactRef,
+  type AutomationResult,
+  type NotificationRequest,
+  type ProjectContext,
+  type UpgradeActivities,
 } from '../../activities/contract';
 import { createValidateProject } from '../../activities/validate-project';
 
@@ -63,18 +64,7 @@ export class StubActivities {
       // The real check, not a stand-in: it is pure, and what the workflow starts from must be the real thing. As
       // on a worker with CUO_ALLOW_SHORT_TIMINGS=1: workflow tests remind and escalate within seconds.
       validateProject: createValidateProject({ shortTimings: true }),
-      draftUpgradePlan: step('draftUpgradePlan'),
-      determineInfrastructureChanges: step('determineInfrastructureChanges'),
-      assessUpgradeComplexity: step('assessUpgradeComplexity'),
-      scheduleConference: step('scheduleConference'),
-      requestInfrastructureChange: step('requestInfrastructureChange'),
-      migrateProductionDataToStaging: step('migrateProductionDataToStaging'),
-      prepareUpgradeBranch: step('prepareUpgradeBranch'),
-      runPostUpgradeRunbook: step('runPostUpgradeRunbook'),
-      runPerformanceTest: step('runPerformanceTest'),
-      runSecurityChecks: step('runSecurityChecks'),
-      deployToProduction: step('deployToProduction'),
-      monitorProduction: step('monitorProduction'),
+      ...eachAutomationActivity(step),
       sendNotification: async (ctx, request) => {
         this.calls.push({ name: 'sendNotification', workflowId: ctx.workflowId, detail: request.kind });
         this.notifications.push(request);
