@@ -78,6 +78,14 @@ export interface NotificationResult {
   skipped: string[];
 }
 
+export interface AuditArchiveRequest {
+  projectId: string;
+  firstId: number;
+  lastId: number;
+  /** The entries, as the workflow's audit trail holds them (workflows/project-state.ts, AuditEntry). */
+  entries: unknown[];
+}
+
 export interface FinalReport {
   projectId: string;
   outcome: 'completed' | 'cancelled';
@@ -149,4 +157,9 @@ export interface UpgradeActivities {
   monitorProduction(ctx: ProjectContext): Promise<AutomationResult>;
   sendNotification(ctx: ProjectContext, request: NotificationRequest): Promise<NotificationResult>;
   storeFinalReport(ctx: ProjectContext, report: FinalReport): Promise<ArtifactRef>;
+  /**
+   * Stores audit entries the workflow moves out of its state before it continues as new, as one content-addressed
+   * JSON artifact (`audit-<first>-<last>.json`); the next run carries its reference and hash.
+   */
+  archiveAuditTrail(ctx: ProjectContext, archive: AuditArchiveRequest): Promise<ArtifactRef>;
 }

@@ -70,5 +70,9 @@ export function createActivities(deps: ActivityDeps): UpgradeActivities {
     async storeFinalReport(ctx, report) {
       return deps.artifacts.put(ctx.project.projectId, 'final-report.md', report.markdown);
     },
+    async archiveAuditTrail(ctx, archive) {
+      const document = JSON.stringify({ projectId: archive.projectId, firstId: archive.firstId, lastId: archive.lastId, entries: archive.entries }, null, 1);
+      return deps.artifacts.put(ctx.project.projectId, `audit-${archive.firstId}-${archive.lastId}.json`, document, 'application/json');
+    },
   };
 }

@@ -33,6 +33,7 @@ export function createNoopActivities(): UpgradeActivities {
     ...eachAutomationActivity(step),
     sendNotification: async (_ctx, request) => ({ delivered: request.to.map((role) => `noop:${role}`), skipped: [] }),
     storeFinalReport: async (ctx) => artifact(ctx, 'final-report.md'),
+    archiveAuditTrail: async (ctx, archive) => artifact(ctx, `audit-${archive.firstId}-${archive.lastId}.json`),
   };
 }
 

@@ -22,6 +22,8 @@ import {
 import type { ProjectState } from './project-state';
 
 export interface HandlerHooks {
+  /** An update or signal reached its handler (it is in the run's history, whatever the outcome). */
+  received(): void;
   /** A decision changed the state. */
   changed(): void;
   /** A cancellation was accepted. */
@@ -34,6 +36,7 @@ export function registerHandlers(state: ProjectState, hooks: HandlerHooks): void
   setHandler(
     decideUpdate,
     (payload): DecisionResult => {
+      hooks.received();
       const decision = checked(checkDecisionPayload(payload), 'decision');
       const verdict = state.validate(decision);
       if (!verdict.ok) throw ApplicationFailure.nonRetryable(verdict.reason, 'DecisionRefused');
@@ -58,6 +61,7 @@ export function registerHandlers(state: ProjectState, hooks: HandlerHooks): void
   setHandler(
     cancelUpdate,
     (payload): DecisionResult => {
+      hooks.received();
       const request = checked(checkCancelPayload(payload), 'cancellation');
       const verdict = state.validateCancel(request);
       if (!verdict.ok) throw ApplicationFailure.nonRetryable(verdict.reason, 'CancelRefused');
@@ -80,6 +84,7 @@ export function registerHandlers(state: ProjectState, hooks: HandlerHooks): void
   // The signal's name is its decision: a payload carrying fields of its own (a `decision`, an `evidence`) is refused,
   // never read as something else than what the sender wrote.
   const onSignal = (decision: 'approve' | 'reject' | 'comment') => (raw: unknown) => {
+    hooks.received();
     const signal = checkSignalPayload(raw);
     if (!signal.success) {
       state.refuse(raw, `malformed ${decision} signal: ${formatProblems(signal.problems)}`, 'signal');
@@ -103,6 +108,7 @@ export function registerHandlers(state: ProjectState, hooks: HandlerHooks): void
   setHandler(
     trustUpdate,
     (payload): TrustResult => {
+      hooks.received();
       const rotation = checked(checkTrustPayload(payload), 'key rotation');
       const verdict = state.validateTrust(rotation);
       if (!verdict.ok) throw ApplicationFailure.nonRetryable(verdict.reason, 'TrustRefused');

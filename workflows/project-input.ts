@@ -13,6 +13,7 @@ import type { FieldProblem } from './field-problems';
 import { CAB_GATES, PLAYBOOK_TASKS } from './playbook';
 import { ownerOf } from './raci';
 import { ROLES, type Role } from './roles';
+import { MAX_MESSAGES_PER_RUN } from './workflow-input';
 
 export type { FieldProblem } from './field-problems';
 
@@ -383,6 +384,8 @@ function tunablesSchemaFor(short: boolean) {
         .min(noticeMin, `must be at least ${noticeMin} (Adobe asks ${ADOBE_PRODUCTION_NOTICE_HOURS} weekday hours of notice for a Production change; shorter only on a worker with CUO_ALLOW_SHORT_TIMINGS=1)`)
         .max(30 * 24)
         .optional(),
+      // Below Temporal's per-run limits (2,000 updates, 10,000 signals); small values only for tests.
+      continueAsNewAfterMessages: z.number().int().min(short ? 5 : 100).max(MAX_MESSAGES_PER_RUN).optional(),
     })
     .superRefine((t, ctx) => {
       const ok = (v: unknown): v is string => typeof v === 'string' && DURATION_PATTERN.test(v);

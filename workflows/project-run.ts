@@ -6,7 +6,17 @@
  * Replay: every recorded history (test/histories) replays through this code. The order of commands per task is
  * the order of the methods below; change it only behind `patched()` (README, "Changing the workflow").
  */
-import { CancellationScope, condition, isCancellation, proxyActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
+  proxyActivities,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { NotificationRequest, ProjectContext, UpgradeActivities, WindowRef } from '../activities/contract';
 import { automationSteps } from './automation';
 import { nextChangeWindow } from './change-window';
@@ -20,7 +30,7 @@ import { makePublisher } from './publisher';
 import { ReminderSchedule } from './reminder-schedule';
 import type { Role } from './roles';
 import { UpgradeCustomer, UpgradeProjectId, UpgradeTargetVersion } from './search-attributes';
-import type { UpgradeTunables } from './workflow-input';
+import { MAX_MESSAGES_PER_RUN, type RunCursor, type UpgradeTunables, type UpgradeWorkflowInput } from './workflow-input';
 
 type TaskOutcome = { kind: 'approved' } | { kind: 'rejected'; backTo: PlaybookTask['id'] };
 
@@ -37,7 +47,19 @@ export interface RunOptions {
   cabRejectionNotifies: boolean;
   /** Since the patch `reminders-skip-missed-periods`: a long outage sends one reminder, not one per missed period. */
   remindersSkipMissed: boolean;
+  /**
+   * Since the patch `bounded-history`: the run continues as new, carrying the project, when Temporal suggests it or
+   * before the per-run limits on updates and signals; this input is what the next run starts from.
+   */
+  continueAsNewFrom?: UpgradeWorkflowInput;
 }
+
+/** Audit entries a run keeps in its state before it moves them to an archive and continues as new. */
+export const AUDIT_ENTRIES_PER_RUN = 1000;
+/** Events a run has before it continues as new, whatever Temporal suggests (the server's hard limit is 51,200). */
+export const EVENTS_PER_RUN = 20_000;
+
+type ResumeAt = Pick<RunCursor, 'wait' | 'schedule'>;
 
 export class ProjectRun {
   /** The root of the project's work: cancelling it (a `cancel` update, or Temporal's cancellation) ends the loop. */
@@ -51,6 +73,12 @@ export class ProjectRun {
   private readonly escalateMs: number;
   /** The window the last `then-wait` step asked for; the task waits for it once the step is done. */
   private requestedWindow?: WindowRef;
+  /** Where the loop is (task and step), so a wait for people can continue as new and resume right there. */
+  private position = { taskIndex: 0, stepIndex: 0 };
+  /** Decisions and signals this run took (Temporal limits them per run). */
+  private messages = 0;
+  /** After an archive that could not be stored: when to try continuing as new again. */
+  private continueNotBefore = 0;
 
   constructor(
     private readonly state: ProjectState,
@@ -85,6 +113,11 @@ export class ProjectRun {
     this.escalateMs = durationToMs(project.timing.escalateAfter);
   }
 
+  /** A handler took a decision or a signal (accepted or refused and recorded): both count towards the run's limits. */
+  received(): void {
+    this.messages += 1;
+  }
+
   /** A handler changed the state: publish now (older histories) or from the loop's next wake-up. */
   changed(): void {
     if (this.options.commandsFromMain) this.dirty = true;
@@ -107,7 +140,7 @@ export class ProjectRun {
   }
 
   /** Runs the playbook from its first task to the end, or until cancelled; the state then says which. */
-  async runPlaybook(): Promise<void> {
+  async runPlaybook(resume?: RunCursor): Promise<void> {
     const project = this.ctx.project;
     upsertSearchAttributes([
       { key: UpgradeProjectId, value: project.projectId },
@@ -116,11 +149,14 @@ export class ProjectRun {
     ]);
     this.publish();
     const tasks = this.state.playbook.tasks;
+    if (resume?.requestedWindow) this.requestedWindow = resume.requestedWindow;
     try {
       await this.work.run(async () => {
-        let index = 0;
+        let index = resume?.taskIndex ?? 0;
+        let resumeAt = resume;
         while (index < tasks.length) {
-          const outcome = await this.runTask(tasks[index]!);
+          const outcome = await this.runTask(tasks[index]!, index, resumeAt);
+          resumeAt = undefined;
           index = outcome.kind === 'approved' ? index + 1 : tasks.findIndex((t) => t.id === outcome.backTo);
         }
       });
@@ -160,12 +196,21 @@ export class ProjectRun {
 
   // ---- one task ----
 
-  private async runTask(task: PlaybookTask): Promise<TaskOutcome> {
-    const gate = this.state.startTask(task);
-    this.publish();
-    for (const step of task.steps) {
+  /** Runs a task from its start, or (a continued run) from the wait `resume` names. */
+  private async runTask(task: PlaybookTask, taskIndex: number, resume?: RunCursor): Promise<TaskOutcome> {
+    let gate: Gate;
+    if (resume) {
+      gate = this.state.gate(task.id);
+    } else {
+      gate = this.state.startTask(task);
+      this.publish();
+    }
+    for (let stepIndex = resume?.stepIndex ?? 0; stepIndex < task.steps.length; stepIndex += 1) {
+      const step = task.steps[stepIndex]!;
+      const resumeHere = resume && stepIndex === resume.stepIndex ? resume : undefined;
+      this.position = { taskIndex, stepIndex };
       if (isCabStep(step)) {
-        if (!(await this.passCab(step.cab))) {
+        if (!(await this.passCab(step.cab, resumeHere))) {
           // CAB said no: the task is redone from its start (new change request, new CAB round).
           const rework = this.state.sendBack(step.cab, task.id);
           if (this.options.cabRejectionNotifies) {
@@ -187,9 +232,11 @@ export class ProjectRun {
         this.state.resume(gate.id);
         continue;
       }
-      await this.runStep(gate, step);
+      await this.runStep(gate, step, resumeHere);
     }
-    if (await this.decide(gate.id)) return { kind: 'approved' };
+    this.position = { taskIndex, stepIndex: task.steps.length };
+    const resumeDecision = resume && resume.stepIndex === task.steps.length ? resume : undefined;
+    if (await this.decide(gate.id, resumeDecision)) return { kind: 'approved' };
     const rework = this.state.sendBack(gate.id, task.reworkFrom);
     const redoneBy = this.state.gate(task.reworkFrom).owner;
     await this.notify({
@@ -206,33 +253,40 @@ export class ProjectRun {
     return { kind: 'rejected', backTo: task.reworkFrom };
   }
 
-  private async passCab(id: CabGateId): Promise<boolean> {
-    this.state.startCab(id);
-    return this.decide(id);
+  private async passCab(id: CabGateId, resume?: ResumeAt): Promise<boolean> {
+    if (!resume) this.state.startCab(id);
+    return this.decide(id, resume);
   }
 
-  /** Asks the gate's owner to decide and waits; returns whether it was approved. */
-  private async decide(id: Gate['id']): Promise<boolean> {
-    const gate = this.state.awaitDecision(id);
-    this.publish();
-    await this.notify({
-      kind: 'awaiting-decision',
-      taskId: gate.id,
-      taskTitle: gate.title,
-      to: [gate.owner, ...gate.contributors],
-      actors: [gate.owner],
-      evidence: this.state.evidenceOf(gate).map((a) => a.id),
-      key: notificationKeys.awaiting(gate),
-    });
-    await this.waitForPeople(gate, () => gate.state === 'approved' || gate.state === 'rejected', [gate.owner], 'decision');
+  /** Asks the gate's owner to decide (a continued run: goes on waiting) and waits; returns whether it was approved. */
+  private async decide(id: Gate['id'], resume?: ResumeAt): Promise<boolean> {
+    let gate = this.state.gate(id);
+    if (!resume) {
+      gate = this.state.awaitDecision(id);
+      this.publish();
+      await this.notify({
+        kind: 'awaiting-decision',
+        taskId: gate.id,
+        taskTitle: gate.title,
+        to: [gate.owner, ...gate.contributors],
+        actors: [gate.owner],
+        evidence: this.state.evidenceOf(gate).map((a) => a.id),
+        key: notificationKeys.awaiting(gate),
+      });
+    }
+    await this.waitForPeople(gate, () => gate.state === 'approved' || gate.state === 'rejected', [gate.owner], 'decision', resume);
     return gate.state === 'approved';
   }
 
   /** Runs one automation step; a step that still fails after its retries blocks the task until a person decides. */
-  private async runStep(gate: Gate, step: Exclude<PlaybookStep, { cab: CabGateId }>): Promise<void> {
+  private async runStep(gate: Gate, step: Exclude<PlaybookStep, { cab: CabGateId }>, resume?: ResumeAt): Promise<void> {
     const name: StepName = step.run;
+    // A continued run that stopped while this step was blocked goes straight back to waiting for retry or skip.
+    let resumeBlocked = resume?.wait === 'retry-or-skip' ? resume : undefined;
     for (;;) {
-      try {
+      const waitResumed = resumeBlocked;
+      resumeBlocked = undefined;
+      if (!waitResumed) try {
         const window = step.changeWindow === 'wait-before' ? await this.waitForWindow(gate, 0) : undefined;
         const requested =
           step.changeWindow === 'then-wait' ? nextChangeWindow(this.ctx.project.changeWindows, Date.now(), step.noticeHours === 'production' ? this.noticeHours : 0) : undefined;
@@ -249,11 +303,11 @@ export class ProjectRun {
         this.publish();
         const deciders = resolversOf(gate);
         await this.notify({ kind: 'blocked', taskId: gate.id, taskTitle: gate.title, to: deciders, actors: deciders, reason: `${name} failed: ${error}`, key: notificationKeys.blocked(gate, name) });
-        await this.waitForPeople(gate, () => gate.blockedResolution !== undefined, deciders, 'retry-or-skip');
-        const resolution = this.state.takeResolution(gate.id);
-        this.publish();
-        if (resolution === 'skip') break;
       }
+      await this.waitForPeople(gate, () => gate.blockedResolution !== undefined, resolversOf(gate), 'retry-or-skip', waitResumed);
+      const resolution = this.state.takeResolution(gate.id);
+      this.publish();
+      if (resolution === 'skip') break;
     }
     // A skipped request still waits for the window an earlier round asked for, as projects always have (replay).
     if (step.changeWindow === 'then-wait' && this.requestedWindow) {
@@ -270,10 +324,13 @@ export class ProjectRun {
    * Waits for people on a gate (a decision, or the resolution of a blocked step). Never decides by timer: timers
    * only remind the awaited role and escalate to the CSE, repeatedly, and mark the gate overdue.
    */
-  private async waitForPeople(gate: Gate, done: () => boolean, awaitedRoles: Role[], awaiting: 'decision' | 'retry-or-skip'): Promise<void> {
-    const schedule = new ReminderSchedule(Date.now(), this.remindMs, this.escalateMs, this.options.remindersSkipMissed);
+  private async waitForPeople(gate: Gate, done: () => boolean, awaitedRoles: Role[], awaiting: 'decision' | 'retry-or-skip', resume?: ResumeAt): Promise<void> {
+    const schedule = resume
+      ? ReminderSchedule.restore(resume.schedule, this.remindMs, this.escalateMs, this.options.remindersSkipMissed)
+      : new ReminderSchedule(Date.now(), this.remindMs, this.escalateMs, this.options.remindersSkipMissed);
     const since = new Date(schedule.since).toISOString();
     for (;;) {
+      if (!done() && this.continueAsNewDue()) await this.continueAsNewIfDue({ wait: awaiting, gateId: gate.id, schedule: schedule.snapshot() });
       const wake = schedule.wake;
       await condition(() => done() || this.dirty, Math.max(wake - Date.now(), 1));
       this.publishIfChanged();
@@ -313,6 +370,50 @@ export class ProjectRun {
     this.state.resume(gate.id);
     this.publish();
     return window;
+  }
+
+  // ---- a long life: continue as new ----
+
+  /**
+   * Continues as new, carrying the project, when Temporal suggests it or before the run's limits (updates,
+   * signals, events, audit entries). Only while waiting for people: no activity is in flight, and the next run
+   * resumes in the same wait with the same reminder schedule. The audit entries not carried are archived first,
+   * as a content-addressed artifact whose reference and hash the next run keeps.
+   */
+  private async continueAsNewIfDue(at: Omit<RunCursor, 'taskIndex' | 'stepIndex'>): Promise<void> {
+    const from = this.options.continueAsNewFrom;
+    if (!from) return;
+    await condition(allHandlersFinished);
+    const entries = this.state.entriesToArchive();
+    let archive;
+    if (entries.length > 0) {
+      try {
+        const artifact = await this.messenger.archiveAuditTrail.executeWithOptions({ summary: `Archive audit entries ${entries[0]!.id}–${entries.at(-1)!.id}` }, [
+          this.ctx,
+          { projectId: this.ctx.project.projectId, firstId: entries[0]!.id, lastId: entries.at(-1)!.id, entries },
+        ]);
+        archive = { firstId: entries[0]!.id, lastId: entries.at(-1)!.id, entries: entries.length, artifact };
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        // Nothing is lost: the run goes on with its whole trail and tries again in ten minutes.
+        this.state.notificationFailed(undefined, 'audit archive', innermostMessage(err));
+        this.continueNotBefore = Date.now() + 600_000;
+        return;
+      }
+    }
+    const cursor: RunCursor = { ...this.position, ...at, ...(this.requestedWindow ? { requestedWindow: this.requestedWindow } : {}) };
+    await continueAsNew<(input: UpgradeWorkflowInput) => Promise<unknown>>({
+      ...from,
+      continued: { project: this.ctx.project, state: this.state.snapshot(archive), cursor },
+    });
+  }
+
+  /** Whether this run should continue as new now (never for projects started before `bounded-history`). */
+  private continueAsNewDue(): boolean {
+    if (!this.options.continueAsNewFrom || Date.now() < this.continueNotBefore) return false;
+    const info = workflowInfo();
+    const limit = this.options.tunables.continueAsNewAfterMessages ?? MAX_MESSAGES_PER_RUN;
+    return info.continueAsNewSuggested || this.messages >= limit || info.historyLength >= EVENTS_PER_RUN || this.state.audit.length >= AUDIT_ENTRIES_PER_RUN;
   }
 
   // ---- telling people ----

@@ -146,10 +146,59 @@ export interface ProjectStatus {
   report?: ArtifactRef;
   /** The approvals-gateway keys the project trusts; absent for projects started before signed decisions. */
   trust?: { keys: TrustedKey[] };
+  /** Audit entries archived when the project continued as new (their artifacts hold them); absent before any. */
+  auditArchives?: AuditArchive[];
+  /** How many times the project continued as new (its runs minus one); absent before any. */
+  continuedRuns?: number;
 }
 
 /** Refused attempts kept in the audit trail; more are only counted so hostile input cannot grow history. */
 export const MAX_REFUSED_KEPT = 200;
+
+/**
+ * Bounds that keep a project's history and its status answer small however long it runs (issue #12, finding 7):
+ * the longest text an audit entry keeps of a reason (an error, a refusal naming a 1.5 MB field name), and, for
+ * projects with bounded history, how many comments and acknowledgements one person may send a project per hour.
+ */
+export const MAX_REASON_KEPT = 1000;
+export const NOTES_PER_PERSON_PER_HOUR = 30;
+/** What a continued run carries: the newest audit entries (older ones are archived), request ids and assertion ids. */
+export const AUDIT_ENTRIES_CARRIED = 100;
+export const REQUEST_IDS_CARRIED = 500;
+export const ASSERTION_IDS_CARRIED = 2000;
+
+/** Audit entries moved out of the workflow's state into a content-addressed artifact before it continued as new. */
+export interface AuditArchive {
+  firstId: number;
+  lastId: number;
+  entries: number;
+  artifact: ArtifactRef;
+}
+
+/**
+ * Everything a continued run needs to be the same project (continue-as-new): the gates, the rework trail, the
+ * newest audit entries with the archives of the rest, the request ids and assertion ids it must still recognise.
+ */
+export interface ProjectSnapshot {
+  version: 1;
+  gates: Gate[];
+  audit: AuditEntry[];
+  archives: AuditArchive[];
+  nextAuditId: number;
+  rework: ReworkRecord[];
+  results: [string, { result: DecisionResult; assertion?: string }][];
+  requestScopes: [string, string][];
+  trust?: { keys: TrustedKey[]; seen: string[] };
+  notes: [string, number[]][];
+  refusedKept: number;
+  refusedNotKept: number;
+  state: ProjectStatus['state'];
+  phase: ProjectStatus['phase'];
+  startedAt: string;
+  cancelled?: ProjectStatus['cancelled'];
+  /** How many runs this project has had before this one. */
+  runs: number;
+}
 
 export type Validation = { ok: true; duplicateOf?: DecisionResult; proof?: ProvenIdentity } | { ok: false; reason: string };
 
@@ -157,6 +206,8 @@ export type Validation = { ok: true; duplicateOf?: DecisionResult; proof?: Prove
 export interface StateOptions {
   /** Present: every decision needs a valid assertion signed by one of these keys. */
   trust?: ProjectTrustInput;
+  /** Projects since the patch `bounded-history`: comments and acknowledgements are rate-limited per person. */
+  boundedHistory?: boolean;
 }
 
 /**
@@ -244,9 +295,15 @@ export class ProjectState {
   private readonly trust?: ProjectTrust;
   private refusedKept = 0;
   private refusedNotKept = 0;
+  private nextAuditId = 1;
+  private archives: AuditArchive[] = [];
+  private runs = 0;
+  /** Per person: when their recent comments and acknowledgements were (bounded-history projects). */
+  private readonly notes = new Map<string, number[]>();
+  private readonly boundedHistory: boolean;
   private projectState: ProjectStatus['state'] = 'running';
   private currentPhase: ProjectStatus['phase'] = 'plan';
-  private readonly startedAt: string;
+  private startedAt: string;
   private finishedAt?: string;
   private cancellation?: ProjectStatus['cancelled'];
   private finalReport?: ArtifactRef;
@@ -261,6 +318,70 @@ export class ProjectState {
     this.records = gatesFor(project, playbook);
     this.startedAt = now();
     if (options.trust) this.trust = new ProjectTrust(options.trust);
+    this.boundedHistory = options.boundedHistory ?? false;
+  }
+
+  /** The same project in a continued run: state as `snapshot()` left it, the clock and rules of the new run. */
+  static restore(
+    workflowId: string,
+    project: ProjectInput,
+    now: () => string,
+    options: StateOptions,
+    playbook: Playbook,
+    snapshot: ProjectSnapshot,
+  ): ProjectState {
+    const state = new ProjectState(workflowId, project, now, { ...options, trust: snapshot.trust ? { keys: snapshot.trust.keys } : options.trust }, playbook);
+    state.records.splice(0, state.records.length, ...(snapshot.gates as GateRecord[]));
+    state.auditTrail.push(...snapshot.audit);
+    state.archives = [...snapshot.archives];
+    state.nextAuditId = snapshot.nextAuditId;
+    state.reworkTrail.push(...snapshot.rework);
+    for (const [key, value] of snapshot.results) state.results.set(key, value);
+    for (const [requestId, key] of snapshot.requestScopes) state.requestScopes.set(requestId, key);
+    for (const jti of snapshot.trust?.seen ?? []) state.trust?.markUsed(jti);
+    for (const [actor, times] of snapshot.notes) state.notes.set(actor, [...times]);
+    state.refusedKept = snapshot.refusedKept;
+    state.refusedNotKept = snapshot.refusedNotKept;
+    state.projectState = snapshot.state;
+    state.currentPhase = snapshot.phase;
+    state.startedAt = snapshot.startedAt;
+    state.cancellation = snapshot.cancelled;
+    state.runs = snapshot.runs;
+    return state;
+  }
+
+  /**
+   * What the next run carries. `archive`: the artifact that now holds the audit entries not carried (the caller
+   * stored `entriesToArchive()` first); the newest AUDIT_ENTRIES_CARRIED entries stay in the state.
+   */
+  snapshot(archive?: AuditArchive): ProjectSnapshot {
+    const carried = archive ? this.auditTrail.filter((e) => e.id > archive.lastId) : this.auditTrail;
+    const results = [...this.results.entries()].slice(-REQUEST_IDS_CARRIED);
+    const kept = new Set(results.map(([key]) => key));
+    return {
+      version: 1,
+      gates: this.records,
+      audit: carried,
+      archives: archive ? [...this.archives, archive] : this.archives,
+      nextAuditId: this.nextAuditId,
+      rework: this.reworkTrail,
+      results,
+      requestScopes: [...this.requestScopes.entries()].filter(([, key]) => kept.has(key)),
+      ...(this.trust ? { trust: { keys: [...this.trust.keys], seen: this.trust.usedIds().slice(-ASSERTION_IDS_CARRIED) } } : {}),
+      notes: [...this.notes.entries()],
+      refusedKept: this.refusedKept,
+      refusedNotKept: this.refusedNotKept,
+      state: this.projectState,
+      phase: this.currentPhase,
+      startedAt: this.startedAt,
+      ...(this.cancellation ? { cancelled: this.cancellation } : {}),
+      runs: this.runs + 1,
+    };
+  }
+
+  /** The audit entries a continued run does not carry (all but the newest AUDIT_ENTRIES_CARRIED). */
+  entriesToArchive(): AuditEntry[] {
+    return this.auditTrail.slice(0, Math.max(0, this.auditTrail.length - AUDIT_ENTRIES_CARRIED));
   }
 
   get gates(): readonly Gate[] {
@@ -542,7 +663,10 @@ export class ProjectState {
       }
       this.refusedKept += 1;
     }
-    const full: AuditEntry = { id: this.auditTrail.length + 1, at: this.now(), ...entry };
+    const full: AuditEntry = { id: this.nextAuditId, at: this.now(), ...entry };
+    // Reasons are capped (errors and refusals can quote what they were sent); comments are capped by their check.
+    if (full.reason && full.reason.length > MAX_REASON_KEPT) full.reason = `${full.reason.slice(0, MAX_REASON_KEPT)}… (cut)`;
+    this.nextAuditId += 1;
     this.auditTrail.push(full);
     return full;
   }
@@ -635,6 +759,11 @@ export class ProjectState {
         if (!roles.has(role)) {
           return { ok: false, reason: `${role} is neither owner nor contributor of ${gate.id}` };
         }
+        const recent = this.recentNotes(actor);
+        if (this.boundedHistory && recent.length >= NOTES_PER_PERSON_PER_HOUR) {
+          const again = new Date(recent[0]! + 3_600_000).toISOString();
+          return { ok: false, reason: `${actor} has sent ${NOTES_PER_PERSON_PER_HOUR} comments and acknowledgements to this project in the last hour, the most a person may; send again after ${again}` };
+        }
         if (decision === 'comment' && !payload.comment?.trim()) {
           return { ok: false, reason: 'a comment needs text: add -m "..."' };
         }
@@ -695,12 +824,18 @@ export class ProjectState {
         message = `${gate.id}: ${payload.decision} of ${gate.blocked?.step ?? 'the blocked step'} accepted`;
         break;
       case 'acknowledge':
-        gate.acknowledgements.push({ actor: payload.actor, role: payload.role, at: entry.at });
+        // Bounded-history projects keep one acknowledgement per person and round (the audit trail has them all).
+        if (!this.boundedHistory || !gate.acknowledgements.some((a) => a.actor === payload.actor)) {
+          gate.acknowledgements.push({ actor: payload.actor, role: payload.role, at: entry.at });
+        }
         message = `${gate.id} acknowledged by ${payload.actor}`;
         break;
       case 'comment':
         message = `comment on ${gate.id} recorded`;
         break;
+    }
+    if (this.boundedHistory && (payload.decision === 'comment' || payload.decision === 'acknowledge')) {
+      this.notes.set(payload.actor, [...this.recentNotes(payload.actor), Date.parse(entry.at)]);
     }
     const result: DecisionResult = {
       taskId: gate.id,
@@ -801,6 +936,12 @@ export class ProjectState {
     return { keys, auditId: entry.id, message: `project ${this.project.projectId} now trusts ${keys.join(', ')}` };
   }
 
+  /** When `actor`'s comments and acknowledgements of the last hour were (oldest first). */
+  private recentNotes(actor: string): number[] {
+    const hourAgo = Date.parse(this.now()) - 3_600_000;
+    return (this.notes.get(actor) ?? []).filter((t) => t > hourAgo);
+  }
+
   // ---- what people and the UI see ----
 
   awaiting(): AwaitedStep[] {
@@ -834,6 +975,8 @@ export class ProjectState {
       cancelled: this.cancelled,
       report: this.report,
       ...(this.trust ? { trust: { keys: [...this.trust.keys] } } : {}),
+      ...(this.archives.length ? { auditArchives: this.archives } : {}),
+      ...(this.runs ? { continuedRuns: this.runs } : {}),
     };
   }
 }

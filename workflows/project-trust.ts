@@ -124,6 +124,11 @@ export class ProjectTrust {
     return this.seen.has(jti);
   }
 
+  /** The ids of the assertions used so far, oldest first (a continued run carries the newest). */
+  usedIds(): string[] {
+    return [...this.seen];
+  }
+
   /** Marks an accepted assertion as used: the same assertion is never accepted twice. */
   markUsed(jti: string): void {
     this.seen.add(jti);

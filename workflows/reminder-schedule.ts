@@ -24,6 +24,18 @@ export class ReminderSchedule {
     this.nextEscalation = since + escalateMs;
   }
 
+  /** What a continued run needs to go on with the same schedule. */
+  snapshot(): { since: number; nextReminder: number; nextEscalation: number } {
+    return { since: this.since, nextReminder: this.nextReminder, nextEscalation: this.nextEscalation };
+  }
+
+  static restore(saved: { since: number; nextReminder: number; nextEscalation: number }, remindMs: number, escalateMs: number, skipMissed = false): ReminderSchedule {
+    const schedule = new ReminderSchedule(saved.since, remindMs, escalateMs, skipMissed);
+    schedule.nextReminder = saved.nextReminder;
+    schedule.nextEscalation = saved.nextEscalation;
+    return schedule;
+  }
+
   /** The next instant something is due. */
   get wake(): number {
     return Math.min(this.nextReminder, this.nextEscalation);

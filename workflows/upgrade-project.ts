@@ -42,6 +42,9 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   const cabRejectionNotifies = patched('cab-rejection-notifies');
   // After an outage a wait reminds once and resumes its period, instead of one message per missed period at once.
   const remindersSkipMissed = patched('reminders-skip-missed-periods');
+  // History stays bounded: the run continues as new before Temporal's limits, carrying the project (with its audit
+  // trail archived), and comments and acknowledgements are rate-limited per person.
+  const boundedHistory = patched('bounded-history');
   // Every patch is asked before the first await: on replay, the SDK core refuses a patch marker that follows a local
   // activity's marker in the same workflow task ("no corresponding change command"), as the worker restart test showed.
 
@@ -53,19 +56,35 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
     throw ApplicationFailure.nonRetryable(`playbook version ${input.playbookVersion} is unknown to this worker; deploy a worker that has it`, 'InvalidInput');
   }
   const { workflowId } = workflowInfo();
-  const checking = statusWhileChecking(workflowId, input.project, new Date().toISOString());
-  setHandler(statusQuery, () => checking);
-  // The tunables are checked with the file (new projects): a raw start cannot set 0 hours of Adobe's notice.
-  const project = await validatedProject(input.project, input.tunables, checkedByLocalActivity);
-  const trust = signedDecisions ? { trust: input.trust ?? { keys: [] } } : {};
-  const state = new ProjectState(workflowId, project, () => new Date().toISOString(), trust, playbook);
-  const run = new ProjectRun(state, { workflowId, project }, { tunables: input.tunables ?? {}, commandsFromMain, awaitingSince, cabRejectionNotifies, remindersSkipMissed });
+  const now = () => new Date().toISOString();
+  const options = { ...(signedDecisions ? { trust: input.trust ?? { keys: [] } } : {}), boundedHistory };
+  const continued = boundedHistory ? input.continued : undefined;
+  let state: ProjectState;
+  if (continued) {
+    // A continued run: the project was checked by its first run; its state and the loop's place come with it.
+    state = ProjectState.restore(workflowId, continued.project, now, options, playbook, continued.state);
+  } else {
+    const checking = statusWhileChecking(workflowId, input.project, now());
+    setHandler(statusQuery, () => checking);
+    // The tunables are checked with the file (new projects): a raw start cannot set 0 hours of Adobe's notice.
+    const project = await validatedProject(input.project, input.tunables, checkedByLocalActivity);
+    state = new ProjectState(workflowId, project, now, options, playbook);
+  }
+  const { continued: _previous, ...restart } = input;
+  const run = new ProjectRun(state, { workflowId, project: state.project }, {
+    tunables: input.tunables ?? {},
+    commandsFromMain,
+    awaitingSince,
+    cabRejectionNotifies,
+    remindersSkipMissed,
+    ...(boundedHistory ? { continueAsNewFrom: restart } : {}),
+  });
 
   // Handlers before the work's first await: the SDK buffers signals and updates that arrive while the project file
   // is checked, and delivers them as each handler is set.
   registerHandlers(state, run);
   run.watchCancel();
-  await run.runPlaybook();
+  await run.runPlaybook(continued?.cursor);
 
   // Wrap-up runs even after cancellation: people are told, the report is kept.
   return CancellationScope.nonCancellable(async () => {

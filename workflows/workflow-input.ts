@@ -1,8 +1,12 @@
 /** What `upgradeProject` is started with (part of the public contract: workflows/contract.ts). */
-import type { ProjectFile } from './project-input';
+import type { ProjectFile, ProjectInput } from './project-input';
+import type { ProjectSnapshot } from './project-state';
 import type { ProjectTrustInput } from './project-trust';
 
 export const WORKFLOW_INPUT_VERSION = 1 as const;
+
+/** The most decisions and signals one run takes before it continues as new (Temporal allows 2,000 updates a run). */
+export const MAX_MESSAGES_PER_RUN = 1500;
 
 /** Knobs that tests and operators turn; production defaults suit a weeks-long project. */
 export interface UpgradeTunables {
@@ -13,6 +17,8 @@ export interface UpgradeTunables {
   activityStartToClose?: string;
   /** Weekday hours of notice a production infrastructure change needs (Adobe: 48). */
   productionNoticeHours?: number;
+  /** Decisions and signals one run takes before it continues as new (default 1,500, below Temporal's 2,000 updates). */
+  continueAsNewAfterMessages?: number;
 }
 
 export interface UpgradeWorkflowInput {
@@ -29,4 +35,25 @@ export interface UpgradeWorkflowInput {
    * project started before playbook versions ran. `cuo start` sends CURRENT_PLAYBOOK_VERSION.
    */
   playbookVersion?: number;
+  /** Set by the workflow itself when it continues as new: the project's state and where its loop resumes. */
+  continued?: ContinuedRun;
+}
+
+/** Where a continued run resumes: a wait for people on one gate, at one step of one task. */
+export interface RunCursor {
+  taskIndex: number;
+  /** Index into the task's steps; the steps' length means the task's own decision. */
+  stepIndex: number;
+  wait: 'decision' | 'retry-or-skip';
+  gateId: string;
+  schedule: { since: number; nextReminder: number; nextEscalation: number };
+  /** The change window the task's `then-wait` step asked for, if it did. */
+  requestedWindow?: { startIso: string; endIso: string };
+}
+
+export interface ContinuedRun {
+  /** The project file as checked by the first run (with its defaults). */
+  project: ProjectInput;
+  state: ProjectSnapshot;
+  cursor: RunCursor;
 }

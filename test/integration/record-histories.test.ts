@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { generateSigningKey, signAssertion, signDecision, trustClaims } from '../../client/gateway/assertion-signer';
 import { decideUpdate, statusQuery, trustUpdate } from '../../workflows/messages';
-import { CURRENT_PLAYBOOK_VERSION, type UpgradeWorkflowInput } from '../../workflows/contract';
+import { CURRENT_PLAYBOOK_VERSION, type UpgradeTunables, type UpgradeWorkflowInput } from '../../workflows/contract';
 import { resolveTemporalCliPath } from '../harness/temporal-cli';
 import { connectTestClient, runWorker, testServer, uniqueTaskQueue } from '../harness/temporal';
 import { approveUntil, decide, gateState, OWNER_EMAIL } from '../support/drive';
@@ -28,12 +28,12 @@ let close: () => Promise<void>;
 beforeAll(async () => ({ client, close } = await connectTestClient()));
 afterAll(async () => close());
 
-async function recordRun(name: string, drive: (handle: WorkflowHandle, stubs: StubActivities) => Promise<void>): Promise<void> {
+async function recordRun(name: string, drive: (handle: WorkflowHandle, stubs: StubActivities) => Promise<void>, tunables: UpgradeTunables = TUNABLES): Promise<void> {
   const stubs = new StubActivities();
   const taskQueue = uniqueTaskQueue('record');
   await runWorker({ taskQueue, workflowsPath: require.resolve('../../workflows'), activities: stubs.activities() }, async () => {
     const project = makeProject({ projectId: `recorded-${name}` });
-    const input: UpgradeWorkflowInput = { version: 1, project, tunables: TUNABLES, playbookVersion: CURRENT_PLAYBOOK_VERSION };
+    const input: UpgradeWorkflowInput = { version: 1, project, tunables, playbookVersion: CURRENT_PLAYBOOK_VERSION };
     // The workflow id is the file's name: the replay test replays each file under its name, and a signed decision
     // names the workflow it is for (v5 on), so replay must use the id it was recorded with.
     const handle = await client.workflow.start('upgradeProject', { taskQueue, workflowId: name, args: [input] });
@@ -46,6 +46,19 @@ async function recordRun(name: string, drive: (handle: WorkflowHandle, stubs: St
       { maxBuffer: 64 * 1024 * 1024 },
     );
     await writeFile(join(HISTORIES, `${name}.json`), stdout);
+    // A project that continued as new has one history per run: each earlier run is kept too, as `<name>-run<n>`.
+    const runs: string[] = [];
+    for await (const execution of client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) runs.push(execution.runId);
+    const latest = (await handle.describe()).runId;
+    const earlier = runs.filter((runId) => runId !== latest).reverse();
+    for (const [index, runId] of earlier.entries()) {
+      const run = await promisify(execFile)(
+        resolveTemporalCliPath() ?? 'temporal',
+        ['workflow', 'show', '--workflow-id', handle.workflowId, '--run-id', runId, '--address', testServer().address, '--output', 'json'],
+        { maxBuffer: 64 * 1024 * 1024 },
+      );
+      await writeFile(join(HISTORIES, `${name}-run${index + 1}.json`), run.stdout);
+    }
   });
 }
 
@@ -75,4 +88,21 @@ record('records the happy path, a rework path and a blocked-then-skipped path', 
     await handle.executeUpdate(decideUpdate, { args: [signDecision(next, status, comment, testIdentity(comment.actor))] });
     await handle.executeUpdate('cancel', { args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'recorded cancellation' }] });
   });
+  // v6: a project that continues as new twice (every 5 messages): while awaiting a decision, then while blocked.
+  await recordRun(
+    'continued-v6',
+    async (handle, stubs) => {
+      await approveUntil(handle, (s) => gateState(s, 'determine-infrastructure-changes') === 'awaiting-approval');
+      for (let n = 1; n <= 6; n += 1) await decide(handle, { taskId: 'determine-infrastructure-changes', decision: 'comment', actor: OWNER_EMAIL.partner, role: 'partner', comment: `note ${n}` });
+      stubs.failing.set('assessUpgradeComplexity', 'UCT report missing');
+      await approveUntil(handle, (s) => (s.continuedRuns ?? 0) >= 1 && gateState(s, 'assess-upgrade-complexity') === 'blocked');
+      for (let n = 1; n <= 6; n += 1) await decide(handle, { taskId: 'assess-upgrade-complexity', decision: 'comment', actor: OWNER_EMAIL.partner, role: 'partner', comment: `blocked note ${n}` });
+      await approveUntil(handle, (s) => (s.continuedRuns ?? 0) >= 2);
+      stubs.failing.delete('assessUpgradeComplexity');
+      await decide(handle, { taskId: 'assess-upgrade-complexity', decision: 'retry', actor: OWNER_EMAIL['managed-services'], role: 'managed-services' });
+      await approveUntil(handle, (s) => gateState(s, 'upgrade-infrastructure-services') === 'running' || gateState(s, 'cab-infrastructure-change') === 'awaiting-approval');
+      await handle.executeUpdate('cancel', { args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'recorded cancellation' }] });
+    },
+    { ...TUNABLES, continueAsNewAfterMessages: 5 },
+  );
 });

@@ -30,6 +30,7 @@ function artifact(projectId: string, name: string, content: string): ArtifactRef
 export class StubActivities {
   readonly calls: StubCall[] = [];
   readonly notifications: NotificationRequest[] = [];
+  readonly archives = new Map<string, unknown[]>();
   /** Activity names that throw while listed (retryable, so the retry policy runs out and the task blocks). */
   readonly failing = new Map<string, string>();
   /** Artifact content version per activity, bumped to make "redone work" produce new evidence. */
@@ -73,6 +74,13 @@ export class StubActivities {
       storeFinalReport: async (ctx, report) => {
         this.calls.push({ name: 'storeFinalReport', workflowId: ctx.workflowId });
         return artifact(ctx.project.projectId, 'final-report.md', report.markdown);
+      },
+      // Kept in memory by id, so a test can check that an archive holds exactly the entries the run moved out.
+      archiveAuditTrail: async (ctx, archive) => {
+        this.calls.push({ name: 'archiveAuditTrail', workflowId: ctx.workflowId, detail: { firstId: archive.firstId, lastId: archive.lastId } });
+        const ref = artifact(ctx.project.projectId, `audit-${archive.firstId}-${archive.lastId}.json`, JSON.stringify(archive.entries));
+        this.archives.set(ref.id, archive.entries);
+        return ref;
       },
     };
   }

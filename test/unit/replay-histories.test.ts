@@ -11,8 +11,11 @@ import { NormalModuleReplacementPlugin, type Configuration } from 'webpack';
 const HISTORIES = join(__dirname, '../histories');
 const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort();
 
+/** The workflow id a history was recorded under: its file's name, without `-run<n>` for earlier runs of a project that continued as new. */
+const workflowIdOf = (file: string) => file.replace(/\.json$/, '').replace(/-run\d+$/, '');
+
 function histories() {
-  return files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: JSON.parse(readFileSync(join(HISTORIES, file), 'utf8')) as unknown }));
+  return files.map((file) => ({ workflowId: workflowIdOf(file), history: JSON.parse(readFileSync(join(HISTORIES, file), 'utf8')) as unknown }));
 }
 
 beforeAll(() => {
@@ -34,7 +37,7 @@ it('replays every recorded history against the current workflow code', async () 
   for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories())) {
     results.push({ workflowId: result.workflowId, error: result.error?.message });
   }
-  expect(results).toEqual(files.map((f) => ({ workflowId: f.replace(/\.json$/, ''), error: undefined })));
+  expect(results).toEqual(files.map((f) => ({ workflowId: workflowIdOf(f), error: undefined })));
 });
 
 it('replays every recorded history when a new playbook version adds and reorders tasks for new projects', async () => {
@@ -47,7 +50,7 @@ it('replays every recorded history when a new playbook version adds and reorders
   for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows'), bundlerOptions: { webpackConfigHook: swapPlaybook } }, histories())) {
     results.push({ workflowId: result.workflowId, error: result.error?.message });
   }
-  expect(results).toEqual(files.map((f) => ({ workflowId: f.replace(/\.json$/, ''), error: undefined })));
+  expect(results).toEqual(files.map((f) => ({ workflowId: workflowIdOf(f), error: undefined })));
 });
 
 it('catches an incompatible change', async () => {

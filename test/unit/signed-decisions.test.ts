@@ -18,7 +18,7 @@ import {
 import { verifyEd25519, type IdentityProof } from '../../workflows/decision-assertion';
 import { MAX_ASSERTION_LENGTH, type DecisionPayload } from '../../workflows/messages';
 import { validateProjectInput } from '../../workflows/project-input';
-import { ProjectState } from '../../workflows/project-state';
+import { AUDIT_ENTRIES_CARRIED, ProjectState } from '../../workflows/project-state';
 import { makeProject } from '../support/project-fixture';
 import { artifactRef, awaitingDecision } from '../support/state-driver';
 
@@ -167,5 +167,38 @@ describe('a signed project', () => {
     if (!parsed.ok) throw new Error('bad fixture');
     const state = new ProjectState(WID, parsed.project, () => new Date(T0).toISOString(), { trust: { keys: [] } });
     expect(state.validate({ ...plain(), assertion: 'a.b.c' })).toEqual({ ok: false, reason: expect.stringMatching(/trusts no approvals gateway key/) });
+  });
+});
+
+describe('a continued run (continue-as-new)', () => {
+  it('carries keys, used assertions, request ids and the trail; refuses a replayed assertion after the restore', () => {
+    const { state, key, clock } = setup();
+    const comment = signDecision(key, state.status(), plain({ decision: 'comment', comment: 'first run', requestId: 'r-1' }), carla, { nowSec });
+    expect(state.validate(comment)).toMatchObject({ ok: true });
+    const first = state.apply(comment, 'update', (state.validate(comment) as { proof?: never }).proof);
+    // Through JSON, as continue-as-new carries it.
+    const snapshot = JSON.parse(JSON.stringify(state.snapshot()));
+    const next = ProjectState.restore(WID, state.project, () => new Date(clock.ms).toISOString(), { trust: { keys: [] } }, state.playbook, snapshot);
+    const plainJson = (v: unknown) => JSON.parse(JSON.stringify(v));
+    expect(plainJson(next.status())).toEqual({ ...plainJson(state.status()), continuedRuns: 1 });
+    // The same request again: answered as before. The same assertion under a new request id: a replay, refused.
+    expect(next.validate(comment)).toEqual({ ok: true, duplicateOf: { ...first, duplicate: true } });
+    expect(next.validate({ ...comment, requestId: 'r-2' })).toMatchObject({ ok: false });
+    // The keys came with the snapshot, not with the (empty) options: a new decision signed by them is accepted.
+    const approve = signDecision(key, next.status(), plain(), carla, { nowSec });
+    expect(next.validate(approve)).toMatchObject({ ok: true });
+  });
+
+  it('archives all but the newest entries, and ids go on from where they were', () => {
+    const { state, clock } = setup();
+    for (let i = 0; i < 150; i += 1) state.refuse({ taskId: 'x' }, `refusal ${i}`, 'signal');
+    const toArchive = state.entriesToArchive();
+    expect(toArchive.length).toBe(state.audit.length - AUDIT_ENTRIES_CARRIED);
+    const archive = { firstId: toArchive[0]!.id, lastId: toArchive.at(-1)!.id, entries: toArchive.length, artifact: artifactRef('p/audit.json', 'aa') };
+    const next = ProjectState.restore(WID, state.project, () => new Date(clock.ms).toISOString(), {}, state.playbook, JSON.parse(JSON.stringify(state.snapshot(archive))));
+    expect(next.audit.map((e) => e.id)).toEqual(state.audit.slice(-AUDIT_ENTRIES_CARRIED).map((e) => e.id));
+    next.refuse({ taskId: 'y' }, 'after the restore', 'signal');
+    expect(next.audit.at(-1)!.id).toBe(state.audit.at(-1)!.id + 1);
+    expect(next.status().auditArchives).toEqual([archive]);
   });
 });
