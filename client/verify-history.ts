@@ -69,6 +69,8 @@ export interface CheckedDecision {
 export interface VerifyReport {
   workflowId: string;
   runId?: string;
+  /** The run continued an earlier one (continue-as-new): its keys are the ones that run ended with. */
+  continued?: boolean;
   /** The project checks signed assertions (started with trusted keys, by a workflow with signed decisions). */
   signed: boolean;
   /** How the execution stands: running, completed, failed, cancelled, terminated, timed-out, continued-as-new. */
@@ -233,7 +235,11 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
     if (isObject(project) && typeof project.projectId === 'string') report.workflowId = `upgrade-${project.projectId}`;
     problems.push(`the history does not name its workflow; checked as ${report.workflowId || '(unknown)'}`);
   }
-  const trustInput = isObject(startInput?.trust) ? (startInput.trust as unknown as ProjectTrustInput) : undefined;
+  // A run that continued as new starts with the keys its previous run trusted at the end (carried in its state).
+  const continued = isObject(startInput?.continued) && isObject(startInput.continued.state) ? startInput.continued.state : undefined;
+  report.continued = continued !== undefined;
+  const carriedTrust = continued && isObject(continued.trust) ? (continued.trust as unknown as ProjectTrustInput) : undefined;
+  const trustInput = carriedTrust ?? (isObject(startInput?.trust) ? (startInput.trust as unknown as ProjectTrustInput) : undefined);
   // Without the patch the workflow ran the old rule even if the client sent keys: nothing was verified then either.
   report.signed = trustInput !== undefined && patchesOf(events).has(SIGNED_DECISIONS_PATCH);
   const keyList = Array.isArray(trustInput?.keys) ? trustInput.keys.filter((k): k is TrustedKey => isObject(k) && typeof k.kid === 'string' && typeof k.x === 'string') : [];

@@ -32,13 +32,23 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     .action(async (projectId: string | undefined, opts: { history?: string; keys?: string; wide?: boolean; json?: boolean }) => {
       if (!projectId === !opts.history) throw new CliError('name a project (`cuo verify <project>`) or a history file (`cuo verify --history <file.json>`), not both', EXIT.usage);
       const pinnedKeys = opts.keys ? await keysFile(opts.keys) : undefined;
-      const history = opts.history ? await historyFile(opts.history) : await fetchHistory(ctx, projectId!);
-      const report = verifyHistory(history, { pinnedKeys });
-      if (opts.json) io.json(report);
-      else io.out(renderVerify(report, wide(io.style, opts.wide)));
-      if (reportFails(report)) {
-        const { notVerified } = report.summary;
-        throw new CliError(notVerified ? `${notVerified} decision${notVerified === 1 ? '' : 's'} of ${report.workflowId} did not verify` : `${report.workflowId} does not verify: ${report.problems.join('; ')}`, EXIT.notVerified);
+      const histories = opts.history ? [await historyFile(opts.history)] : await fetchHistories(ctx, projectId!);
+      const reports = histories.map((history) => verifyHistory(history, { pinnedKeys }));
+      // A project that continued as new is one history per run: each run must start trusting what the one before ended with.
+      for (const [index, report] of reports.entries()) {
+        const before = reports[index - 1];
+        if (!before || !report.signed) continue;
+        const ended = before.keys.at(-1)?.kids.join(', ') ?? '';
+        const began = report.keys[0]?.kids.join(', ') ?? '';
+        if (ended !== began) report.problems.push(`run ${index + 1} starts trusting ${began || 'no key'}, but run ${index} ended trusting ${ended || 'no key'}`);
+      }
+      if (opts.json) io.json(reports.length === 1 ? reports[0] : { workflowId: reports[0]?.workflowId, runs: reports });
+      else io.out(reports.map((report, index) => (reports.length > 1 ? `Run ${index + 1} of ${reports.length} (${report.runId ?? 'run'}${report.continued ? ', continued as new' : ''})\n` : '') + renderVerify(report, wide(io.style, opts.wide))).join('\n\n'));
+      const failing = reports.filter(reportFails);
+      if (failing.length) {
+        const notVerified = failing.reduce((n, r) => n + r.summary.notVerified, 0);
+        const first = failing[0]!;
+        throw new CliError(notVerified ? `${notVerified} decision${notVerified === 1 ? '' : 's'} of ${first.workflowId} did not verify` : `${first.workflowId} does not verify: ${failing.flatMap((r) => r.problems).join('; ')}`, EXIT.notVerified);
       }
     });
 }
@@ -72,10 +82,22 @@ async function keysFile(file: string): Promise<{ x: string }[]> {
   return keys.data;
 }
 
-async function fetchHistory(ctx: CommandContext, projectId: string): Promise<History> {
+/**
+ * Every run's history, oldest first: a project that continued as new has one per run. The chain is followed back
+ * from the latest run through each start event's `continuedExecutionRunId`, so an older project that reused the id
+ * is never mixed in.
+ */
+async function fetchHistories(ctx: CommandContext, projectId: string): Promise<History[]> {
   return withSession(ctx, projectId, async (session) => {
     try {
-      return await session.handle(projectId).fetchHistory();
+      const latest = session.handle(projectId);
+      const histories = [await latest.fetchHistory()];
+      for (let runs = 1; runs < 1000; runs += 1) {
+        const previous = histories[0]!.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+        if (!previous) break;
+        histories.unshift(await session.client.workflow.getHandle(latest.workflowId, previous).fetchHistory());
+      }
+      return histories;
     } catch (err) {
       // The history API answers a missing workflow with NOT_FOUND, not the SDK's WorkflowNotFoundError.
       if (isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND) throw unknownProject(projectId);

@@ -319,3 +319,18 @@ describe('verifyHistory', () => {
     expect(reportFails(report)).toBe(true);
   });
 });
+
+describe('a project that continued as new', () => {
+  const recorded = (name: string) => historyFromJSON(JSON.parse(readFileSync(path.join(__dirname, '../histories', `${name}.json`), 'utf8')));
+
+  it('verifies every run, each later run with the keys its previous run ended with', () => {
+    const runs = ['continued-v6-run1', 'continued-v6-run2', 'continued-v6-run3', 'continued-v6'].map((name) => verifyHistory(recorded(name)));
+    expect(runs.map((r) => r.continued)).toEqual([false, true, true, true]);
+    for (const report of runs) {
+      expect(report).toMatchObject({ signed: true, workflowId: 'continued-v6', problems: [] });
+      expect(report.summary.notVerified).toBe(0);
+    }
+    expect(runs.reduce((n, r) => n + r.summary.verified, 0)).toBeGreaterThan(10);
+    expect(runs[1]!.keys[0]!.kids).toEqual(runs[0]!.keys.at(-1)!.kids);
+  });
+});
