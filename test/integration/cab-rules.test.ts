@@ -11,6 +11,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { AutomationResult, ProjectContext, ReworkNote } from '../../activities/contract';
 import { computeInfrastructureChanges } from '../../activities/infrastructure/changes';
 import { renderUpgradePlan } from '../../activities/plan/upgrade-plan';
+import { verifyHistory } from '../../client/verify-history';
 import { requirementsFor } from '../../activities/requirements/catalog';
 import { attachUpdate, CURRENT_PLAYBOOK_VERSION, workflowIdFor, type UpgradeTunables, type UpgradeWorkflowInput } from '../../workflows/contract';
 import type { UpgradeProjectResult } from '../../workflows/final-report';
@@ -154,5 +155,13 @@ it('redrafts a rejected plan with the reason, approves attached evidence by hash
     expect(report).toContain(`attached plan-review-acme.pdf (sha256 ${review.sha256}) at https://files.acme.example/plan-review.pdf`);
     expect(report).toContain(`${attached.attachmentId} (${review.sha256.slice(0, 12)}, attached by carla@acme.example)`);
     expect(report).toMatch(/create-upgrade-plan rejected by chris@acme\.example, back to create-upgrade-plan: launch date missing/);
+
+    // An auditor re-checks the attachment from the history alone, as every decision (`cuo verify`).
+    const verified = verifyHistory(await handle.fetchHistory());
+    expect(verified.summary.notVerified).toBe(0);
+    expect(verified.decisions.filter((d) => d.message === 'attach').map((d) => [d.task, d.actor, d.verdict])).toEqual([
+      ['create-upgrade-plan', 'carla@acme.example', 'verified'],
+      ['create-upgrade-plan', 'carla@acme.example', 'duplicate'],
+    ]);
   });
 });
