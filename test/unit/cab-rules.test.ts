@@ -10,6 +10,7 @@ import { attachClaims, generateSigningKey, signAssertion, signDecision } from '.
 import type { IdentityProof } from '../../workflows/decision-assertion';
 import { MAX_ATTACHMENTS_PER_GATE, type AttachmentInput, type AttachPayload, type DecisionPayload } from '../../workflows/messages';
 import { checkAttachPayload } from '../../workflows/message-checks';
+import { buildPlan, separationWarnings } from '../../client/format/plan';
 import { checkPlaybook, CURRENT_PLAYBOOK_VERSION, PLAYBOOKS, playbookOf } from '../../workflows/playbook';
 import { projectInputSchema, validateProjectInput, type ProjectFile } from '../../workflows/project-input';
 import { evidenceOfGate, ProjectState } from '../../workflows/project-state';
@@ -121,6 +122,28 @@ describe('separation of duties', () => {
     expect(state.validate(decision({ actor: CASEY }))).toMatchObject({ ok: false, reason: expect.stringMatching(/no other managed-services participant among cab\.members can/) });
     const invalid = validateProjectInput(makeProject({ participants: TWO_CSES, cab: { members: ['carla@acme.example', 'CASEY@adobe.example'] } }));
     expect(invalid).toMatchObject({ ok: false, problems: [{ field: 'cab.members.0', message: expect.stringMatching(/^carla@acme\.example is not a managed-services participant/) }] });
+  });
+});
+
+describe('what `cuo start` says of the CAB before a project starts', () => {
+  const input = (overrides: Partial<ProjectFile>) => {
+    const parsed = validateProjectInput(makeProject({ participants: TWO_CSES, ...overrides }));
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    return parsed.project;
+  };
+
+  it('warns of a CAB gate nobody may approve, and names the CAB members as its deciders', () => {
+    expect(separationWarnings(input({ participants: PEOPLE }))).toEqual([
+      'cab-infrastructure-change can never be approved: its deciders (sam@adobe.example) also approve determine-infrastructure-changes, and whoever approves determine-infrastructure-changes may not approve cab-infrastructure-change (separation of duties); add a managed-services participant who takes no part in the change and name them in cab.members',
+    ]);
+    expect(separationWarnings(input({}))).toEqual([]);
+    expect(separationWarnings(input({ cab: { members: [CASEY] } }))).toEqual([]);
+    // Two approvals at the CAB from two CSEs, one of whom must approve the changes: impossible.
+    expect(separationWarnings(input({ requiredApprovals: { 'cab-infrastructure-change': 2 } }))).toHaveLength(1);
+    const plan = buildPlan(input({ cab: { members: [CASEY] } }));
+    const cab = plan.phases.flatMap((p) => p.tasks).flatMap((t) => t.cabGates).find((g) => g.id === 'cab-infrastructure-change')!;
+    expect(cab.deciders.map((p) => p.email)).toEqual([CASEY]);
+    expect(cab.notBy).toBe('not by whoever approved determine-infrastructure-changes, retried or skipped a blocked step of upgrade-infrastructure-services or attached evidence to it in the round');
   });
 });
 
