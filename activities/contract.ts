@@ -31,6 +31,24 @@ export interface AutomationResult {
   facts?: Record<string, string | number | boolean>;
 }
 
+/**
+ * What a step that takes rework (PlaybookStep.takesRework) is told when its task is redone after a rejection: the
+ * reason, who rejected, the evidence rejected and the revision the reviewer attached, so the new round's evidence
+ * says what changed instead of repeating the last one byte for byte.
+ */
+export interface ReworkNote {
+  /** The round being drafted now (2 or more). */
+  round: number;
+  rejectedTask: string;
+  reason: string;
+  actor: string;
+  at: string;
+  /** The evidence of the rejected round (ids and sha256). */
+  rejected?: { id: string; sha256: string }[];
+  /** The attachment the rejection named: the reviewer's revision, identified by its sha256. */
+  revision?: { id: string; name: string; sha256: string; url?: string };
+}
+
 export type EnvironmentName = 'staging' | 'production';
 
 /** A change window instance the workflow chose (UTC ISO instants). */
@@ -130,7 +148,8 @@ export interface UpgradeActivities {
    * With `tunables` it checks the workflow's tunables too (problems named `tunables.<field>`).
    */
   validateProject(projectFile: unknown, tunables?: unknown): Promise<ProjectValidation>;
-  draftUpgradePlan(ctx: ProjectContext): Promise<AutomationResult>;
+  /** `rework`: the rejection of the plan's last round (playbook version 2 on), which the redraft answers. */
+  draftUpgradePlan(ctx: ProjectContext, request?: { rework?: ReworkNote }): Promise<AutomationResult>;
   determineInfrastructureChanges(ctx: ProjectContext): Promise<AutomationResult>;
   assessUpgradeComplexity(ctx: ProjectContext): Promise<AutomationResult>;
   scheduleConference(

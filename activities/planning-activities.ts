@@ -6,7 +6,7 @@
 import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ArtifactStore } from './artifact-store';
-import type { AutomationResult, EnvironmentName, ProjectContext, WindowRef } from './contract';
+import type { AutomationResult, EnvironmentName, ProjectContext, ReworkNote, WindowRef } from './contract';
 import { assessRepositoryComplexity } from './complexity/assess-repository';
 import { inventoryPackages } from './complexity/inventory';
 import { buildInfrastructureChangeRequest } from './infrastructure/change-request';
@@ -78,7 +78,8 @@ export function createPlanningActivities(deps: PlanningDeps) {
 
 
   return {
-    async draftUpgradePlan(ctx: ProjectContext): Promise<AutomationResult> {
+    async draftUpgradePlan(ctx: ProjectContext, request: { rework?: ReworkNote } = {}): Promise<AutomationResult> {
+      const { rework } = request;
       const { project } = ctx;
       const view = await infrastructure(ctx);
       const requirements = nonRetryableInputErrors(() => requirementsFor(project.targetVersion));
@@ -91,13 +92,20 @@ export function createPlanningActivities(deps: PlanningDeps) {
         changes: view.changes,
         ...(inventory ? { inventory: { adobe: inventory.adobe.map(nameOf), thirdParty: inventory.thirdParty.map(nameOf), custom: inventory.custom.map(nameOf) } } : {}),
         nowIso: deps.now().toISOString(),
+        ...(rework ? { rework } : {}),
       });
       const artifact = await deps.artifacts.put(project.projectId, 'upgrade-plan.md', markdown);
       const services = effectiveChanges(view.changes);
+      const redrafted = rework ? ` — round ${rework.round}, redrafted after: ${rework.reason.split('\n')[0]!.slice(0, 120)}${rework.revision ? ` (revision ${rework.revision.sha256.slice(0, 12)} attached)` : ''}` : '';
       return {
         artifact,
-        summary: `plan ${project.currentVersion} → ${project.targetVersion}: ${services.length} service change(s), PHP ${view.changes.php.fromVersion} → ${view.changes.php.toVersion}`,
-        facts: { serviceChanges: services.length, php: view.changes.php.toVersion, installed: composer.installedVersion ?? 'unknown' },
+        summary: `plan ${project.currentVersion} → ${project.targetVersion}: ${services.length} service change(s), PHP ${view.changes.php.fromVersion} → ${view.changes.php.toVersion}${redrafted}`,
+        facts: {
+          serviceChanges: services.length,
+          php: view.changes.php.toVersion,
+          installed: composer.installedVersion ?? 'unknown',
+          ...(rework ? { round: rework.round, ...(rework.revision ? { revision: rework.revision.sha256 } : {}) } : {}),
+        },
       };
     },
 

@@ -7,6 +7,7 @@ import { registerStart } from './commands/start';
 import { registerInspect } from './commands/inspect';
 import { registerOverview } from './commands/overview';
 import { registerDecide } from './commands/decide';
+import { registerAttach } from './commands/attach';
 import { registerReference } from './commands/reference';
 import { registerInfrastructure } from './commands/infrastructure';
 import { registerAuth } from './commands/auth';
@@ -39,6 +40,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
   registerInspect(program, ctx);
   registerOverview(program, ctx);
   registerDecide(program, ctx);
+  registerAttach(program, ctx);
   registerReference(program, ctx);
   registerInfrastructure(program, ctx);
   registerAuth(program, ctx);

@@ -20,8 +20,8 @@ import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { base64UrlDecode, type DecisionClaims, type TrustedKey } from '../workflows/decision-assertion';
 import type { AuditEntry } from '../workflows/project-state';
 import type { UpgradeProjectResult } from '../workflows/final-report';
-import { checkCancelPayload, checkDecisionPayload, checkSignalPayload, checkTrustPayload } from '../workflows/message-checks';
-import type { DecisionPayload, DecisionResult, TrustResult } from '../workflows/messages';
+import { checkAttachPayload, checkCancelPayload, checkDecisionPayload, checkSignalPayload, checkTrustPayload } from '../workflows/message-checks';
+import type { AttachResult, DecisionPayload, DecisionResult, TrustResult } from '../workflows/messages';
 import { ProjectTrust, type ProjectTrustInput } from '../workflows/project-trust';
 
 type HistoryEvent = NonNullable<History['events']>[number];
@@ -259,7 +259,12 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
   const result = resultOf(events);
   report.auditChecked = report.signed && result !== undefined;
   const auditById = new Map((result?.decisions ?? []).map((e) => [e.id, e]));
-  const artifactSha = new Map((result?.gates ?? []).flatMap((g) => g.steps.flatMap((s) => (s.artifact && s.sha256 ? [[s.artifact, s.sha256] as const] : []))));
+  const artifactSha = new Map([
+    ...(result?.gates ?? []).flatMap((g) => g.steps.flatMap((s) => (s.artifact && s.sha256 ? [[s.artifact, s.sha256] as const] : []))),
+    // Evidence people attached in the last round of each gate is evidence too (issue #15).
+    ...(result?.gates ?? []).flatMap((g) => (g.attachments ?? []).map((a) => [a.id, a.sha256] as const)),
+  ]);
+  const attachmentEntries = new Map((result?.attachments ?? []).map((e) => [e.id, e]));
   /** Assertions applied so far, with the event that applied them: a duplicate names its original. */
   const applied = new Map<string, number>();
   /** Audit entries already matched to a declared signal (projects before signed decisions). */
@@ -271,7 +276,7 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
     let entry: CheckedDecision | undefined;
     if (accepted) {
       const name = accepted.acceptedRequest?.input?.name ?? '';
-      if (name !== 'decide' && name !== 'cancel' && name !== 'trust') return;
+      if (name !== 'decide' && name !== 'cancel' && name !== 'trust' && name !== 'attach') return;
       const args = decodeFirst(accepted.acceptedRequest?.input?.args);
       const base: CheckedDecision = { eventId: eventIdOf(event), at: isoSecond(eventMs(event)), via: 'update', message: name, verdict: 'verified' };
       const nowSec = Math.floor((workflowClock(events, index, 'update') ?? 0) / 1000);
@@ -279,6 +284,7 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
       if (!args.ok) entry = { ...base, verdict: report.signed ? 'not-verified' : 'declared', reason: args.reason };
       else if (name === 'trust') entry = checkRotation(base, args.value, outcome, nowSec);
       else if (name === 'decide') entry = checkDecide(base, args.value, outcome, nowSec);
+      else if (name === 'attach') entry = checkAttachUpdate(base, args.value, outcome, nowSec);
       else entry = checkCancelUpdate(base, args.value, outcome, nowSec);
     } else if (signal && (DECISION_SIGNALS as readonly string[]).includes(signal.signalName ?? '')) {
       const args = decodeFirst(signal.input);
@@ -337,6 +343,34 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
     if (reused) return { ...proven, verdict: 'not-verified', reason: reused };
     const mismatch = auditMismatch(payload, outcome, 'decision');
     if (mismatch) return { ...proven, verdict: 'not-verified', reason: mismatch };
+    markApplied(payload.assertion!, check.identity.jti, base.eventId);
+    return proven;
+  }
+
+  /** Evidence a person attached (issue #15): signed like a decision over the attachment's fields, for one round. */
+  function checkAttachUpdate(base: CheckedDecision, raw: unknown, outcome: Outcome | undefined, nowSec: number): CheckedDecision {
+    const checked = checkAttachPayload(raw);
+    if (!checked.success) return { ...base, decision: 'attach', verdict: 'not-verified', reason: `the payload is malformed (${problemsText(checked.problems)}), yet it was accepted` };
+    const payload = checked.data;
+    const described: CheckedDecision = { ...base, task: payload.taskId, decision: 'attach', actor: payload.actor, role: payload.role };
+    if (!report.signed) return { ...described, verdict: 'declared' };
+    const answer = answerOf<AttachResult>(outcome);
+    if (answer?.duplicate === true && payload.assertion && applied.has(payload.assertion)) {
+      return { ...described, verdict: 'duplicate', reason: `the same request and assertion as event ${applied.get(payload.assertion)}; answered with its result` };
+    }
+    const claims = peekClaims(payload.assertion) as { rnd?: unknown } | undefined;
+    const check = trust.checkAttach(payload, { id: payload.taskId, rounds: typeof claims?.rnd === 'number' ? claims.rnd : -1 }, report.workflowId, nowSec);
+    if (!check.ok) return { ...described, verdict: 'not-verified', reason: `accepted, but ${check.reason}` };
+    const proven: CheckedDecision = { ...withIdentity(described, check.identity), signed: { ...(typeof claims?.rnd === 'number' ? { round: claims.rnd } : {}), evidence: [payload.attachment.sha256] } };
+    if (outcome && !outcome.ok) return { ...proven, verdict: 'refused', reason: `accepted, then refused by the workflow: ${outcome.message}` };
+    if (answer?.duplicate === true) return { ...proven, verdict: 'duplicate', reason: 'signed again for a request already applied; answered with the earlier result' };
+    const reused = reuse(check.identity.jti);
+    if (reused) return { ...proven, verdict: 'not-verified', reason: reused };
+    if (result && answer) {
+      const auditEntry = answer.auditId === undefined ? undefined : attachmentEntries.get(answer.auditId);
+      if (!auditEntry) return { ...proven, verdict: 'not-verified', reason: `the workflow answered with audit entry #${answer.auditId}, which the final result does not hold` };
+      if (auditEntry.assertion !== payload.assertion) return { ...proven, verdict: 'not-verified', reason: `audit entry #${auditEntry.id} of the final result carries another assertion` };
+    }
     markApplied(payload.assertion!, check.identity.jti, base.eventId);
     return proven;
   }

@@ -3,7 +3,7 @@
  * runs in which order and which steps wait for a change window; this table only says how a step is called.
  */
 import type { ActivityInterfaceFor } from '@temporalio/workflow';
-import type { AutomationResult, ProjectContext, UpgradeActivities, WindowRef } from '../activities/contract';
+import type { AutomationResult, ProjectContext, ReworkNote, UpgradeActivities, WindowRef } from '../activities/contract';
 import { nextChangeWindow } from './change-window';
 import type { StepName } from './playbook';
 
@@ -16,6 +16,8 @@ export interface StepCall {
   noticeHours: number;
   /** The commit the update-code-base approval named, if one was (what the launch deploys). */
   approvedCommit?: string;
+  /** A step that takes rework (PlaybookStep.takesRework), redone after a rejection: what the rejection said. */
+  rework?: ReworkNote;
 }
 
 type Activities = ActivityInterfaceFor<UpgradeActivities>;
@@ -28,7 +30,8 @@ function windowOf(step: StepName, call: StepCall): WindowRef {
 
 export function automationSteps(acts: Activities, monitoring: Activities): Record<StepName, (call: StepCall) => Promise<AutomationResult>> {
   return {
-    draftUpgradePlan: ({ ctx }) => acts.draftUpgradePlan.executeWithOptions({ summary: 'Draft the upgrade plan from the repository and requirements' }, [ctx]),
+    draftUpgradePlan: ({ ctx, rework }) =>
+      acts.draftUpgradePlan.executeWithOptions({ summary: 'Draft the upgrade plan from the repository and requirements' }, rework ? [ctx, { rework }] : [ctx]),
     determineInfrastructureChanges: ({ ctx }) =>
       acts.determineInfrastructureChanges.executeWithOptions({ summary: `Diff services against ${ctx.project.targetVersion} requirements` }, [ctx]),
     assessUpgradeComplexity: ({ ctx }) => acts.assessUpgradeComplexity.executeWithOptions({ summary: 'Inventory packages and read the UCT report' }, [ctx]),

@@ -68,6 +68,19 @@ export interface DecisionClaims extends CommonClaims {
   idp: IdentityProof;
 }
 
+/** Evidence a person attaches to a gate, in one round: `att` binds every field of the attachment. */
+export interface AttachClaims extends CommonClaims {
+  typ: 'attach';
+  tid: string;
+  rnd: number;
+  act: string;
+  rol: Role;
+  /** attachmentDigest of the attachment as sent. */
+  att: string;
+  rid?: string;
+  idp: IdentityProof;
+}
+
 /** Cancelling the whole project. */
 export interface CancelClaims extends CommonClaims {
   typ: 'cancel';
@@ -85,7 +98,7 @@ export interface TrustClaims extends CommonClaims {
   rem: string[];
 }
 
-export type AssertionClaims = DecisionClaims | CancelClaims | TrustClaims;
+export type AssertionClaims = DecisionClaims | AttachClaims | CancelClaims | TrustClaims;
 
 export interface AssertionHeader {
   alg: 'EdDSA';
@@ -141,6 +154,15 @@ const hex = (bytes: Uint8Array): string => [...bytes].map((b) => b.toString(16).
 /** sha256 of a text, hex: how a comment is bound into an assertion. */
 export function sha256Hex(text: string): string {
   return hex(sha256(encode(text)));
+}
+
+/**
+ * The digest an attach assertion binds: sha256 of the attachment's fields in a fixed order, so neither the gateway
+ * nor the workflow depends on how an object's keys happen to be ordered.
+ */
+export function attachmentDigest(attachment: { name: string; sha256: string; url?: string; bytes?: number; mediaType?: string; note?: string }): string {
+  const { name, sha256, url, bytes, mediaType, note } = attachment;
+  return sha256Hex(JSON.stringify([name, sha256, url ?? null, bytes ?? null, mediaType ?? null, note ?? null]));
 }
 
 /** The key id of a public key: the first 16 base64url characters of its sha256, stable across gateways. */

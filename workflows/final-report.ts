@@ -13,6 +13,8 @@ export interface GateSummary {
   rounds: number;
   approvals: { actor: string; at: string; evidence: string[] }[];
   steps: { step: string; status: string; summary: string; passed?: boolean; artifact?: string; sha256?: string }[];
+  /** Evidence people attached in the gate's last round (gates that take attachments). */
+  attachments?: { id: string; name: string; sha256: string; url?: string; actor: string; at: string }[];
 }
 
 export interface UpgradeProjectResult {
@@ -23,6 +25,8 @@ export interface UpgradeProjectResult {
   finishedAt: string;
   gates: GateSummary[];
   decisions: AuditEntry[];
+  /** Every attachment people made, in every round (audit entries of kind `attachment`); absent when there was none. */
+  attachments?: AuditEntry[];
   rework: ReworkRecord[];
   cancelled?: ProjectStatus['cancelled'];
   report?: ArtifactRef;
@@ -57,8 +61,10 @@ export function buildResult(status: ProjectStatus, finishedAt: string): UpgradeP
         artifact: s.artifact?.id,
         sha256: s.artifact?.sha256,
       })),
+      ...(g.attachments?.length ? { attachments: g.attachments.map(({ id, name, sha256, url, actor, at }) => ({ id, name, sha256, ...(url ? { url } : {}), actor, at })) } : {}),
     })),
     decisions: status.audit.filter((e) => e.kind === 'decision' || e.kind === 'cancel' || e.kind === 'rework'),
+    ...(status.audit.some((e) => e.kind === 'attachment') ? { attachments: status.audit.filter((e) => e.kind === 'attachment') } : {}),
     rework: [...status.rework],
     cancelled: status.cancelled,
     report: status.report,
@@ -79,7 +85,10 @@ export function renderFinalReport(result: UpgradeProjectResult, status: ProjectS
   if (result.cancelled) lines.push(`- Cancelled by ${result.cancelled.actor} at ${result.cancelled.at}: ${result.cancelled.reason}`);
   lines.push('', '## Tasks', '', '| task | owner | state | rounds | approved by | evidence |', '|---|---|---|---|---|---|');
   for (const gate of result.gates) {
-    const evidence = gate.steps.filter((s) => s.artifact).map((s) => `${s.artifact} (${s.sha256?.slice(0, 12)})`);
+    const evidence = [
+      ...gate.steps.filter((s) => s.artifact).map((s) => `${s.artifact} (${s.sha256?.slice(0, 12)})`),
+      ...(gate.attachments ?? []).map((a) => `${a.id} (${a.sha256.slice(0, 12)}, attached by ${a.actor})`),
+    ];
     lines.push(
       `| ${gate.id} | ${gate.owner} | ${gate.state} | ${gate.rounds} | ${cell(gate.approvals.map((a) => `${a.actor} ${a.at}`).join('; '))} | ${cell(evidence.join('; '))} |`,
     );
@@ -99,9 +108,18 @@ export function renderFinalReport(result: UpgradeProjectResult, status: ProjectS
   if (result.decisions.some((e) => e.assertion)) {
     lines.push('', 'Every signed decision keeps the approvals gateway\'s assertion in the result; `cuo verify` re-checks them from the history.');
   }
+  if (result.attachments?.length) {
+    lines.push('', '## Evidence people attached', '', '| # | at | task | who | role | document |', '|---|---|---|---|---|---|');
+    for (const entry of result.attachments) {
+      lines.push(`| ${entry.id} | ${entry.at} | ${entry.gateId ?? ''} | ${entry.actor ?? ''} | ${entry.role ?? ''} | ${cell(entry.reason)} |`);
+    }
+  }
   if (result.rework.length) {
     lines.push('', '## Rework', '');
-    for (const r of result.rework) lines.push(`- ${r.at}: ${r.rejectedTask} rejected by ${r.actor}, back to ${r.backTo}: ${r.reason}`);
+    for (const r of result.rework) {
+      const revision = r.revision ? `; revision ${r.revision.id} (sha256 ${r.revision.sha256.slice(0, 12)})` : '';
+      lines.push(`- ${r.at}: ${r.rejectedTask} rejected by ${r.actor}, back to ${r.backTo}: ${r.reason}${revision}`);
+    }
   }
   const refused = status.audit.filter((e) => e.kind === 'refused').length + status.refusedNotKept;
   lines.push('', `Refused attempts: ${refused}.`);

@@ -6,15 +6,17 @@
  */
 import { ApplicationFailure, log, setHandler } from '@temporalio/workflow';
 import { formatProblems } from './field-problems';
-import { checkCancelPayload, checkDecisionPayload, checkSignalPayload, checkTrustPayload, type Checked } from './message-checks';
+import { checkAttachPayload, checkCancelPayload, checkDecisionPayload, checkSignalPayload, checkTrustPayload, type Checked } from './message-checks';
 import {
   approveSignal,
+  attachUpdate,
   cancelUpdate,
   commentSignal,
   decideUpdate,
   rejectSignal,
   statusQuery,
   trustUpdate,
+  type AttachResult,
   type DecisionPayload,
   type DecisionResult,
   type TrustResult,
@@ -103,6 +105,28 @@ export function registerHandlers(state: ProjectState, hooks: HandlerHooks): void
   setHandler(approveSignal, onSignal('approve'));
   setHandler(rejectSignal, onSignal('reject'));
   setHandler(commentSignal, onSignal('comment'));
+
+  // Evidence people bring (issue #15): a document's name, sha256 and where it is, signed by the gateway.
+  setHandler(
+    attachUpdate,
+    (payload): AttachResult => {
+      const request = checked(checkAttachPayload(payload), 'attachment');
+      const verdict = state.validateAttach(request);
+      if (!verdict.ok) throw ApplicationFailure.nonRetryable(verdict.reason, 'AttachmentRefused');
+      if (verdict.duplicateOf) return verdict.duplicateOf;
+      const result = state.applyAttach(request, verdict.proof);
+      hooks.changed();
+      return result;
+    },
+    {
+      validator: (payload) => {
+        const request = checkAttachPayload(payload);
+        if (!request.success) throw new Error(`malformed attachment: ${formatProblems(request.problems)}`);
+        const verdict = state.validateAttach(request.data);
+        if (!verdict.ok) throw new Error(verdict.reason);
+      },
+    },
+  );
 
   // Key rotation: the gateway's new key is added by an assertion signed with a key the project trusts now.
   setHandler(

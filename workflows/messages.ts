@@ -38,9 +38,57 @@ export type Decision = (typeof DECISIONS)[number];
 /** Payload of the `decide` update: a signal payload plus the decision and, optionally, the evidence approved. */
 export interface DecisionPayload extends SignalPayload {
   decision: Decision;
-  /** The evidence approved: an artifact id, a sha256 prefix, or (update-code-base) the commit, short or full. */
+  /**
+   * The evidence approved: an artifact or attachment id, a sha256 prefix, or (update-code-base) the commit, short or
+   * full. On a rejection (gates that take attachments): the attachment to redo from, the reviewer's revision.
+   */
   evidence?: string;
 }
+
+/**
+ * Evidence a person brings to a task (issue #15): a document of their own — UAT results, a load-test report from
+ * their tool, the CAB's minutes — named by its sha256, which is what approvals bind to. The project keeps the
+ * reference, never the document: `url` says where reviewers get it (the CLI's `--file` hashes a local file).
+ */
+export interface AttachmentInput {
+  /** File name as people know it, 1–MAX_ATTACHMENT_NAME_LENGTH characters, no path, no control characters. */
+  name: string;
+  /** sha256 of the document, 64 hex digits (lower-cased). */
+  sha256: string;
+  /** Where the document is, an http(s) URL of at most MAX_ATTACHMENT_URL_LENGTH characters without credentials. */
+  url?: string;
+  bytes?: number;
+  mediaType?: string;
+  /** One line on what it is ("UAT sign-off sheet, 42 scenarios"). */
+  note?: string;
+}
+
+/** Payload of the `attach` update: who attaches what to which task, signed by the gateway like a decision. */
+export interface AttachPayload {
+  taskId: string;
+  actor: string;
+  role: Role;
+  attachment: AttachmentInput;
+  requestId?: string;
+  /** The gateway's signed assertion (typ `attach`), binding the attachment's fields. */
+  assertion?: string;
+}
+
+export interface AttachResult {
+  taskId: string;
+  /** The id the attachment is shown and approved under (`attached:<sha256 prefix>-<name>`). */
+  attachmentId: string;
+  sha256: string;
+  auditId: number;
+  duplicate: boolean;
+  message: string;
+}
+
+export const MAX_ATTACHMENT_NAME_LENGTH = 120;
+export const MAX_ATTACHMENT_URL_LENGTH = 500;
+export const MAX_ATTACHMENT_NOTE_LENGTH = 300;
+/** Attachments a gate takes per round: history stays bounded whatever people send. */
+export const MAX_ATTACHMENTS_PER_GATE = 10;
 
 export interface DecisionResult {
   taskId: string;
@@ -82,6 +130,7 @@ export const commentSignal = defineSignal<[SignalPayload]>('comment');
 export const decideUpdate = defineUpdate<DecisionResult, [DecisionPayload]>('decide');
 export const cancelUpdate = defineUpdate<DecisionResult, [CancelPayload]>('cancel');
 export const trustUpdate = defineUpdate<TrustResult, [TrustPayload]>('trust');
+export const attachUpdate = defineUpdate<AttachResult, [AttachPayload]>('attach');
 export const statusQuery = defineQuery<ProjectStatus>('status');
 
 /** Workflow type of the public contract. */

@@ -69,10 +69,12 @@ export type StepName = (typeof STEP_NAMES)[number];
  *   `changeWindow: 'wait-before'` makes each attempt wait for the next change window (a missed one rolls to the
  *   next) and run inside it; `'then-wait'` waits, once the step succeeded, for the window the step asked for
  *   (`noticeHours: 'production'`: chosen with the project's production notice, Adobe's 48 weekday hours).
+ *   `takesRework` (version 2 on): when the step is redone after a rejection, it is given the rejection's reason and
+ *   any revision the reviewer attached, so the new round's evidence says what changed (issue #15).
  * - `cab`: waits for the Change Approval Board gate; a rejection redoes the task from its start.
  */
 export type PlaybookStep =
-  | { run: StepName; changeWindow?: 'wait-before' | 'then-wait'; noticeHours?: 'production' }
+  | { run: StepName; changeWindow?: 'wait-before' | 'then-wait'; noticeHours?: 'production'; takesRework?: boolean }
   | { cab: CabGateId };
 
 export function isCabStep(step: PlaybookStep): step is { cab: CabGateId } {
@@ -111,6 +113,24 @@ export interface PlaybookTask {
    * every playbook version to that, and the loop applies the steps as written.
    */
   production: boolean;
+  /** People may attach evidence of their own to the task (version 2 on): see `ApprovalRules` below. */
+  approvalRules?: ApprovalRules;
+}
+
+/**
+ * The approval rules a gate carries beyond its owner role (version 2 on; version 1 has none, so running projects keep
+ * the rules they started with):
+ * - `attachments`: owners and contributors attach evidence of their own (a file's or a URL's sha256), shown beside
+ *   the automation's artifacts; an approval may name it by hash, and a rejection may name one as the revision to
+ *   redo from.
+ * - `separationOfDuties`: the approver is not a person who requested or produced what the gate approves (GitHub's
+ *   "prevent self-review", GitLab's no self-approval, Harness's disallowPipelineExecutor). Who that is, for this
+ *   round: whoever approved one of the `requestedBy` gates, resolved (retried or skipped) a blocked step of the
+ *   gate's task, or attached evidence to that task.
+ */
+export interface ApprovalRules {
+  attachments?: boolean;
+  separationOfDuties?: { requestedBy: readonly TaskId[] };
 }
 
 const PHASES_V1: readonly PlaybookPhase[] = [
@@ -266,6 +286,7 @@ export interface CabGate {
   title: string;
   /** Engagement RACI row whose Owner decides this gate (see workflows/raci.ts). */
   raciActivity: string;
+  approvalRules?: ApprovalRules;
 }
 
 const CAB_GATES_V1: readonly CabGate[] = [
@@ -295,10 +316,34 @@ export interface Playbook {
   cabGates: readonly CabGate[];
 }
 
-export const PLAYBOOKS: readonly Playbook[] = [{ version: 1, phases: PHASES_V1, tasks: TASKS_V1, cabGates: CAB_GATES_V1 }];
+/**
+ * Version 2 (issue #15): the tasks and gates of version 1, with the approval rules a CAB expects. Every gate takes
+ * evidence people attach; the CAB gates keep the person who requested or produced the change from approving it
+ * (the infrastructure change is requested by whoever approved the infrastructure changes it carries out); a
+ * rejected plan is redrafted with the reviewer's notes or from the revision they attached.
+ */
+const ATTACHMENTS: ApprovalRules = { attachments: true };
+const TASKS_V2: readonly PlaybookTask[] = TASKS_V1.map((task) => ({
+  ...task,
+  approvalRules: ATTACHMENTS,
+  steps: task.steps.map((step) => (!isCabStep(step) && step.run === 'draftUpgradePlan' ? { ...step, takesRework: true } : step)),
+}));
+const CAB_REQUESTED_BY: Record<CabGateId, readonly TaskId[]> = {
+  'cab-infrastructure-change': ['determine-infrastructure-changes'],
+  'cab-production-deployment': [],
+};
+const CAB_GATES_V2: readonly CabGate[] = CAB_GATES_V1.map((gate) => ({
+  ...gate,
+  approvalRules: { attachments: true, separationOfDuties: { requestedBy: CAB_REQUESTED_BY[gate.id] } },
+}));
+
+export const PLAYBOOKS: readonly Playbook[] = [
+  { version: 1, phases: PHASES_V1, tasks: TASKS_V1, cabGates: CAB_GATES_V1 },
+  { version: 2, phases: PHASES_V1, tasks: TASKS_V2, cabGates: CAB_GATES_V2 },
+];
 
 /** The version `cuo start` gives new projects. */
-export const CURRENT_PLAYBOOK_VERSION = 1;
+export const CURRENT_PLAYBOOK_VERSION = 2;
 
 export function playbookOf(version: number | undefined): Playbook | undefined {
   return PLAYBOOKS.find((p) => p.version === (version ?? 1));
@@ -335,10 +380,18 @@ export function checkPlaybook(playbook: Playbook): string[] {
     if (!task.production && (firstCab >= 0 || firstWindow >= 0)) problems.push(`${where}: only production tasks have CAB gates or change windows`);
   });
   for (const gate of playbook.cabGates) {
+    for (const id of gate.approvalRules?.separationOfDuties?.requestedBy ?? []) {
+      if (!ids.includes(id) || ids.indexOf(id) > ids.indexOf(gate.taskId)) problems.push(`v${playbook.version} ${gate.id}: requestedBy ${id} is not its task or an earlier one`);
+    }
     const users = playbook.tasks.filter((t) => t.steps.some((s) => isCabStep(s) && s.cab === gate.id));
     if (users.length !== 1 || users[0]!.id !== gate.taskId) problems.push(`v${playbook.version} ${gate.id}: used by ${users.map((t) => t.id).join(', ') || 'no task'}, belongs to ${gate.taskId}`);
   }
   return problems;
+}
+
+/** The approval rules of a gate (task or CAB gate) in a playbook version; none for an unknown gate. */
+export function approvalRulesOf(playbook: Playbook, id: string): ApprovalRules {
+  return playbook.tasks.find((t) => t.id === id)?.approvalRules ?? playbook.cabGates.find((g) => g.id === id)?.approvalRules ?? {};
 }
 
 export function isTaskId(value: string): value is TaskId {

@@ -192,6 +192,16 @@ const projectObjectSchema = z
     environments: z.strictObject({ staging: environmentSchema, production: environmentSchema }),
     changeWindows: z.array(changeWindowSchema).min(1, 'needs at least one change window for production work'),
     timing: timingSchema.default({ remindAfter: '2d', escalateAfter: '5d' }),
+    /**
+     * The Change Approval Board (issue #15): the people who alone decide the CAB gates, by e-mail; each must be a
+     * participant of the CAB gates' owner role (managed-services). Whoever requested or produced a change still
+     * may not approve it (separation of duties).
+     */
+    cab: z
+      .strictObject({
+        members: z.array(z.string().trim().toLowerCase().max(MAX_EMAIL_LENGTH).email('must be an e-mail address')).min(1, 'name at least one CAB member').max(MAX_PARTICIPANTS_PER_ROLE),
+      })
+      .optional(),
     /** Per task: how many distinct people of the owner role must approve (default 1). */
     requiredApprovals: z.record(z.string(), z.number().int().min(1).max(MAX_PARTICIPANTS_PER_ROLE)).default({}),
     performance: performanceSchema.default({
@@ -306,6 +316,16 @@ function refineProject(minimums: TimingMinimums) {
         });
       }
     }
+    const cabOwner = CAB_GATES[0] ? ownerOf(CAB_GATES[0].raciActivity) : 'managed-services';
+    (project.cab?.members ?? []).forEach((email, index) => {
+      if (!project.participants?.[cabOwner]?.some((p) => p.email === email)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cab', 'members', index],
+          message: `${email} is not a ${cabOwner} participant; the CAB gates are decided in that role, so list them under participants.${cabOwner}`,
+        });
+      }
+    });
     if (project.timeline.start && project.timeline.launch && project.timeline.launch < project.timeline.start) {
       ctx.addIssue({ code: 'custom', path: ['timeline', 'launch'], message: 'must not be before timeline.start' });
     }

@@ -291,7 +291,9 @@ export class ProjectRun {
         const requested =
           step.changeWindow === 'then-wait' ? nextChangeWindow(this.ctx.project.changeWindows, Date.now(), step.noticeHours === 'production' ? this.noticeHours : 0) : undefined;
         const approvedCommit = step.changeWindow === 'wait-before' ? this.state.approvedCommit('update-code-base') : undefined;
-        const result = await this.steps[name]({ ctx: this.ctx, noticeHours: this.noticeHours, window: window ?? requested, ...(approvedCommit ? { approvedCommit } : {}) });
+        // Issue #15: a step redone after a rejection is told why (playbook data: takesRework, version 2 on).
+        const rework = step.takesRework ? this.state.reworkNote(gate.id) : undefined;
+        const result = await this.steps[name]({ ctx: this.ctx, noticeHours: this.noticeHours, window: window ?? requested, ...(approvedCommit ? { approvedCommit } : {}), ...(rework ? { rework } : {}) });
         if (requested) this.requestedWindow = requested;
         this.state.stepDone(gate.id, name, result);
         this.publish();

@@ -3,9 +3,19 @@
  * Pure and deterministic: the workflow owns one instance, its handlers call `validate`/`apply`, and unit tests drive
  * it without a server. The clock is injected (the workflow passes its deterministic `Date.now`).
  */
-import type { ArtifactRef, AutomationResult } from '../activities/contract';
-import { DECISIONS, type CancelPayload, type Decision, type DecisionPayload, type DecisionResult } from './messages';
-import { playbookOf, type CabGate, type GateId, type PhaseId, type Playbook, type PlaybookTask, type StepName, type TaskId } from './playbook';
+import type { ArtifactRef, AutomationResult, ReworkNote } from '../activities/contract';
+import {
+  DECISIONS,
+  MAX_ATTACHMENTS_PER_GATE,
+  type AttachmentInput,
+  type AttachPayload,
+  type AttachResult,
+  type CancelPayload,
+  type Decision,
+  type DecisionPayload,
+  type DecisionResult,
+} from './messages';
+import { approvalRulesOf, playbookOf, type ApprovalRules, type CabGate, type GateId, type PhaseId, type Playbook, type PlaybookTask, type StepName, type TaskId } from './playbook';
 import type { ProjectInput } from './project-input';
 import { ProjectTrust, type ProjectTrustInput, type ProvenIdentity } from './project-trust';
 import type { TrustedKey } from './decision-assertion';
@@ -42,6 +52,18 @@ export interface Approval {
   auditId: number;
   /** The commit the approver named (`--evidence <sha>`) on a gate whose automation prepared a branch. */
   commit?: string;
+  /** The evidence the approver named (`--evidence`), when it is an artifact or attachment: what they approved by hash. */
+  named?: string;
+}
+
+/** Evidence a person attached to a gate in its current round (AttachmentInput, plus who, when and its id). */
+export interface Attachment extends AttachmentInput {
+  /** `attached:<first 16 hex digits of sha256>-<name>`: how it is shown, approved and named in the audit trail. */
+  id: string;
+  actor: string;
+  role: Role;
+  at: string;
+  auditId: number;
 }
 
 /** The decision that ended a gate's last wait (approve, reject, retry, skip): the loop reads what it needs from here. */
@@ -52,6 +74,8 @@ export interface Verdict {
   comment: string;
   at: string;
   auditId: number;
+  /** A rejection that named an attachment (gates that take attachments): the revision the redone work starts from. */
+  revision?: Attachment;
 }
 
 /** A task or CAB gate as everyone outside ProjectState sees it: read-only; only ProjectState's methods change it. */
@@ -85,12 +109,16 @@ export interface Gate {
   readonly lastVerdict?: Verdict;
   /** How many times the gate has blocked in this round (names each blocked notification). */
   readonly blocks?: number;
+  /** Evidence people attached in this round (gates whose playbook rules take attachments). */
+  readonly attachments?: readonly Attachment[];
+  /** Who retried or skipped a blocked step in this round (kept where a gate's separation of duties asks). */
+  readonly resolvedBy?: readonly string[];
 }
 
 export interface AuditEntry {
   id: number;
   at: string;
-  kind: 'decision' | 'refused' | 'automation' | 'blocked' | 'reminder' | 'escalation' | 'rework' | 'phase' | 'cancel' | 'window' | 'trust';
+  kind: 'decision' | 'refused' | 'automation' | 'blocked' | 'reminder' | 'escalation' | 'rework' | 'phase' | 'cancel' | 'window' | 'trust' | 'attachment';
   gateId?: string;
   actor?: string;
   role?: string;
@@ -112,6 +140,11 @@ export interface ReworkRecord {
   backTo: TaskId;
   reason: string;
   actor: string;
+  /** Gates that take attachments: the round that was rejected and its evidence (what the redone round replaces). */
+  round?: number;
+  rejectedEvidence?: { id: string; sha256: string }[];
+  /** The attachment the rejection named as the revision to redo from. */
+  revision?: Attachment;
 }
 
 /** A step waiting for people: a decision, or the retry or skip of a blocked step. */
@@ -187,6 +220,8 @@ export interface ProjectSnapshot {
   nextAuditId: number;
   rework: ReworkRecord[];
   results: [string, { result: DecisionResult; assertion?: string }][];
+  /** Request ids of attachments (playbook 2): a retried attachment is answered, not added twice. */
+  attachResults?: [string, { result: AttachResult; assertion?: string }][];
   requestScopes: [string, string][];
   trust?: { keys: TrustedKey[]; seen: string[] };
   notes: [string, number[]][];
@@ -216,12 +251,26 @@ export interface StateOptions {
  */
 export function evidenceOfGate(gates: readonly Gate[], gate: Gate): ArtifactRef[] {
   const own = gate.steps.flatMap((s) => (s.artifact ? [s.artifact] : []));
-  if (gate.kind === 'cab' && own.length === 0) {
-    // CAB approves what the task has produced so far in this round (change request, launch plan).
+  const attached = (g: Gate | undefined) => (g?.attachments ?? []).map(attachmentArtifact);
+  if (gate.kind === 'cab') {
+    // CAB approves what the task has produced so far in this round (change request, launch plan), with the evidence
+    // people attached to the task, and its own (the board's minutes).
     const task = gates.find((g) => g.id === gate.taskId);
-    return (task?.steps ?? []).flatMap((s) => (s.artifact ? [s.artifact] : []));
+    const automation = own.length ? own : (task?.steps ?? []).flatMap((s) => (s.artifact ? [s.artifact] : []));
+    return [...automation, ...attached(task), ...attached(gate)];
   }
-  return own;
+  return [...own, ...attached(gate)];
+}
+
+/** An attachment as evidence: the same shape as the automation's artifacts, so approvals and signatures treat both alike. */
+export function attachmentArtifact(a: Attachment): ArtifactRef {
+  return { id: a.id, sha256: a.sha256, name: a.name, mediaType: a.mediaType ?? 'application/octet-stream', bytes: a.bytes ?? 0 };
+}
+
+/** The id an attachment is shown and named under: its hash prefix and a tame form of its name. */
+export function attachmentIdOf(attachment: Pick<AttachmentInput, 'name' | 'sha256'>): string {
+  const name = attachment.name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+/, '').slice(0, 60) || 'attachment';
+  return `attached:${attachment.sha256.slice(0, 16)}-${name}`;
 }
 
 /** A gate as ProjectState holds it: the same fields, writable, for its own methods only. */
@@ -290,6 +339,9 @@ export class ProjectState {
   private readonly auditTrail: AuditEntry[] = [];
   private readonly reworkTrail: ReworkRecord[] = [];
   private readonly results = new Map<string, { result: DecisionResult; assertion?: string }>();
+  private readonly attachResults = new Map<string, { result: AttachResult; assertion?: string }>();
+  /** Whether any gate's separation of duties asks who resolved its blocked steps (playbook version 2 on). */
+  private readonly tracksResolvers: boolean;
   /** Signed projects: which person and task each request id belongs to (a request id is theirs alone). */
   private readonly requestScopes = new Map<string, string>();
   private readonly trust?: ProjectTrust;
@@ -316,6 +368,7 @@ export class ProjectState {
     readonly playbook: Playbook = defaultPlaybook(),
   ) {
     this.records = gatesFor(project, playbook);
+    this.tracksResolvers = [...playbook.tasks, ...playbook.cabGates].some((g) => g.approvalRules?.separationOfDuties);
     this.startedAt = now();
     if (options.trust) this.trust = new ProjectTrust(options.trust);
     this.boundedHistory = options.boundedHistory ?? false;
@@ -337,6 +390,7 @@ export class ProjectState {
     state.nextAuditId = snapshot.nextAuditId;
     state.reworkTrail.push(...snapshot.rework);
     for (const [key, value] of snapshot.results) state.results.set(key, value);
+    for (const [key, value] of snapshot.attachResults ?? []) state.attachResults.set(key, value);
     for (const [requestId, key] of snapshot.requestScopes) state.requestScopes.set(requestId, key);
     for (const jti of snapshot.trust?.seen ?? []) state.trust?.markUsed(jti);
     for (const [actor, times] of snapshot.notes) state.notes.set(actor, [...times]);
@@ -357,7 +411,8 @@ export class ProjectState {
   snapshot(archive?: AuditArchive): ProjectSnapshot {
     const carried = archive ? this.auditTrail.filter((e) => e.id > archive.lastId) : this.auditTrail;
     const results = [...this.results.entries()].slice(-REQUEST_IDS_CARRIED);
-    const kept = new Set(results.map(([key]) => key));
+    const attachResults = [...this.attachResults.entries()].slice(-REQUEST_IDS_CARRIED);
+    const kept = new Set([...results, ...attachResults].map(([key]) => key));
     return {
       version: 1,
       gates: this.records,
@@ -366,6 +421,7 @@ export class ProjectState {
       nextAuditId: this.nextAuditId,
       rework: this.reworkTrail,
       results,
+      attachResults,
       requestScopes: [...this.requestScopes.entries()].filter(([, key]) => kept.has(key)),
       ...(this.trust ? { trust: { keys: [...this.trust.keys], seen: this.trust.usedIds().slice(-ASSERTION_IDS_CARRIED) } } : {}),
       notes: [...this.notes.entries()],
@@ -490,6 +546,11 @@ export class ProjectState {
     gate.reminders = 0;
     gate.escalations = 0;
     gate.window = undefined;
+    if (gate.attachments) gate.attachments = [];
+    if (gate.resolvedBy) gate.resolvedBy = [];
+    // The revision a rejection named is the redone gate's evidence from the start of its next round.
+    const last = this.reworkTrail.at(-1);
+    if (last?.revision && last.rejectedTask === gate.id && last.backTo === gate.taskId && last.round === gate.rounds - 1) gate.attachments = [last.revision];
     this.setState(gate, 'running');
   }
 
@@ -650,9 +711,68 @@ export class ProjectState {
       this.setState(gate, 'pending');
     }
     const rework: ReworkRecord = { at: this.now(), rejectedTask: rejected.id, backTo, reason, actor };
+    if (this.rulesOf(rejected).attachments) {
+      rework.round = rejected.rounds;
+      rework.rejectedEvidence = this.evidenceOf(rejected).map((a) => ({ id: a.id, sha256: a.sha256 }));
+      if (rejected.lastVerdict?.revision) rework.revision = rejected.lastVerdict.revision;
+    }
     this.reworkTrail.push(rework);
     this.record({ kind: 'rework', gateId: rejected.id, actor, reason: `back to ${backTo}: ${reason}`, via: 'workflow' });
     return rework;
+  }
+
+  /**
+   * What a step that takes rework (PlaybookStep.takesRework) is given when its gate is redone: the rejection that
+   * sent the project back (the newest), its reason, the revision it named and the evidence it rejected.
+   */
+  reworkNote(id: GateId): ReworkNote | undefined {
+    const gate = this.rec(id);
+    const last = this.reworkTrail.at(-1);
+    if (gate.rounds < 2 || !last) return undefined;
+    return {
+      round: gate.rounds,
+      rejectedTask: last.rejectedTask,
+      reason: last.reason,
+      actor: last.actor,
+      at: last.at,
+      ...(last.rejectedEvidence ? { rejected: last.rejectedEvidence } : {}),
+      ...(last.revision ? { revision: { id: last.revision.id, name: last.revision.name, sha256: last.revision.sha256, ...(last.revision.url ? { url: last.revision.url } : {}) } } : {}),
+    };
+  }
+
+  /** The approval rules the project's playbook gives a gate (none in version 1). */
+  rulesOf(gate: Pick<Gate, 'id'>): ApprovalRules {
+    return approvalRulesOf(this.playbook, gate.id);
+  }
+
+  /** The CAB members the project file names (who alone decide CAB gates), if it names them. */
+  cabMembers(): readonly string[] | undefined {
+    const members = this.project.cab?.members;
+    return members && members.length ? members : undefined;
+  }
+
+  /**
+   * People who requested or produced what a gate with separation of duties approves, each with why (see
+   * ApprovalRules.separationOfDuties); empty for other gates.
+   */
+  requestersOf(gate: Gate): Map<string, string> {
+    const who = new Map<string, string>();
+    const rule = this.rulesOf(gate).separationOfDuties;
+    if (!rule) return who;
+    for (const id of rule.requestedBy) {
+      for (const a of this.gate(id).approvals) if (!who.has(a.actor)) who.set(a.actor, `approved ${id}, the change ${gate.id} approves`);
+    }
+    const task = this.gate(gate.taskId);
+    for (const actor of task.resolvedBy ?? []) if (!who.has(actor)) who.set(actor, `retried or skipped a blocked step of ${task.id} in this round`);
+    for (const a of task.attachments ?? []) if (!who.has(a.actor)) who.set(a.actor, `attached ${a.id} to ${task.id}, evidence ${gate.id} approves`);
+    return who;
+  }
+
+  /** Who may decide a gate awaiting approval: its owner role's participants, less CAB non-members and requesters. */
+  private eligibleDeciders(gate: Gate): string[] {
+    const members = gate.kind === 'cab' ? this.cabMembers() : undefined;
+    const requesters = this.requestersOf(gate);
+    return this.participantsOf(gate.owner).filter((p) => (!members || members.includes(p)) && !requesters.has(p));
   }
 
   private record(entry: Omit<AuditEntry, 'id' | 'at'>): AuditEntry {
@@ -722,6 +842,31 @@ export class ProjectState {
         if (role !== gate.owner) {
           return { ok: false, reason: `only the owner role (${gate.owner}) decides ${gate.id}; ${role} may comment` };
         }
+        const members = gate.kind === 'cab' ? this.cabMembers() : undefined;
+        if (members && !members.includes(actor)) {
+          return { ok: false, reason: `only the CAB members the project file names (cab.members: ${members.join(', ')}) decide ${gate.id}; ${actor} is not one` };
+        }
+        if (decision === 'approve') {
+          const why = this.requestersOf(gate).get(actor);
+          if (why) {
+            const others = this.eligibleDeciders(gate).filter((p) => !gate.approvals.some((a) => a.actor === p));
+            return {
+              ok: false,
+              reason:
+                `separation of duties: ${actor} ${why}, so may not approve it; ` +
+                (others.length
+                  ? `another ${members ? 'CAB member' : `${gate.owner} participant`} must (${others.join(', ')})`
+                  : `no other ${gate.owner} participant${members ? ' among cab.members' : ''} can; the project file must name one who took no part in the change`),
+            };
+          }
+        }
+        if (decision === 'reject' && payload.evidence && this.rulesOf(gate).attachments && !this.attachmentNamed(gate, payload.evidence)) {
+          const attached = (gate.attachments ?? []).map((a) => a.id);
+          return {
+            ok: false,
+            reason: `a rejection names the revision to redo from among ${gate.id}'s attachments (${attached.join(', ') || 'none yet: attach it first with `cuo attach`'}); "${payload.evidence}" is not one`,
+          };
+        }
         if (decision === 'reject' && !payload.comment?.trim()) {
           return { ok: false, reason: 'a rejection must say why: add a comment with the reason' };
         }
@@ -730,7 +875,7 @@ export class ProjectState {
         }
         if (decision === 'approve' && payload.evidence) {
           const current = this.evidenceOf(gate);
-          const matches = current.some((a) => a.id === payload.evidence || a.sha256.startsWith(payload.evidence!.toLowerCase()));
+          const matches = current.some((a) => matchesEvidence(a, payload.evidence!));
           if (!matches && !this.commitEvidence(gate, payload.evidence)) {
             return {
               ok: false,
@@ -785,6 +930,11 @@ export class ProjectState {
         if (commit) evidence.push(`commit:${commit}`);
         break;
       }
+      case 'reject': {
+        const revision = payload.evidence && this.rulesOf(gate).attachments ? this.attachmentNamed(gate, payload.evidence) : undefined;
+        if (revision) evidence = [revision.id];
+        break;
+      }
       default:
         break;
     }
@@ -803,10 +953,18 @@ export class ProjectState {
     if (proof) this.trust?.markUsed(proof.jti);
     if (payload.decision === 'approve' || payload.decision === 'reject' || payload.decision === 'retry' || payload.decision === 'skip') {
       gate.lastVerdict = { decision: payload.decision, actor: payload.actor, role: payload.role, comment: payload.comment ?? '', at: entry.at, auditId: entry.id };
+      const revision = payload.decision === 'reject' && evidence ? gate.attachments?.find((a) => a.id === evidence![0]) : undefined;
+      if (revision) gate.lastVerdict.revision = revision;
+    }
+    if ((payload.decision === 'retry' || payload.decision === 'skip') && this.tracksResolvers) {
+      gate.resolvedBy = [...new Set([...(gate.resolvedBy ?? []), payload.actor])];
     }
     switch (payload.decision) {
       case 'approve':
-        gate.approvals.push({ actor: payload.actor, at: entry.at, evidence: evidence ?? [], auditId: entry.id, ...(commit ? { commit } : {}) });
+        {
+          const named = payload.evidence && !commit && this.rulesOf(gate).attachments ? this.evidenceOf(gate).find((a) => matchesEvidence(a, payload.evidence!))?.id : undefined;
+          gate.approvals.push({ actor: payload.actor, at: entry.at, evidence: evidence ?? [], auditId: entry.id, ...(commit ? { commit } : {}), ...(named ? { named } : {}) });
+        }
         if (gate.approvals.length >= gate.requiredApprovals) {
           this.setState(gate, 'approved');
           message = `${gate.id} approved by ${gate.approvals.map((a) => a.actor).join(', ')}`;
@@ -862,6 +1020,86 @@ export class ProjectState {
       via,
       reason,
     });
+  }
+
+  private attachmentNamed(gate: Gate, evidence: string): Attachment | undefined {
+    return (gate.attachments ?? []).find((a) => matchesEvidence(a, evidence));
+  }
+
+  // ---- evidence people attach (gates whose rules take attachments) ----
+
+  validateAttach(payload: AttachPayload): { ok: true; duplicateOf?: AttachResult; proof?: ProvenIdentity } | { ok: false; reason: string } {
+    const scope = `attach:${payload.taskId}`;
+    const key = payload.requestId ? this.requestKey(payload.actor, scope, payload.requestId) : undefined;
+    const earlier = key ? this.attachResults.get(key) : undefined;
+    if (earlier && (!this.trust || earlier.assertion === payload.assertion)) return { ok: true, duplicateOf: { ...earlier.result, duplicate: true } };
+    if (this.state !== 'running') return { ok: false, reason: `project ${this.project.projectId} is ${this.state}; it takes no more attachments` };
+    const gate = this.findGate(payload.taskId);
+    if (!gate) return { ok: false, reason: `unknown task "${payload.taskId}"; tasks are ${this.gates.map((g) => g.id).join(', ')}` };
+    if (!this.rulesOf(gate).attachments) {
+      return { ok: false, reason: `${gate.id} takes no attachments in this project (playbook version ${this.playbook.version}); projects started since playbook version 2 take them` };
+    }
+    let proof: ProvenIdentity | undefined;
+    if (this.trust) {
+      const check = this.trust.checkAttach(payload, gate, this.workflowId, this.nowSec());
+      if (!check.ok) return check;
+      if (earlier) return { ok: true, duplicateOf: { ...earlier.result, duplicate: true } };
+      const taken = this.requestIdTaken(payload.actor, scope, payload.requestId);
+      if (taken) return { ok: false, reason: taken };
+      if (this.trust.isUsed(check.identity.jti)) return { ok: false, reason: `assertion ${check.identity.jti} was already used in this project; a replayed assertion is refused` };
+      proof = check.identity;
+    }
+    const { actor, role } = payload;
+    if (!this.isParticipant(actor, role)) {
+      return { ok: false, reason: `${actor} is not a named ${role} participant of ${this.project.projectId} (${role}: ${this.participantsOf(role).join(', ')})` };
+    }
+    if (!new Set<Role>([gate.owner, ...gate.contributors, 'managed-services']).has(role)) {
+      return { ok: false, reason: `${role} is neither owner nor contributor of ${gate.id}; its owner and contributors attach evidence` };
+    }
+    if (gate.state === 'pending' || gate.state === 'approved' || gate.state === 'rejected' || gate.state === 'cancelled') {
+      return { ok: false, reason: `${gate.id} is ${gate.state}; evidence is attached while a task is in its round (running, blocked or awaiting approval)` };
+    }
+    const attached = gate.attachments ?? [];
+    const same = attached.find((a) => a.sha256 === payload.attachment.sha256);
+    if (same) return { ok: false, reason: `${same.id} (sha256 ${same.sha256.slice(0, 12)}…) is already attached to ${gate.id}, by ${same.actor}` };
+    if (attached.length >= MAX_ATTACHMENTS_PER_GATE) {
+      return { ok: false, reason: `${gate.id} has ${attached.length} attachments in this round, the most it takes; put further documents in one archive and attach that` };
+    }
+    return proof ? { ok: true, proof } : { ok: true };
+  }
+
+  applyAttach(payload: AttachPayload, proof?: ProvenIdentity): AttachResult {
+    const gate = this.rec(payload.taskId as GateId);
+    const input = payload.attachment;
+    const id = attachmentIdOf(input);
+    const entry = this.record({
+      kind: 'attachment',
+      gateId: gate.id,
+      actor: payload.actor,
+      role: payload.role,
+      evidence: [id],
+      requestId: payload.requestId,
+      via: 'update',
+      reason: `attached ${input.name} (sha256 ${input.sha256}${input.bytes !== undefined ? `, ${input.bytes} bytes` : ''})${input.url ? ` at ${input.url}` : ''}${input.note ? `: ${input.note}` : ''}`,
+      ...(proof ? { identity: proof, assertion: payload.assertion } : {}),
+    });
+    if (proof) this.trust?.markUsed(proof.jti);
+    const attachment: Attachment = { ...input, id, actor: payload.actor, role: payload.role, at: entry.at, auditId: entry.id };
+    gate.attachments = [...(gate.attachments ?? []), attachment];
+    const result: AttachResult = {
+      taskId: gate.id,
+      attachmentId: id,
+      sha256: input.sha256,
+      auditId: entry.id,
+      duplicate: false,
+      message: `${input.name} attached to ${gate.id} as ${id}; approve it by hash with --evidence ${input.sha256.slice(0, 12)}`,
+    };
+    if (payload.requestId) {
+      const key = this.requestKey(payload.actor, `attach:${gate.id}`, payload.requestId);
+      this.attachResults.set(key, { result, assertion: payload.assertion });
+      if (this.trust) this.requestScopes.set(payload.requestId, key);
+    }
+    return result;
   }
 
   validateCancel(payload: CancelPayload): Validation {
@@ -950,7 +1188,9 @@ export class ProjectState {
       .map((g) => {
         const roles: Role[] = g.state === 'blocked' ? resolversOf(g) : [g.owner];
         const approved = new Set(g.approvals.map((a) => a.actor));
-        const actors = roles.flatMap((r) => this.participantsOf(r)).filter((a) => !approved.has(a));
+        // Separation of duties and CAB members narrow who is awaited; gates without either list the role's people.
+        const people = g.state === 'awaiting-approval' ? this.eligibleDeciders(g) : roles.flatMap((r) => this.participantsOf(r));
+        const actors = people.filter((a) => !approved.has(a));
         return { gateId: g.id, title: g.title, state: g.state, roles, actors, since: g.since ?? this.startedAt, overdue: g.overdue };
       });
   }
@@ -979,6 +1219,11 @@ export class ProjectState {
       ...(this.runs ? { continuedRuns: this.runs } : {}),
     };
   }
+}
+
+/** Whether `evidence` (an id, or a sha256 prefix of at least 7 hex digits as the payload check holds) names an artifact. */
+function matchesEvidence(artifact: { id: string; sha256: string }, evidence: string): boolean {
+  return artifact.id === evidence || artifact.sha256.startsWith(evidence.toLowerCase());
 }
 
 /**

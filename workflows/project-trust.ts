@@ -5,18 +5,20 @@
  * Deterministic (the workflow's clock is passed in); ProjectState owns one instance.
  */
 import {
+  attachmentDigest,
   evidenceDigests,
   keyIdOf,
   sameList,
   sha256Hex,
   verifyAssertion,
+  type AttachClaims,
   type CancelClaims,
   type DecisionClaims,
   type IdentityProof,
   type TrustClaims,
   type TrustedKey,
 } from './decision-assertion';
-import type { CancelPayload, DecisionPayload } from './messages';
+import type { AttachPayload, CancelPayload, DecisionPayload } from './messages';
 
 /** What the project starts with (from the gateway's published keys, via `cuo start`). */
 export interface ProjectTrustInput {
@@ -83,6 +85,25 @@ export class ProjectTrust {
     return proven(c, verified.kid);
   }
 
+  /** Checks an attachment's assertion: this gate, its current round, this person and role, this attachment. */
+  checkAttach(payload: AttachPayload, gate: { id: string; rounds: number }, workflowId: string, nowSec: number): TrustCheck<AttachClaims> {
+    if (this.keyList.length === 0) return { ok: false, reason: 'this project trusts no approvals gateway key, so it takes no attachment' };
+    const verified = verifyAssertion<AttachClaims>(payload.assertion, { typ: 'attach', workflowId, keys: this.keyList, nowSec });
+    if (!verified.ok) return verified;
+    const c = verified.claims;
+    const mismatch =
+      differs('task', c.tid, payload.taskId) ??
+      differs('actor', c.act, payload.actor) ??
+      differs('role', c.rol, payload.role) ??
+      differs('request id', c.rid, payload.requestId) ??
+      differs('attachment', c.att, attachmentDigest(payload.attachment));
+    if (mismatch) return { ok: false, reason: mismatch };
+    if (c.rnd !== gate.rounds) {
+      return { ok: false, reason: `the assertion is for round ${String(c.rnd)} of ${gate.id}, which is in round ${gate.rounds} now; attach it again` };
+    }
+    return proven(c, verified.kid);
+  }
+
   checkCancel(payload: CancelPayload, workflowId: string, nowSec: number): TrustCheck<CancelClaims> {
     const verified = verifyAssertion<CancelClaims>(payload.assertion, { typ: 'cancel', workflowId, keys: this.keyList, nowSec });
     if (!verified.ok) return verified;
@@ -143,7 +164,7 @@ export class ProjectTrust {
 }
 
 /** The identity proof of a verified assertion; the caller checks that its id was not used before. */
-function proven<T extends DecisionClaims | CancelClaims>(claims: T, kid: string): TrustCheck<T> {
+function proven<T extends DecisionClaims | AttachClaims | CancelClaims>(claims: T, kid: string): TrustCheck<T> {
   const { iss, sub, amr, at } = claims.idp ?? ({} as Partial<IdentityProof>);
   if (typeof iss !== 'string' || typeof sub !== 'string' || typeof amr !== 'string' || typeof at !== 'number') {
     return { ok: false, reason: 'the assertion does not say how the person signed in (idp: iss, sub, amr, at)' };

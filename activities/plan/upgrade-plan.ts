@@ -18,6 +18,7 @@ import {
 } from '../infrastructure/change-window';
 import type { InfrastructureChanges, ServiceChange } from '../infrastructure/types';
 import { effectiveChanges } from '../infrastructure/effective-changes';
+import type { ReworkNote } from '../contract';
 
 export interface ModuleInventory {
   adobe: string[];
@@ -32,6 +33,8 @@ export interface UpgradePlanInput {
   changes: InfrastructureChanges;
   inventory?: ModuleInventory;
   nowIso: string;
+  /** The plan is redrafted after a rejection: the reviewer's notes and revision lead the new round's plan. */
+  rework?: ReworkNote;
 }
 
 const PHASE_LABEL: Record<SupportPhase, string> = {
@@ -112,6 +115,38 @@ function timeline(project: ProjectInput, nowIso: string): string[] {
   return lines;
 }
 
+/**
+ * What a redrafted plan says first: which round it is, the rejection it answers (reason, who, when), the plan it
+ * replaces by hash, and the reviewer's revision when one was attached — which then is this round's plan, approved by
+ * its own hash, with the draft below kept for comparison.
+ */
+export function reworkSection(rework: ReworkNote): string[] {
+  const lines = [
+    `## Round ${rework.round}: what changed`,
+    '',
+    `Redrafted after ${rework.actor} rejected round ${rework.round - 1} of \`${rework.rejectedTask}\` on ${formatUtc(rework.at)}.`,
+    '',
+    'The reviewer\'s notes:',
+    '',
+    ...rework.reason.split('\n').map((line) => `> ${line}`),
+    '',
+  ];
+  if (rework.rejected?.length) {
+    lines.push('Rejected evidence:', '', ...rework.rejected.map((a) => `- \`${a.id}\` (sha256 \`${a.sha256}\`)`), '');
+  }
+  if (rework.revision) {
+    const r = rework.revision;
+    lines.push(
+      `The reviewer attached a revision, **${cell(r.name)}** (sha256 \`${r.sha256}\`${r.url ? `, ${r.url}` : ''}): it replaces this draft as the ` +
+        `plan of round ${rework.round} and is part of this round's evidence as \`${r.id}\`; approve it by its hash. The draft below is kept for comparison.`,
+      '',
+    );
+  } else {
+    lines.push('Every section below is drafted again from the repository and the project file as they are now; the notes above are what the review asked for.', '');
+  }
+  return lines;
+}
+
 export function renderUpgradePlan(input: UpgradePlanInput): string {
   const { project, requirements, changes, inventory, nowIso } = input;
   const day = nowIso.slice(0, 10);
@@ -121,6 +156,7 @@ export function renderUpgradePlan(input: UpgradePlanInput): string {
     `Project \`${project.projectId}\`, drafted ${day}. The Customer owns this plan; the Development Partner and Managed ` +
       'Services contribute.',
     '',
+    ...(input.rework ? reworkSection(input.rework) : []),
     '## Versions',
     '',
     `| | version | line | GA | end of standard support | end of extended support | end of security-only | cloud enforcement | on ${day} |`,

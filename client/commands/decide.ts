@@ -53,7 +53,7 @@ export function registerDecide(program: Command, ctx: CommandContext): void {
       .argument('<task>', 'task or CAB gate id, e.g. create-upgrade-plan, cab-production-deployment')
       .option('--role <role>', 'the role you decide in, when you hold several in the project: customer, partner or managed-services')
       .option('-m, --message <text>', 'comment; the reason for reject and skip')
-      .option('--evidence <id>', 'the artifact id, sha256 prefix or (code update) commit you approve; refused if it is not the current one')
+      .option('--evidence <id>', 'approve: the artifact or attachment id, sha256 prefix or (code update) commit you approve, refused if not current; reject: the attachment to redo from (your revision)')
       .option('--request-id <id>', 'idempotency key; repeat it to retry a call safely (generated when omitted)')
       .option('--as <email>', '(no longer accepted: your identity comes from `cuo login`)')
       .option('--json', 'print the result as JSON')

@@ -10,7 +10,7 @@ import { UpgradeCustomer, UpgradeProjectId, UpgradeTargetVersion } from '../../w
 import { CURRENT_PLAYBOOK_VERSION, WORKFLOW_INPUT_VERSION, type UpgradeWorkflowInput } from '../../workflows/contract';
 import { CliError, EXIT } from '../exit-codes';
 import { participantsMarkdown } from '../format/participants';
-import { buildPlan, renderPlan } from '../format/plan';
+import { buildPlan, renderPlan, separationWarnings } from '../format/plan';
 import { loadProjectFile } from '../project-file';
 import { uiLink } from '../settings';
 import type { Session } from '../session';
@@ -61,8 +61,9 @@ export function registerStart(program: Command, ctx: CommandContext): void {
           throw err;
         }
         const ui = uiLink(settings, session.namespace, workflowId);
+        const warnings = separationWarnings(project);
         if (opts.json) {
-          io.json({ started: true, projectId: project.projectId, workflowId, runId, namespace: session.namespace, taskQueue: settings.taskQueue, ui });
+          io.json({ started: true, projectId: project.projectId, workflowId, runId, namespace: session.namespace, taskQueue: settings.taskQueue, ui, ...(warnings.length ? { warnings } : {}) });
           return;
         }
         io.out(
@@ -72,6 +73,8 @@ export function registerStart(program: Command, ctx: CommandContext): void {
             `  decisions through the approvals gateway ${settings.gatewayUrl} (trusted key ${keys.map((k) => k.kid).join(', ')})`,
             `  UI: ${ui}`,
             `next: cuo status ${project.projectId}   ·   cuo pending --role customer`,
+            // Started all the same: the CSE may still cancel and start again with the people the gate needs.
+            ...warnings.map((w) => io.style.colors.red(`warning: ${w}`)),
           ].join('\n'),
         );
       });

@@ -10,7 +10,7 @@ export interface HistoryOptions {
   all?: boolean;
 }
 
-const PEOPLE_KINDS: ReadonlySet<AuditEntry['kind']> = new Set(['decision', 'refused', 'cancel', 'rework', 'blocked', 'reminder', 'escalation']);
+const PEOPLE_KINDS: ReadonlySet<AuditEntry['kind']> = new Set(['decision', 'refused', 'cancel', 'rework', 'blocked', 'reminder', 'escalation', 'attachment']);
 
 export function historyEntries(status: ProjectStatus, options: HistoryOptions = {}): AuditEntry[] {
   return status.audit.filter((e) => options.all || PEOPLE_KINDS.has(e.kind));

@@ -4,7 +4,7 @@
  */
 import { migrationCommands } from '../../activities/remote/data-migration';
 import { DB_STATUS_COMMAND } from '../../activities/remote/db-status';
-import { CAB_GATES, PLAYBOOK_PHASES, PLAYBOOK_TASKS, stepLabel } from '../../workflows/playbook';
+import { CAB_GATES, PLAYBOOK_PHASES, PLAYBOOK_TASKS, stepLabel, taskById, type CabGate } from '../../workflows/playbook';
 import type { ChangeWindow, Environment, ProjectInput } from '../../workflows/project-input';
 import { cabOwner } from '../../workflows/project-state';
 import type { Role } from '../../workflows/roles';
@@ -22,6 +22,8 @@ export interface PlanGate {
   owner: Role;
   deciders: PlanPerson[];
   requiredApprovals: number;
+  /** Separation of duties (CAB gates): who may not approve it, in words. */
+  notBy?: string;
 }
 
 export interface PlanTask extends PlanGate {
@@ -47,6 +49,8 @@ export interface ProjectPlan {
   commands: PlannedCommand[];
   /** Every host the worker reaches for the project (its CUO_ALLOWED_HOSTS must list them). */
   reaches: { what: string; url: string }[];
+  /** What would keep the project from passing a gate (a CAB that nobody may approve); `start` prints them. */
+  warnings: string[];
 }
 
 export interface PlannedCommand {
@@ -101,6 +105,46 @@ function people(project: ProjectInput, role: Role): PlanPerson[] {
   return project.participants[role].map((p) => ({ role, name: p.name, email: p.email }));
 }
 
+/** The people who decide a CAB gate: the CAB members the project file names, or else its owner role's participants. */
+function cabDeciders(project: ProjectInput, gate: CabGate): PlanPerson[] {
+  const all = people(project, cabOwner(gate));
+  const members = project.cab?.members;
+  return members?.length ? all.filter((p) => members.includes(p.email)) : all;
+}
+
+function notByText(gate: CabGate): string | undefined {
+  const rule = gate.approvalRules?.separationOfDuties;
+  if (!rule) return undefined;
+  const approvedBy = rule.requestedBy.length ? `approved ${rule.requestedBy.join(' or ')}, ` : '';
+  return `not by whoever ${approvedBy}retried or skipped a blocked step of ${gate.taskId} or attached evidence to it in the round`;
+}
+
+/**
+ * A CAB gate that nobody may approve: its deciders are all needed to approve what it approves (the infrastructure
+ * changes), so separation of duties would refuse each of them. Possible only when the deciders and the owners of
+ * those tasks together are enough people for both sets of approvals.
+ */
+export function separationWarnings(project: ProjectInput): string[] {
+  const approvals = (id: string) => project.requiredApprovals[id] ?? 1;
+  const warnings: string[] = [];
+  for (const gate of CAB_GATES) {
+    const rule = gate.approvalRules?.separationOfDuties;
+    if (!rule) continue;
+    const deciders = cabDeciders(project, gate).map((p) => p.email);
+    for (const id of rule.requestedBy) {
+      const owners = people(project, taskById(id).owner).map((p) => p.email);
+      const pool = new Set([...deciders, ...owners]);
+      if (deciders.length < approvals(gate.id) || pool.size < approvals(gate.id) + approvals(id)) {
+        warnings.push(
+          `${gate.id} can never be approved: its deciders (${deciders.join(', ') || 'none'}) also approve ${id}, and whoever approves ${id} may not approve ${gate.id} (separation of duties); ` +
+            `add a ${cabOwner(gate)} participant who takes no part in the change and name them in cab.members`,
+        );
+      }
+    }
+  }
+  return warnings;
+}
+
 export function buildPlan(project: ProjectInput): ProjectPlan {
   const approvals = (id: string) => project.requiredApprovals[id] ?? 1;
   return {
@@ -126,8 +170,9 @@ export function buildPlan(project: ProjectInput): ProjectPlan {
           id: g.id,
           title: g.title,
           owner: cabOwner(g),
-          deciders: people(project, cabOwner(g)),
+          deciders: cabDeciders(project, g),
           requiredApprovals: approvals(g.id),
+          ...(notByText(g) ? { notBy: notByText(g) } : {}),
         })),
       })),
     })),
@@ -140,6 +185,7 @@ export function buildPlan(project: ProjectInput): ProjectPlan {
       { what: 'staging storefront', url: project.environments.staging.url },
       { what: 'production storefront', url: project.environments.production.url },
     ],
+    warnings: separationWarnings(project),
   };
 }
 
@@ -172,11 +218,13 @@ export function renderPlan(plan: ProjectPlan, style: Style): string {
       for (const cab of task.cabGates) {
         const cabNeeds = cab.requiredApprovals > 1 ? ` (${cab.requiredApprovals} approvals)` : '';
         lines.push(`     CAB gate ${cab.id}: ${cab.title}; decided by ${cab.owner}${cabNeeds}: ${named(cab.deciders)}`);
+        if (cab.notBy) lines.push(`       separation of duties: ${cab.notBy}`);
       }
       if (task.production) lines.push(`     production: waits for CAB approval and a change window`);
       if (task.reworkFrom !== task.id) lines.push(`     a rejection sends the project back to ${task.reworkFrom}`);
     }
   }
+  for (const warning of plan.warnings) lines.push('', colors.red(`warning: ${warning}`));
   lines.push('', `Change windows: ${plan.changeWindows.map(describeWindow).join('; ')}`);
   lines.push(`Reminders after ${plan.timing.remindAfter}, escalation to the CSE after ${plan.timing.escalateAfter}; no step is approved by a timer.`);
   lines.push(`Post-launch monitoring for ${plan.postLaunch.monitorFor}, a check every ${plan.postLaunch.checkEvery}.`);

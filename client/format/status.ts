@@ -154,6 +154,16 @@ export function renderStatus(status: ProjectStatus, now: number, style: Style, e
       );
     }
   }
+  // Evidence people brought (issue #15), beside what the automation produced: approve it by its hash.
+  const attached = status.gates.filter((g) => g.attachments?.length);
+  if (attached.length) {
+    lines.push('', 'Evidence people attached (this round):');
+    for (const gate of attached) {
+      for (const a of gate.attachments!) {
+        lines.push(`  ${gate.id}: ${clean(a.id)} sha256 ${a.sha256.slice(0, 12)} by ${clean(a.actor)} ${shortIso(a.at)}${a.url ? ` — ${clean(a.url)}` : ''}${a.note ? ` — ${clean(a.note)}` : ''}`);
+      }
+    }
+  }
   const blocked = status.gates.filter((g) => g.state === 'blocked' && g.blocked);
   for (const gate of blocked) lines.push(`  ${colors.red('blocked')} ${gate.id} at ${gate.blocked!.step}: ${clean(gate.blocked!.error)}`);
   if (status.rework.length) {

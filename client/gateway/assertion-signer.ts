@@ -9,18 +9,20 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   ASSERTION_TYPE,
+  attachmentDigest,
   evidenceDigests,
   keyIdOf,
   sha256Hex,
   type AssertionClaims,
   type AssertionHeader,
+  type AttachClaims,
   type CancelClaims,
   type DecisionClaims,
   type IdentityProof,
   type TrustClaims,
   type TrustedKey,
 } from '../../workflows/decision-assertion';
-import type { CancelPayload, DecisionPayload } from '../../workflows/messages';
+import type { AttachPayload, CancelPayload, DecisionPayload } from '../../workflows/messages';
 import { evidenceOfGate, type ProjectStatus } from '../../workflows/project-state';
 
 export interface SigningKey {
@@ -110,6 +112,23 @@ export function decisionClaims(
     ...(payload.comment !== undefined ? { cmt: sha256Hex(payload.comment) } : {}),
     ...(payload.requestId !== undefined ? { rid: payload.requestId } : {}),
     ...(payload.evidence !== undefined ? { nev: payload.evidence } : {}),
+    idp: identity,
+  };
+}
+
+/** The claims of an attachment to a gate in the round `status` shows now; the workflow refuses it in another round. */
+export function attachClaims(status: ProjectStatus, payload: Omit<AttachPayload, 'assertion'>, identity: IdentityProof, timing: Timing = {}): AttachClaims {
+  const gate = status.gates.find((g) => g.id === payload.taskId);
+  if (!gate) throw new Error(`project ${status.projectId} has no task ${payload.taskId}`);
+  return {
+    ...common(status.workflowId, timing),
+    typ: 'attach',
+    tid: payload.taskId,
+    rnd: gate.rounds,
+    act: payload.actor,
+    rol: payload.role,
+    att: attachmentDigest(payload.attachment),
+    ...(payload.requestId !== undefined ? { rid: payload.requestId } : {}),
     idp: identity,
   };
 }

@@ -5,12 +5,12 @@
  */
 import { WorkflowUpdateFailedError, isGrpcServiceError, type Client } from '@temporalio/client';
 import { evidenceDigests, type IdentityProof } from '../../workflows/decision-assertion';
-import { checkCancelPayload, checkDecisionPayload } from '../../workflows/message-checks';
-import { cancelUpdate, decideUpdate, type Decision, type DecisionResult } from '../../workflows/messages';
+import { checkAttachPayload, checkCancelPayload, checkDecisionPayload } from '../../workflows/message-checks';
+import { attachUpdate, cancelUpdate, decideUpdate, type AttachmentInput, type AttachResult, type Decision, type DecisionResult } from '../../workflows/messages';
 import { workflowIdFor } from '../../workflows/project-input';
 import { evidenceOfGate } from '../../workflows/project-state';
 import type { Role } from '../../workflows/roles';
-import { cancelClaims, decisionClaims, signAssertion, type SigningKey } from './assertion-signer';
+import { attachClaims, cancelClaims, decisionClaims, signAssertion, type SigningKey } from './assertion-signer';
 import { messageChain } from '../session';
 import { ProjectNotFound, type ProjectDirectory } from './project-directory';
 import type { VerifiedPerson } from './token-verifier';
@@ -89,6 +89,30 @@ export class DecisionSender {
       { timeoutMs, sent: { what: request.decision, requestId: checked.data.requestId }, extra: { evidence } },
     );
     return { ...result, role, evidence, ...(checked.data.requestId ? { requestId: checked.data.requestId } : {}) };
+  }
+
+  /** Evidence a person attaches to a task (issue #15), signed for the gate's current round like a decision. */
+  async attach(
+    person: VerifiedPerson,
+    projectId: string,
+    taskId: string,
+    request: { attachment: AttachmentInput; role?: Role; requestId?: string },
+    method: IdentityProof['amr'] = 'oidc',
+    timeoutMs = this.timeoutMs,
+  ): Promise<AttachResult & { role: Role; requestId?: string }> {
+    const role = await this.roleFor(person, projectId, request.role);
+    const checked = checkAttachPayload({ taskId, actor: person.email, role, attachment: request.attachment, ...(request.requestId !== undefined ? { requestId: request.requestId } : {}) });
+    if (!checked.success) throw new GatewayRefusal(400, `invalid attachment: ${checked.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+    const status = await this.call(projectId, () => this.directory.status(projectId), { timeoutMs });
+    if (status.state !== 'running') throw new GatewayRefusal(409, `project ${projectId} is ${status.state}; it takes no more attachments`);
+    if (!status.gates.some((g) => g.id === taskId)) throw new GatewayRefusal(404, `project ${projectId} has no task ${taskId}`);
+    const assertion = signAssertion(this.key, attachClaims(status, checked.data, proof(person, method), { ttlSec: this.assertionTtlSec }));
+    const result = await this.call(
+      projectId,
+      () => this.client.workflow.getHandle(workflowIdFor(projectId)).executeUpdate(attachUpdate, { args: [{ ...checked.data, assertion }] }),
+      { timeoutMs, sent: { what: 'attachment', requestId: checked.data.requestId } },
+    );
+    return { ...result, role, ...(checked.data.requestId ? { requestId: checked.data.requestId } : {}) };
   }
 
   async cancel(person: VerifiedPerson, projectId: string, request: { reason: string; requestId?: string }, timeoutMs = this.timeoutMs): Promise<DecisionResult> {

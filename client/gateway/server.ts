@@ -8,6 +8,7 @@
  *   GET  /api/whoami                                  who the token says you are, and your roles per project
  *   GET  /api/projects/:project/status                a project's status, for its participants
  *   POST /api/projects/:project/tasks/:task/decisions {decision, comment?, evidence?, requestId?, role?}
+ *   POST /api/projects/:project/tasks/:task/attachments {attachment: {name, sha256, url?, bytes?, mediaType?, note?}, role?, requestId?}
  *   POST /api/projects/:project/cancel                {reason, requestId?}
  *
  * The approval pages and e-mail links build on the same DecisionSender.
@@ -46,6 +47,12 @@ const decisionBody = z.strictObject({
   role: z.enum(ROLES).optional(),
   comment: z.string().max(4000).optional(),
   evidence: z.string().max(200).optional(),
+  requestId: z.string().max(128).optional(),
+});
+// The workflow's own check (message-checks.ts) words the field problems; here only the shape and sizes.
+const attachBody = z.strictObject({
+  attachment: z.record(z.string(), z.unknown()),
+  role: z.enum(ROLES).optional(),
   requestId: z.string().max(128).optional(),
 });
 const cancelBody = z.strictObject({ reason: z.string().max(4000), requestId: z.string().max(128).optional() });
@@ -152,6 +159,23 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     const body = parse(decisionBody, request.body, 'decision');
     const result = await deps.sender.decide(person, parse(projectParam, project, 'project'), parse(taskParam, task, 'task'), body, 'oidc', waitOf(request));
     request.log.info({ project, task, decision: body.decision, actor: person.email, role: result.role, auditId: result.auditId }, 'decision sent');
+    noStore(reply);
+    return result;
+  });
+
+  app.post('/api/projects/:project/tasks/:task/attachments', { config: decisionLimit }, async (request, reply) => {
+    const person = await authenticate(request);
+    const { project, task } = request.params as { project: string; task: string };
+    const body = parse(attachBody, request.body, 'attachment');
+    const result = await deps.sender.attach(
+      person,
+      parse(projectParam, project, 'project'),
+      parse(taskParam, task, 'task'),
+      { attachment: body.attachment as never, ...(body.role ? { role: body.role } : {}), ...(body.requestId ? { requestId: body.requestId } : {}) },
+      'oidc',
+      waitOf(request),
+    );
+    request.log.info({ project, task, actor: person.email, role: result.role, auditId: result.auditId, sha256: result.sha256 }, 'attachment sent');
     noStore(reply);
     return result;
   });

@@ -18,6 +18,9 @@ export function demoProjectId(): string {
   return `acme-demo-${[...randomBytes(4)].map((b) => alphabet[b % alphabet.length]).join('')}`;
 }
 
+/** Sits on the demo's Change Approval Board: the CAB gates are theirs, not the CSE's who asked for the change. */
+export const DEMO_CAB_MEMBER = { name: 'Casey CAB', email: 'casey.cab@adobe.example' };
+
 export interface DemoTimings {
   remindAfter: string;
   escalateAfter: string;
@@ -36,11 +39,14 @@ export function demoProject(landscape: LocalLandscape, projectId: string, timing
   const example = parse(readFileSync(EXAMPLE_PROJECT_FILE, 'utf8')) as ProjectFile;
   // The landscape's project: repository, storefronts and environment folders on this machine, and its people.
   const local = landscape.project();
+  // The landscape's CSE asks for the changes; the Change Approval Board is someone else (separation of duties).
+  const participants = { ...local.participants, 'managed-services': [...local.participants['managed-services'], DEMO_CAB_MEMBER] };
   const project: ProjectFile = {
     ...example,
     projectId,
     customer: `${example.customer} (demo)`,
-    participants: local.participants,
+    participants,
+    cab: { members: [DEMO_CAB_MEMBER.email] },
     repository: local.repository,
     environments: local.environments,
     changeWindows: OPEN_NOW,

@@ -37,7 +37,9 @@ it('validates project files: dry-run plan, YAML syntax errors by line, every sch
   expect(dry.code).toBe(0);
   expect(dry.stdout).toContain('Plan for acme-2-4-8 — Acme Retail: 2.4.6-p8 → 2.4.8-p3');
   expect(dry.stdout).toContain('owner customer (2 approvals): Jane Doe <jane.doe@acme-retail.example>, Marcus Lee <marcus.lee@acme-retail.example>');
-  expect(dry.stdout).toContain('CAB gate cab-production-deployment: CAB approval of the Production code deployment; decided by managed-services: Sam Rivera <sam.rivera@adobe.example>');
+  expect(dry.stdout).toContain('CAB gate cab-production-deployment: CAB approval of the Production code deployment; decided by managed-services: Dana Okafor <dana.okafor@adobe.example>');
+  expect(dry.stdout).toContain('separation of duties: not by whoever approved determine-infrastructure-changes, retried or skipped a blocked step of upgrade-infrastructure-services or attached evidence to it in the round');
+  expect(dry.stdout).not.toContain('warning:');
   expect(dry.stdout).toContain('Change windows: Sat 22:00 UTC for 240 min; Tue 23:00 UTC for 120 min');
   expect(dry.stdout).toContain('is valid; nothing was started (dry run).');
 

@@ -7,9 +7,9 @@
  * still see the workflow's own refusal. The gateway itself, with OIDC, is tested in test/integration/gateway*.
  */
 import type { Client, WorkflowClientInterceptor } from '@temporalio/client';
-import { cancelClaims, decisionClaims, generateSigningKey, signAssertion } from '../../client/gateway/assertion-signer';
+import { attachClaims, cancelClaims, decisionClaims, generateSigningKey, signAssertion } from '../../client/gateway/assertion-signer';
 import type { IdentityProof } from '../../workflows/decision-assertion';
-import { checkCancelPayload, checkDecisionPayload, checkSignalPayload } from '../../workflows/message-checks';
+import { checkAttachPayload, checkCancelPayload, checkDecisionPayload, checkSignalPayload } from '../../workflows/message-checks';
 import { WORKFLOW_TYPE, type DecisionPayload } from '../../workflows/messages';
 import type { ProjectStatus } from '../../workflows/project-state';
 import type { ProjectTrustInput } from '../../workflows/project-trust';
@@ -52,6 +52,14 @@ export function signingInterceptor(client: () => Client): WorkflowClientIntercep
         // Not an upgrade project (the benchmark's bare baseline workflow): nothing to sign.
         if (!Array.isArray(current?.gates)) return next(input);
         return next({ ...input, args: [signDecisionFor(current, checked.data)] });
+      }
+      if (input.updateName === 'attach') {
+        const checked = checkAttachPayload(payload);
+        if (!checked.success) return next(input);
+        const current = await status(workflowId);
+        if (!current.gates.some((g) => g.id === checked.data.taskId)) return next(input);
+        const assertion = signAssertion(TEST_GATEWAY_KEY, attachClaims(current, checked.data, testIdentity(checked.data.actor)));
+        return next({ ...input, args: [{ ...checked.data, assertion }] });
       }
       if (input.updateName === 'cancel') {
         const checked = checkCancelPayload(payload);
