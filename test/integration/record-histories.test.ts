@@ -15,7 +15,7 @@ import { CURRENT_PLAYBOOK_VERSION, type UpgradeTunables, type UpgradeWorkflowInp
 import { resolveTemporalCliPath } from '../harness/temporal-cli';
 import { connectTestClient, runWorker, testServer, uniqueTaskQueue } from '../harness/temporal';
 import { approveUntil, decide, gateState, OWNER_EMAIL } from '../support/drive';
-import { makeProject } from '../support/project-fixture';
+import { makeProject, PEOPLE } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
 import { TEST_GATEWAY_KEY, testIdentity } from '../support/test-gateway-signer';
 
@@ -28,12 +28,18 @@ let close: () => Promise<void>;
 beforeAll(async () => ({ client, close } = await connectTestClient()));
 afterAll(async () => close());
 
-async function recordRun(name: string, drive: (handle: WorkflowHandle, stubs: StubActivities) => Promise<void>, tunables: UpgradeTunables = TUNABLES): Promise<void> {
+async function recordRun(
+  name: string,
+  drive: (handle: WorkflowHandle, stubs: StubActivities) => Promise<void>,
+  tunables: UpgradeTunables = TUNABLES,
+  overrides: Parameters<typeof makeProject>[0] = {},
+  playbookVersion: number = 1,
+): Promise<void> {
   const stubs = new StubActivities();
   const taskQueue = uniqueTaskQueue('record');
   await runWorker({ taskQueue, workflowsPath: require.resolve('../../workflows'), activities: stubs.activities() }, async () => {
-    const project = makeProject({ projectId: `recorded-${name}` });
-    const input: UpgradeWorkflowInput = { version: 1, project, tunables, playbookVersion: CURRENT_PLAYBOOK_VERSION };
+    const project = makeProject({ projectId: `recorded-${name}`, ...overrides });
+    const input: UpgradeWorkflowInput = { version: 1, project, tunables, playbookVersion };
     // The workflow id is the file's name: the replay test replays each file under its name, and a signed decision
     // names the workflow it is for (v5 on), so replay must use the id it was recorded with.
     const handle = await client.workflow.start('upgradeProject', { taskQueue, workflowId: name, args: [input] });
@@ -104,5 +110,21 @@ record('records the happy path, a rework path and a blocked-then-skipped path', 
       await handle.executeUpdate('cancel', { args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'recorded cancellation' }] });
     },
     { ...TUNABLES, continueAsNewAfterMessages: 5 },
+  );
+  // Playbook version 2: the plan is rejected and redrafted with the reason, the infrastructure CAB is decided by a
+  // CAB member (the CSE who approved the changes may not), then the project runs to its end.
+  expect(CURRENT_PLAYBOOK_VERSION).toBe(2);
+  await recordRun(
+    'playbook2-v6',
+    async (handle) => {
+      await approveUntil(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
+      await decide(handle, { taskId: 'create-upgrade-plan', decision: 'reject', actor: OWNER_EMAIL.customer, role: 'customer', comment: 'launch date missing' });
+      await approveUntil(handle, (s) => gateState(s, 'cab-infrastructure-change') === 'awaiting-approval');
+      await decide(handle, { taskId: 'cab-infrastructure-change', decision: 'approve', actor: 'casey@adobe.example', role: 'managed-services' });
+      await approveUntil(handle);
+    },
+    TUNABLES,
+    { participants: { ...PEOPLE, 'managed-services': [...PEOPLE['managed-services'], { name: 'Casey CAB', email: 'casey@adobe.example' }] } },
+    CURRENT_PLAYBOOK_VERSION,
   );
 });
