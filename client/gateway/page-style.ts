@@ -30,6 +30,8 @@ th{background:var(--bg-soft)}
 .artifact{border:1px solid var(--line);border-radius:.3rem;padding:.2rem .9rem;margin:.8rem 0}
 .artifact header{display:flex;flex-wrap:wrap;gap:.3rem 1rem;align-items:baseline;border-bottom:1px solid var(--line);padding:.4rem 0}
 .artifact .doc{max-height:36rem;overflow:auto}
+code{overflow-wrap:anywhere}
+dd,td,li,p,h1,h3{overflow-wrap:anywhere;min-width:0}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.88rem}
 pre{background:var(--bg-soft);padding:.6rem;overflow-x:auto}
 form.decide{border:2px solid var(--accent);border-radius:.4rem;padding:.8rem;margin:1rem 0}

@@ -69,6 +69,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
     },
     bodyLimit: MAX_BODY_BYTES,
+    // An e-mail link's token is one path parameter of about 450 characters (the default allows 100).
+    maxParamLength: 1300,
     trustProxy: config.trustProxy,
     serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
       tls ? createTlsServer({ ...tls, maxHeaderSize: MAX_HEADER_BYTES }, handler) : createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),
