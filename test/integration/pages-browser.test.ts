@@ -197,7 +197,7 @@ it('the customer approves the plan on its page, a partner cannot, an e-mail link
     await chrome.screenshot(page, '03-task-page-plan');
     await page.setViewportSize({ width: 390, height: 844 });
     const overflowing = await page.evaluate(() =>
-      [...document.querySelectorAll('main *')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('.table, pre')).map((el) => el.outerHTML.slice(0, 80)),
+      Array.from(document.querySelectorAll('main *')).filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('.table, pre')).map((el) => el.outerHTML.slice(0, 80)),
     );
     expect(overflowing).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
