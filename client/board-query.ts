@@ -1,14 +1,14 @@
 /**
  * The manager board, "My tasks" and `cuo pending` from visibility alone (issue #17): one List call over the
  * search attributes, no status query per project. `UpgradeAwaitingSince` (Datetime: when the oldest awaited step
- * began waiting; absent when nothing waits) gives the age; it is read, never put in a query, so these work the
- * same on a namespace where it is not registered yet (the age is then shown as unknown).
+ * began waiting; absent when nothing waits, and on projects started before the patch `awaiting-since-attribute`)
+ * gives the age; it is read, not filtered on, so projects without it are listed too (their age shown as unknown).
  */
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import {
   UpgradeAwaitingActors,
   UpgradeAwaitingRoles,
+  UpgradeAwaitingSince,
   UpgradeCustomer,
   UpgradeOverdue,
   UpgradePhase,
@@ -18,8 +18,6 @@ import {
 import type { Role } from '../workflows/roles';
 import { pendingQuery, quote } from './queries';
 
-// TODO(#17): import it from workflows/search-attributes.ts once main has it (the lead adds it with a patch).
-export const UpgradeAwaitingSince = defineSearchAttributeKey('UpgradeAwaitingSince', SearchAttributeType.DATETIME);
 
 export interface BoardFilters {
   customer?: string;
