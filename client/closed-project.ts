@@ -2,8 +2,10 @@
  * A finished project read without a worker (issue #17): a query of a closed workflow needs a worker to replay it,
  * its result does not. The result (workflows/final-report.ts UpgradeProjectResult) is in the close event of the
  * history, and the project's facts in its first event, so the gateway's pages and `cuo status | history | report`
- * rebuild the status from those two alone. Pure: the caller fetches.
+ * rebuild the status from those two alone (statusFromResult is pure; readClosedStatus fetches them).
  */
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { ArtifactRef } from '../activities/contract';
 import type { UpgradeProjectResult } from '../workflows/final-report';
 import { CAB_GATES, PLAYBOOK_TASKS, type GateId, type TaskId } from '../workflows/playbook';
@@ -82,4 +84,27 @@ export function statusFromResult(facts: ClosedFacts, result: UpgradeProjectResul
     ...(cancelled ? { cancelled } : {}),
     ...(result?.report ? { report: result.report } : {}),
   };
+}
+
+/**
+ * The status of a closed project from Temporal without a worker: the project's facts from the first history
+ * event, its result from the close event (completed runs). `closedAs` is the execution status name.
+ */
+export async function readClosedStatus(client: Client, namespace: string, workflowId: string, closedAs: string): Promise<ProjectStatus> {
+  const page = await client.workflowService.getWorkflowExecutionHistory({ namespace, execution: { workflowId }, maximumPageSize: 1 });
+  const first = page.history?.events?.[0];
+  const payload = first?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0] as Payload | undefined;
+  const input = payload ? defaultPayloadConverter.fromPayload<{ project?: Record<string, unknown> }>(payload) : undefined;
+  const file = input?.project ?? {};
+  const seconds = Number(first?.eventTime?.seconds ?? 0);
+  const facts: ClosedFacts = {
+    workflowId,
+    projectId: String(file.projectId ?? workflowId.replace(/^upgrade-/, '')),
+    customer: String(file.customer ?? ''),
+    currentVersion: String(file.currentVersion ?? ''),
+    targetVersion: String(file.targetVersion ?? ''),
+    startedAt: seconds ? new Date(seconds * 1000).toISOString() : '',
+  };
+  const result = closedAs === 'COMPLETED' ? ((await client.workflow.getHandle(workflowId).result()) as UpgradeProjectResult) : undefined;
+  return statusFromResult(facts, result, closedAs);
 }

@@ -21,6 +21,7 @@ import { mintEmailLink } from '../../activities/notify/email-link';
 import { statusQuery } from '../../workflows/messages';
 import { workflowIdFor } from '../../workflows/project-input';
 import type { ProjectStatus } from '../../workflows/project-state';
+import { runCli } from '../cli/run-cli';
 import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { openSignedIn, startBrowser, textOf, type TestBrowser } from '../support/browser';
 import { approveUntil, gateState, waitForStatus } from '../support/drive';
@@ -327,6 +328,13 @@ it('a finished project opens with no worker running, and the pages carry the sec
   expect(await carla.page.$('form.decide')).toBeNull();
   expect(await carla.page.$eval('.artifact table th', (th) => th.textContent)).toBe('step');
   await chrome.screenshot(carla.page, '11-finished-project-no-worker');
+  // The CLI reads it the same way: status, history and report with no worker polling the project's queue.
+  const [cliStatus, cliHistory, cliReport] = await Promise.all([runCli(['status', id]), runCli(['history', id]), runCli(['report', id])]);
+  expect([cliStatus.code, cliHistory.code, cliReport.code, cliStatus.stderr]).toEqual([0, 0, 0, '']);
+  expect(cliStatus.stdout).toMatch(/cancelled/);
+  expect(cliHistory.stdout).toMatch(/carla@acme\.example/);
+  expect(cliHistory.stdout).toMatch(/customer postponed/);
+  expect(cliReport.stdout).toMatch(/Outcome: \*\*cancelled\*\*/);
 
   // Security headers of a page, and the raw artifact served as text only, never outside the project's artifacts.
   const cookies = (await carla.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
