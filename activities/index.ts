@@ -53,7 +53,7 @@ export function createActivities(deps: ActivityDeps): UpgradeActivities {
     ...(deps.gatewayUrl ? { gatewayUrl: deps.gatewayUrl } : {}),
     ...(deps.emailLinks ? { emailLinks: deps.emailLinks } : {}),
   });
-  const planning = createPlanningActivities({ artifacts: deps.artifacts, workspace: deps.workspace, notifier: deps.notifier, now, policy: deps.policy, ...(deps.cli ? { cli: deps.cli } : {}) });
+  const planning = createPlanningActivities({ artifacts: deps.artifacts, workspace: deps.workspace, notifier: deps.notifier, now, policy: deps.policy, ...(deps.cli ? { cli: deps.cli } : {}), ...(deps.gatewayUrl ? { gatewayUrl: deps.gatewayUrl } : {}) });
   const environment = createEnvironmentActivities({
     artifacts: deps.artifacts,
     workspace: deps.workspace,
@@ -64,6 +64,7 @@ export function createActivities(deps: ActivityDeps): UpgradeActivities {
     stateDir: join(deps.dataDir, 'state'),
     ...(deps.tls ? { tls: deps.tls } : {}),
     ...(deps.cli ? { cli: deps.cli } : {}),
+    ...(deps.gatewayUrl ? { gatewayUrl: deps.gatewayUrl } : {}),
     ...(deps.deployHealthTimeoutMs !== undefined ? { deployHealthTimeoutMs: deps.deployHealthTimeoutMs } : {}),
     ...(deps.healthPollMs !== undefined ? { healthPollMs: deps.healthPollMs } : {}),
   });
