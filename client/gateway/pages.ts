@@ -46,6 +46,8 @@ export interface PagesDeps {
   emailLinkSecret?: string;
   /** e.g. http://localhost:8233/namespaces/default — the board links each project there. */
   temporalUiUrl?: string;
+  /** Decisions per address per minute (GATEWAY_DECISION_RATE), as on the API. */
+  decisionRatePerMinute: number;
   /** Who may open the board: e-mails, @domains or *. */
   managers: string[];
   secureCookies: boolean;
@@ -183,6 +185,8 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
     if (!gate) throw new PageError(404, 'No such task', `project ${projectId} has no task ${taskId}`);
     const task = PLAYBOOK_TASKS.find((t) => t.id === gate.taskId)!;
     const owner = roles.includes(gate.owner);
+    // A blocked task is resolved by its owner or by the CSE (the workflow's rule).
+    const resolver = owner || roles.includes('managed-services');
     const page = taskPage({
       status,
       live,
@@ -193,8 +197,8 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
       roles,
       artifacts: await artifactViews(projectId, gate, status),
       evidence: evidenceDigests(evidenceOfGate(status.gates, gate)),
-      canDecide: live && owner && (gate.state === 'awaiting-approval' || gate.state === 'blocked'),
-      canComment: live && (owner || gate.contributors.some((r) => roles.includes(r))),
+      canDecide: live && ((owner && gate.state === 'awaiting-approval') || (resolver && gate.state === 'blocked')),
+      canComment: live && (owner || roles.includes('managed-services') || gate.contributors.some((r) => roles.includes(r))),
       ...(options.notice ? { notice: options.notice } : {}),
       ...(uiLink(status.workflowId) ? { temporalUiUrl: uiLink(status.workflowId)! } : {}),
       now: Date.now(),
@@ -232,7 +236,7 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
     });
   });
 
-  app.post('/projects/:project/tasks/:task', guarded, async (request, reply) => {
+  app.post('/projects/:project/tasks/:task', { ...guarded, config: { rateLimit: { max: deps.decisionRatePerMinute, timeWindow: '1 minute' } } }, async (request, reply) => {
     const person = login.person(request);
     if (!person) throw new PageError(401, 'Not signed in', 'Your session ended. Sign in again and send the form again.');
     const params = request.params as { project: string; task: string };
@@ -251,8 +255,17 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
     const { status } = await deps.directory.view(projectId);
     const gate = status.gates.find((g) => g.id === taskId);
     if (!gate) throw new PageError(404, 'No such task', `project ${projectId} has no task ${taskId}`);
-    // Decisions in the owner role; a comment in the owner role if held, else a contributor role.
-    const role = form.decision !== 'comment' || roles.includes(gate.owner) ? gate.owner : (gate.contributors.find((r) => roles.includes(r)) ?? roles[0]!);
+    // Decisions in the owner role (retry and skip also as the CSE); a comment in the owner role if held, else a
+    // contributor role. The workflow checks the role again.
+    const resolving = form.decision === 'retry' || form.decision === 'skip';
+    const role =
+      form.decision === 'comment'
+        ? roles.includes(gate.owner)
+          ? gate.owner
+          : (gate.contributors.find((r) => roles.includes(r)) ?? roles[0]!)
+        : resolving && !roles.includes(gate.owner) && roles.includes('managed-services')
+          ? 'managed-services'
+          : gate.owner;
     const shown = (form.evidence ?? '').split(',').filter(Boolean).sort();
     try {
       await deps.sender.decide(
@@ -344,7 +357,7 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
     return sendHtml(reply, 200, linkPage(await linkModel(reply, token, ctx)));
   });
 
-  app.post('/links/:token', { ...guarded, config: { rateLimit: { max: 20, timeWindow: '1 minute' } } }, async (request, reply) => {
+  app.post('/links/:token', { ...guarded, config: { rateLimit: { max: deps.decisionRatePerMinute, timeWindow: '1 minute' } } }, async (request, reply) => {
     const token = tokenParam(request);
     const form = parse(linkForm, request.body, 'form');
     const ctx = await openLink(token);

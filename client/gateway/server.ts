@@ -142,6 +142,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     ...(config.emailLinkSecret ? { emailLinkSecret: config.emailLinkSecret } : {}),
     ...(config.temporalUiUrl ? { temporalUiUrl: config.temporalUiUrl } : {}),
     managers: config.managers,
+    decisionRatePerMinute: config.decisionRatePerMinute,
     secureCookies: Boolean(config.tls) || config.trustProxy,
   });
 

@@ -103,7 +103,7 @@ function decisionForm(model: TaskPageModel): SafeHtml {
   const hidden = html`<input type="hidden" name="_csrf" value="${viewer.csrf}"><input type="hidden" name="evidence" value="${model.evidence.join(',')}"><input type="hidden" name="round" value="${gate.rounds}">`;
   if (model.canDecide && gate.state === 'blocked') {
     return html`<form class="decide" method="post" action="${action}"><h2>Resolve the blocked step</h2>${hidden}
-<p>${gate.blocked ? html`Step <code>${gate.blocked.step}</code> failed: ${gate.blocked.error}` : 'An automated step failed.'} Retry it after fixing the cause, or skip it with a reason.</p>
+<p>${gate.blocked ? html`Step <code>${gate.blocked.step}</code> failed: ${gate.blocked.error}` : 'An automated step failed.'} Retry it after fixing the cause, or skip it with a reason (the owner or the CSE decides).</p>
 <label for="comment">Reason (required to skip)</label><textarea id="comment" name="comment" maxlength="4000"></textarea>
 <div class="buttons"><button class="primary" type="submit" name="decision" value="retry">Retry</button><button class="danger" type="submit" name="decision" value="skip">Skip</button></div></form>`;
   }
