@@ -42,6 +42,8 @@ export interface EnvironmentDeps {
   /** Extra CA to trust for the environments' HTTPS (e.g. a staging CA); from the worker's configuration. */
   tls?: TlsTrust;
   cli?: string;
+  /** The approvals gateway's public URL: messages link to its task pages. */
+  gatewayUrl?: string;
   /** How long a deployment may take to become healthy after the push. */
   deployHealthTimeoutMs?: number;
   /** Pause between health probes (Adobe Commerce Cloud deploys take minutes; tests use less). */
@@ -86,7 +88,7 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
         task: taskRef(environment === 'production' ? 'post-launch-monitoring' : 'launch-to-production'),
         idempotencyKey: `${ctx.workflowId}/alert/${key}`,
       },
-      deps.cli ? { cli: deps.cli } : {},
+      { ...(deps.cli ? { cli: deps.cli } : {}), ...(deps.gatewayUrl ? { gatewayUrl: deps.gatewayUrl } : {}) },
     );
     // An alert that cannot be delivered must not hide the result it reports: log and carry on.
     const outcome = await deps.notifier.send(notification, { enabled: ctx.project.notifications });

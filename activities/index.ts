@@ -33,6 +33,10 @@ export interface ActivityDeps {
   /** How people run the CLI, as printed in messages (default `npx cuo`). */
   cli?: string;
   conference?: { dialIn?: string; notes?: string };
+  /** The approvals gateway's public URL: messages link to its task pages. */
+  gatewayUrl?: string;
+  /** One-time e-mail links (activities/notify/email-link.ts). */
+  emailLinks?: { secret: string; ttlSec: number; recipients: string[] };
   deployHealthTimeoutMs?: number;
   healthPollMs?: number;
   now?: () => Date;
@@ -46,8 +50,10 @@ export function createActivities(deps: ActivityDeps): UpgradeActivities {
     now,
     ...(deps.cli ? { cli: deps.cli } : {}),
     ...(deps.conference ? { conference: deps.conference } : {}),
+    ...(deps.gatewayUrl ? { gatewayUrl: deps.gatewayUrl } : {}),
+    ...(deps.emailLinks ? { emailLinks: deps.emailLinks } : {}),
   });
-  const planning = createPlanningActivities({ artifacts: deps.artifacts, workspace: deps.workspace, notifier: deps.notifier, now, policy: deps.policy, ...(deps.cli ? { cli: deps.cli } : {}) });
+  const planning = createPlanningActivities({ artifacts: deps.artifacts, workspace: deps.workspace, notifier: deps.notifier, now, policy: deps.policy, ...(deps.cli ? { cli: deps.cli } : {}), ...(deps.gatewayUrl ? { gatewayUrl: deps.gatewayUrl } : {}) });
   const environment = createEnvironmentActivities({
     artifacts: deps.artifacts,
     workspace: deps.workspace,
@@ -58,6 +64,7 @@ export function createActivities(deps: ActivityDeps): UpgradeActivities {
     stateDir: join(deps.dataDir, 'state'),
     ...(deps.tls ? { tls: deps.tls } : {}),
     ...(deps.cli ? { cli: deps.cli } : {}),
+    ...(deps.gatewayUrl ? { gatewayUrl: deps.gatewayUrl } : {}),
     ...(deps.deployHealthTimeoutMs !== undefined ? { deployHealthTimeoutMs: deps.deployHealthTimeoutMs } : {}),
     ...(deps.healthPollMs !== undefined ? { healthPollMs: deps.healthPollMs } : {}),
   });

@@ -35,6 +35,8 @@ export interface PlanningDeps {
   workspace: RepositoryWorkspace;
   notifier: Notifier;
   cli?: string;
+  /** The approvals gateway's public URL: messages link to its task pages. */
+  gatewayUrl?: string;
   now: () => Date;
   /** What the worker's operator allows projects to reach (worker/config.ts). */
   policy: WorkerPolicy;
@@ -223,7 +225,7 @@ export function createPlanningActivities(deps: PlanningDeps) {
           // otherwise send a second ticket under a new key.
           idempotencyKey: `${workflowId}/change-request/${request.environment}/${request.window.startIso}`,
         },
-        deps.cli ? { cli: deps.cli } : {},
+        { ...(deps.cli ? { cli: deps.cli } : {}), ...(deps.gatewayUrl ? { gatewayUrl: deps.gatewayUrl } : {}) },
       );
       const outcome = await deps.notifier.sendOrThrow(notification, { enabled: project.notifications });
       log.info('infrastructure change request sent', { environment: request.environment, channels: outcome.results.map((r) => `${r.channel}:${r.status}`) });

@@ -11,6 +11,10 @@ export interface CliTiming {
   mode: string;
   status: LatencySummary & { failures: number };
   pending: LatencySummary & { failures: number; openProjects: number };
+  /** `cuo list --open`: the same projects from the same kind of visibility query, the yardstick of pending. */
+  list: LatencySummary & { failures: number };
+  /** pending p50 ÷ list p50: one visibility query each, so the target is ≤ 1.5 (issue #17). */
+  pendingToList: number;
 }
 
 function runOnce(args: string[], address: string): Promise<{ ms: number; code: number | null; stderr: string }> {
@@ -45,10 +49,15 @@ export async function timeCli(address: string, projectId: string, runs: number, 
     return { ...summarize(samples), failures };
   };
   const status = await measure(['status', projectId, '--json']);
-  const pending = await measure(['pending', '--json']);
+  // Both with a limit above the open projects, so both list all of them.
+  const limit = String(openProjects + 10);
+  const pending = await measure(['pending', '--json', '--limit', limit]);
+  const list = await measure(['list', '--open', '--json', '--limit', limit]);
   return {
     mode: existsSync(join(ROOT, 'dist', 'client', 'cli.js')) && process.env.CUO_FROM_SOURCE !== '1' ? 'compiled (dist/client/cli.js)' : 'source through tsx (no dist/client/cli.js)',
     status,
     pending: { ...pending, openProjects },
+    list,
+    pendingToList: list.p50 > 0 ? Math.round((pending.p50 / list.p50) * 100) / 100 : NaN,
   };
 }

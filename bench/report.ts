@@ -61,6 +61,8 @@ export interface OpenResult {
   maxCachedWorkflows: number | undefined;
   cancelMs: LatencySummary;
   cancelFailures: number;
+  /** The manager board's one visibility query over the open projects, in the bench process. */
+  board?: LatencySummary & { rows: number };
   cli?: CliTiming;
 }
 
@@ -173,7 +175,8 @@ export function renderMarkdown(r: BenchResults): string {
     );
     if (D.cli) {
       lines.push(
-        `CLI wall time (fresh process each, ${D.cli.mode}): \`cuo status <id> --json\` p50 ${D.cli.status.p50} ms (p95 ${D.cli.status.p95}); \`cuo pending --json\` over ${D.cli.pending.openProjects} open projects p50 ${D.cli.pending.p50} ms (p95 ${D.cli.pending.p95}); failures ${D.cli.status.failures + D.cli.pending.failures}.`,
+        `CLI wall time (fresh process each, ${D.cli.mode}): \`cuo status <id> --json\` p50 ${D.cli.status.p50} ms (p95 ${D.cli.status.p95}); \`cuo pending --json\` over ${D.cli.pending.openProjects} open projects p50 ${D.cli.pending.p50} ms (p95 ${D.cli.pending.p95}); \`cuo list --open --json\` p50 ${D.cli.list?.p50 ?? 'n/a'} ms: pending/list ${D.cli.pendingToList ?? 'n/a'} (target ≤ 1.5); failures ${D.cli.status.failures + D.cli.pending.failures + (D.cli.list?.failures ?? 0)}.`,
+        ...(D.board ? [`Manager board query (one visibility query, ${D.board.rows} rows): p50 ${D.board.p50} ms, p95 ${D.board.p95} ms.`] : []),
         '',
       );
     }

@@ -14,10 +14,12 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { optionalTsToDate } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { statusQuery } from '../workflows/messages';
 import { workflowIdFor } from '../workflows/project-input';
 import type { ProjectStatus } from '../workflows/project-state';
 import { UpgradePhase } from '../workflows/search-attributes';
+import { readClosedStatus } from './closed-project';
 import { loadConnectConfig } from './connection';
 import { CliError, EXIT } from './exit-codes';
 import type { ExecutionInfo, RunningActivity } from './format/status';
@@ -71,9 +73,24 @@ export class Session {
     return this.connection.withDeadline(Date.now() + this.settings.timeoutMs, fn);
   }
 
+  /**
+   * A running project's status from its query; a closed one's from its history and result, so `status`,
+   * `history` and `report` work with no worker running (a query of a closed workflow needs one to replay it).
+   */
   async status(projectId: string): Promise<ProjectStatus> {
     try {
-      return await this.withDeadline(() => this.handle(projectId).query(statusQuery));
+      // Describing is answered by the server alone, in milliseconds; a query of a closed run would wait for a worker.
+      const description = await this.withDeadline(() => this.handle(projectId).describe());
+      const closedAs = description.status.name;
+      const query = () => this.withDeadline(() => this.handle(projectId).query(statusQuery));
+      if (closedAs === 'RUNNING') return await query();
+      // Closed: its query (the whole audit trail) needs a worker to replay it; with none polling, the history and
+      // the result answer at once (decisions, approvals, evidence; not the automation entries).
+      const fromHistory = () => this.withDeadline(() => readClosedStatus(this.client, this.namespace, workflowIdFor(projectId), closedAs));
+      const pollers = await this.withDeadline(() =>
+        this.client.workflowService.describeTaskQueue({ namespace: this.namespace, taskQueue: { name: description.taskQueue }, taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW }),
+      ).then((r) => r.pollers?.length ?? 0, () => 0);
+      return pollers > 0 ? await query().catch(fromHistory) : await fromHistory();
     } catch (err) {
       throw this.explain(err, projectId);
     }

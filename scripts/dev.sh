@@ -63,6 +63,8 @@ if [[ -z "$external" ]]; then
   say "development worker: local commands, private networks, any host and repositories under $CUO_LOCAL_REPOSITORY_ROOTS allowed"
 fi
 
+# Messages link to the gateway's task pages (the worker and the gateway read the same variable).
+export GATEWAY_PUBLIC_URL="${GATEWAY_PUBLIC_URL:-http://127.0.0.1:${GATEWAY_PORT:-8234}}"
 node dist/worker/main.js &
 worker_pid=$!
 
@@ -72,6 +74,10 @@ worker_pid=$!
 export GATEWAY_PORT="${GATEWAY_PORT:-8234}"
 if [[ -z "${GATEWAY_OIDC_ISSUERS:-}" ]]; then export GATEWAY_DEV_IDP_PORT="${GATEWAY_DEV_IDP_PORT:-8235}"; fi
 export GATEWAY_SIGNING_KEY_FILE="${GATEWAY_SIGNING_KEY_FILE:-$PWD/.data/gateway-signing-key.pem}"
+# The task pages show the worker's artifacts; in development everybody signed in may open the board.
+export GATEWAY_ARTIFACT_DIR="${GATEWAY_ARTIFACT_DIR:-$(cd "${CUO_DATA_DIR:-.data}" 2>/dev/null && pwd || echo "$PWD/.data")/artifacts}"
+export GATEWAY_MANAGERS="${GATEWAY_MANAGERS:-*}"
+if [[ -z "$external" ]]; then export GATEWAY_TEMPORAL_UI_URL="${GATEWAY_TEMPORAL_UI_URL:-http://localhost:$UI_PORT/namespaces/default}"; fi
 node dist/client/gateway/main.js --create-key-if-missing &
 gateway_pid=$!
 

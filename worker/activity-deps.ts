@@ -25,6 +25,8 @@ export function buildActivityDeps(config: WorkerConfig, logger: PinoLogger): Act
     workspace: new RepositoryWorkspace({ workspacesDir: join(dataDir, 'workspaces'), author: UPGRADE_BOT_AUTHOR }),
     notifier,
     dataDir,
+    ...(config.links.gatewayUrl ? { gatewayUrl: config.links.gatewayUrl } : {}),
+    ...(config.links.emailLinks ? { emailLinks: config.links.emailLinks } : {}),
     sshIdentities: config.sshIdentities,
     policy: config.policy,
   };

@@ -38,6 +38,11 @@ export interface WorkerConfig {
   /** Where artifacts and local state live (relative to the working directory unless absolute). */
   dataDir: string;
   notifications: NotificationSecrets;
+  /** Where messages link to (the approvals gateway's task pages) and who gets one-time e-mail links. */
+  links: {
+    gatewayUrl?: string;
+    emailLinks?: { secret: string; ttlSec: number; recipients: string[] };
+  };
   /** SSH private key paths by lower-cased name: SSH_IDENTITY_STAGING=/keys/id → { staging: '/keys/id' }. */
   sshIdentities: Record<string, string>;
   /** What projects may make the worker do (commands, hosts, local repositories, load tests, short timings). */
@@ -139,6 +144,18 @@ const envSchema = z.object({
   SMTP_URL: optional(urlWithProtocols(['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.com:587')),
   SMTP_FROM: optional(email),
   WEBHOOK_URL: optional(urlWithProtocols(['http:', 'https:'], 'https://hooks.example.com/upgrades')),
+  // The approvals gateway as people reach it: every message links to its task pages instead of CLI commands.
+  GATEWAY_PUBLIC_URL: optional(urlWithProtocols(['http:', 'https:'], 'https://approvals.example.com')),
+  // One-time e-mail links (activities/notify/email-link.ts): the secret shared with the gateway, their lifetime,
+  // and who gets them (e-mails or @domains of invited people without single sign-on, or *).
+  EMAIL_LINK_SECRET: optional(z.string().min(32, 'expected at least 32 characters (e.g. openssl rand -base64 33)')),
+  EMAIL_LINK_TTL: optional(duration.refine((ms) => ms >= 60_000 && ms <= 30 * 86_400_000, 'expected a duration from 1m to 720h, e.g. 72h')),
+  EMAIL_LINK_RECIPIENTS: optional(
+    z
+      .string()
+      .transform((v) => v.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean))
+      .refine((list) => list.every((p) => p === '*' || /^@[a-z0-9.-]+$/.test(p) || /^[^\s@,]+@[^\s@,]+$/.test(p)), 'expected e-mails or @domains separated by commas (or *)'),
+  ),
   CUO_ALLOW_LOCAL_COMMANDS: optional(flag),
   CUO_SSH_ALLOWED_HOSTS: optional(hostPatterns),
   CUO_ALLOWED_HOSTS: optional(hostPatterns),
@@ -205,6 +222,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   if (parsed.success && parsed.data.SMTP_URL !== undefined && parsed.data.SMTP_FROM === undefined) {
     problems.push('SMTP_FROM: required when SMTP_URL is set (expected an e-mail address, e.g. upgrades@example.com)');
   }
+  if (parsed.success && parsed.data.EMAIL_LINK_RECIPIENTS?.length && (!parsed.data.EMAIL_LINK_SECRET || !parsed.data.GATEWAY_PUBLIC_URL)) {
+    problems.push('EMAIL_LINK_RECIPIENTS: needs EMAIL_LINK_SECRET (the same as the gateway\'s) and GATEWAY_PUBLIC_URL');
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
 
   const e = parsed.data;
@@ -219,6 +239,12 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     shutdownGraceTimeMs: e.WORKER_SHUTDOWN_GRACE ?? 30_000,
     dataDir: e.CUO_DATA_DIR ?? '.data',
     notifications: { smtpUrl: e.SMTP_URL, smtpFrom: e.SMTP_FROM, webhookUrl: e.WEBHOOK_URL },
+    links: {
+      ...(e.GATEWAY_PUBLIC_URL ? { gatewayUrl: e.GATEWAY_PUBLIC_URL.replace(/\/+$/, '') } : {}),
+      ...(e.EMAIL_LINK_SECRET && e.EMAIL_LINK_RECIPIENTS?.length
+        ? { emailLinks: { secret: e.EMAIL_LINK_SECRET, ttlSec: Math.floor((e.EMAIL_LINK_TTL ?? 72 * 3_600_000) / 1000), recipients: e.EMAIL_LINK_RECIPIENTS } }
+        : {}),
+    },
     sshIdentities,
     policy: {
       commands: { allowLocal: e.CUO_ALLOW_LOCAL_COMMANDS ?? false, sshHosts: e.CUO_SSH_ALLOWED_HOSTS ?? [] },

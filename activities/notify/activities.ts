@@ -5,6 +5,7 @@
  * The workflow sends roles, ids and reasons; the participants' names and e-mails come from the project in the
  * context, the secrets (webhook URL, SMTP credentials) from the Notifier the worker built from its configuration.
  */
+import { createHash, createHmac } from 'node:crypto';
 import { Context, log } from '@temporalio/activity';
 import type { ArtifactStore } from '../artifact-store';
 import type { AutomationResult, NotificationRequest, NotificationResult, ProjectContext, WindowRef } from '../contract';
@@ -13,7 +14,8 @@ import { cabOwner } from '../../workflows/project-state';
 import type { Role } from '../../workflows/roles';
 import { conferenceNotification, INVITE_FILENAME } from './calendar';
 import type { Notifier, NotifyResult } from './channels';
-import { composeNotification, formatUtc, type Awaiting, type ConferenceEvent, type NotificationEvent, type TaskRef } from './message';
+import { emailLinkUrl, evidenceHash, listedIn, mintEmailLink } from './email-link';
+import { composeNotification, formatUtc, type Notification, type Awaiting, type ConferenceEvent, type NotificationEvent, type TaskRef } from './message';
 
 export interface NotifyActivityDeps {
   notifier: Notifier;
@@ -24,6 +26,13 @@ export interface NotifyActivityDeps {
   conference?: { dialIn?: string; notes?: string };
   /** Clock for "waiting since" texts and DTSTAMP; injectable for tests. */
   now?: () => Date;
+  /** The approvals gateway's public URL: messages link to the task pages (worker GATEWAY_PUBLIC_URL). */
+  gatewayUrl?: string;
+  /**
+   * One-time e-mail links (email-link.ts) for the listed people (e-mails, @domains or *): each gets, besides the
+   * shared message, a personal e-mail with a link that lets them decide without signing in.
+   */
+  emailLinks?: { secret: string; ttlSec: number; recipients: string[] };
 }
 
 /** The request as the workflow sends it, plus fields a newer workflow may add (used when present). */
@@ -38,7 +47,57 @@ export type NotificationRequestInput = NotificationRequest & {
 
 export function createNotifyActivities(deps: NotifyActivityDeps) {
   const now = deps.now ?? (() => new Date());
-  const composeOptions = deps.cli ? { cli: deps.cli } : {};
+  const composeOptions = { ...(deps.cli ? { cli: deps.cli } : {}), ...(deps.gatewayUrl ? { gatewayUrl: deps.gatewayUrl } : {}) };
+
+  /**
+   * The personal e-mails with a one-time link, for a decision the owner role is asked for: bound to the person,
+   * the round (from the workflow's key `…/<task>/r<round>/…`) and the evidence (hashed from the artifact store).
+   * The link id is derived from the notification's key and the person, so an activity retry sends the same link.
+   */
+  const personalLinks = async (ctx: ProjectContext, request: NotificationRequestInput, shared: Notification): Promise<Notification[]> => {
+    const links = deps.emailLinks;
+    const deciding = request.kind === 'awaiting-decision' || (request.kind === 'reminder' && request.awaiting !== 'retry-or-skip');
+    if (!links || !deps.gatewayUrl || !deciding || !request.taskId || ctx.project.notifications?.email === false) return [];
+    const round = /\/r(\d+)\//.exec(request.idempotencyKey)?.[1];
+    if (round === undefined) return [];
+    const roles = request.actors?.length ? request.actors : [taskRef(request.taskId).ownerRole];
+    const people = roles.flatMap((role) => ctx.project.participants[role].map((p) => ({ ...p, role }))).filter((p) => listedIn(p.email, links.recipients));
+    if (!people.length) return [];
+    const digests = await Promise.all((request.evidence ?? []).map(async (id) => createHash('sha256').update(await deps.artifacts.get(id)).digest('hex')));
+    const evh = evidenceHash(digests);
+    return people.map((person) => {
+      const jti = uuidFrom(createHmac('sha256', links.secret).update(`jti:${request.idempotencyKey}:${person.email}`).digest());
+      const { token, claims } = mintEmailLink(
+        links.secret,
+        { pid: ctx.project.projectId, tid: request.taskId!, rnd: Number(round), evh, sub: person.email, rol: person.role },
+        { ttlSec: links.ttlSec, jti, nowSec: Math.floor(now().getTime() / 1000) },
+      );
+      const url = emailLinkUrl(deps.gatewayUrl!, token);
+      const until = formatUtc(new Date(claims.exp * 1000).toISOString());
+      const text = [
+        shared.subject,
+        '',
+        `${person.name}, you can decide "${request.taskTitle ?? request.taskId}" without signing in, with this link made for you alone:`,
+        '',
+        `  ${url}`,
+        '',
+        `It opens a page with the evidence; nothing is decided until you confirm there. It works once, until ${until}, and only while the evidence stays as it is now. Do not forward this e-mail.`,
+        '',
+        `Reference: ${shared.idempotencyKey}`,
+        '',
+      ].join('\n');
+      return {
+        ...shared,
+        idempotencyKey: `${shared.idempotencyKey}/link/${person.email}`,
+        subject: `${shared.subject} (your one-time link)`,
+        text,
+        to: [{ name: person.name, email: person.email, role: person.role }],
+        cc: [],
+        actions: [{ label: 'Decide with your one-time link', command: url, url }],
+        attachments: [],
+      };
+    });
+  };
 
   return {
     /** Composes the message for the request and sends it to every configured channel the project allows. */
@@ -47,7 +106,14 @@ export function createNotifyActivities(deps: NotifyActivityDeps) {
       const notification = composeNotification(event, composeOptions);
       const outcome = await deps.notifier.sendOrThrow(notification, { enabled: ctx.project.notifications });
       logOutcome(outcome);
-      return resultOf(outcome);
+      const result = resultOf(outcome);
+      for (const personal of await personalLinks(ctx, request, notification)) {
+        // E-mail only: a chat channel is shared, and a link is the person's own credential.
+        const sent = await deps.notifier.sendOrThrow(personal, { enabled: { ...ctx.project.notifications, webhook: false } });
+        logOutcome(sent);
+        result.delivered.push(...resultOf(sent).delivered.map((d) => `${d} (one-time link)`));
+      }
+      return result;
     },
 
     /**
@@ -211,4 +277,13 @@ function logOutcome(outcome: NotifyResult): void {
   } catch {
     // Not inside an activity: nothing to log to.
   }
+}
+
+/** An RFC 4122-shaped id (version 4 bits set) from 16 bytes of a digest. */
+function uuidFrom(digest: Buffer): string {
+  const b = Buffer.from(digest.subarray(0, 16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

@@ -106,10 +106,12 @@ export interface Recipient {
   role: Role;
 }
 
-/** A command a person can paste into a shell to act on the notification. */
+/** A command a person can paste into a shell, or (with `url`) the page to open, to act on the notification. */
 export interface CliAction {
   label: string;
   command: string;
+  /** Set when the action is a link (the task page on the approvals gateway); `command` then holds the same URL. */
+  url?: string;
   /** The person the command is written for (its `--as`), when it is personal. */
   forEmail?: string;
 }
@@ -157,6 +159,11 @@ export interface Notification {
 export interface ComposeOptions {
   /** How people run the CLI; the default suits a checkout of this repository. */
   cli?: string;
+  /**
+   * The approvals gateway's public URL (the worker's GATEWAY_PUBLIC_URL). Set: every message links to the task's
+   * page (`<gateway>/projects/<id>/tasks/<task>`) instead of printing CLI commands, in e-mail and chat alike.
+   */
+  gatewayUrl?: string;
 }
 
 const DEFAULT_CLI = 'npx cuo';
@@ -173,8 +180,19 @@ export function composeNotification(event: NotificationEvent, options: ComposeOp
   if (event.audience?.to?.length) draft.toRoles = event.audience.to;
   const to = participantsOf(project, draft.toRoles);
   const cc = participantsOf(project, draft.ccRoles).filter((p) => !to.some((t) => t.email === p.email));
-  const statusAction: CliAction = { label: 'See the project status', command: `${cli} status ${shellArg(project.projectId)}` };
-  const actions = [...draft.actions, statusAction];
+  const gateway = options.gatewayUrl?.replace(/\/+$/, '');
+  let actions: CliAction[];
+  if (gateway) {
+    const link = (label: string, url: string): CliAction => ({ label, command: url, url });
+    const projectUrl = `${gateway}/projects/${encodeURIComponent(project.projectId)}`;
+    const taskUrl = draft.task ? `${projectUrl}/tasks/${encodeURIComponent(draft.task.id)}` : undefined;
+    actions = [
+      ...(taskUrl ? [link(draft.actions.length ? 'Review the evidence and decide on the task page' : 'Open the task page', taskUrl)] : []),
+      link('See the project', projectUrl),
+    ];
+  } else {
+    actions = [...draft.actions, { label: 'See the project status', command: `${cli} status ${shellArg(project.projectId)}` }];
+  }
   const subject = `[${project.projectId}] ${draft.headline}`;
 
   const facts = factLines(event, draft);
@@ -604,7 +622,8 @@ function slackPayload(subject: string, facts: string[], body: string[], actions:
   const actionSections: string[] = [];
   let current = '*What to do*';
   for (const action of actions) {
-    const piece = `${escapeMrkdwn(action.label)}:\n\`\`\`${escapeMrkdwn(action.command)}\`\`\``;
+    // A link is a link in chat too (`<url|label>`); a command stays copyable in a code block.
+    const piece = action.url ? `<${action.url}|${escapeMrkdwn(action.label)}>` : `${escapeMrkdwn(action.label)}:\n\`\`\`${escapeMrkdwn(action.command)}\`\`\``;
     if (current.length + piece.length + 1 > SLACK_SECTION_MAX) {
       actionSections.push(current);
       current = piece;

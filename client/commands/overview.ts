@@ -6,6 +6,7 @@ import type { ProjectStatus } from '../../workflows/project-state';
 import {
   UpgradeAwaitingActors,
   UpgradeAwaitingRoles,
+  UpgradeAwaitingSince,
   UpgradeCustomer,
   UpgradeOverdue,
   UpgradePhase,
@@ -36,6 +37,7 @@ function listItem(info: WorkflowExecutionInfo): ListItem {
     awaitingRoles: sa.get(UpgradeAwaitingRoles) ?? [],
     awaitingActors: sa.get(UpgradeAwaitingActors) ?? [],
     overdue: sa.get(UpgradeOverdue) ?? false,
+    ...(sa.get(UpgradeAwaitingSince) ? { awaitingSince: sa.get(UpgradeAwaitingSince)!.toISOString() } : {}),
     executionStatus: info.status.name,
     status: projectStatusWord(info.status.name, phase),
     startTime: info.startTime.toISOString(),
@@ -65,15 +67,30 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
   return results;
 }
 
+/** A project's row from its search attributes alone. */
+function projectPending(item: ListItem): PendingItem {
+  return {
+    projectId: item.projectId,
+    workflowId: item.workflowId,
+    customer: item.customer,
+    phase: item.phase,
+    roles: item.awaitingRoles,
+    actors: item.awaitingActors,
+    ...(item.awaitingSince ? { since: item.awaitingSince } : {}),
+    overdue: item.overdue,
+  };
+}
+
 function pendingOf(item: ListItem, status: ProjectStatus | undefined): PendingItem[] {
   if (!status) {
     // The status query did not answer (no worker): what the search attributes say is still worth showing.
-    return [{ projectId: item.projectId, workflowId: item.workflowId, customer: item.customer, gateId: '?', title: '', state: '?', roles: item.awaitingRoles, actors: item.awaitingActors, overdue: item.overdue }];
+    return [{ ...projectPending(item), gateId: '?', title: '', state: '?' }];
   }
   return status.awaiting.map((a) => ({
     projectId: status.projectId,
     workflowId: status.workflowId,
     customer: status.customer,
+    phase: status.phase,
     gateId: a.gateId,
     title: a.title,
     state: a.state,
@@ -94,13 +111,14 @@ export function registerOverview(program: Command, ctx: CommandContext): void {
   const { io } = ctx;
   program
     .command('pending')
-    .description('across all running projects: what waits on whom and for how long, oldest first')
+    .description('across all running projects: what waits on whom and for how long, oldest first (one visibility query)')
     .option('--role <role>', 'only what waits on this role (customer, partner, managed-services)')
     .option('--actor <email>', 'only what waits on this person')
     .option('--limit <n>', 'at most this many projects', '200')
+    .option('--tasks', 'name each awaited task (asks every listed project for its status: slower, needs a worker)')
     .option('--wide', 'whole cells, however wide (default: the table fits the terminal)')
     .option('--json', 'print JSON')
-    .action(async (opts: { role?: string; actor?: string; limit: string; wide?: boolean; json?: boolean }) => {
+    .action(async (opts: { role?: string; actor?: string; limit: string; tasks?: boolean; wide?: boolean; json?: boolean }) => {
       const role = opts.role === undefined ? undefined : checkRole(opts.role);
       let actor: string | undefined;
       if (opts.actor !== undefined) {
@@ -113,6 +131,8 @@ export function registerOverview(program: Command, ctx: CommandContext): void {
       const items = await withSession(ctx, undefined, async (session) => {
         const projects = (await listExecutions(session, pendingQuery({ role, actor, taskQueue: settings.taskQueueExplicit ? settings.taskQueue : undefined }), limit))
           .filter((p) => p.awaitingRoles.length > 0);
+        // The search attributes say whom each project waits on and since when: one query answers the question.
+        if (!opts.tasks) return projects.map(projectPending);
         const statuses = await mapLimited(projects, PARALLEL_QUERIES, (p) => session.status(p.projectId).catch(() => undefined));
         return projects
           .flatMap((p, i) => pendingOf(p, statuses[i]))

@@ -14,6 +14,8 @@ export interface ListItem {
   awaitingRoles: string[];
   awaitingActors: string[];
   overdue: boolean;
+  /** When the oldest awaited step began waiting (UpgradeAwaitingSince); absent when nothing waits or not recorded. */
+  awaitingSince?: string;
   /** Temporal's execution status: RUNNING, COMPLETED, FAILED, ... */
   executionStatus: string;
   /**

@@ -81,11 +81,13 @@ export function signAssertion(key: SigningKey, claims: AssertionClaims): string 
 interface Timing {
   nowSec?: number;
   ttlSec?: number;
+  /** The assertion's id; random unless a one-time e-mail link gives its own (activities/notify/email-link.ts). */
+  jti?: string;
 }
 
 function common(workflowId: string, timing: Timing) {
   const iat = timing.nowSec ?? Math.floor(Date.now() / 1000);
-  return { v: 1 as const, wid: workflowId, iat, exp: iat + (timing.ttlSec ?? DEFAULT_ASSERTION_TTL_SEC), jti: randomUUID() };
+  return { v: 1 as const, wid: workflowId, iat, exp: iat + (timing.ttlSec ?? DEFAULT_ASSERTION_TTL_SEC), jti: timing.jti ?? randomUUID() };
 }
 
 /**

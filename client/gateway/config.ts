@@ -59,6 +59,16 @@ const envSchema = z.object({
   /** Serve HTTPS directly: PEM certificate and key files. */
   GATEWAY_TLS_CERT_FILE: z.string().optional(),
   GATEWAY_TLS_KEY_FILE: z.string().optional(),
+  /** Signs the browser session and CSRF cookies (at least 32 characters); default: random per start (sessions end on restart). */
+  GATEWAY_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The artifact store the worker writes (its CUO_DATA_DIR/artifacts): the task pages show the documents from it. */
+  GATEWAY_ARTIFACT_DIR: z.string().min(1).optional(),
+  /** Shared with the worker: the HMAC key of one-time e-mail links (activities/notify/email-link.ts). Unset: links are off. */
+  EMAIL_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The Temporal UI of the namespace, e.g. http://localhost:8233/namespaces/default: the pages link each project there. */
+  GATEWAY_TEMPORAL_UI_URL: z.string().url().optional(),
+  /** Who may open the manager board: e-mails or @domains, comma-separated, or * for every signed-in person. */
+  GATEWAY_MANAGERS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -75,6 +85,11 @@ export interface GatewayConfig {
   loginRatePerMinute: number;
   trustProxy: boolean;
   tls?: { certFile: string; keyFile: string };
+  sessionSecret?: string;
+  artifactDir?: string;
+  emailLinkSecret?: string;
+  temporalUiUrl?: string;
+  managers: string[];
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -126,6 +141,11 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     loginRatePerMinute: Number(e.GATEWAY_LOGIN_RATE),
     trustProxy: e.GATEWAY_TRUST_PROXY === '1',
     ...(e.GATEWAY_TLS_CERT_FILE && e.GATEWAY_TLS_KEY_FILE ? { tls: { certFile: e.GATEWAY_TLS_CERT_FILE, keyFile: e.GATEWAY_TLS_KEY_FILE } } : {}),
+    ...(e.GATEWAY_SESSION_SECRET ? { sessionSecret: e.GATEWAY_SESSION_SECRET } : {}),
+    ...(e.GATEWAY_ARTIFACT_DIR ? { artifactDir: e.GATEWAY_ARTIFACT_DIR } : {}),
+    ...(e.EMAIL_LINK_SECRET ? { emailLinkSecret: e.EMAIL_LINK_SECRET } : {}),
+    ...(e.GATEWAY_TEMPORAL_UI_URL ? { temporalUiUrl: e.GATEWAY_TEMPORAL_UI_URL.replace(/\/+$/, '') } : {}),
+    managers: (e.GATEWAY_MANAGERS ?? '').split(',').map((m) => m.trim().toLowerCase()).filter(Boolean),
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -41,6 +41,16 @@ export interface Decided extends DecisionResult {
   evidence: string[];
 }
 
+/** What the person saw when they decided from a page or an e-mail link: the decision binds to it. */
+export interface DecisionBinding {
+  /** The sorted sha256 of the evidence shown; a decision on other evidence is refused (409, with the new evidence). */
+  shownEvidence?: string[];
+  /** The round shown; a decision on an earlier round is refused. */
+  shownRound?: number;
+  /** The assertion's id (an e-mail link's id, so the workflow's replay check makes the link single-use). */
+  jti?: string;
+}
+
 export class DecisionSender {
   constructor(
     private readonly client: Client,
@@ -65,7 +75,7 @@ export class DecisionSender {
     return roles[0]!;
   }
 
-  async decide(person: VerifiedPerson, projectId: string, taskId: string, request: DecisionRequest, method: IdentityProof['amr'] = 'oidc', timeoutMs = this.timeoutMs): Promise<Decided> {
+  async decide(person: VerifiedPerson, projectId: string, taskId: string, request: DecisionRequest, method: IdentityProof['amr'] = 'oidc', timeoutMs = this.timeoutMs, binding: DecisionBinding = {}): Promise<Decided> {
     const role = await this.roleFor(person, projectId, request.role);
     const checked = checkDecisionPayload({
       taskId,
@@ -82,7 +92,16 @@ export class DecisionSender {
     const gate = status.gates.find((g) => g.id === taskId);
     if (!gate) throw new GatewayRefusal(404, `project ${projectId} has no task ${taskId}`);
     const evidence = evidenceDigests(evidenceOfGate(status.gates, gate));
-    const assertion = signAssertion(this.key, decisionClaims(status, checked.data, proof(person, method), { ttlSec: this.assertionTtlSec }));
+    if (binding.shownRound !== undefined && binding.shownRound !== gate.rounds) {
+      throw new GatewayRefusal(409, `${taskId} has moved on to round ${gate.rounds} since you opened it (round ${binding.shownRound}); nothing was decided: review it again`, { evidence, round: gate.rounds });
+    }
+    if (binding.shownEvidence && (binding.shownEvidence.length !== evidence.length || binding.shownEvidence.some((d, i) => d !== evidence[i]))) {
+      throw new GatewayRefusal(409, `the evidence of ${taskId} changed since you opened it; nothing was decided: review the new evidence`, { evidence, round: gate.rounds });
+    }
+    const assertion = signAssertion(
+      this.key,
+      decisionClaims(status, checked.data, proof(person, method), { ttlSec: this.assertionTtlSec, ...(binding.jti ? { jti: binding.jti } : {}) }),
+    );
     const result = await this.call(
       projectId,
       () => this.client.workflow.getHandle(workflowIdFor(projectId)).executeUpdate(decideUpdate, { args: [{ ...checked.data, assertion }] }),

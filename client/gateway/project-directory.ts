@@ -3,7 +3,9 @@
  * never changes and is cached), its status (the `status` query), and which projects exist (a visibility query).
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import type { UpgradeProjectResult } from '../../workflows/final-report';
+import { statusFromResult } from '../closed-project';
 import { statusQuery, WORKFLOW_TYPE } from '../../workflows/messages';
 import type { Participant, ProjectFile } from '../../workflows/project-input';
 import { workflowIdFor } from '../../workflows/project-input';
@@ -15,7 +17,16 @@ export interface ProjectPeople {
   projectId: string;
   workflowId: string;
   customer: string;
+  currentVersion: string;
+  targetVersion: string;
+  startedAt: string;
   participants: Record<Role, Participant[]>;
+}
+
+/** A project's status and whether it came from the running workflow or, closed, from its result. */
+export interface ProjectView {
+  status: ProjectStatus;
+  live: boolean;
 }
 
 export class ProjectNotFound extends Error {}
@@ -34,13 +45,17 @@ export class ProjectDirectory {
     if (cached) return cached;
     const workflowId = workflowIdFor(projectId);
     let payload: Payload | undefined;
+    let startedAt = '';
     try {
       const page = await this.client.workflowService.getWorkflowExecutionHistory({
         namespace: this.namespace,
         execution: { workflowId },
         maximumPageSize: 1,
       });
-      payload = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0] as Payload | undefined;
+      const first = page.history?.events?.[0];
+      payload = first?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0] as Payload | undefined;
+      const seconds = Number(first?.eventTime?.seconds ?? 0);
+      startedAt = seconds ? new Date(seconds * 1000).toISOString() : '';
     } catch (err) {
       if (/not found/i.test((err as Error).message)) throw new ProjectNotFound(`no upgrade project ${projectId} (workflow ${workflowId})`);
       throw err;
@@ -51,7 +66,15 @@ export class ProjectDirectory {
     const participants = Object.fromEntries(
       ROLES.map((role) => [role, (file.participants?.[role] ?? []).map((p) => ({ name: p.name, email: p.email.trim().toLowerCase() }))]),
     ) as Record<Role, Participant[]>;
-    const people = { projectId, workflowId, customer: String(file.customer ?? ''), participants };
+    const people = {
+      projectId,
+      workflowId,
+      customer: String(file.customer ?? ''),
+      currentVersion: String(file.currentVersion ?? ''),
+      targetVersion: String(file.targetVersion ?? ''),
+      startedAt,
+      participants,
+    };
     this.people.set(projectId, people);
     return people;
   }
@@ -62,6 +85,35 @@ export class ProjectDirectory {
 
   async status(projectId: string): Promise<ProjectStatus> {
     return this.client.workflow.getHandle(workflowIdFor(projectId)).query(statusQuery);
+  }
+
+  /**
+   * The status of a running project from its query; of a closed one from its result (the close event), so a
+   * finished project opens with no worker running (issue #17).
+   */
+  async view(projectId: string): Promise<ProjectView> {
+    const handle = this.client.workflow.getHandle(workflowIdFor(projectId));
+    let closedAs: string;
+    try {
+      closedAs = (await handle.describe()).status.name;
+    } catch (err) {
+      if (/not found/i.test((err as Error).message)) throw new ProjectNotFound(`no upgrade project ${projectId} (workflow ${workflowIdFor(projectId)})`);
+      throw err;
+    }
+    if (closedAs === 'RUNNING') return { status: await handle.query(statusQuery), live: true };
+    const people = await this.peopleOf(projectId);
+    const result = closedAs === 'COMPLETED' ? ((await handle.result()) as UpgradeProjectResult) : undefined;
+    return { status: statusFromResult(people, result, closedAs), live: false };
+  }
+
+  /** Running projects matching a visibility query, with their search attributes: one call, no query per project. */
+  async listRunning(query: string, limit = 500): Promise<WorkflowExecutionInfo[]> {
+    const out: WorkflowExecutionInfo[] = [];
+    for await (const wf of this.client.workflow.list({ query, pageSize: Math.min(limit, 1000) })) {
+      out.push(wf);
+      if (out.length >= limit) break;
+    }
+    return out;
   }
 
   /** Project ids of running upgrades, newest first (at most `limit`). */

@@ -11,8 +11,10 @@
  *   POST /api/projects/:project/tasks/:task/attachments {attachment: {name, sha256, url?, bytes?, mediaType?, note?}, role?, requestId?}
  *   POST /api/projects/:project/cancel                {reason, requestId?}
  *
- * The approval pages and e-mail links build on the same DecisionSender.
+ * The web pages (pages.ts: task pages, e-mail links, My tasks, the manager board) build on the same DecisionSender.
  */
+import { randomBytes } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
@@ -25,6 +27,9 @@ import { DECISIONS } from '../../workflows/messages';
 import { ROLES } from '../../workflows/roles';
 import type { GatewayConfig, IssuerConfig } from './config';
 import { DecisionSender, GatewayRefusal } from './decisions';
+import type { ArtifactStore } from '../../activities/artifact-store';
+import { errorPage } from './views';
+import { pageErrorOf, registerPages } from './pages';
 import { ProjectNotFound, type ProjectDirectory } from './project-directory';
 import { TokenRejected, type TokenVerifier, type VerifiedPerson } from './token-verifier';
 
@@ -40,6 +45,9 @@ export interface GatewayDeps {
   /** Current key first, then earlier ones still published. */
   keys: TrustedKey[];
   issuers: () => IssuerConfig[];
+  /** The gateway's public URL (links, the login's redirect URI), known once it listens. */
+  publicUrl: () => string;
+  artifacts?: ArtifactStore;
 }
 
 const decisionBody = z.strictObject({
@@ -68,6 +76,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
     },
     bodyLimit: MAX_BODY_BYTES,
+    // An e-mail link's token is one path parameter of about 450 characters (the default allows 100).
+    maxParamLength: 1300,
     trustProxy: config.trustProxy,
     serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
       tls ? createTlsServer({ ...tls, maxHeaderSize: MAX_HEADER_BYTES }, handler) : createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),
@@ -79,6 +89,9 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         scriptSrc: ["'self'"],
+        // The pages' one stylesheet is served from here; no inline style, no remote image.
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
         // Plain HTTP is for loopback development only; there an upgrade to HTTPS would break every form.
         upgradeInsecureRequests: config.tls || config.trustProxy ? [] : null,
       },
@@ -87,8 +100,15 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     hsts: Boolean(config.tls) || config.trustProxy,
   });
   await app.register(rateLimit, { global: false });
+  await app.register(cookie, { secret: config.sessionSecret ?? randomBytes(32).toString('base64url') });
 
-  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (!req.url.startsWith('/api/')) {
+      const page = pageErrorOf(err);
+      if (page) return reply.code(page.status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(errorPage(page.status, page.title, page.message));
+      app.log.error({ err: { message: err.message, name: err.name } }, 'page failed');
+      return reply.code(500).header('content-type', 'text/html; charset=utf-8').send(errorPage(500, 'Something failed', 'The gateway failed; the error is in its log.'));
+    }
     if (err instanceof GatewayRefusal) return reply.code(err.status).send({ error: err.message, ...err.extra });
     if (err instanceof TokenRejected) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: `not signed in: ${err.message}` });
     if (err instanceof ProjectNotFound) return reply.code(404).send({ error: err.message });
@@ -118,6 +138,20 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   };
 
   app.get('/healthz', async () => ({ ok: true }));
+
+  await registerPages(app, {
+    publicUrl: deps.publicUrl,
+    issuers: deps.issuers,
+    verifier: deps.verifier,
+    directory: deps.directory,
+    sender: deps.sender,
+    ...(deps.artifacts ? { artifacts: deps.artifacts } : {}),
+    ...(config.emailLinkSecret ? { emailLinkSecret: config.emailLinkSecret } : {}),
+    ...(config.temporalUiUrl ? { temporalUiUrl: config.temporalUiUrl } : {}),
+    managers: config.managers,
+    decisionRatePerMinute: config.decisionRatePerMinute,
+    secureCookies: Boolean(config.tls) || config.trustProxy,
+  });
 
   app.get('/api/keys', async () => ({ keys: deps.keys }));
 

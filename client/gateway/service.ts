@@ -3,6 +3,7 @@
  * identity provider. client/gateway/main.ts runs it as a service; the demo runs it beside its worker.
  */
 import type { AddressInfo } from 'node:net';
+import { ArtifactStore } from '../../activities/artifact-store';
 import { connectClient } from '../connection';
 import { loadSigningKey, type SigningKey } from './assertion-signer';
 import type { GatewayConfig } from './config';
@@ -28,10 +29,20 @@ export async function startGatewayService(config: GatewayConfig): Promise<Runnin
   const verifier = new TokenVerifier(config.issuers);
   let issuers = config.issuers;
   const sender = new DecisionSender(client, directory, key, config.assertionTtlSec);
-  const app = await buildGateway({ config, verifier, directory, sender, keys: [key.publicKey, ...previous], issuers: () => issuers });
+  let url = config.publicUrl ?? '';
+  const app = await buildGateway({
+    config,
+    verifier,
+    directory,
+    sender,
+    keys: [key.publicKey, ...previous],
+    issuers: () => issuers,
+    publicUrl: () => url,
+    ...(config.artifactDir ? { artifacts: new ArtifactStore(config.artifactDir) } : {}),
+  });
   await app.listen({ host: config.host, port: config.port });
   const port = (app.server.address() as AddressInfo).port;
-  const url = config.publicUrl ?? `http://${config.host}:${port}`;
+  url = config.publicUrl ?? `http://${config.host}:${port}`;
   let devIdp: DevIdentityProvider | undefined;
   if (config.devIdp) {
     devIdp = await startDevIdentityProvider({ port: config.devIdp.port, gatewayUrl: url, tokenTtlSec: config.devIdp.tokenTtlSec, knownPeople: () => directory.knownPeople() });

@@ -58,14 +58,24 @@ it('lists what waits on a role or a person across projects, oldest first, and fi
       return count === 1 ? true : undefined;
     });
 
-    const [byRole, byActor, all, listed, inPlan, badRole] = await Promise.all([
-      cli('pending', '--role', 'customer'),
-      cli('pending', '--actor', `CSE-B${run}@adobe.example`),
-      cli('pending', '--json'),
+    const [byRole, byActor, all, listed, inPlan, badRole, oneQuery] = await Promise.all([
+      cli('pending', '--role', 'customer', '--tasks'),
+      cli('pending', '--actor', `CSE-B${run}@adobe.example`, '--tasks'),
+      cli('pending', '--json', '--tasks'),
       cli('list', '--awaiting', 'managed-services', '--json'),
       cli('list', '--phase', 'plan', '--customer', `Customer ${run}`, '--open'),
       cli('pending', '--role', 'cse'),
+      cli('pending', '--json'),
     ]);
+
+    // By default, one visibility query: a row per project, its age from UpgradeAwaitingSince, no status query.
+    const rows = JSON.parse(oneQuery.stdout) as PendingItem[];
+    expect(rows.map((i) => [i.projectId, i.phase, i.roles])).toEqual([
+      [a.projectId, 'plan', ['customer']],
+      [c.projectId, 'plan', ['customer']],
+      [b.projectId, 'plan', ['managed-services']],
+    ]);
+    expect(rows.every((i) => i.gateId === undefined && /^\d{4}-\d\d-\d\dT/.test(i.since ?? ''))).toBe(true);
 
     expect(byRole.code).toBe(0);
     const lines = byRole.stdout.trim().split('\n');

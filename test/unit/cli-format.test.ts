@@ -105,6 +105,14 @@ describe('pending', () => {
     expect(text.split('\n')[3]).toMatch(/^\? +z .*\(status not available\)$/);
     expect(renderPending([], T0, plainStyle(), 'role partner')).toBe('Nothing is waiting (role partner).');
   });
+
+  it('shows one row per project, with its phase, when only the search attributes are known', () => {
+    const project = (projectId: string, since?: string): PendingItem => ({ projectId, workflowId: `upgrade-${projectId}`, customer: 'Acme', phase: 'uat', roles: ['customer'], actors: ['c@acme.example'], ...(since ? { since } : {}), overdue: true });
+    const text = renderPending([project('b'), project('a', '2026-03-01T10:00:00Z')], T0, plainStyle(), '');
+    expect(text.split('\n')[0]).toMatch(/^WAITING +PROJECT +CUSTOMER +PHASE +ROLES +WHO +SINCE$/);
+    expect(text.split('\n')[1]).toMatch(/^23h ago ⚠ overdue +a +Acme +uat +customer +c@acme\.example +2026-03-01 10:00:00Z$/);
+    expect(text.split('\n')[2]).toMatch(/^\? ⚠ overdue +b .*\(not recorded\)$/);
+  });
 });
 
 describe('plan and participants', () => {

@@ -42,6 +42,8 @@ describe('defaults', () => {
       shutdownGraceTimeMs: 30_000,
       dataDir: '.data',
       notifications: { smtpUrl: undefined, smtpFrom: undefined, webhookUrl: undefined },
+      // No gateway URL: messages name CLI commands; no one-time e-mail links.
+      links: {},
       sshIdentities: {},
       // Nothing a project could ask of the host is allowed until the operator says so (issue #12).
       policy: {
@@ -253,5 +255,29 @@ describe('client connection configuration (envconfig)', () => {
     expect(() => loadConnectConfig({ env: { TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'prod' } })).toThrow(
       /TEMPORAL_PROFILE.*Profile 'prod' not found/,
     );
+  });
+});
+
+describe('links to the approvals gateway', () => {
+  test('GATEWAY_PUBLIC_URL makes messages link to the task pages; e-mail links need the shared secret', () => {
+    const secret = 'x'.repeat(40);
+    expect(loadWorkerConfig({ GATEWAY_PUBLIC_URL: 'https://approvals.example.com/' }).links).toEqual({ gatewayUrl: 'https://approvals.example.com' });
+    expect(loadWorkerConfig({ GATEWAY_PUBLIC_URL: 'https://approvals.example.com', EMAIL_LINK_SECRET: secret, EMAIL_LINK_RECIPIENTS: 'Chris@acme.example, @guests.example', EMAIL_LINK_TTL: '24h' }).links).toEqual({
+      gatewayUrl: 'https://approvals.example.com',
+      emailLinks: { secret, ttlSec: 86_400, recipients: ['chris@acme.example', '@guests.example'] },
+    });
+    expect(loadWorkerConfig({ GATEWAY_PUBLIC_URL: 'https://a.example', EMAIL_LINK_SECRET: secret, EMAIL_LINK_RECIPIENTS: '*' }).links.emailLinks?.ttlSec).toBe(72 * 3600);
+    expect(() => loadWorkerConfig({ EMAIL_LINK_RECIPIENTS: '*' })).toThrow(/EMAIL_LINK_RECIPIENTS: needs EMAIL_LINK_SECRET/);
+    const short = (() => {
+      try {
+        loadWorkerConfig({ EMAIL_LINK_SECRET: 'too-short-secret' });
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return '';
+    })();
+    expect(short).toMatch(/EMAIL_LINK_SECRET \(value not shown: it holds a secret; 16 characters\): expected at least 32 characters/);
+    expect(short).not.toContain('too-short-secret');
+    expect(() => loadWorkerConfig({ GATEWAY_PUBLIC_URL: 'ftp://x' })).toThrow(/GATEWAY_PUBLIC_URL/);
   });
 });
