@@ -87,6 +87,8 @@ export interface NotificationRequest {
   backTo?: string;
   /** The person who rejected or cancelled. */
   actor?: string;
+  /** The gate's round the message is about (what an e-mail link binds to); absent from older workflows. */
+  round?: number;
   /** For reminders and escalations: a decision, or (blocked) a retry or skip. */
   awaiting?: 'decision' | 'retry-or-skip';
 }

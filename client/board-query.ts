@@ -1,7 +1,7 @@
 /**
  * The manager board, "My tasks" and `cuo pending` from visibility alone (issue #17): one List call over the
  * search attributes, no status query per project. `UpgradeAwaitingSince` (Datetime: when the oldest awaited step
- * began waiting; absent when nothing waits, and on projects started before the patch `awaiting-since-attribute`)
+ * began waiting; absent when nothing waits, and on projects started before the patch `board-search-attributes`)
  * gives the age; it is read, not filtered on, so projects without it are listed too (their age shown as unknown).
  */
 import type { WorkflowExecutionInfo } from '@temporalio/client';
@@ -13,6 +13,8 @@ import {
   UpgradeOverdue,
   UpgradePhase,
   UpgradeProjectId,
+  UpgradeAwaitingTasks,
+  UpgradeReworkCount,
   UpgradeTargetVersion,
 } from '../workflows/search-attributes';
 import type { Role } from '../workflows/roles';
@@ -49,6 +51,10 @@ export interface BoardRow {
   /** ISO time the oldest awaited step began waiting; absent when unknown. */
   since?: string;
   overdue: boolean;
+  /** The awaited tasks and CAB gates (UpgradeAwaitingTasks); empty on projects started before it was kept. */
+  tasks: string[];
+  /** How many times the project was sent back (UpgradeReworkCount); absent on projects started before it was kept. */
+  rework?: number;
 }
 
 export function boardRow(info: WorkflowExecutionInfo): BoardRow {
@@ -64,6 +70,8 @@ export function boardRow(info: WorkflowExecutionInfo): BoardRow {
     actors: sa.get(UpgradeAwaitingActors) ?? [],
     ...(since ? { since: since.toISOString() } : {}),
     overdue: sa.get(UpgradeOverdue) ?? false,
+    tasks: sa.get(UpgradeAwaitingTasks) ?? [],
+    ...(sa.get(UpgradeReworkCount) !== undefined ? { rework: sa.get(UpgradeReworkCount) } : {}),
   };
 }
 

@@ -41,8 +41,8 @@ export interface RunOptions {
    * mark the state dirty and publish from the loop.
    */
   commandsFromMain: boolean;
-  /** Since the patch `awaiting-since-attribute`: UpgradeAwaitingSince is kept current. */
-  awaitingSince: boolean;
+  /** Since the patch `board-search-attributes`: UpgradeAwaitingSince, UpgradeAwaitingTasks, UpgradeReworkCount. */
+  boardAttributes: boolean;
   /** Since the patch `cab-rejection-notifies`: a CAB rejection tells the task's people, as a task rejection does. */
   cabRejectionNotifies: boolean;
   /** Since the patch `reminders-skip-missed-periods`: a long outage sends one reminder, not one per missed period. */
@@ -107,7 +107,7 @@ export class ProjectRun {
     // Telling people must never block or fail the project: bounded retries, failures are recorded.
     this.messenger = proxyActivities<UpgradeActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 3 } });
     this.steps = automationSteps(acts, monitoring);
-    this.publish = makePublisher(state, { awaitingSince: options.awaitingSince });
+    this.publish = makePublisher(state, { boardAttributes: options.boardAttributes });
     this.noticeHours = tunables.productionNoticeHours ?? 48;
     this.remindMs = durationToMs(project.timing.remindAfter);
     this.escalateMs = durationToMs(project.timing.escalateAfter);
@@ -268,6 +268,7 @@ export class ProjectRun {
         kind: 'awaiting-decision',
         taskId: gate.id,
         taskTitle: gate.title,
+        round: gate.rounds,
         to: [gate.owner, ...gate.contributors],
         actors: [gate.owner],
         evidence: this.state.evidenceOf(gate).map((a) => a.id),
@@ -346,7 +347,7 @@ export class ProjectRun {
           await this.notify({ kind: 'escalation', taskId: gate.id, taskTitle: gate.title, to: ['managed-services'], actors: awaitedRoles, awaiting, since, key: notificationKeys.escalation(gate) });
         } else {
           this.state.remind(gate.id, awaitedRoles);
-          await this.notify({ kind: 'reminder', taskId: gate.id, taskTitle: gate.title, to: awaitedRoles, actors: awaitedRoles, awaiting, since, key: notificationKeys.reminder(gate) });
+          await this.notify({ kind: 'reminder', taskId: gate.id, taskTitle: gate.title, round: gate.rounds, to: awaitedRoles, actors: awaitedRoles, awaiting, since, key: notificationKeys.reminder(gate) });
         }
       }
     }

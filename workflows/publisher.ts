@@ -6,11 +6,22 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { renderCurrentDetails } from './current-details';
 import type { ProjectState } from './project-state';
-import { UpgradeAwaitingActors, UpgradeAwaitingRoles, UpgradeAwaitingSince, UpgradeOverdue, UpgradePhase } from './search-attributes';
+import {
+  UpgradeAwaitingActors,
+  UpgradeAwaitingRoles,
+  UpgradeAwaitingSince,
+  UpgradeAwaitingTasks,
+  UpgradeOverdue,
+  UpgradePhase,
+  UpgradeReworkCount,
+} from './search-attributes';
 
 export interface PublisherOptions {
-  /** Projects started since the patch `awaiting-since-attribute` also keep UpgradeAwaitingSince current. */
-  awaitingSince: boolean;
+  /**
+   * Projects started since the patch `board-search-attributes` also keep UpgradeAwaitingSince, UpgradeAwaitingTasks
+   * and UpgradeReworkCount current: the manager board and `cuo pending` are then one visibility query.
+   */
+  boardAttributes: boolean;
 }
 
 export function makePublisher(state: ProjectState, options: PublisherOptions): () => void {
@@ -20,8 +31,10 @@ export function makePublisher(state: ProjectState, options: PublisherOptions): (
     const roles = [...new Set(status.awaiting.flatMap((a) => a.roles))].sort();
     const actors = [...new Set(status.awaiting.flatMap((a) => a.actors))].sort();
     const overdue = status.awaiting.some((a) => a.overdue);
-    const since = options.awaitingSince ? (status.awaiting.map((a) => a.since).sort()[0] ?? null) : undefined;
-    const key = JSON.stringify([status.phase, roles, actors, overdue, ...(since === undefined ? [] : [since])]);
+    const board = options.boardAttributes
+      ? { since: status.awaiting.map((a) => a.since).sort()[0] ?? null, tasks: status.awaiting.map((a) => a.gateId), rework: status.rework.length }
+      : undefined;
+    const key = JSON.stringify([status.phase, roles, actors, overdue, ...(board ? [board] : [])]);
     if (key !== last) {
       last = key;
       upsertSearchAttributes([
@@ -29,7 +42,13 @@ export function makePublisher(state: ProjectState, options: PublisherOptions): (
         { key: UpgradeAwaitingRoles, value: roles },
         { key: UpgradeAwaitingActors, value: actors },
         { key: UpgradeOverdue, value: overdue },
-        ...(since === undefined ? [] : [{ key: UpgradeAwaitingSince, value: since === null ? null : new Date(since) }]),
+        ...(board
+          ? [
+              { key: UpgradeAwaitingSince, value: board.since === null ? null : new Date(board.since) },
+              { key: UpgradeAwaitingTasks, value: board.tasks },
+              { key: UpgradeReworkCount, value: board.rework },
+            ]
+          : []),
       ]);
     }
     setCurrentDetails(renderCurrentDetails(status));

@@ -19,9 +19,12 @@ export const UpgradeOverdue = defineSearchAttributeKey('UpgradeOverdue', SearchA
 /**
  * Since when the oldest awaited step has waited (absent when nothing is awaited): the manager board and
  * `cuo pending` sort and age by it with one visibility query, and the Temporal UI filters on it ("awaiting the
- * customer for more than three days"). Projects started before the patch `awaiting-since-attribute` do not set it.
+ * customer for more than three days"). Projects started before the patch `board-search-attributes` do not set it.
  */
 export const UpgradeAwaitingSince = defineSearchAttributeKey('UpgradeAwaitingSince', SearchAttributeType.DATETIME);
+/** The tasks (and CAB gates) awaited now, and how many times the project was sent back: the board's columns. */
+export const UpgradeAwaitingTasks = defineSearchAttributeKey('UpgradeAwaitingTasks', SearchAttributeType.KEYWORD_LIST);
+export const UpgradeReworkCount = defineSearchAttributeKey('UpgradeReworkCount', SearchAttributeType.INT);
 
 export const UPGRADE_SEARCH_ATTRIBUTES = [
   UpgradeProjectId,
@@ -32,6 +35,8 @@ export const UPGRADE_SEARCH_ATTRIBUTES = [
   UpgradeAwaitingActors,
   UpgradeOverdue,
   UpgradeAwaitingSince,
+  UpgradeAwaitingTasks,
+  UpgradeReworkCount,
 ] as const;
 
 /** Task queue of the public contract. */

@@ -36,8 +36,8 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   const signedDecisions = patched('decisions-need-signed-assertions');
   // A new project's file is checked by a local activity, older ones in the workflow (see validatedProject).
   const checkedByLocalActivity = patched('project-checked-by-local-activity');
-  // The oldest awaited step's start is a search attribute (UpgradeAwaitingSince): the board is one visibility query.
-  const awaitingSince = patched('awaiting-since-attribute');
+  // Since when, which tasks and how much rework are search attributes: the board is one visibility query.
+  const boardAttributes = patched('board-search-attributes');
   // A CAB rejection tells the task's owner and contributors, with the reason, as a task rejection always did.
   const cabRejectionNotifies = patched('cab-rejection-notifies');
   // After an outage a wait reminds once and resumes its period, instead of one message per missed period at once.
@@ -74,7 +74,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   const run = new ProjectRun(state, { workflowId, project: state.project }, {
     tunables: input.tunables ?? {},
     commandsFromMain,
-    awaitingSince,
+    boardAttributes,
     cabRejectionNotifies,
     remindersSkipMissed,
     ...(boundedHistory ? { continueAsNewFrom: restart } : {}),

@@ -58,7 +58,8 @@ export function createNotifyActivities(deps: NotifyActivityDeps) {
     const links = deps.emailLinks;
     const deciding = request.kind === 'awaiting-decision' || (request.kind === 'reminder' && request.awaiting !== 'retry-or-skip');
     if (!links || !deps.gatewayUrl || !deciding || !request.taskId || ctx.project.notifications?.email === false) return [];
-    const round = /\/r(\d+)\//.exec(request.idempotencyKey)?.[1];
+    // The round the workflow names (projects since it sends it); older ones name it only in the key (`…/r<n>/…`).
+    const round = request.round !== undefined ? String(request.round) : /\/r(\d+)\//.exec(request.idempotencyKey)?.[1];
     if (round === undefined) return [];
     const roles = request.actors?.length ? request.actors : [taskRef(request.taskId).ownerRole];
     const people = roles.flatMap((role) => ctx.project.participants[role].map((p) => ({ ...p, role }))).filter((p) => listedIn(p.email, links.recipients));

@@ -221,6 +221,10 @@ export interface BoardRow {
   actors: string[];
   since?: string;
   overdue: boolean;
+  /** The awaited tasks and CAB gates (UpgradeAwaitingTasks); empty on projects started before it was kept. */
+  tasks: string[];
+  /** How many times the project was sent back (UpgradeReworkCount); absent when not recorded. */
+  rework?: number;
 }
 
 export interface BoardFilters {
@@ -239,9 +243,9 @@ ${select('customer', 'Customer', options.customers, filters.customer)}
 ${select('phase', 'Phase', options.phases, filters.phase)}
 ${select('role', 'Waiting on role', ROLES, filters.role, (r) => ROLE_LABELS[r as Role])}
 <div><button type="submit">Filter</button></div></form>
-<div class="table"><table><thead><tr><th scope="col">waiting</th><th scope="col">project</th><th scope="col">phase</th><th scope="col">waits on</th><th scope="col">since</th><th scope="col">links</th></tr></thead><tbody>
+<div class="table"><table><thead><tr><th scope="col">waiting</th><th scope="col">project</th><th scope="col">phase</th><th scope="col">awaited task</th><th scope="col">waits on</th><th scope="col">since</th><th scope="col">rework</th><th scope="col">links</th></tr></thead><tbody>
 ${rows.map(
-  (r) => html`<tr><td>${r.since ? ageOf(r.since, options.now) : '—'}${r.overdue ? html` <span class="badge overdue">overdue</span>` : ''}</td><td>${r.projectId}<br><span class="muted">${r.customer} → ${r.targetVersion}</span></td><td>${r.phase}</td><td>${r.roles.map((role) => ROLE_LABELS[role]).join(', ') || '—'}${r.actors.length ? html`<br><span class="muted">${r.actors.join(', ')}</span>` : ''}</td><td>${when(r.since)}</td><td><a href="/projects/${encodeURIComponent(r.projectId)}">task page</a> · <a href="${options.temporalUiUrl(r.workflowId)}">Temporal UI</a></td></tr>`,
+  (r) => html`<tr><td>${r.since ? ageOf(r.since, options.now) : '—'}${r.overdue ? html` <span class="badge overdue">overdue</span>` : ''}</td><td>${r.projectId}<br><span class="muted">${r.customer} → ${r.targetVersion}</span></td><td>${r.phase}</td><td>${r.tasks.length ? r.tasks.map((t, i) => html`${i ? ', ' : ''}<a href="${taskPath(r.projectId, t)}">${t}</a>`) : '—'}</td><td>${r.roles.map((role) => ROLE_LABELS[role]).join(', ') || '—'}${r.actors.length ? html`<br><span class="muted">${r.actors.join(', ')}</span>` : ''}</td><td>${when(r.since)}</td><td>${r.rework ?? '—'}</td><td><a href="/projects/${encodeURIComponent(r.projectId)}">task page</a> · <a href="${options.temporalUiUrl(r.workflowId)}">Temporal UI</a></td></tr>`,
 )}</tbody></table></div>
 ${rows.length ? '' : html`<p class="muted">No running project matches.</p>`}`;
   return layout('Manager board', viewer, body);

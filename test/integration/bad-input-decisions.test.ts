@@ -258,7 +258,7 @@ it('refuses every bad decision through the update and records every bad signal, 
     expect(decisions.every((e) => e.actor === OWNER_EMAIL[e.role as keyof typeof OWNER_EMAIL] || e.actor === 'chris@acme.example')).toBe(true);
     expect(decisions.some((e) => e.actor?.endsWith('@evil.example'))).toBe(false);
   });
-}, 90_000);
+}, 180_000);
 
 it('refuses decisions on a completed and on a cancelled project, while it wraps up and after it closed', async () => {
   const stubs = new StubActivities();
@@ -326,7 +326,7 @@ it('refuses decisions on a completed and on a cancelled project, while it wraps 
   expect(counts.signalsAccepted).toBe(0);
   // Every signal tried is accounted for: recorded as refused, answered as a duplicate, or refused by the server.
   expect(counts.signalsRecordedRefused + counts.signalsDuplicateIgnored + counts.signalsRefusedByServer).toBe(counts.signalsTried);
-}, 90_000);
+}, 180_000);
 
 /**
  * Was a bug (workflows/upgrade-project.ts, `onSignal`): the signal handler builds its payload as `{ ...raw, decision }`

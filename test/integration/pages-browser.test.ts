@@ -156,12 +156,16 @@ it('the customer approves the plan on its page, a partner cannot, an e-mail link
     expect(board).toContain(id);
     expect(board).toMatch(/Customer/);
     expect(board).toContain('carla@acme.example');
-    // The age and the since come from the UpgradeAwaitingSince search attribute alone (the row's first and fifth cells).
+    // Age, awaited task, since and rework come from the search attributes alone (UpgradeAwaitingSince,
+    // UpgradeAwaitingTasks, UpgradeReworkCount): cells age, project, phase, task, waits on, since, rework, links.
     const row = await sam.page.$$eval('main tbody tr', (rows, pid) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.innerText)).find((cells) => cells[1]!.includes(pid)), id);
     expect(row![0]).toMatch(/^\d+m/);
-    expect(row![4]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    expect(row![3]).toBe('create-upgrade-plan');
+    expect(row![5]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    expect(row![6]).toBe('0');
     const boardLinks = await sam.page.$$eval('main a', (as) => as.map((a) => (a as HTMLAnchorElement).href));
     expect(boardLinks).toContain(`${gateway.url}/projects/${id}`);
+    expect(boardLinks).toContain(`${gateway.url}/projects/${id}/tasks/create-upgrade-plan`);
     expect(boardLinks).toContain(`http://127.0.0.1:8233/namespaces/default/workflows/upgrade-${id}`);
     await chrome.screenshot(sam.page, '01-board');
     // A person who is not a manager gets a clear 403 page.

@@ -13,7 +13,7 @@ import { connectTestClient, eventually, runWorker, uniqueTaskQueue } from '../ha
 import { approveUntil, decide, gateState, OWNER_EMAIL, waitForStatus } from '../support/drive';
 import { makeProject } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
-import { UpgradeAwaitingSince } from '../../workflows/contract';
+import { UpgradeAwaitingSince, UpgradeAwaitingTasks, UpgradeReworkCount } from '../../workflows/contract';
 
 const WORKFLOWS = require.resolve('../../workflows');
 const TUNABLES: UpgradeTunables = {
@@ -76,6 +76,8 @@ describe('upgradeProject', () => {
       // Since when: the oldest awaited step's start is a Datetime search attribute, so the board needs no query.
       const waiting = await handle.query(statusQuery);
       expect(description.typedSearchAttributes.get(UpgradeAwaitingSince)?.toISOString()).toBe(waiting.awaiting[0]!.since);
+      expect(description.typedSearchAttributes.get(UpgradeAwaitingTasks)).toEqual(['create-upgrade-plan']);
+      expect(description.typedSearchAttributes.get(UpgradeReworkCount)).toBe(0);
       expect(await countOf(`UpgradeProjectId = '${project.projectId}' AND UpgradeAwaitingSince <= '${new Date().toISOString()}'`)).toBe(1);
 
       const finalStatus = await approveUntil(handle);
@@ -191,6 +193,8 @@ describe('upgradeProject', () => {
       const redone = await waitForStatus(handle, (s) => gateState(s, 'cab-infrastructure-change') === 'awaiting-approval' && s.gates.find((g) => g.id === 'cab-infrastructure-change')!.rounds === 2);
       expect(redone.rework).toEqual([expect.objectContaining({ rejectedTask: 'cab-infrastructure-change', backTo: 'upgrade-infrastructure-services', reason: 'Redis change overlaps the sale freeze', actor: cse })]);
       expect(redone.gates.find((g) => g.id === 'upgrade-infrastructure-services')!.rounds).toBe(2);
+      // The board's rework column: one search attribute, no status query.
+      expect(await eventually(async () => ((await handle.describe()).typedSearchAttributes.get(UpgradeReworkCount) === 1 ? true : undefined))).toBe(true);
       expect(stubs.notificationsFor(handle.workflowId, 'rejected')).toEqual([
         expect.objectContaining({
           taskId: 'cab-infrastructure-change',
