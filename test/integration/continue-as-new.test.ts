@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { workflowIdFor, type DecisionPayload, type UpgradeTunables, type UpgradeWorkflowInput } from '../../workflows/contract';
 import { AUDIT_ENTRIES_CARRIED, MAX_REASON_KEPT, NOTES_PER_PERSON_PER_HOUR, type AuditEntry } from '../../workflows/project-state';
-import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
+import { connectTestClient, eventually, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { decide, gateState, OWNER_EMAIL, waitForStatus } from '../support/drive';
 import { makeProject } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
@@ -111,6 +111,8 @@ it('continues as new before the run limits, carrying the wait, request ids and a
     // And the project goes on: the customer approves the plan in the new run.
     await decide(handle, { taskId: 'create-upgrade-plan', decision: 'approve', actor: OWNER_EMAIL.customer, role: 'customer' });
     await waitForStatus(handle, (s) => gateState(s, 'determine-infrastructure-changes') === 'awaiting-approval');
+    // Told once per wait, not again by a continued run (the status shows the wait before the message is sent).
+    await eventually(async () => (stubs.notificationsFor(handle.workflowId, 'awaiting-decision').length >= 2 ? true : undefined));
     expect(stubs.notificationsFor(handle.workflowId, 'awaiting-decision').map((n) => n.taskId)).toEqual(['create-upgrade-plan', 'determine-infrastructure-changes']);
 
     await handle.executeUpdate('cancel', { args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'end of the test' }] });
