@@ -10,6 +10,7 @@ import type { AuditEntry, Gate, ProjectStatus } from '../../workflows/project-st
 import { ROLE_LABELS, ROLES, type Role } from '../../workflows/roles';
 import { html, type SafeHtml } from './html';
 import type { ProjectPeople } from './project-directory';
+import type { BoardRow } from '../board-query';
 
 export interface Viewer {
   email: string;
@@ -211,21 +212,7 @@ ${tasks.map(
   return layout('My tasks', viewer, body);
 }
 
-export interface BoardRow {
-  projectId: string;
-  workflowId: string;
-  customer: string;
-  targetVersion: string;
-  phase: string;
-  roles: Role[];
-  actors: string[];
-  since?: string;
-  overdue: boolean;
-  /** The awaited tasks and CAB gates (UpgradeAwaitingTasks); empty on projects started before it was kept. */
-  tasks: string[];
-  /** How many times the project was sent back (UpgradeReworkCount); absent when not recorded. */
-  rework?: number;
-}
+export type { BoardRow };
 
 export interface BoardFilters {
   customer?: string;

@@ -7,7 +7,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { AutomationResult, ProjectContext, ReworkNote } from '../../activities/contract';
 import { computeInfrastructureChanges } from '../../activities/infrastructure/changes';
 import { renderUpgradePlan } from '../../activities/plan/upgrade-plan';
@@ -18,7 +17,7 @@ import type { UpgradeProjectResult } from '../../workflows/final-report';
 import type { ProjectFile } from '../../workflows/project-input';
 import type { ProjectStatus } from '../../workflows/project-state';
 import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
-import { decide, gateState, waitForStatus } from '../support/drive';
+import { decide, gateState, refusal, waitForStatus } from '../support/drive';
 import { makeProject, PEOPLE } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
 import { APP_246, SERVICES_246 } from '../unit/infrastructure/fixtures';
@@ -38,15 +37,6 @@ afterAll(async () => {
   await closeClient();
 });
 
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-    return String((err as WorkflowUpdateFailedError).cause?.message);
-  }
-  throw new Error('expected the update to be refused');
-}
 
 /** The plan step with the real renderer: what the workflow passes (the rework note) decides what the plan says. */
 function planDrafter(drafts: { rework?: ReworkNote; markdown: string; sha256: string }[]) {

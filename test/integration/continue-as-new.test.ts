@@ -5,11 +5,10 @@
  * and goes on deciding in the new run; one person's comments are rate-limited; a long refused field is cut.
  */
 import type { Client } from '@temporalio/client';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { workflowIdFor, type DecisionPayload, type UpgradeTunables, type UpgradeWorkflowInput } from '../../workflows/contract';
 import { AUDIT_ENTRIES_CARRIED, MAX_REASON_KEPT, NOTES_PER_PERSON_PER_HOUR, type AuditEntry } from '../../workflows/project-state';
 import { connectTestClient, eventually, runWorker, uniqueTaskQueue } from '../harness/temporal';
-import { decide, gateState, OWNER_EMAIL, waitForStatus } from '../support/drive';
+import { decide, gateState, OWNER_EMAIL, refusal, waitForStatus } from '../support/drive';
 import { makeProject } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
 
@@ -31,15 +30,6 @@ const comment = (actor: string, role: DecisionPayload['role'], n: number, reques
   ...(requestId ? { requestId } : {}),
 });
 
-async function refusalOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-    return String((err as WorkflowUpdateFailedError).cause?.message);
-  }
-  throw new Error('expected the decision to be refused');
-}
 
 async function runIds(workflowId: string): Promise<string[]> {
   const ids: string[] = [];
@@ -79,7 +69,7 @@ it('continues as new before the run limits, carrying the wait, request ids and a
     expect(sent).toBe(115);
 
     // Comments are rate-limited per person: Carla has sent 30 this hour, the 31st is refused with when to retry.
-    expect(await refusalOf(decide(handle, comment(OWNER_EMAIL.customer, 'customer', 31)))).toMatch(
+    expect(await refusal(decide(handle, comment(OWNER_EMAIL.customer, 'customer', 31)))).toMatch(
       new RegExp(`carla@acme\\.example has sent ${NOTES_PER_PERSON_PER_HOUR} comments and acknowledgements to this project in the last hour, the most a person may; send again after 20`),
     );
 

@@ -3,14 +3,13 @@
  * for why): approvals, refusals, rework, blocked steps, reminders, change windows, cancellation, worker restarts.
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ProjectFile } from '../../workflows/project-input';
 import { workflowIdFor } from '../../workflows/project-input';
 import { approveSignal, cancelUpdate, commentSignal, statusQuery } from '../../workflows/messages';
 import type { UpgradeProjectResult } from '../../workflows/final-report';
 import type { UpgradeTunables, UpgradeWorkflowInput } from '../../workflows/contract';
 import { connectTestClient, eventually, runWorker, uniqueTaskQueue } from '../harness/temporal';
-import { approveUntil, decide, gateState, OWNER_EMAIL, waitForStatus } from '../support/drive';
+import { approveUntil, decide, gateState, OWNER_EMAIL, refusal, waitForStatus } from '../support/drive';
 import { makeProject } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
 import { UpgradeAwaitingSince, UpgradeAwaitingTasks, UpgradeReworkCount } from '../../workflows/contract';
@@ -42,15 +41,6 @@ async function start(taskQueue: string, project: ProjectFile): Promise<WorkflowH
   });
 }
 
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-    return String((err as WorkflowUpdateFailedError).cause?.message);
-  }
-  throw new Error('expected the update to be refused');
-}
 
 function withStubs(fn: (stubs: StubActivities, taskQueue: string) => Promise<void>): () => Promise<void> {
   return async () => {

@@ -2,7 +2,7 @@
  * Plays the people of a project in tests: waits for states through the `status` query and sends decisions
  * through the `decide` update, as the CLI does.
  */
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { decideUpdate, statusQuery, type DecisionPayload, type DecisionResult } from '../../workflows/messages';
 import type { ProjectStatus } from '../../workflows/project-state';
 import type { Role } from '../../workflows/roles';
@@ -59,4 +59,15 @@ export async function approveUntil(
     }
   }
   throw new Error('project did not reach the expected state in time');
+}
+
+/** The reason an update was refused with (the test fails when it was accepted). */
+export async function refusal(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    return String((err as WorkflowUpdateFailedError).cause?.message);
+  }
+  throw new Error('expected the update to be refused');
 }
