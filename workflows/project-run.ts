@@ -7,8 +7,8 @@
  * the order of the methods below; change it only behind `patched()` (README, "Changing the workflow").
  */
 import { CancellationScope, condition, isCancellation, proxyActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
-import type { NotificationRequest, ProjectContext, UpgradeActivities, WindowRef } from '../activities/contract';
-import { automationSteps } from './automation';
+import type { ActivityContext, NotificationRequest, ProjectContext, UpgradeActivities, WindowRef } from '../activities/contract';
+import { activityContext, automationSteps } from './automation';
 import { nextChangeWindow } from './change-window';
 import { durationToMs } from './durations';
 import { innermostMessage } from './failure-text';
@@ -37,6 +37,8 @@ export interface RunOptions {
   cabRejectionNotifies: boolean;
   /** Since the patch `reminders-skip-missed-periods`: a long outage sends one reminder, not one per missed period. */
   remindersSkipMissed: boolean;
+  /** Since the patch `lean-activity-inputs`: activities get the project file's reference, not the file (automation.ts). */
+  leanActivityInputs?: boolean;
 }
 
 export class ProjectRun {
@@ -51,6 +53,8 @@ export class ProjectRun {
   private readonly escalateMs: number;
   /** The window the last `then-wait` step asked for; the task waits for it once the step is done. */
   private requestedWindow?: WindowRef;
+  /** What every activity is called with (activityContext): `ctx` itself, or its lean reference. */
+  private readonly sent: ActivityContext;
 
   constructor(
     private readonly state: ProjectState,
@@ -78,7 +82,8 @@ export class ProjectRun {
     });
     // Telling people must never block or fail the project: bounded retries, failures are recorded.
     this.messenger = proxyActivities<UpgradeActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 3 } });
-    this.steps = automationSteps(acts, monitoring);
+    this.sent = activityContext(ctx, options.leanActivityInputs ?? false);
+    this.steps = automationSteps(acts, monitoring, this.sent);
     this.publish = makePublisher(state, { awaitingSince: options.awaitingSince });
     this.noticeHours = tunables.productionNoticeHours ?? 48;
     this.remindMs = durationToMs(project.timing.remindAfter);
@@ -147,7 +152,7 @@ export class ProjectRun {
     const result = buildResult(state.status(), state.completedAt!);
     try {
       const report = await this.messenger.storeFinalReport.executeWithOptions({ summary: 'Store the final report' }, [
-        this.ctx,
+        this.sent,
         { projectId: this.ctx.project.projectId, outcome: result.outcome, markdown: renderFinalReport(result, state.status()) },
       ]);
       state.reportStored(report);
@@ -327,7 +332,7 @@ export class ProjectRun {
     const { key, ...rest } = request;
     try {
       await this.messenger.sendNotification.executeWithOptions({ summary: `notify ${rest.to.join(', ')}: ${rest.kind} ${rest.taskId ?? ''}`.trim() }, [
-        this.ctx,
+        this.sent,
         { ...rest, idempotencyKey: `${this.ctx.workflowId}/${key}` },
       ]);
     } catch (err) {
