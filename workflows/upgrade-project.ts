@@ -10,7 +10,7 @@
 import { ApplicationFailure, CancellationScope, allHandlersFinished, condition, patched, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { UpgradeActivities } from '../activities/contract';
 import type { UpgradeProjectResult } from './final-report';
-import { registerHandlers } from './handlers';
+import { registerHandlers, registerStatusViews } from './handlers';
 import { statusQuery } from './messages';
 import { playbookOf } from './playbook';
 import type { ProjectFile, ProjectInput, ProjectValidation } from './project-input';
@@ -57,6 +57,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   const { workflowId } = workflowInfo();
   const checking = statusWhileChecking(workflowId, input.project, new Date().toISOString());
   setHandler(statusQuery, () => checking);
+  registerStatusViews(() => checking);
   // The tunables are checked with the file (new projects): a raw start cannot set 0 hours of Adobe's notice.
   const project = await validatedProject(input.project, input.tunables, checkedByLocalActivity);
   const trust = signedDecisions ? { trust: input.trust ?? { keys: [] } } : {};
