@@ -21,7 +21,7 @@ export interface ProjectContext {
 }
 
 /**
- * What projects started since the patch `lean-activity-inputs` send instead: the ids and the sha256 of the
+ * What projects started since the patch `lean-history` send instead: the ids and the sha256 of the
  * checked project file (sha256 of its JSON as the validateProject local activity answered it), ~200 bytes
  * instead of the whole file in every ActivityTaskScheduled event (issue #16). The worker resolves the file
  * from a copy it keeps by that hash, or, on a worker that never saw it, from the validateProject marker of

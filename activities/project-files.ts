@@ -1,5 +1,5 @@
 /**
- * The project file by its hash, once per worker (issue #16). Projects started since the patch `lean-activity-inputs`
+ * The project file by its hash, once per worker (issue #16). Projects started since the patch `lean-history`
  * call activities with a ProjectRefContext (ids and the file's sha256) instead of the whole file; this module turns
  * it back into the full ProjectContext the implementations take.
  *

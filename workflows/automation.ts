@@ -29,7 +29,7 @@ function windowOf(step: StepName, call: StepCall): WindowRef {
 }
 
 /**
- * What activities are called with. Projects started since the patch `lean-activity-inputs` send the ids and the
+ * What activities are called with. Projects started since the patch `lean-history` send the ids and the
  * sha256 of the checked project file (~200 bytes) instead of the whole file (~1.5 KB in each of ~36 scheduled
  * activities: half of a project's history, issue #16); the worker resolves it (activities/project-files.ts). The
  * hash is of the file's JSON as the validateProject local activity answered it, which the worker can read back.

@@ -37,8 +37,11 @@ export interface RunOptions {
   cabRejectionNotifies: boolean;
   /** Since the patch `reminders-skip-missed-periods`: a long outage sends one reminder, not one per missed period. */
   remindersSkipMissed: boolean;
-  /** Since the patch `lean-activity-inputs`: activities get the project file's reference, not the file (automation.ts). */
-  leanActivityInputs?: boolean;
+  /**
+   * Since the patch `lean-history`: activities get the project file's reference, not the file (automation.ts), and
+   * search attributes are upserted once per workflow task (publisher.ts).
+   */
+  leanHistory?: boolean;
 }
 
 export class ProjectRun {
@@ -82,9 +85,9 @@ export class ProjectRun {
     });
     // Telling people must never block or fail the project: bounded retries, failures are recorded.
     this.messenger = proxyActivities<UpgradeActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 3 } });
-    this.sent = activityContext(ctx, options.leanActivityInputs ?? false);
+    this.sent = activityContext(ctx, options.leanHistory ?? false);
     this.steps = automationSteps(acts, monitoring, this.sent);
-    this.publish = makePublisher(state, { awaitingSince: options.awaitingSince });
+    this.publish = makePublisher(state, { awaitingSince: options.awaitingSince, oncePerTask: options.leanHistory ?? false });
     this.noticeHours = tunables.productionNoticeHours ?? 48;
     this.remindMs = durationToMs(project.timing.remindAfter);
     this.escalateMs = durationToMs(project.timing.escalateAfter);

@@ -42,8 +42,9 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   const cabRejectionNotifies = patched('cab-rejection-notifies');
   // After an outage a wait reminds once and resumes its period, instead of one message per missed period at once.
   const remindersSkipMissed = patched('reminders-skip-missed-periods');
-  // Activities get the project file's id and hash, not the file: the worker keeps or reads it (issue #16).
-  const leanActivityInputs = patched('lean-activity-inputs');
+  // Smaller history (issue #16): activities get the project file's hash, not the file (the worker keeps or reads it),
+  // and the search attributes are upserted once per workflow task with the state at its end (publisher.ts).
+  const leanHistory = patched('lean-history');
   // Every patch is asked before the first await: on replay, the SDK core refuses a patch marker that follows a local
   // activity's marker in the same workflow task ("no corresponding change command"), as the worker restart test showed.
 
@@ -62,7 +63,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   const project = await validatedProject(input.project, input.tunables, checkedByLocalActivity);
   const trust = signedDecisions ? { trust: input.trust ?? { keys: [] } } : {};
   const state = new ProjectState(workflowId, project, () => new Date().toISOString(), trust, playbook);
-  const run = new ProjectRun(state, { workflowId, project }, { tunables: input.tunables ?? {}, commandsFromMain, awaitingSince, cabRejectionNotifies, remindersSkipMissed, leanActivityInputs });
+  const run = new ProjectRun(state, { workflowId, project }, { tunables: input.tunables ?? {}, commandsFromMain, awaitingSince, cabRejectionNotifies, remindersSkipMissed, leanHistory });
 
   // Handlers before the work's first await: the SDK buffers signals and updates that arrive while the project file
   // is checked, and delivers them as each handler is set.

@@ -1,5 +1,5 @@
 /**
- * Issue #16 on the real dev server: activities get the project file's reference (patch `lean-activity-inputs`), the
+ * Issue #16 on the real dev server: activities get the project file's reference (patch `lean-history`), the
  * worker resolves it — from the copy its validateProject kept, or, on a worker that never saw the project (a second
  * machine), from the validateProject marker in history — and the small status views answer from the workflow.
  * The automation is the stubs (test/support/stub-activities.ts), wrapped exactly as createActivities wraps the real
@@ -13,6 +13,7 @@ import { ProjectFiles, projectFileSha256 } from '../../activities/project-files'
 import type { UpgradeTunables, UpgradeWorkflowInput } from '../../workflows/contract';
 import { auditPageQuery, statusQuery, statusSummaryQuery, taskDetailsQuery } from '../../workflows/messages';
 import { validateProjectInput, workflowIdFor } from '../../workflows/project-input';
+import { UpgradeAwaitingRoles, UpgradePhase } from '../../workflows/search-attributes';
 import { jsonBytes, SUMMARY_MAX_BYTES } from '../../workflows/status-views';
 import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { approveUntil, gateState, waitForStatus } from '../support/drive';
@@ -115,6 +116,33 @@ describe('lean activity inputs', () => {
     }
     const plan = inputs.find((c) => c.type === 'draftUpgradePlan')!;
     expect(plan.bytes).toBeLessThan(200);
+  });
+
+  it('upserts the search attributes once per workflow task: one upsert per change people can see, no more', async () => {
+    const project = makeProject();
+    const taskQueue = uniqueTaskQueue('lean');
+    const stubs = new StubActivities();
+    const input: UpgradeWorkflowInput = { version: 1, project, tunables: TUNABLES };
+    const handle = await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: stubs.activities() }, async () => {
+      const h = await client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [input] });
+      await approveUntil(h);
+      await h.result();
+      return h;
+    });
+    const history = await handle.fetchHistory();
+    const upserts = (history.events ?? []).filter(
+      (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+    );
+    const fields = upserts.map((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}));
+    const state = fields.filter((f) => f.includes('UpgradePhase'));
+    const sdk = fields.filter((f) => f.length === 1 && f[0] === 'TemporalChangeVersion');
+    // 12 decisions: each awaited step is one upsert when it starts waiting and one when it is decided, the start
+    // of the next task's phase rides with the decision; plus the first and the last (completed). Before: 32.
+    expect(state.length).toBe(25);
+    expect(sdk.length).toBe(8); // one per patch, by the SDK
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(UpgradePhase)).toBe('completed');
+    expect(description.typedSearchAttributes.get(UpgradeAwaitingRoles) ?? []).toEqual([]); // an empty list reads as unset
   });
 
   it('refuses a reference that names no file of the run, with a clear error', async () => {

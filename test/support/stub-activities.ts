@@ -48,7 +48,7 @@ export class StubActivities {
     return this.notifications.filter((n) => n.idempotencyKey.startsWith(`${workflowId}/`) && (!kind || n.kind === kind));
   }
 
-  /** What each call received: the full context (older projects) or the file's reference (lean-activity-inputs). */
+  /** What each call received: the full context (older projects) or the file's reference (patch lean-history). */
   readonly contexts: ActivityContext[] = [];
 
   private automation(name: keyof UpgradeActivities, ctx: ActivityContext, detail?: unknown): AutomationResult {
