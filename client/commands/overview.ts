@@ -65,7 +65,7 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
   return results;
 }
 
-function pendingOf(item: ListItem, status: ProjectStatus | undefined): PendingItem[] {
+function pendingOf(item: ListItem, status: Pick<ProjectStatus, 'projectId' | 'workflowId' | 'customer' | 'awaiting'> | undefined): PendingItem[] {
   if (!status) {
     // The status query did not answer (no worker): what the search attributes say is still worth showing.
     return [{ projectId: item.projectId, workflowId: item.workflowId, customer: item.customer, gateId: '?', title: '', state: '?', roles: item.awaitingRoles, actors: item.awaitingActors, overdue: item.overdue }];
@@ -113,7 +113,7 @@ export function registerOverview(program: Command, ctx: CommandContext): void {
       const items = await withSession(ctx, undefined, async (session) => {
         const projects = (await listExecutions(session, pendingQuery({ role, actor, taskQueue: settings.taskQueueExplicit ? settings.taskQueue : undefined }), limit))
           .filter((p) => p.awaitingRoles.length > 0);
-        const statuses = await mapLimited(projects, PARALLEL_QUERIES, (p) => session.status(p.projectId).catch(() => undefined));
+        const statuses = await mapLimited(projects, PARALLEL_QUERIES, (p) => session.summary(p.projectId).catch(() => undefined));
         return projects
           .flatMap((p, i) => pendingOf(p, statuses[i]))
           .filter((item) => (!role || item.roles.includes(role)) && (!actor || item.actors.includes(actor)));

@@ -1,3 +1,6 @@
+import { plainStyle } from '../../client/io';
+import { renderStatus } from '../../client/format/status';
+import { renderTaskDetails } from '../../client/format/task';
 import type { DecisionPayload } from '../../workflows/messages';
 import { validateProjectInput } from '../../workflows/project-input';
 import { ProjectState } from '../../workflows/project-state';
@@ -175,5 +178,26 @@ describe('audit pages', () => {
     expect(end.next).toBeUndefined();
     // Nonsense paging asks for the default page rather than failing the query.
     expect(auditPageOf(state.status(), { after: Number.NaN, limit: -5 }).entries).toHaveLength(1);
+  });
+});
+
+describe('CLI views', () => {
+  it('draws the same status table from the summary as from the whole status answer', () => {
+    const state = longRunningState(3, 2);
+    const now = Date.UTC(2026, 10, 29);
+    expect(renderStatus(summaryOf(state.status()), now, plainStyle())).toBe(renderStatus(state.status(), now, plainStyle()));
+    expect(renderStatus(summaryOf(state.status()), now, plainStyle())).toMatch(/Rework: 3 \(last: create-upgrade-plan rejected by carla@acme\.example/);
+  });
+
+  it('shows one task with its steps, approvals and audit entries', () => {
+    const state = newState();
+    awaitingDecision(state, 'create-upgrade-plan', planSteps(1));
+    state.apply(plan({ comment: 'looks right' }), 'update');
+    const text = renderTaskDetails(taskDetailsOf(state.status(), 'create-upgrade-plan')!, plainStyle());
+    expect(text).toMatch(/^create-upgrade-plan — /);
+    expect(text).toMatch(/approvals 1\/1/);
+    expect(text).toMatch(/^draftUpgradePlan +done +\S+ \S+ +plan v1 +p\/0000000000000001-plan\.md$/m);
+    expect(text).toMatch(/^ {2}carla@acme\.example at .* on p\/0000000000000001-plan\.md$/m);
+    expect(text).toMatch(/^ {2}#\d+ .* decision approve by carla@acme\.example: looks right$/m);
   });
 });
