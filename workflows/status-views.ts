@@ -77,8 +77,14 @@ export interface ProjectSummary {
 export interface TaskDetails {
   view: 'task';
   version: typeof STATUS_VIEWS_VERSION;
+  workflowId: string;
   projectId: string;
   gate: Gate;
+  /**
+   * For a CAB gate: the task it belongs to, whose artifacts are what the CAB approves (evidenceOfGate). With `gate`,
+   * all a signer needs to bind a decision to its round and evidence, without the whole status.
+   */
+  task?: Gate;
   /** The gate's CAB gates when it is a task (their own details are one `taskDetails` away). */
   cabGates: GateLine[];
   awaiting?: AwaitedStep;
@@ -205,8 +211,10 @@ export function taskDetailsOf(status: ProjectStatus, taskId: string): TaskDetail
   return {
     view: 'task',
     version: STATUS_VIEWS_VERSION,
+    workflowId: status.workflowId,
     projectId: status.projectId,
     gate,
+    ...(gate.kind === 'cab' ? { task: status.gates.find((g) => g.id === gate.taskId) } : {}),
     cabGates: gate.kind === 'task' ? status.gates.filter((g) => g.kind === 'cab' && g.taskId === gate.id).map((g) => gateLine(g)) : [],
     ...(awaiting ? { awaiting } : {}),
     steps: gate.steps,

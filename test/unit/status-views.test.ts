@@ -149,6 +149,11 @@ describe('task details', () => {
     const launch = taskDetailsOf(state.status(), 'launch-to-production')!;
     expect(launch.cabGates.map((g) => g.kind)).toEqual(launch.cabGates.map(() => 'cab'));
     expect(launch.cabGates.length).toBeGreaterThan(0);
+    // A CAB gate's details carry its task: what a signer needs to bind a CAB decision to the task's evidence.
+    const cab = taskDetailsOf(state.status(), launch.cabGates[0]!.id)!;
+    expect(cab.task?.id).toBe('launch-to-production');
+    expect(cab.workflowId).toBe('upgrade-x');
+    expect(launch.task).toBeUndefined();
     expect(taskDetailsOf(state.status(), 'nope')).toBeUndefined();
   });
 });
