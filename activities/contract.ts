@@ -20,6 +20,31 @@ export interface ProjectContext {
   project: ProjectInput;
 }
 
+/**
+ * What projects started since the patch `lean-history` send instead: the ids and the sha256 of the
+ * checked project file (sha256 of its JSON as the validateProject local activity answered it), ~200 bytes
+ * instead of the whole file in every ActivityTaskScheduled event (issue #16). The worker resolves the file
+ * from a copy it keeps by that hash, or, on a worker that never saw it, from the validateProject marker of
+ * the activity's own run in history (activities/project-files.ts).
+ */
+export interface ProjectRefContext {
+  workflowId: string;
+  projectId: string;
+  projectSha256: string;
+}
+
+/** What an activity receives: the full context (projects started before the patch) or the reference. */
+export type ActivityContext = ProjectContext | ProjectRefContext;
+
+export function isProjectRef(ctx: ActivityContext): ctx is ProjectRefContext {
+  return !('project' in ctx) && typeof (ctx as ProjectRefContext).projectSha256 === 'string';
+}
+
+/** The project id of either shape: what stand-ins that never need the file use. */
+export function projectIdOf(ctx: ActivityContext): string {
+  return isProjectRef(ctx) ? ctx.projectId : ctx.project.projectId;
+}
+
 /** What an automation step returns to the workflow: small, with the document itself behind `artifact`. */
 export interface AutomationResult {
   artifact: ArtifactRef;
@@ -139,11 +164,19 @@ export function eachAutomationActivity<T>(make: (name: AutomationActivity) => T)
 }
 
 /**
- * The activities the workflow calls. `createActivities(deps)` (activities/index.ts) implements this interface;
+ * The activities as the workflow calls them and the worker registers them: the context comes in either shape.
+ * `createActivities(deps)` resolves a reference before the implementations run (ProjectActivities).
+ */
+export type UpgradeActivities = UpgradeActivitiesOn<ActivityContext>;
+/** The implementations behind the worker's resolution of the project file: always the full context. */
+export type ProjectActivities = UpgradeActivitiesOn<ProjectContext>;
+
+/**
+ * The activities the workflow calls, over the context type `C`. `createActivities(deps)` (activities/index.ts) implements this interface;
  * workflow tests implement it with stubs. Every automation step returns an `AutomationResult` whose artifact is
  * the evidence the owner approves.
  */
-export interface UpgradeActivities {
+export interface UpgradeActivitiesOn<C> {
   /**
    * Checks a project file and fills in its defaults; problems are answered, not thrown. Run as a local activity at
    * the start of every project, so the workflow bundle carries no schema library (activities/validate-project.ts).
@@ -151,36 +184,36 @@ export interface UpgradeActivities {
    */
   validateProject(projectFile: unknown, tunables?: unknown): Promise<ProjectValidation>;
   /** `rework`: the rejection of the plan's last round (playbook version 2 on), which the redraft answers. */
-  draftUpgradePlan(ctx: ProjectContext, request?: { rework?: ReworkNote }): Promise<AutomationResult>;
-  determineInfrastructureChanges(ctx: ProjectContext): Promise<AutomationResult>;
-  assessUpgradeComplexity(ctx: ProjectContext): Promise<AutomationResult>;
+  draftUpgradePlan(ctx: C, request?: { rework?: ReworkNote }): Promise<AutomationResult>;
+  determineInfrastructureChanges(ctx: C): Promise<AutomationResult>;
+  assessUpgradeComplexity(ctx: C): Promise<AutomationResult>;
   scheduleConference(
-    ctx: ProjectContext,
+    ctx: C,
     request: { event: 'infrastructure-upgrade' | 'launch'; window: WindowRef },
   ): Promise<AutomationResult>;
   requestInfrastructureChange(
-    ctx: ProjectContext,
+    ctx: C,
     request: { environment: EnvironmentName; window: WindowRef },
   ): Promise<AutomationResult>;
-  migrateProductionDataToStaging(ctx: ProjectContext): Promise<AutomationResult>;
-  prepareUpgradeBranch(ctx: ProjectContext): Promise<AutomationResult>;
+  migrateProductionDataToStaging(ctx: C): Promise<AutomationResult>;
+  prepareUpgradeBranch(ctx: C): Promise<AutomationResult>;
   runPostUpgradeRunbook(
-    ctx: ProjectContext,
+    ctx: C,
     request: { environment: EnvironmentName; purpose: 'post-upgrade-checks' | 'uat-validation' | 'go-live' },
   ): Promise<AutomationResult>;
-  runPerformanceTest(ctx: ProjectContext): Promise<AutomationResult>;
-  runSecurityChecks(ctx: ProjectContext, request: { environment: EnvironmentName }): Promise<AutomationResult>;
+  runPerformanceTest(ctx: C): Promise<AutomationResult>;
+  runSecurityChecks(ctx: C, request: { environment: EnvironmentName }): Promise<AutomationResult>;
   /**
    * `approvedCommit`: the commit the update-code-base approval named (ProjectState.approvedCommit); the launch
    * deploys exactly it and refuses when the upgrade branch has moved since. Optional for older workflows.
    */
-  deployToProduction(ctx: ProjectContext, request: { window: WindowRef; approvedCommit?: string }): Promise<AutomationResult>;
-  monitorProduction(ctx: ProjectContext): Promise<AutomationResult>;
-  sendNotification(ctx: ProjectContext, request: NotificationRequest): Promise<NotificationResult>;
-  storeFinalReport(ctx: ProjectContext, report: FinalReport): Promise<ArtifactRef>;
+  deployToProduction(ctx: C, request: { window: WindowRef; approvedCommit?: string }): Promise<AutomationResult>;
+  monitorProduction(ctx: C): Promise<AutomationResult>;
+  sendNotification(ctx: C, request: NotificationRequest): Promise<NotificationResult>;
+  storeFinalReport(ctx: C, report: FinalReport): Promise<ArtifactRef>;
   /**
    * Stores audit entries the workflow moves out of its state before it continues as new, as one content-addressed
    * JSON artifact (`audit-<first>-<last>.json`); the next run carries its reference and hash.
    */
-  archiveAuditTrail(ctx: ProjectContext, archive: AuditArchiveRequest): Promise<ArtifactRef>;
+  archiveAuditTrail(ctx: C, archive: AuditArchiveRequest): Promise<ArtifactRef>;
 }

@@ -5,11 +5,12 @@
  */
 import { join } from 'node:path';
 import type { ArtifactStore } from './artifact-store';
-import type { UpgradeActivities } from './contract';
+import type { ActivityContext, ProjectActivities, UpgradeActivities } from './contract';
 import { createEnvironmentActivities } from './environment-activities';
 import type { Notifier } from './notify/channels';
 import { createNotifyActivities } from './notify/activities';
 import { createPlanningActivities } from './planning-activities';
+import { ProjectFiles } from './project-files';
 import type { RepositoryWorkspace } from './repository/workspace';
 import type { TlsTrust } from './runbook/http-probe';
 import type { WorkerPolicy } from './policy/worker-policy';
@@ -40,6 +41,8 @@ export interface ActivityDeps {
   deployHealthTimeoutMs?: number;
   healthPollMs?: number;
   now?: () => Date;
+  /** Where project files are kept by hash (activities/project-files.ts); one per worker process by default. */
+  projectFiles?: ProjectFiles;
 }
 
 export function createActivities(deps: ActivityDeps): UpgradeActivities {
@@ -68,7 +71,7 @@ export function createActivities(deps: ActivityDeps): UpgradeActivities {
     ...(deps.deployHealthTimeoutMs !== undefined ? { deployHealthTimeoutMs: deps.deployHealthTimeoutMs } : {}),
     ...(deps.healthPollMs !== undefined ? { healthPollMs: deps.healthPollMs } : {}),
   });
-  return {
+  const implementations: ProjectActivities = {
     validateProject: createValidateProject({ shortTimings: deps.policy.allowShortTimings }),
     ...planning,
     ...environment,
@@ -82,4 +85,25 @@ export function createActivities(deps: ActivityDeps): UpgradeActivities {
       return deps.artifacts.put(ctx.project.projectId, `audit-${archive.firstId}-${archive.lastId}.json`, document, 'application/json');
     },
   };
+  return resolvingProjectFiles(implementations, deps.projectFiles ?? new ProjectFiles());
+}
+
+/**
+ * The activities as registered: validateProject keeps each file it checks (by hash), every other activity gets
+ * its context resolved first, so implementations always see the whole project file, whichever shape the workflow
+ * sent (activities/project-files.ts).
+ */
+export function resolvingProjectFiles(implementations: ProjectActivities, files: ProjectFiles): UpgradeActivities {
+  const resolved: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(implementations) as [string, (...args: unknown[]) => Promise<unknown>][]) {
+    resolved[name] =
+      name === 'validateProject'
+        ? async (...args: unknown[]) => {
+            const validation = (await fn(...args)) as Awaited<ReturnType<ProjectActivities['validateProject']>>;
+            if (validation.ok) files.remember(validation.project);
+            return validation;
+          }
+        : async (ctx: ActivityContext, ...rest: unknown[]) => fn(await files.resolve(ctx), ...rest);
+  }
+  return resolved as unknown as UpgradeActivities;
 }

@@ -19,6 +19,8 @@ export interface BaselineStatus {
 }
 
 export const baselineStatus = defineQuery<BaselineStatus>('status');
+/** The name our driver asks (ours answers it with the small summary, workflows/status-views.ts); the same answer. */
+export const baselineStatusSummary = defineQuery<BaselineStatus>('statusSummary');
 export const baselineDecide = defineUpdate<{ accepted: true }, [unknown]>('decide');
 
 const { baselineNoop } = proxyActivities<{ baselineNoop(index: number): Promise<{ summary: string; index: number }> }>({
@@ -30,10 +32,12 @@ export async function baselineProject(input: BaselineInput): Promise<{ activitie
   let decided = -1;
   let activities = 0;
   let finished = false;
-  setHandler(baselineStatus, () => ({
+  const status = (): BaselineStatus => ({
     state: finished ? 'completed' : 'running',
     awaiting: waiting > decided ? [{ gateId: `gate-${waiting}`, state: 'awaiting-approval', roles: ['customer'] }] : [],
-  }));
+  });
+  setHandler(baselineStatus, status);
+  setHandler(baselineStatusSummary, status);
   setHandler(baselineDecide, () => {
     decided = waiting;
     return { accepted: true } as const;

@@ -1,5 +1,5 @@
 /**
- * Plays every role of a project, as test/support/drive.ts's approveUntil does, with timings: loop `status` query →
+ * Plays every role of a project, as test/support/drive.ts's approveUntil does, with timings: loop `statusSummary` query →
  * `decide` update (approve, as the owner the status names) as soon as a task awaits it; when nothing awaits, poll
  * again after a short backoff (25 ms doubling to 200 ms, reset after each decision). Works for `upgradeProject` and
  * the baseline workflow alike: both answer `status` with `{ state, awaiting[] }` and take `decide`.
@@ -56,7 +56,8 @@ export async function driveToCompletion(handle: WorkflowHandle, samples: DriveSa
   while (!done) {
     if (Date.now() > deadline) throw new DeadlineReached(`deadline reached while driving ${handle.workflowId}`);
     const q0 = performance.now();
-    const status = await handle.query<StatusLike>('status');
+    // The summary (workflows/status-views.ts): what a client that drives a project needs; the baseline answers it too.
+    const status = await handle.query<StatusLike>('statusSummary');
     samples.statusMs.push(performance.now() - q0);
     const next = status.awaiting.find((a) => a.state === 'awaiting-approval');
     if (next) {

@@ -3,13 +3,15 @@
  * same name and shape, doing no work and returning a small AutomationResult, so scenario A measures the
  * orchestration's own cost (workflow code, history, updates, queries) and nothing of the real automation.
  */
-import { eachAutomationActivity, type ArtifactRef, type AutomationResult, type ProjectContext, type UpgradeActivities } from '../activities/contract';
+import { eachAutomationActivity, projectIdOf, type ActivityContext, type ArtifactRef, type AutomationResult, type UpgradeActivities } from '../activities/contract';
+import { resolvingProjectFiles } from '../activities';
+import { ProjectFiles } from '../activities/project-files';
 import { createValidateProject } from '../activities/validate-project';
 
 /** A fixed-size artifact reference, about what a real step returns (id, sha256, name, type, size). */
-function artifact(ctx: ProjectContext, name: string): ArtifactRef {
+function artifact(ctx: ActivityContext, name: string): ArtifactRef {
   return {
-    id: `${ctx.project.projectId}/0000000000000000-${name}`,
+    id: `${projectIdOf(ctx)}/0000000000000000-${name}`,
     sha256: '0'.repeat(64),
     name,
     mediaType: 'text/markdown',
@@ -18,14 +20,22 @@ function artifact(ctx: ProjectContext, name: string): ArtifactRef {
 }
 
 function step(name: string) {
-  return async (ctx: ProjectContext): Promise<AutomationResult> => ({
+  return async (ctx: ActivityContext): Promise<AutomationResult> => ({
     artifact: artifact(ctx, `${name.toLowerCase()}.md`),
     summary: `${name}: no-op (benchmark)`,
     passed: true,
   });
 }
 
+/**
+ * Wrapped as the real ones are (activities/index.ts): validateProject keeps the checked file by hash and every
+ * activity resolves its context first, so the figure includes what a lean reference costs the worker.
+ */
 export function createNoopActivities(): UpgradeActivities {
+  return resolvingProjectFiles(noopImplementations(), new ProjectFiles());
+}
+
+function noopImplementations(): UpgradeActivities {
   return {
     // The project file check is the orchestration's own work (the workflow's first step), so it runs for real, with
     // the allowance a test landscape names: seconds-long timings and no 48-hour notice (CUO_ALLOW_SHORT_TIMINGS).

@@ -34,7 +34,9 @@ export async function startWorkerChild(options: {
 }): Promise<WorkerChild> {
   const args = [COMPILED, options.address, options.taskQueue, options.bundlePath, options.activities];
   if (options.realDepsFile) args.push(options.realDepsFile);
-  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', ...args], {
+  // BENCH_CPU_PROF_DIR: the worker writes a V8 CPU profile there when it stops (bench/profile-summary.ts reads it).
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', ...profile, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, ...(options.maxCachedWorkflows !== undefined ? { BENCH_MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows) } : {}) },
   });

@@ -8,6 +8,7 @@ import {
   Connection,
   isGrpcDeadlineError,
   isGrpcServiceError,
+  QueryNotRegisteredError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -15,9 +16,10 @@ import {
 } from '@temporalio/client';
 import { optionalTsToDate } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { statusQuery } from '../workflows/messages';
+import { auditPageQuery, statusQuery, statusSummaryQuery, taskDetailsQuery } from '../workflows/messages';
 import { workflowIdFor } from '../workflows/project-input';
-import type { ProjectStatus } from '../workflows/project-state';
+import type { AuditEntry, ProjectStatus } from '../workflows/project-state';
+import { MAX_AUDIT_PAGE, summaryOf, taskDetailsOf, type ProjectSummary, type TaskDetails } from '../workflows/status-views';
 import { UpgradePhase } from '../workflows/search-attributes';
 import { readClosedStatus } from './closed-project';
 import { loadConnectConfig } from './connection';
@@ -94,6 +96,47 @@ export class Session {
     } catch (err) {
       throw this.explain(err, projectId);
     }
+  }
+
+  /**
+   * The small answer (`statusSummary`, under 4 KB): what `status`, `pending` and `decide` show. A worker older than
+   * that query answers only `status`; its summary is then made here, from the whole answer.
+   */
+  async summary(projectId: string): Promise<ProjectSummary> {
+    try {
+      return await this.withDeadline(() => this.handle(projectId).query(statusSummaryQuery));
+    } catch (err) {
+      if (!isUnknownQuery(err)) throw this.explain(err, projectId);
+    }
+    return summaryOf(await this.status(projectId));
+  }
+
+  /** One task's details (`taskDetails`), or undefined when the project has no such task or gate. */
+  async task(projectId: string, taskId: string): Promise<TaskDetails | undefined> {
+    try {
+      return (await this.withDeadline(() => this.handle(projectId).query(taskDetailsQuery, { taskId }))) ?? undefined;
+    } catch (err) {
+      if (!isUnknownQuery(err)) throw this.explain(err, projectId);
+    }
+    return taskDetailsOf(await this.status(projectId), taskId);
+  }
+
+  /** The whole audit trail, page by page (`auditPage`), with the count of refusals that were only counted. */
+  async auditTrail(projectId: string): Promise<{ audit: AuditEntry[]; refusedNotKept: number }> {
+    const audit: AuditEntry[] = [];
+    let after: number | undefined;
+    try {
+      for (;;) {
+        const page = await this.withDeadline(() => this.handle(projectId).query(auditPageQuery, { ...(after === undefined ? {} : { after }), limit: MAX_AUDIT_PAGE }));
+        audit.push(...page.entries);
+        if (page.next === undefined) return { audit, refusedNotKept: page.refusedNotKept };
+        after = page.next;
+      }
+    } catch (err) {
+      if (!isUnknownQuery(err) || audit.length) throw this.explain(err, projectId);
+    }
+    const status = await this.status(projectId);
+    return { audit: [...status.audit], refusedNotKept: status.refusedNotKept };
   }
 
   /**
@@ -200,6 +243,11 @@ export class Session {
     }
     return new CliError(message, EXIT.failure);
   }
+}
+
+/** A worker that does not know the query (a project started before it existed, on an older worker). */
+function isUnknownQuery(err: unknown): boolean {
+  return err instanceof QueryNotRegisteredError && /did not register a handler/i.test(err.message);
 }
 
 /** An activity failure's message with its causes, e.g. "fatal: repository not found: exit code 128". */

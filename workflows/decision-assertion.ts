@@ -187,8 +187,27 @@ function littleEndianNumber(bytes: Uint8Array): bigint {
 }
 
 /** RFC 8032 verification (strict encodings, small-order keys refused), without the base-point table. */
+/**
+ * Signatures verified lately, by signature, key and message. A decision is checked twice on a live worker — by the
+ * update's validator and again by its handler (validators are skipped on replay) — and the pure-JavaScript check
+ * was ~20% of the bench worker's busy CPU (issue #16, bench/README.md). The answer depends on nothing else, so
+ * remembering it is deterministic; the map is per workflow (each has its own module instance) and small.
+ */
+const recentlyVerified = new Map<string, boolean>();
+const RECENTLY_VERIFIED_MAX = 16;
+
 export function verifyEd25519(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   if (signature.length !== 64 || publicKey.length !== 32) return false;
+  const key = `${hex(signature)}.${hex(publicKey)}.${hex(message)}`;
+  const known = recentlyVerified.get(key);
+  if (known !== undefined) return known;
+  const valid = verifyOnce(signature, message, publicKey);
+  recentlyVerified.set(key, valid);
+  if (recentlyVerified.size > RECENTLY_VERIFIED_MAX) recentlyVerified.delete(recentlyVerified.keys().next().value!);
+  return valid;
+}
+
+function verifyOnce(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   try {
     const r = signature.subarray(0, 32);
     const s = littleEndianNumber(signature.subarray(32));

@@ -10,18 +10,22 @@ import { checkAttachPayload, checkCancelPayload, checkDecisionPayload, checkSign
 import {
   approveSignal,
   attachUpdate,
+  auditPageQuery,
   cancelUpdate,
   commentSignal,
   decideUpdate,
   rejectSignal,
   statusQuery,
+  statusSummaryQuery,
+  taskDetailsQuery,
   trustUpdate,
   type AttachResult,
   type DecisionPayload,
   type DecisionResult,
   type TrustResult,
 } from './messages';
-import type { ProjectState } from './project-state';
+import type { ProjectState, ProjectStatus } from './project-state';
+import { auditPageOf, summaryOf, taskDetailsOf } from './status-views';
 
 export interface HandlerHooks {
   /** An update or signal reached its handler (it is in the run's history, whatever the outcome). */
@@ -34,6 +38,7 @@ export interface HandlerHooks {
 
 export function registerHandlers(state: ProjectState, hooks: HandlerHooks): void {
   setHandler(statusQuery, () => state.status());
+  registerStatusViews(() => state.status());
 
   setHandler(
     decideUpdate,
@@ -147,6 +152,17 @@ export function registerHandlers(state: ProjectState, hooks: HandlerHooks): void
       },
     },
   );
+}
+
+/**
+ * The small views of the status (workflows/status-views.ts). Queries issue no commands: registering them changes
+ * nothing in history, so no patch guards them. Asked before the project file is checked, they answer from what
+ * `status` answers then.
+ */
+export function registerStatusViews(status: () => ProjectStatus): void {
+  setHandler(statusSummaryQuery, () => summaryOf(status()));
+  setHandler(taskDetailsQuery, (request) => taskDetailsOf(status(), typeof request?.taskId === 'string' ? request.taskId : '') ?? null);
+  setHandler(auditPageQuery, (request) => auditPageOf(status(), typeof request === 'object' && request !== null ? request : {}));
 }
 
 function auditFields(payload: DecisionPayload) {

@@ -5,6 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ProjectStatus } from './project-state';
 import type { Role } from './roles';
+import type { AuditPage, AuditPageRequest, ProjectSummary, TaskDetails } from './status-views';
 
 export const MAX_COMMENT_LENGTH = 2000;
 /** Longest decision assertion accepted; a real one is ~800 characters. Bounds what a hostile payload makes us parse. */
@@ -131,7 +132,14 @@ export const decideUpdate = defineUpdate<DecisionResult, [DecisionPayload]>('dec
 export const cancelUpdate = defineUpdate<DecisionResult, [CancelPayload]>('cancel');
 export const trustUpdate = defineUpdate<TrustResult, [TrustPayload]>('trust');
 export const attachUpdate = defineUpdate<AttachResult, [AttachPayload]>('attach');
+/** Everything at once (every gate, the whole audit trail): kept for older clients; new ones ask for what they show. */
 export const statusQuery = defineQuery<ProjectStatus>('status');
+/** State, phase, awaited steps, one line per gate and counts, under 4 KB however long the project runs (status-views.ts). */
+export const statusSummaryQuery = defineQuery<ProjectSummary>('statusSummary');
+/** One task or CAB gate: its steps, approvals and audit entries; `null` when the project has no such gate. */
+export const taskDetailsQuery = defineQuery<TaskDetails | null, [{ taskId: string }]>('taskDetails');
+/** The audit trail, a page at a time: `{ after, limit }` (at most 200 entries). */
+export const auditPageQuery = defineQuery<AuditPage, [AuditPageRequest?]>('auditPage');
 
 /** Workflow type of the public contract. */
 export const WORKFLOW_TYPE = 'upgradeProject';

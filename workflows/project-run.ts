@@ -17,8 +17,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { NotificationRequest, ProjectContext, UpgradeActivities, WindowRef } from '../activities/contract';
-import { automationSteps } from './automation';
+import type { ActivityContext, NotificationRequest, ProjectContext, UpgradeActivities, WindowRef } from '../activities/contract';
+import { activityContext, automationSteps } from './automation';
 import { nextChangeWindow } from './change-window';
 import { durationToMs } from './durations';
 import { innermostMessage } from './failure-text';
@@ -52,6 +52,11 @@ export interface RunOptions {
    * before the per-run limits on updates and signals; this input is what the next run starts from.
    */
   continueAsNewFrom?: UpgradeWorkflowInput;
+  /**
+   * Since the patch `lean-history`: activities get the project file's reference, not the file (automation.ts), and
+   * search attributes are upserted once per workflow task (publisher.ts).
+   */
+  leanHistory?: boolean;
 }
 
 /** Audit entries a run keeps in its state before it moves them to an archive and continues as new. */
@@ -79,6 +84,8 @@ export class ProjectRun {
   private messages = 0;
   /** After an archive that could not be stored: when to try continuing as new again. */
   private continueNotBefore = 0;
+  /** What every activity is called with (activityContext): `ctx` itself, or its lean reference. */
+  private readonly sent: ActivityContext;
 
   constructor(
     private readonly state: ProjectState,
@@ -106,8 +113,9 @@ export class ProjectRun {
     });
     // Telling people must never block or fail the project: bounded retries, failures are recorded.
     this.messenger = proxyActivities<UpgradeActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 3 } });
-    this.steps = automationSteps(acts, monitoring);
-    this.publish = makePublisher(state, { boardAttributes: options.boardAttributes });
+    this.sent = activityContext(ctx, options.leanHistory ?? false);
+    this.steps = automationSteps(acts, monitoring, this.sent);
+    this.publish = makePublisher(state, { boardAttributes: options.boardAttributes, oncePerTask: options.leanHistory ?? false });
     this.noticeHours = tunables.productionNoticeHours ?? 48;
     this.remindMs = durationToMs(project.timing.remindAfter);
     this.escalateMs = durationToMs(project.timing.escalateAfter);
@@ -183,7 +191,7 @@ export class ProjectRun {
     const result = buildResult(state.status(), state.completedAt!);
     try {
       const report = await this.messenger.storeFinalReport.executeWithOptions({ summary: 'Store the final report' }, [
-        this.ctx,
+        this.sent,
         { projectId: this.ctx.project.projectId, outcome: result.outcome, markdown: renderFinalReport(result, state.status()) },
       ]);
       state.reportStored(report);
@@ -431,7 +439,7 @@ export class ProjectRun {
     const { key, ...rest } = request;
     try {
       await this.messenger.sendNotification.executeWithOptions({ summary: `notify ${rest.to.join(', ')}: ${rest.kind} ${rest.taskId ?? ''}`.trim() }, [
-        this.ctx,
+        this.sent,
         { ...rest, idempotencyKey: `${this.ctx.workflowId}/${key}` },
       ]);
     } catch (err) {

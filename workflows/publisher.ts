@@ -2,8 +2,14 @@
  * Keeps the search attributes and the Temporal UI's current details in step with the project's state. Search
  * attributes are upserted only when one of them changed (each upsert is a command in history); the details, which
  * are not, follow every change.
+ *
+ * Projects started since the patch `lean-history` publish once per workflow task, with the state at its end: an
+ * approval clears the awaited roles and, in the same task, the next task starts in a new phase; published at once,
+ * that was two upserts where one tells the same (7 of a happy path's 32, issue #16). The publish then runs when the
+ * SDK checks conditions, after the task's code has run; a project that is no longer running publishes at once,
+ * so the last upsert always comes before the workflow completes.
  */
-import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, condition, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { renderCurrentDetails } from './current-details';
 import type { ProjectState } from './project-state';
 import {
@@ -22,9 +28,36 @@ export interface PublisherOptions {
    * and UpgradeReworkCount current: the manager board and `cuo pending` are then one visibility query.
    */
   boardAttributes: boolean;
+  /** Projects started since the patch `lean-history`: one publish per workflow task (see above). */
+  oncePerTask?: boolean;
 }
 
 export function makePublisher(state: ProjectState, options: PublisherOptions): () => void {
+  const publishNow = publisher(state, options);
+  if (!options.oncePerTask) return publishNow;
+  let pending = false;
+  let watching = false;
+  return () => {
+    if (state.state !== 'running') {
+      pending = false;
+      publishNow();
+      return;
+    }
+    pending = true;
+    if (watching) return;
+    watching = true;
+    // Outside the work's scope, like watchCancel: cancelling the project must not reject this wait.
+    void CancellationScope.nonCancellable(async () => {
+      for (;;) {
+        await condition(() => pending);
+        pending = false;
+        publishNow();
+      }
+    });
+  };
+}
+
+function publisher(state: ProjectState, options: PublisherOptions): () => void {
   let last = '';
   return () => {
     const status = state.status();

@@ -10,7 +10,7 @@
 import { ApplicationFailure, CancellationScope, allHandlersFinished, condition, patched, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { UpgradeActivities } from '../activities/contract';
 import type { UpgradeProjectResult } from './final-report';
-import { registerHandlers } from './handlers';
+import { registerHandlers, registerStatusViews } from './handlers';
 import { statusQuery } from './messages';
 import { playbookOf } from './playbook';
 import type { ProjectFile, ProjectInput, ProjectValidation } from './project-input';
@@ -45,6 +45,9 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   // History stays bounded: the run continues as new before Temporal's limits, carrying the project (with its audit
   // trail archived), and comments and acknowledgements are rate-limited per person.
   const boundedHistory = patched('bounded-history');
+  // Smaller history (issue #16): activities get the project file's hash, not the file (the worker keeps or reads it),
+  // and the search attributes are upserted once per workflow task with the state at its end (publisher.ts).
+  const leanHistory = patched('lean-history');
   // Every patch is asked before the first await: on replay, the SDK core refuses a patch marker that follows a local
   // activity's marker in the same workflow task ("no corresponding change command"), as the worker restart test showed.
 
@@ -66,6 +69,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   } else {
     const checking = statusWhileChecking(workflowId, input.project, now());
     setHandler(statusQuery, () => checking);
+    registerStatusViews(() => checking);
     // The tunables are checked with the file (new projects): a raw start cannot set 0 hours of Adobe's notice.
     const project = await validatedProject(input.project, input.tunables, checkedByLocalActivity);
     state = new ProjectState(workflowId, project, now, options, playbook);
@@ -78,6 +82,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
     cabRejectionNotifies,
     remindersSkipMissed,
     ...(boundedHistory ? { continueAsNewFrom: restart } : {}),
+    leanHistory,
   });
 
   // Handlers before the work's first await: the SDK buffers signals and updates that arrive while the project file

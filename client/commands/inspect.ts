@@ -6,6 +6,7 @@ import { loadConnectConfig } from '../connection';
 import { CliError, EXIT } from '../exit-codes';
 import { historyEntries, renderHistory } from '../format/history';
 import { renderStatus } from '../format/status';
+import { renderTaskDetails } from '../format/task';
 import { cleanBlock } from '../format/text';
 import { wide } from '../io';
 import { uiLink } from '../settings';
@@ -18,10 +19,22 @@ export function registerInspect(program: Command, ctx: CommandContext): void {
     .description('phase, every task and gate, whom it waits on and since when, overdue marks')
     .argument('<project>', 'project id, e.g. acme-2-4-8')
     .option('--wide', 'whole cells, however wide (default: the table fits the terminal)')
-    .option('--json', 'print the status query result as JSON, with Temporal\'s view of the execution under "execution"')
-    .action(async (projectId: string, opts: { wide?: boolean; json?: boolean }) => {
-      // The workflow's status, and Temporal's: how the execution closed, the activities running with their attempts.
-      const [status, execution] = await withSession(ctx, projectId, (s) => Promise.all([s.status(projectId), s.execution(projectId)]));
+    .option('--json', 'print the status summary as JSON, with Temporal\'s view of the execution under "execution"')
+    .option('--task <id>', 'one task or CAB gate in full: its steps, approvals and audit entries')
+    .option('--full', 'with --json: the whole `status` answer (every gate in full and the audit trail), as before')
+    .action(async (projectId: string, opts: { wide?: boolean; json?: boolean; task?: string; full?: boolean }) => {
+      if (opts.task !== undefined) {
+        const taskId = opts.task;
+        const details = await withSession(ctx, projectId, (s) => s.task(projectId, taskId));
+        if (!details) throw new CliError(`project ${projectId} has no task or gate "${taskId}"`, EXIT.usage);
+        if (opts.json) io.json(details);
+        else io.out(renderTaskDetails(details, wide(io.style, opts.wide)));
+        return;
+      }
+      // The workflow's summary (under 4 KB), and Temporal's view: how the execution closed, the activities running.
+      const [status, execution] = await withSession(ctx, projectId, (s) =>
+        Promise.all([opts.full && opts.json ? s.status(projectId) : s.summary(projectId), s.execution(projectId)]),
+      );
       if (opts.json) io.json({ ...status, execution });
       else io.out(renderStatus(status, io.now(), wide(io.style, opts.wide), execution));
     });
@@ -34,7 +47,11 @@ export function registerInspect(program: Command, ctx: CommandContext): void {
     .option('--wide', 'whole cells, however wide (default: the table fits the terminal)')
     .option('--json', 'print JSON')
     .action(async (projectId: string, opts: { all?: boolean; wide?: boolean; json?: boolean }) => {
-      const status = await withSession(ctx, projectId, (s) => s.status(projectId));
+      // The trail page by page (auditPage), and the project's names from the summary: never the whole status at once.
+      const status = await withSession(ctx, projectId, async (s) => {
+        const [summary, trail] = await Promise.all([s.summary(projectId), s.auditTrail(projectId)]);
+        return { ...summary, ...trail };
+      });
       if (opts.json) io.json({ projectId, entries: historyEntries(status, { all: opts.all }), refusedNotKept: status.refusedNotKept });
       else io.out(renderHistory(status, wide(io.style, opts.wide), { all: opts.all }));
     });

@@ -81,7 +81,7 @@ function projectPending(item: ListItem): PendingItem {
   };
 }
 
-function pendingOf(item: ListItem, status: ProjectStatus | undefined): PendingItem[] {
+function pendingOf(item: ListItem, status: Pick<ProjectStatus, 'projectId' | 'workflowId' | 'customer' | 'phase' | 'awaiting'> | undefined): PendingItem[] {
   if (!status) {
     // The status query did not answer (no worker): what the search attributes say is still worth showing.
     return [{ ...projectPending(item), gateId: '?', title: '', state: '?' }];
@@ -133,7 +133,7 @@ export function registerOverview(program: Command, ctx: CommandContext): void {
           .filter((p) => p.awaitingRoles.length > 0);
         // The search attributes say whom each project waits on and since when: one query answers the question.
         if (!opts.tasks) return projects.map(projectPending);
-        const statuses = await mapLimited(projects, PARALLEL_QUERIES, (p) => session.status(p.projectId).catch(() => undefined));
+        const statuses = await mapLimited(projects, PARALLEL_QUERIES, (p) => session.summary(p.projectId).catch(() => undefined));
         return projects
           .flatMap((p, i) => pendingOf(p, statuses[i]))
           .filter((item) => (!role || item.roles.includes(role)) && (!actor || item.actors.includes(actor)));

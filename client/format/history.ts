@@ -12,7 +12,10 @@ export interface HistoryOptions {
 
 const PEOPLE_KINDS: ReadonlySet<AuditEntry['kind']> = new Set(['decision', 'refused', 'cancel', 'rework', 'blocked', 'reminder', 'escalation', 'attachment']);
 
-export function historyEntries(status: ProjectStatus, options: HistoryOptions = {}): AuditEntry[] {
+/** What `history` shows: the project's names and its audit trail (auditPage, all pages; or an older worker's `status`). */
+export type HistorySource = Pick<ProjectStatus, 'projectId' | 'customer' | 'currentVersion' | 'targetVersion' | 'audit' | 'refusedNotKept'>;
+
+export function historyEntries(status: HistorySource, options: HistoryOptions = {}): AuditEntry[] {
   return status.audit.filter((e) => options.all || PEOPLE_KINDS.has(e.kind));
 }
 
@@ -38,7 +41,7 @@ function hostOf(issuer: string): string {
   }
 }
 
-export function renderHistory(status: ProjectStatus, style: Style, options: HistoryOptions = {}): string {
+export function renderHistory(status: HistorySource, style: Style, options: HistoryOptions = {}): string {
   const { colors } = style;
   const entries = historyEntries(status, options);
   const rows = entries.map((e) => [

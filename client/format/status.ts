@@ -1,5 +1,6 @@
 /** The `status` view of one project: header, every gate's state, whom it waits on since when, overdue marks. */
-import type { Gate, GateState, ProjectStatus } from '../../workflows/project-state';
+import type { GateState, ProjectStatus } from '../../workflows/project-state';
+import { summaryOf, type GateLine, type ProjectSummary } from '../../workflows/status-views';
 import type { Colors, Style } from '../io';
 import { renderTable, wrapLines } from './table';
 import { clean } from './text';
@@ -35,7 +36,7 @@ const PROJECT_ACTIVITIES: ReadonlySet<string> = new Set(['sendNotification', 'st
  * The gate an activity works for: tasks run one at a time, so a task activity belongs to the running task (a CAB
  * gate runs no activity of its own).
  */
-export function gateOfActivity(status: ProjectStatus, activity: RunningActivity): Gate | undefined {
+export function gateOfActivity<G extends Pick<GateLine, 'state' | 'kind'>>(status: { gates: readonly G[] }, activity: RunningActivity): G | undefined {
   if (PROJECT_ACTIVITIES.has(activity.activityType)) return undefined;
   const running = status.gates.filter((g) => g.state === 'running' && g.kind === 'task');
   return running.length === 1 ? running[0] : undefined;
@@ -69,7 +70,7 @@ export function overdueMark(colors: Colors): string {
   return colors.bold(colors.red('⚠ overdue'));
 }
 
-function stateCell(gate: Gate, colors: Colors, activities: RunningActivity[]): string {
+function stateCell(gate: GateLine, colors: Colors, activities: RunningActivity[]): string {
   const parts = [colorState(gate.state, colors)];
   const retrying = activities.filter((a) => a.attempt > 1);
   if (retrying.length) parts.push(colors.red(`(${retrying.map(attemptText).join(', ')})`));
@@ -79,12 +80,19 @@ function stateCell(gate: Gate, colors: Colors, activities: RunningActivity[]): s
 }
 
 /** The project's state as a person should read it: Temporal's word wins once the execution is closed otherwise. */
-export function projectState(status: ProjectStatus, execution?: ExecutionInfo): string {
+export function projectState(status: Pick<ProjectSummary, 'state'>, execution?: ExecutionInfo): string {
   if (!execution || execution.status === 'RUNNING' || execution.status === 'COMPLETED') return status.state;
   return execution.status.toLowerCase().replace(/_/g, ' ');
 }
 
-export function renderStatus(status: ProjectStatus, now: number, style: Style, execution?: ExecutionInfo): string {
+/** The view the status table is drawn from: the `statusSummary` answer, or the summary of a whole `status` answer. */
+export function asSummary(status: ProjectSummary | ProjectStatus): ProjectSummary {
+  return 'view' in status && status.view === 'summary' ? status : summaryOf(status as ProjectStatus);
+}
+
+/** Renders the `statusSummary` answer (workflows/status-views.ts); a whole `status` answer is summarised first. */
+export function renderStatus(answer: ProjectSummary | ProjectStatus, now: number, style: Style, execution?: ExecutionInfo): string {
+  const status = asSummary(answer);
   const { colors } = style;
   const closedByTemporal = projectState(status, execution) !== status.state;
   // A terminated project waits on no one any more, whatever its last status said.
@@ -114,8 +122,8 @@ export function renderStatus(status: ProjectStatus, now: number, style: Style, e
     const since =
       wait
         ? `${shortIso(wait.since)} (${ago(wait.since, now)})`
-        : gate.state === 'waiting-window' && gate.window
-          ? `window ${shortIso(gate.window.startIso)}`
+        : gate.state === 'waiting-window' && gate.windowStart
+          ? `window ${shortIso(gate.windowStart)}`
           : gate.state === 'pending'
             ? ''
             : shortIso(gate.since);
@@ -126,7 +134,7 @@ export function renderStatus(status: ProjectStatus, now: number, style: Style, e
       stateCell(gate, colors, byGate.get(gate.id) ?? []),
       wait ? clean(wait.actors.join(', ')) : '',
       since,
-      `${gate.approvals.length}/${gate.requiredApprovals}`,
+      `${gate.approvals}/${gate.requiredApprovals}`,
     ];
   });
   const head = wrapLines(lines, style);
@@ -160,15 +168,16 @@ export function renderStatus(status: ProjectStatus, now: number, style: Style, e
     lines.push('', 'Evidence people attached (this round):');
     for (const gate of attached) {
       for (const a of gate.attachments!) {
-        lines.push(`  ${gate.id}: ${clean(a.id)} sha256 ${a.sha256.slice(0, 12)} by ${clean(a.actor)} ${shortIso(a.at)}${a.url ? ` — ${clean(a.url)}` : ''}${a.note ? ` — ${clean(a.note)}` : ''}`);
+        const full = a as { at?: string; url?: string; note?: string };
+        lines.push(`  ${gate.id}: ${clean(a.id)} sha256 ${a.sha256.slice(0, 12)} by ${clean(a.actor)}${full.at ? ` ${shortIso(full.at)}` : ''}${full.url ? ` — ${clean(full.url)}` : ''}${full.note ? ` — ${clean(full.note)}` : ''}`);
       }
     }
   }
   const blocked = status.gates.filter((g) => g.state === 'blocked' && g.blocked);
   for (const gate of blocked) lines.push(`  ${colors.red('blocked')} ${gate.id} at ${gate.blocked!.step}: ${clean(gate.blocked!.error)}`);
-  if (status.rework.length) {
-    const last = status.rework.at(-1)!;
-    lines.push('', `Rework: ${status.rework.length} (last: ${last.rejectedTask} rejected by ${clean(last.actor)}, back to ${last.backTo}: ${clean(last.reason)})`);
+  if (status.counts.rework && status.lastRework) {
+    const last = status.lastRework;
+    lines.push('', `Rework: ${status.counts.rework} (last: ${last.rejectedTask} rejected by ${clean(last.actor)}, back to ${last.backTo}: ${clean(last.reason)})`);
   }
   if (status.cancelled) lines.push('', `Cancelled by ${clean(status.cancelled.actor)} at ${shortIso(status.cancelled.at)}: ${clean(status.cancelled.reason)}`);
   return [...head, table, ...wrapLines(lines, style)].join('\n');

@@ -10,8 +10,9 @@ import {
   eachAutomationActivity,
   type ArtifactRef,
   type AutomationResult,
+  projectIdOf,
+  type ActivityContext,
   type NotificationRequest,
-  type ProjectContext,
   type UpgradeActivities,
 } from '../../activities/contract';
 import { createValidateProject } from '../../activities/validate-project';
@@ -48,18 +49,22 @@ export class StubActivities {
     return this.notifications.filter((n) => n.idempotencyKey.startsWith(`${workflowId}/`) && (!kind || n.kind === kind));
   }
 
-  private automation(name: keyof UpgradeActivities, ctx: ProjectContext, detail?: unknown): AutomationResult {
+  /** What each call received: the full context (older projects) or the file's reference (patch lean-history). */
+  readonly contexts: ActivityContext[] = [];
+
+  private automation(name: keyof UpgradeActivities, ctx: ActivityContext, detail?: unknown): AutomationResult {
+    this.contexts.push(ctx);
     this.calls.push({ name, workflowId: ctx.workflowId, detail });
     const failure = this.failing.get(name);
     if (failure) throw ApplicationFailure.retryable(failure, 'StubFailure');
-    const content = `${name} for ${ctx.project.projectId} v${this.versions.get(name) ?? 0} ${JSON.stringify(detail ?? {})}`;
-    return { artifact: artifact(ctx.project.projectId, `${name.toLowerCase()}.md`, content), summary: `${name} done`, passed: true };
+    const content = `${name} for ${projectIdOf(ctx)} v${this.versions.get(name) ?? 0} ${JSON.stringify(detail ?? {})}`;
+    return { artifact: artifact(projectIdOf(ctx), `${name.toLowerCase()}.md`, content), summary: `${name} done`, passed: true };
   }
 
   activities(): UpgradeActivities {
     const step =
       (name: keyof UpgradeActivities) =>
-      async (ctx: ProjectContext, detail?: unknown): Promise<AutomationResult> =>
+      async (ctx: ActivityContext, detail?: unknown): Promise<AutomationResult> =>
         this.automation(name, ctx, detail);
     return {
       // The real check, not a stand-in: it is pure, and what the workflow starts from must be the real thing. As
@@ -73,12 +78,12 @@ export class StubActivities {
       },
       storeFinalReport: async (ctx, report) => {
         this.calls.push({ name: 'storeFinalReport', workflowId: ctx.workflowId });
-        return artifact(ctx.project.projectId, 'final-report.md', report.markdown);
+        return artifact(projectIdOf(ctx), 'final-report.md', report.markdown);
       },
       // Kept in memory by id, so a test can check that an archive holds exactly the entries the run moved out.
       archiveAuditTrail: async (ctx, archive) => {
         this.calls.push({ name: 'archiveAuditTrail', workflowId: ctx.workflowId, detail: { firstId: archive.firstId, lastId: archive.lastId } });
-        const ref = artifact(ctx.project.projectId, `audit-${archive.firstId}-${archive.lastId}.json`, JSON.stringify(archive.entries));
+        const ref = artifact(projectIdOf(ctx), `audit-${archive.firstId}-${archive.lastId}.json`, JSON.stringify(archive.entries));
         this.archives.set(ref.id, archive.entries);
         return ref;
       },

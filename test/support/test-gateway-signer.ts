@@ -6,13 +6,14 @@
  * anyway (malformed ones) and payloads that carry an assertion already are sent as they are, so bad-input tests
  * still see the workflow's own refusal. The gateway itself, with OIDC, is tested in test/integration/gateway*.
  */
-import type { Client, WorkflowClientInterceptor } from '@temporalio/client';
+import { QueryNotRegisteredError, type Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import { attachClaims, cancelClaims, decisionClaims, generateSigningKey, signAssertion } from '../../client/gateway/assertion-signer';
 import type { IdentityProof } from '../../workflows/decision-assertion';
 import { checkAttachPayload, checkCancelPayload, checkDecisionPayload, checkSignalPayload } from '../../workflows/message-checks';
 import { WORKFLOW_TYPE, type DecisionPayload } from '../../workflows/messages';
 import type { ProjectStatus } from '../../workflows/project-state';
 import type { ProjectTrustInput } from '../../workflows/project-trust';
+import type { TaskDetails } from '../../workflows/status-views';
 
 export const TEST_GATEWAY_KEY = generateSigningKey().key;
 export const TEST_TRUST: ProjectTrustInput = { keys: [TEST_GATEWAY_KEY.publicKey] };
@@ -32,9 +33,35 @@ export function signDecisionFor(status: ProjectStatus, payload: Omit<DecisionPay
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The interceptor; `client` is asked lazily for the status, which the signature binds to. */
-export function signingInterceptor(client: () => Client): WorkflowClientInterceptor {
+/**
+ * What a decision is signed against: the task's details (`taskDetails`: the gate, and for a CAB gate its task), a
+ * few KB, instead of the whole `status` (21 KB and growing) the signer used to ask for before every decision
+ * (issue #16). Falls back to `status` for a task the project does not know (yet), and for workflows without the
+ * query — older projects, or the benchmark's bare baseline, which is then remembered as nothing to sign.
+ */
+function signingView(client: () => Client) {
+  const notUpgradeProjects = new Set<string>();
   const status = (workflowId: string) => client().workflow.getHandle(workflowId).query<ProjectStatus>('status');
+  return async (workflowId: string, taskId: string): Promise<ProjectStatus | undefined> => {
+    if (notUpgradeProjects.has(workflowId)) return undefined;
+    try {
+      const details = await client().workflow.getHandle(workflowId).query<TaskDetails | null, [{ taskId: string }]>('taskDetails', { taskId });
+      if (details && details.view === 'task') {
+        const gates = [details.gate, ...(details.task ? [details.task] : [])];
+        return { workflowId: details.workflowId, projectId: details.projectId, gates } as unknown as ProjectStatus;
+      }
+    } catch (err) {
+      if (!(err instanceof QueryNotRegisteredError)) throw err;
+    }
+    const current = await status(workflowId);
+    if (!Array.isArray(current?.gates)) notUpgradeProjects.add(workflowId);
+    return Array.isArray(current?.gates) ? current : undefined;
+  };
+}
+
+/** The interceptor; `client` is asked lazily for what the signature binds to (signingView). */
+export function signingInterceptor(client: () => Client): WorkflowClientInterceptor {
+  const view = signingView(client);
   return {
     async start(input, next) {
       const [first, ...rest] = input.options.args;
@@ -48,16 +75,16 @@ export function signingInterceptor(client: () => Client): WorkflowClientIntercep
       if (input.updateName === 'decide') {
         const checked = checkDecisionPayload(payload);
         if (!checked.success) return next(input);
-        const current = await status(workflowId);
+        const current = await view(workflowId, checked.data.taskId);
         // Not an upgrade project (the benchmark's bare baseline workflow): nothing to sign.
-        if (!Array.isArray(current?.gates)) return next(input);
+        if (!current) return next(input);
         return next({ ...input, args: [signDecisionFor(current, checked.data)] });
       }
       if (input.updateName === 'attach') {
         const checked = checkAttachPayload(payload);
         if (!checked.success) return next(input);
-        const current = await status(workflowId);
-        if (!current.gates.some((g) => g.id === checked.data.taskId)) return next(input);
+        const current = await view(workflowId, checked.data.taskId);
+        if (!current || !current.gates.some((g) => g.id === checked.data.taskId)) return next(input);
         const assertion = signAssertion(TEST_GATEWAY_KEY, attachClaims(current, checked.data, testIdentity(checked.data.actor)));
         return next({ ...input, args: [{ ...checked.data, assertion }] });
       }
@@ -75,7 +102,9 @@ export function signingInterceptor(client: () => Client): WorkflowClientIntercep
       if (!['approve', 'reject', 'comment'].includes(decision) || !isObject(payload) || 'assertion' in payload) return next(input);
       const checked = checkSignalPayload(payload);
       if (!checked.success) return next(input);
-      const signed = signDecisionFor(await status(input.workflowExecution.workflowId), { ...checked.data, decision });
+      const current = await view(input.workflowExecution.workflowId, checked.data.taskId);
+      if (!current) return next(input);
+      const signed = signDecisionFor(current, { ...checked.data, decision });
       const { decision: _decision, ...signal } = signed;
       return next({ ...input, args: [signal] });
     },
