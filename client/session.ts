@@ -103,6 +103,8 @@ export class Session {
    * that query answers only `status`; its summary is then made here, from the whole answer.
    */
   async summary(projectId: string): Promise<ProjectSummary> {
+    // A closed project answers from its history and result (status), with no worker needed.
+    if (await this.isClosed(projectId)) return summaryOf(await this.status(projectId));
     try {
       return await this.withDeadline(() => this.handle(projectId).query(statusSummaryQuery));
     } catch (err) {
@@ -111,8 +113,18 @@ export class Session {
     return summaryOf(await this.status(projectId));
   }
 
+  /** Whether the project's workflow has closed (answered by the server alone); a missing one is left to the query to tell. */
+  private async isClosed(projectId: string): Promise<boolean> {
+    try {
+      return (await this.withDeadline(() => this.handle(projectId).describe())).status.name !== 'RUNNING';
+    } catch {
+      return false;
+    }
+  }
+
   /** One task's details (`taskDetails`), or undefined when the project has no such task or gate. */
   async task(projectId: string, taskId: string): Promise<TaskDetails | undefined> {
+    if (await this.isClosed(projectId)) return taskDetailsOf(await this.status(projectId), taskId);
     try {
       return (await this.withDeadline(() => this.handle(projectId).query(taskDetailsQuery, { taskId }))) ?? undefined;
     } catch (err) {
@@ -125,6 +137,10 @@ export class Session {
   async auditTrail(projectId: string): Promise<{ audit: AuditEntry[]; refusedNotKept: number }> {
     const audit: AuditEntry[] = [];
     let after: number | undefined;
+    if (await this.isClosed(projectId)) {
+      const closed = await this.status(projectId);
+      return { audit: [...closed.audit], refusedNotKept: closed.refusedNotKept };
+    }
     try {
       for (;;) {
         const page = await this.withDeadline(() => this.handle(projectId).query(auditPageQuery, { ...(after === undefined ? {} : { after }), limit: MAX_AUDIT_PAGE }));

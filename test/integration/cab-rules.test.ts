@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { AutomationResult, ProjectContext, ReworkNote } from '../../activities/contract';
+import { projectIdOf, type ActivityContext, type AutomationResult, type ReworkNote } from '../../activities/contract';
 import { computeInfrastructureChanges } from '../../activities/infrastructure/changes';
 import { renderUpgradePlan } from '../../activities/plan/upgrade-plan';
 import { verifyHistory } from '../../client/verify-history';
@@ -21,6 +21,7 @@ import { decide, gateState, refusal, waitForStatus } from '../support/drive';
 import { makeProject, PEOPLE } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
 import { APP_246, SERVICES_246 } from '../unit/infrastructure/fixtures';
+import { ProjectFiles } from '../../activities/project-files';
 
 const WORKFLOWS = require.resolve('../../workflows');
 const TUNABLES: UpgradeTunables = { productionNoticeHours: 0, activityMaximumAttempts: 2, activityInitialInterval: '100ms', activityMaximumInterval: '200ms' };
@@ -40,8 +41,10 @@ afterAll(async () => {
 
 /** The plan step with the real renderer: what the workflow passes (the rework note) decides what the plan says. */
 function planDrafter(drafts: { rework?: ReworkNote; markdown: string; sha256: string }[]) {
-  return async (ctx: ProjectContext, request: { rework?: ReworkNote } = {}): Promise<AutomationResult> => {
-    const { project } = ctx;
+  // Projects since lean-history send a reference to the file: resolved the way the real activities do.
+  const files = new ProjectFiles();
+  return async (ctx: ActivityContext, request: { rework?: ReworkNote } = {}): Promise<AutomationResult> => {
+    const { project } = await files.resolve(ctx);
     const markdown = renderUpgradePlan({
       project,
       requirements: requirementsFor(project.targetVersion),
@@ -79,9 +82,9 @@ it('redrafts a rejected plan with the reason, approves attached evidence by hash
   const activities = {
     ...stubs.activities(),
     draftUpgradePlan: planDrafter(drafts),
-    storeFinalReport: async (ctx: ProjectContext, report: { markdown: string }) => {
+    storeFinalReport: async (ctx: ActivityContext, report: { markdown: string }) => {
       reports.push(report.markdown);
-      return { id: `${ctx.project.projectId}/final-report.md`, sha256: '0'.repeat(64), name: 'final-report.md', mediaType: 'text/markdown', bytes: report.markdown.length };
+      return { id: `${projectIdOf(ctx)}/final-report.md`, sha256: '0'.repeat(64), name: 'final-report.md', mediaType: 'text/markdown', bytes: report.markdown.length };
     },
   };
   const project: ProjectFile = makeProject({

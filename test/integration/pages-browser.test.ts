@@ -30,6 +30,8 @@ import { makeProject } from '../support/project-fixture';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
 import { StubActivities } from '../support/stub-activities';
 import { TEST_GATEWAY_KEY } from '../support/test-gateway-signer';
+import { resolvingProjectFiles } from '../../activities/index';
+import { ProjectFiles } from '../../activities/project-files';
 
 const WORKFLOWS = require.resolve('../../workflows');
 const LINK_SECRET = randomBytes(33).toString('base64url');
@@ -95,7 +97,9 @@ function activities(stubs: StubActivities): UpgradeActivities {
     emailLinks: { secret: LINK_SECRET, ttlSec: 72 * 3600, recipients: ['chris@acme.example'] },
   });
   const automated = ['draftUpgradePlan', 'determineInfrastructureChanges', 'assessUpgradeComplexity', 'prepareUpgradeBranch', 'runPostUpgradeRunbook', 'runPerformanceTest', 'runSecurityChecks'] as const;
-  return { ...base, ...Object.fromEntries(automated.map((n) => [n, stored(n)])), sendNotification: notify.sendNotification };
+  // Projects since lean-history send a reference to the project file: resolved the way the worker's activities are.
+  const all = { ...base, ...Object.fromEntries(automated.map((n) => [n, stored(n)])), sendNotification: notify.sendNotification };
+  return resolvingProjectFiles(all as unknown as Parameters<typeof resolvingProjectFiles>[0], new ProjectFiles());
 }
 
 async function startProject(taskQueue: string, overrides: Parameters<typeof makeProject>[0] = {}) {
