@@ -35,28 +35,33 @@ export function shortEvidence(evidence: string): string {
   return hash ? hash.slice(0, 12).toLowerCase() : file.slice(0, 24);
 }
 
-function decisionText(entry: AuditEntry, evidence: readonly string[] = entry.evidence ?? []): string {
+/** People's names by e-mail (from the project file), so a manager reading the UI sees who, not only an address. */
+export type NamesByEmail = ReadonlyMap<string, string>;
+
+function decisionText(entry: AuditEntry, names: NamesByEmail, evidence: readonly string[] = entry.evidence ?? []): string {
   const mark = entry.decision === 'reject' ? '↩' : entry.decision === 'skip' ? '⏭' : '✅';
   const via = entry.identity?.amr === 'email-link' ? ', e-mail link' : '';
   const on = evidence.length ? ` on ${evidence.map(shortEvidence).join(', ')}` : '';
   const reason = entry.decision === 'reject' || entry.decision === 'skip' ? `: ${(entry.comment ?? '').slice(0, 80)}` : '';
-  return cell(`${mark} ${entry.actor ?? '?'} (${entry.role ?? '?'}${via}) ${minute(entry.at)}${on}${reason}`);
+  const name = entry.actor ? names.get(entry.actor) : undefined;
+  const who = name ? `${name} <${entry.actor}>` : (entry.actor ?? '?');
+  return cell(`${mark} ${who} (${entry.role ?? '?'}${via}) ${minute(entry.at)}${on}${reason}`);
 }
 
 /**
  * Who decided a task in its current round (its approvals, or the rejection that sent it back) and, for a task
  * redone after a rejection, the last rejection: name, role, when and the short hash of the evidence.
  */
-function decidedBy(gate: Gate, byGate: Map<string, AuditEntry[]>): string {
+function decidedBy(gate: Gate, byGate: Map<string, AuditEntry[]>, names: NamesByEmail): string {
   const entries = byGate.get(gate.id) ?? [];
   const approvals = gate.approvals.map((a) => entries.find((e) => e.id === a.auditId) ?? { id: a.auditId, at: a.at, kind: 'decision' as const, decision: 'approve' as const, actor: a.actor, evidence: a.evidence, role: gate.owner });
   const lastReject = [...entries].reverse().find((e) => e.decision === 'reject' || e.decision === 'skip');
   // A rejection records no evidence of its own: while the task is not redone yet, it rejected what the task shows.
-  const rejected = lastReject ? [decisionText(lastReject, lastReject.evidence ?? (gate.state === 'rejected' ? gate.steps.flatMap((s) => (s.artifact ? [s.artifact.id] : [])) : []))] : [];
-  return [...rejected, ...approvals.map((a) => decisionText(a))].join('; ');
+  const rejected = lastReject ? [decisionText(lastReject, names, lastReject.evidence ?? (gate.state === 'rejected' ? gate.steps.flatMap((s) => (s.artifact ? [s.artifact.id] : [])) : []))] : [];
+  return [...rejected, ...approvals.map((a) => decisionText(a, names))].join('; ');
 }
 
-export function renderCurrentDetails(status: ProjectStatus): string {
+export function renderCurrentDetails(status: ProjectStatus, names: NamesByEmail = new Map()): string {
   const lines = [
     `**${status.projectId}** — ${status.customer}: ${status.currentVersion} → ${status.targetVersion} · phase **${status.phase}**`,
     '',
@@ -73,7 +78,7 @@ export function renderCurrentDetails(status: ProjectStatus): string {
     const wait = awaiting.get(gate.id);
     const state = `${STATE_MARK[gate.state] ?? gate.state}${gate.overdue ? ' ⚠ overdue' : ''}${gate.rounds > 1 ? ` (round ${gate.rounds})` : ''}`;
     lines.push(
-      `| ${gate.id} | ${gate.owner} | ${state} | ${wait ? wait.actors.join(', ') : ''} | ${wait ? minute(wait.since) : ''} | ${decidedBy(gate, byGate)} |`,
+      `| ${gate.id} | ${gate.owner} | ${state} | ${wait ? wait.actors.join(', ') : ''} | ${wait ? minute(wait.since) : ''} | ${decidedBy(gate, byGate, names)} |`,
     );
   }
   if (status.rework.length) lines.push('', `Rework: ${status.rework.length} (last: ${status.rework.at(-1)?.reason ?? ''})`);

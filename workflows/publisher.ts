@@ -59,6 +59,7 @@ export function makePublisher(state: ProjectState, options: PublisherOptions): (
 
 function publisher(state: ProjectState, options: PublisherOptions): () => void {
   let last = '';
+  const names = new Map(Object.values(state.project.participants).flatMap((people) => people.map((p) => [p.email, p.name] as const)));
   return () => {
     const status = state.status();
     const roles = [...new Set(status.awaiting.flatMap((a) => a.roles))].sort();
@@ -84,6 +85,6 @@ function publisher(state: ProjectState, options: PublisherOptions): () => void {
           : []),
       ]);
     }
-    setCurrentDetails(renderCurrentDetails(status));
+    setCurrentDetails(renderCurrentDetails(status, names));
   };
 }

@@ -32,6 +32,10 @@ it('names who decided each task, in which role, when and on which evidence', () 
   // A reason with a pipe or a line break cannot break the table.
   expect(text).toMatch(/\| determine-infrastructure-changes \| managed-services \| ↩ rejected \|[^\n]*↩ sam@adobe\.example \(managed-services\) 2026-03-02 09:03 on 0a1b2c3d4e5f: wrong \\\| sizing for Redis \|$/m);
   expect(text).not.toMatch(/[{}"]/); // no raw JSON
+  // With the project's names (as the workflow passes them), a manager reads who, not only an address.
+  const named = renderCurrentDetails(state.status(), new Map(Object.values(project.participants).flatMap((people) => people.map((p) => [p.email, p.name] as const))));
+  expect(named).toContain('✅ Carla Customer <carla@acme.example> (customer) 2026-03-02 09:01 on f23fa217a20e');
+  expect(named).toMatch(/↩ Sam CSE <sam@adobe\.example> \(managed-services\)/);
 });
 
 it('shortens artifact ids, commit shas and hashes to twelve characters', () => {
