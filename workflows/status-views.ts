@@ -38,7 +38,7 @@ export interface GateLine {
   /** Set while the gate is blocked: the step and its error, shortened. */
   blocked?: { step: string; error: string };
   /** Evidence people attached this round (issue #15), each by name and sha256 prefix; details by task. */
-  attachments?: { id: string; sha256: string; actor: string }[];
+  attachments?: { id: string; sha256: string; actor: string; at: string; note?: string }[];
 }
 
 export interface AwaitedLine extends AwaitedStep {
@@ -195,7 +195,7 @@ export function gateLine(gate: Gate, textCap = 300): GateLine {
       ? { blocked: { step: gate.blocked.step, error: shorten(gate.blocked.error, textCap) } }
       : {}),
     // At most 10 per gate and round (ProjectState); names and prefixes only, so the summary stays small.
-    ...(gate.attachments?.length ? { attachments: gate.attachments.map((a) => ({ id: shorten(a.id, 60), sha256: a.sha256.slice(0, 12), actor: a.actor })) } : {}),
+    ...(gate.attachments?.length ? { attachments: gate.attachments.map((a) => ({ id: shorten(a.id, 60), sha256: a.sha256.slice(0, 12), actor: a.actor, at: a.at, ...(a.note ? { note: shorten(a.note, 60) } : {}) })) } : {}),
   };
 }
 

@@ -168,7 +168,7 @@ export function renderStatus(answer: ProjectSummary | ProjectStatus, now: number
     lines.push('', 'Evidence people attached (this round):');
     for (const gate of attached) {
       for (const a of gate.attachments!) {
-        const full = a as { at?: string; url?: string; note?: string };
+        const full = a as { at?: string; url?: string; note?: string }; // the summary leaves the URL to `--task`
         lines.push(`  ${gate.id}: ${clean(a.id)} sha256 ${a.sha256.slice(0, 12)} by ${clean(a.actor)}${full.at ? ` ${shortIso(full.at)}` : ''}${full.url ? ` — ${clean(full.url)}` : ''}${full.note ? ` — ${clean(full.note)}` : ''}`);
       }
     }
