@@ -17,14 +17,14 @@ import type { UpgradeProjectResult } from '../../workflows/final-report';
 import type { ProjectFile } from '../../workflows/project-input';
 import type { ProjectStatus } from '../../workflows/project-state';
 import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
-import { decide, gateState, refusal, waitForStatus } from '../support/drive';
+import { decide, FAST_STUB_TUNABLES, gateState, refusal, waitForStatus } from '../support/drive';
 import { makeProject, PEOPLE } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
 import { APP_246, SERVICES_246 } from '../unit/infrastructure/fixtures';
 import { ProjectFiles } from '../../activities/project-files';
 
 const WORKFLOWS = require.resolve('../../workflows');
-const TUNABLES: UpgradeTunables = { productionNoticeHours: 0, activityMaximumAttempts: 2, activityInitialInterval: '100ms', activityMaximumInterval: '200ms' };
+const TUNABLES: UpgradeTunables = FAST_STUB_TUNABLES;
 const SAM = 'sam@adobe.example';
 const CASEY = 'casey@adobe.example';
 

@@ -8,13 +8,13 @@ import type { Client } from '@temporalio/client';
 import { workflowIdFor, type DecisionPayload, type UpgradeTunables, type UpgradeWorkflowInput } from '../../workflows/contract';
 import { AUDIT_ENTRIES_CARRIED, MAX_REASON_KEPT, NOTES_PER_PERSON_PER_HOUR, type AuditEntry } from '../../workflows/project-state';
 import { connectTestClient, eventually, runWorker, uniqueTaskQueue } from '../harness/temporal';
-import { decide, gateState, OWNER_EMAIL, refusal, waitForStatus } from '../support/drive';
+import { decide, FAST_STUB_TUNABLES, gateState, OWNER_EMAIL, refusal, waitForStatus } from '../support/drive';
 import { makeProject } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
 
 const WORKFLOWS = require.resolve('../../workflows');
 const MESSAGES_PER_RUN = 110;
-const TUNABLES: UpgradeTunables = { productionNoticeHours: 0, activityMaximumAttempts: 2, activityInitialInterval: '100ms', activityMaximumInterval: '200ms', continueAsNewAfterMessages: MESSAGES_PER_RUN };
+const TUNABLES: UpgradeTunables = { ...FAST_STUB_TUNABLES, continueAsNewAfterMessages: MESSAGES_PER_RUN };
 
 let client: Client;
 let close: () => Promise<void>;

@@ -16,17 +16,12 @@ import { validateProjectInput, workflowIdFor } from '../../workflows/project-inp
 import { UpgradeAwaitingRoles, UpgradePhase } from '../../workflows/search-attributes';
 import { jsonBytes, SUMMARY_MAX_BYTES } from '../../workflows/status-views';
 import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
-import { approveUntil, gateState, waitForStatus } from '../support/drive';
+import { approveUntil, FAST_STUB_TUNABLES, gateState, waitForStatus } from '../support/drive';
 import { makeProject } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
 
 const WORKFLOWS = require.resolve('../../workflows');
-const TUNABLES: UpgradeTunables = {
-  productionNoticeHours: 0,
-  activityMaximumAttempts: 2,
-  activityInitialInterval: '100ms',
-  activityMaximumInterval: '200ms',
-};
+const TUNABLES: UpgradeTunables = FAST_STUB_TUNABLES;
 
 let client: Client;
 let closeClient: () => Promise<void>;

@@ -9,18 +9,13 @@ import { approveSignal, cancelUpdate, commentSignal, statusQuery } from '../../w
 import type { UpgradeProjectResult } from '../../workflows/final-report';
 import type { UpgradeTunables, UpgradeWorkflowInput } from '../../workflows/contract';
 import { connectTestClient, eventually, runWorker, uniqueTaskQueue } from '../harness/temporal';
-import { approveUntil, decide, gateState, OWNER_EMAIL, refusal, waitForStatus } from '../support/drive';
+import { approveUntil, decide, FAST_STUB_TUNABLES, gateState, OWNER_EMAIL, refusal, waitForStatus } from '../support/drive';
 import { makeProject } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
 import { UpgradeAwaitingSince, UpgradeAwaitingTasks, UpgradeReworkCount } from '../../workflows/contract';
 
 const WORKFLOWS = require.resolve('../../workflows');
-const TUNABLES: UpgradeTunables = {
-  productionNoticeHours: 0,
-  activityMaximumAttempts: 2,
-  activityInitialInterval: '100ms',
-  activityMaximumInterval: '200ms',
-};
+const TUNABLES: UpgradeTunables = FAST_STUB_TUNABLES;
 
 let client: Client;
 let closeClient: () => Promise<void>;

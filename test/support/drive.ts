@@ -5,6 +5,7 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { decideUpdate, statusQuery, type DecisionPayload, type DecisionResult } from '../../workflows/messages';
 import type { ProjectStatus } from '../../workflows/project-state';
+import type { UpgradeTunables } from '../../workflows/workflow-input';
 import type { Role } from '../../workflows/roles';
 import { PEOPLE } from './project-fixture';
 
@@ -71,3 +72,14 @@ export async function refusal(promise: Promise<unknown>): Promise<string> {
   }
   throw new Error('expected the update to be refused');
 }
+
+/**
+ * Tunables for workflow tests with stub activities: no 48-hour notice, two quick attempts before a step blocks.
+ * (The worker allows them with short timings, as test workers do.)
+ */
+export const FAST_STUB_TUNABLES = {
+  productionNoticeHours: 0,
+  activityMaximumAttempts: 2,
+  activityInitialInterval: '100ms',
+  activityMaximumInterval: '200ms',
+} as const satisfies UpgradeTunables;
