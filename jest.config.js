@@ -6,7 +6,10 @@ const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
   // ES-module-only packages, turned into CommonJS for jest's loader (Node itself loads them with require(esm)):
   // @noble/* (the workflow verifies signatures with them), openid-client and its two dependencies (`cuo login`).
-  '^.+/node_modules/(@noble|openid-client|oauth4webapi|jose)/.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  '^.+/node_modules/(@noble|openid-client|oauth4webapi|jose)/.+\\.js$': [
+    '@swc/jest',
+    { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+  ],
 };
 const transformIgnorePatterns = ['/node_modules/(?!(@noble|openid-client|oauth4webapi|jose)/)'];
 

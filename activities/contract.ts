@@ -82,14 +82,7 @@ export interface WindowRef {
   endIso: string;
 }
 
-export type NotificationKind =
-  | 'awaiting-decision'
-  | 'reminder'
-  | 'escalation'
-  | 'blocked'
-  | 'rejected'
-  | 'cancelled'
-  | 'completed';
+export type NotificationKind = 'awaiting-decision' | 'reminder' | 'escalation' | 'blocked' | 'rejected' | 'cancelled' | 'completed';
 
 /** What the workflow asks to be told to people; the activity composes the message and picks the channels. */
 export interface NotificationRequest {
@@ -187,14 +180,8 @@ export interface UpgradeActivitiesOn<C> {
   draftUpgradePlan(ctx: C, request?: { rework?: ReworkNote }): Promise<AutomationResult>;
   determineInfrastructureChanges(ctx: C): Promise<AutomationResult>;
   assessUpgradeComplexity(ctx: C): Promise<AutomationResult>;
-  scheduleConference(
-    ctx: C,
-    request: { event: 'infrastructure-upgrade' | 'launch'; window: WindowRef },
-  ): Promise<AutomationResult>;
-  requestInfrastructureChange(
-    ctx: C,
-    request: { environment: EnvironmentName; window: WindowRef },
-  ): Promise<AutomationResult>;
+  scheduleConference(ctx: C, request: { event: 'infrastructure-upgrade' | 'launch'; window: WindowRef }): Promise<AutomationResult>;
+  requestInfrastructureChange(ctx: C, request: { environment: EnvironmentName; window: WindowRef }): Promise<AutomationResult>;
   migrateProductionDataToStaging(ctx: C): Promise<AutomationResult>;
   prepareUpgradeBranch(ctx: C): Promise<AutomationResult>;
   runPostUpgradeRunbook(

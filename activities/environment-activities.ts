@@ -129,7 +129,11 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
           ...result.steps.map((s) => `| ${s.name} | ${s.target} | ${s.exitCode ?? '—'} | ${s.outcome.replace(/\|/g, '\\|')} |`),
         ].join('\n');
         const artifact = await deps.artifacts.put(project.projectId, 'data-migration.md', markdown + '\n');
-        return { artifact, summary: `migrated ${result.bytesTransferred} bytes of production data to staging`, facts: { sha256: result.sha256 } };
+        return {
+          artifact,
+          summary: `migrated ${result.bytesTransferred} bytes of production data to staging`,
+          facts: { sha256: result.sha256 },
+        };
       } catch (error) {
         if (error instanceof MigrationStepError) {
           // The command ran and failed: a retry would fail the same way until a person fixes the cause.
@@ -179,7 +183,11 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
       });
       if (!baseline && result.verdict.passed) {
         await mkdir(join(deps.stateDir, 'baselines'), { recursive: true });
-        const first: PerformanceBaseline = { p95Ms: result.latencyMs.p95, requestsPerSecond: result.requestsPerSecond, errorRate: result.errorRate };
+        const first: PerformanceBaseline = {
+          p95Ms: result.latencyMs.p95,
+          requestsPerSecond: result.requestsPerSecond,
+          errorRate: result.errorRate,
+        };
         await writeFile(baselineFile, JSON.stringify(first));
       }
       const artifact = await deps.artifacts.put(project.projectId, 'performance-test.md', renderPerformanceReport(result, settings));
@@ -230,14 +238,19 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
         repositoryUrl: project.repository.url,
         upgradeBranch: upgradeBranchOf(project.targetVersion),
         productionBranch: production.branch,
-        waitHealthy: () => waitHealthy(production.url, deps.deployHealthTimeoutMs ?? 600_000, deps.healthPollMs ?? 10_000, deps.tls, lookup),
+        waitHealthy: () =>
+          waitHealthy(production.url, deps.deployHealthTimeoutMs ?? 600_000, deps.healthPollMs ?? 10_000, deps.tls, lookup),
         goLiveChecks: async () => {
           const runbook = await runbookOn(project, 'production');
           goLive = renderRunbookReport(runbook);
           const failed = runbook.checks.filter((c) => !c.passed && !c.skipped).map((c) => c.name);
-          return { passed: runbook.passed, summary: runbook.passed ? 'go-live checks passed' : `go-live checks failed: ${failed.join(', ')}` };
+          return {
+            passed: runbook.passed,
+            summary: runbook.passed ? 'go-live checks passed' : `go-live checks failed: ${failed.join(', ')}`,
+          };
         },
-        onRollback: (reason) => alert(ctx, `Production deployment rolled back: ${reason}`, [reason], 'production', `rollback/${workflowId}`),
+        onRollback: (reason) =>
+          alert(ctx, `Production deployment rolled back: ${reason}`, [reason], 'production', `rollback/${workflowId}`),
         onProgress: heartbeat,
         ...(request.approvedCommit ? { approvedCommit: request.approvedCommit } : {}),
         ...(attemptKey() ? { attemptKey: attemptKey() } : {}),
@@ -247,16 +260,28 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
             : undefined,
       });
       if (!request.approvedCommit) log.warn('deploying the upgrade branch head: the workflow passed no approved commit');
-      const lines = [`# Production deployment — ${project.projectId}`, '', `- Status: **${result.status}**`, `- Merge commit: ${result.mergeCommit}`];
-      if (result.status === 'deployed' && result.deployedCommit) lines.push(`- Deployed commit: ${result.deployedCommit}${request.approvedCommit ? ` (approved as ${request.approvedCommit})` : ''}`);
-      if (result.status === 'rolled-back' && result.resumed) lines.push('- Resumed: an earlier try of this attempt had already rolled back; it stays rolled back.');
+      const lines = [
+        `# Production deployment — ${project.projectId}`,
+        '',
+        `- Status: **${result.status}**`,
+        `- Merge commit: ${result.mergeCommit}`,
+      ];
+      if (result.status === 'deployed' && result.deployedCommit)
+        lines.push(
+          `- Deployed commit: ${result.deployedCommit}${request.approvedCommit ? ` (approved as ${request.approvedCommit})` : ''}`,
+        );
+      if (result.status === 'rolled-back' && result.resumed)
+        lines.push('- Resumed: an earlier try of this attempt had already rolled back; it stays rolled back.');
       if (result.status === 'rolled-back') lines.push(`- Reverted in ${result.revertCommit}: ${result.reason}`);
       else lines.push(`- ${result.checks}${result.alreadyDeployed ? ' (already deployed by an earlier attempt)' : ''}`);
       lines.push(`- Window: ${request.window.startIso} – ${request.window.endIso}`, '', goLive);
       const artifact = await deps.artifacts.put(project.projectId, 'production-deployment.md', lines.join('\n') + '\n');
       return {
         artifact,
-        summary: result.status === 'deployed' ? `deployed ${result.mergeCommit.slice(0, 10)} to ${production.branch}` : `rolled back: ${result.reason}`,
+        summary:
+          result.status === 'deployed'
+            ? `deployed ${result.mergeCommit.slice(0, 10)} to ${production.branch}`
+            : `rolled back: ${result.reason}`,
         passed: result.status === 'deployed',
         facts: {
           status: result.status,
@@ -282,7 +307,13 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
         signal: cancellationSignal(),
       });
       if (result.alerts.length) {
-        await alert(ctx, `Post-launch monitoring found ${result.alerts.length} regression(s)`, result.alerts.map((a) => a.message), 'production', `monitor/${workflowId}/${attempt()}`);
+        await alert(
+          ctx,
+          `Post-launch monitoring found ${result.alerts.length} regression(s)`,
+          result.alerts.map((a) => a.message),
+          'production',
+          `monitor/${workflowId}/${attempt()}`,
+        );
       }
       const artifact = await deps.artifacts.put(project.projectId, 'post-launch-monitoring.md', renderMonitoringReport(result));
       return {
@@ -308,11 +339,17 @@ function attemptKey(): string | undefined {
 /** The worker's caps on load tests (CUO_LOAD_TEST_MAX_*): a project asking for more is refused, never trimmed silently. */
 function assertWithinLoadTestCaps(settings: ProjectInput['performance'], caps: LoadTestCaps): void {
   const over: string[] = [];
-  if (settings.connections > caps.maxConnections) over.push(`performance.connections ${settings.connections} > ${caps.maxConnections} (CUO_LOAD_TEST_MAX_CONNECTIONS)`);
-  if (settings.durationSeconds > caps.maxDurationSeconds) over.push(`performance.durationSeconds ${settings.durationSeconds} > ${caps.maxDurationSeconds} (CUO_LOAD_TEST_MAX_DURATION)`);
-  if (settings.maxRequests > caps.maxRequests) over.push(`performance.maxRequests ${settings.maxRequests} > ${caps.maxRequests} (CUO_LOAD_TEST_MAX_REQUESTS)`);
+  if (settings.connections > caps.maxConnections)
+    over.push(`performance.connections ${settings.connections} > ${caps.maxConnections} (CUO_LOAD_TEST_MAX_CONNECTIONS)`);
+  if (settings.durationSeconds > caps.maxDurationSeconds)
+    over.push(`performance.durationSeconds ${settings.durationSeconds} > ${caps.maxDurationSeconds} (CUO_LOAD_TEST_MAX_DURATION)`);
+  if (settings.maxRequests > caps.maxRequests)
+    over.push(`performance.maxRequests ${settings.maxRequests} > ${caps.maxRequests} (CUO_LOAD_TEST_MAX_REQUESTS)`);
   if (over.length) {
-    throw ApplicationFailure.nonRetryable(`the load test asks for more than this worker allows: ${over.join('; ')}; lower it in the project file`, 'LoadTestOverCap');
+    throw ApplicationFailure.nonRetryable(
+      `the load test asks for more than this worker allows: ${over.join('; ')}; lower it in the project file`,
+      'LoadTestOverCap',
+    );
   }
 }
 
@@ -328,7 +365,12 @@ async function readBaseline(file: string): Promise<PerformanceBaseline | undefin
 async function waitHealthy(baseUrl: string, timeoutMs: number, pollMs: number, tls?: TlsTrust, lookup?: LookupFunction): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   const signal = cancellationSignal();
-  const prober = new HttpProber({ timeoutMs: Math.min(10_000, timeoutMs), ...(tls ? { tls } : {}), ...(signal ? { signal } : {}), ...(lookup ? { lookup } : {}) });
+  const prober = new HttpProber({
+    timeoutMs: Math.min(10_000, timeoutMs),
+    ...(tls ? { tls } : {}),
+    ...(signal ? { signal } : {}),
+    ...(lookup ? { lookup } : {}),
+  });
   try {
     for (;;) {
       const answer = await prober.probe(baseUrl);

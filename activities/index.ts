@@ -56,7 +56,15 @@ export function createActivities(deps: ActivityDeps): UpgradeActivities {
     ...(deps.gatewayUrl ? { gatewayUrl: deps.gatewayUrl } : {}),
     ...(deps.emailLinks ? { emailLinks: deps.emailLinks } : {}),
   });
-  const planning = createPlanningActivities({ artifacts: deps.artifacts, workspace: deps.workspace, notifier: deps.notifier, now, policy: deps.policy, ...(deps.cli ? { cli: deps.cli } : {}), ...(deps.gatewayUrl ? { gatewayUrl: deps.gatewayUrl } : {}) });
+  const planning = createPlanningActivities({
+    artifacts: deps.artifacts,
+    workspace: deps.workspace,
+    notifier: deps.notifier,
+    now,
+    policy: deps.policy,
+    ...(deps.cli ? { cli: deps.cli } : {}),
+    ...(deps.gatewayUrl ? { gatewayUrl: deps.gatewayUrl } : {}),
+  });
   const environment = createEnvironmentActivities({
     artifacts: deps.artifacts,
     workspace: deps.workspace,
@@ -81,7 +89,11 @@ export function createActivities(deps: ActivityDeps): UpgradeActivities {
       return deps.artifacts.put(ctx.project.projectId, 'final-report.md', report.markdown);
     },
     async archiveAuditTrail(ctx, archive) {
-      const document = JSON.stringify({ projectId: archive.projectId, firstId: archive.firstId, lastId: archive.lastId, entries: archive.entries }, null, 1);
+      const document = JSON.stringify(
+        { projectId: archive.projectId, firstId: archive.firstId, lastId: archive.lastId, entries: archive.entries },
+        null,
+        1,
+      );
       return deps.artifacts.put(ctx.project.projectId, `audit-${archive.firstId}-${archive.lastId}.json`, document, 'application/json');
     },
   };

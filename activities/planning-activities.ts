@@ -74,10 +74,15 @@ export function createPlanningActivities(deps: PlanningDeps) {
       repo,
       servicesYaml,
       appYaml,
-      ...planProjectFiles({ servicesYaml, appYaml, currentVersion: project.currentVersion, targetVersion: project.targetVersion, windowMinutes }),
+      ...planProjectFiles({
+        servicesYaml,
+        appYaml,
+        currentVersion: project.currentVersion,
+        targetVersion: project.targetVersion,
+        windowMinutes,
+      }),
     }));
   }
-
 
   return {
     async draftUpgradePlan(ctx: ProjectContext, request: { rework?: ReworkNote } = {}): Promise<AutomationResult> {
@@ -92,13 +97,23 @@ export function createPlanningActivities(deps: PlanningDeps) {
         project,
         requirements,
         changes: view.changes,
-        ...(inventory ? { inventory: { adobe: inventory.adobe.map(nameOf), thirdParty: inventory.thirdParty.map(nameOf), custom: inventory.custom.map(nameOf) } } : {}),
+        ...(inventory
+          ? {
+              inventory: {
+                adobe: inventory.adobe.map(nameOf),
+                thirdParty: inventory.thirdParty.map(nameOf),
+                custom: inventory.custom.map(nameOf),
+              },
+            }
+          : {}),
         nowIso: deps.now().toISOString(),
         ...(rework ? { rework } : {}),
       });
       const artifact = await deps.artifacts.put(project.projectId, 'upgrade-plan.md', markdown);
       const services = effectiveChanges(view.changes);
-      const redrafted = rework ? ` — round ${rework.round}, redrafted after: ${rework.reason.split('\n')[0]!.slice(0, 120)}${rework.revision ? ` (revision ${rework.revision.sha256.slice(0, 12)} attached)` : ''}` : '';
+      const redrafted = rework
+        ? ` — round ${rework.round}, redrafted after: ${rework.reason.split('\n')[0]!.slice(0, 120)}${rework.revision ? ` (revision ${rework.revision.sha256.slice(0, 12)} attached)` : ''}`
+        : '';
       return {
         artifact,
         summary: `plan ${project.currentVersion} → ${project.targetVersion}: ${services.length} service change(s), PHP ${view.changes.php.fromVersion} → ${view.changes.php.toVersion}${redrafted}`,
@@ -117,12 +132,15 @@ export function createPlanningActivities(deps: PlanningDeps) {
       const artifact = await deps.artifacts.put(ctx.project.projectId, 'infrastructure-changes.md', markdown);
       const services = effectiveChanges(view.changes);
       const plan = view.changes.plan;
-      const staged = plan ? `; bridge ${plan.bridge.length}, launch window ${plan.launch.length} step(s) ~${plan.launchMinutes} min${plan.needsDecision ? '; NEEDS A DECISION' : ''}` : '';
+      const staged = plan
+        ? `; bridge ${plan.bridge.length}, launch window ${plan.launch.length} step(s) ~${plan.launchMinutes} min${plan.needsDecision ? '; NEEDS A DECISION' : ''}`
+        : '';
       return {
         artifact,
-        summary: (services.length
-          ? `${services.map((c) => `${c.serviceId} ${c.fromVersion ?? '—'}→${c.toVersion ?? 'removed'}`).join(', ')}; PHP ${view.changes.php.toVersion}`
-          : `no service changes; PHP ${view.changes.php.toVersion}`) + staged,
+        summary:
+          (services.length
+            ? `${services.map((c) => `${c.serviceId} ${c.fromVersion ?? '—'}→${c.toVersion ?? 'removed'}`).join(', ')}; PHP ${view.changes.php.toVersion}`
+            : `no service changes; PHP ${view.changes.php.toVersion}`) + staged,
         // A plan with no known safe order is no pass, whatever else it says.
         passed: view.changes.warnings.length === 0 && !plan?.needsDecision,
         facts: {
@@ -178,14 +196,16 @@ export function createPlanningActivities(deps: PlanningDeps) {
         await view.repo.checkoutBranch(environment.branch, environment.branch);
         // The environment keeps running the current code until the code update: the bridge state only.
         await view.repo.writeFiles({ [SERVICES_YAML_PATH]: view.bridgeServicesYaml });
-        const commit = await view.repo.commitAndPush(
-          environment.branch,
-          `Upgrade services for Adobe Commerce ${project.targetVersion}`,
-          { stepKey: `${workflowId}/services-${request.environment}` },
-        );
+        const commit = await view.repo.commitAndPush(environment.branch, `Upgrade services for Adobe Commerce ${project.targetVersion}`, {
+          stepKey: `${workflowId}/services-${request.environment}`,
+        });
         const markdown = renderInfrastructureChanges(ctx, view) + `\n\nCommitted on \`${environment.branch}\` as ${commit.commit}.\n`;
         const artifact = await deps.artifacts.put(project.projectId, `services-commit-${request.environment}.md`, markdown);
-        return { artifact, summary: `services change committed on ${environment.branch} (${commit.commit.slice(0, 10)})`, facts: { commit: commit.commit } };
+        return {
+          artifact,
+          summary: `services change committed on ${environment.branch} (${commit.commit.slice(0, 10)})`,
+          facts: { commit: commit.commit },
+        };
       }
       // Only the bridge state: Staging and Production run the current version until the code update, which
       // carries the PHP type, the relationships and the services with no common version.
@@ -208,7 +228,10 @@ export function createPlanningActivities(deps: PlanningDeps) {
       }
       const fatal = changeRequest.problems.filter((p) => !TIMING_PROBLEM.test(p));
       if (fatal.length) {
-        throw ApplicationFailure.nonRetryable(`the ${request.environment} change request cannot go out: ${fatal.join('; ')}`, 'ChangeRequestInvalid');
+        throw ApplicationFailure.nonRetryable(
+          `the ${request.environment} change request cannot go out: ${fatal.join('; ')}`,
+          'ChangeRequestInvalid',
+        );
       }
       const artifact = await deps.artifacts.put(project.projectId, `change-request-${request.environment}.md`, changeRequest.markdown);
       const notification = composeNotification(
@@ -228,7 +251,10 @@ export function createPlanningActivities(deps: PlanningDeps) {
         { ...(deps.cli ? { cli: deps.cli } : {}), ...(deps.gatewayUrl ? { gatewayUrl: deps.gatewayUrl } : {}) },
       );
       const outcome = await deps.notifier.sendOrThrow(notification, { enabled: project.notifications });
-      log.info('infrastructure change request sent', { environment: request.environment, channels: outcome.results.map((r) => `${r.channel}:${r.status}`) });
+      log.info('infrastructure change request sent', {
+        environment: request.environment,
+        channels: outcome.results.map((r) => `${r.channel}:${r.status}`),
+      });
       return {
         artifact,
         summary: `${request.environment} change request for ${request.window.startIso} (${changeRequest.noticeHours} weekday hours of notice)`,
@@ -277,9 +303,13 @@ export function createPlanningActivities(deps: PlanningDeps) {
         '',
         ...composer.changes.map((c) => `- composer.json: ${c}`),
         `- ${APP_YAML_PATH}: PHP ${view.changes.php.fromVersion} → ${view.changes.php.toVersion}`,
-        ...(view.changes.plan?.composer.raiseTo ? [`- ${APP_YAML_PATH}: composer/composer ${view.changes.plan.composer.installed ?? '—'} → ${view.changes.plan.composer.raiseTo}`] : []),
+        ...(view.changes.plan?.composer.raiseTo
+          ? [`- ${APP_YAML_PATH}: composer/composer ${view.changes.plan.composer.installed ?? '—'} → ${view.changes.plan.composer.raiseTo}`]
+          : []),
         ...view.changes.relationships.map((r) => `- ${APP_YAML_PATH}: relationship ${r.action} ${r.name}`),
-        ...effectiveChanges(view.changes).map((c) => `- ${SERVICES_YAML_PATH}: ${c.serviceId} ${c.fromVersion ?? '—'} → ${c.toVersion ?? 'removed'}`),
+        ...effectiveChanges(view.changes).map(
+          (c) => `- ${SERVICES_YAML_PATH}: ${c.serviceId} ${c.fromVersion ?? '—'} → ${c.toVersion ?? 'removed'}`,
+        ),
         '',
         'Next: run `composer update` on this branch, recompile and refactor the customizations, push, and approve',
         'the task naming the commit you sign off (`--evidence <commit>`, short or full sha). The launch deploys',
@@ -309,7 +339,8 @@ function renderInfrastructureChanges(ctx: ProjectContext, view: InfrastructureVi
     '| service | from | to | path | kind | why |',
     '|---|---|---|---|---|---|',
     ...changes.services.map(
-      (c) => `| ${c.serviceId} (${c.serviceName}) | ${c.fromVersion ?? '—'} | ${c.toVersion ?? 'removed'} | ${c.upgradePath.join(' → ') || '—'} | ${c.kind} | ${c.reason.replace(/\|/g, '\\|')} |`,
+      (c) =>
+        `| ${c.serviceId} (${c.serviceName}) | ${c.fromVersion ?? '—'} | ${c.toVersion ?? 'removed'} | ${c.upgradePath.join(' → ') || '—'} | ${c.kind} | ${c.reason.replace(/\|/g, '\\|')} |`,
     ),
     `| php | ${changes.php.fromVersion} | ${changes.php.toVersion} | — | ${changes.php.kind} | ${changes.php.reason.replace(/\|/g, '\\|')} |`,
     '',

@@ -108,7 +108,9 @@ async function validatedProjectOf(event: temporal.api.history.v1.IHistoryEvent):
     const converter = workerDataConverter();
     const input = converter
       ? await decodeFromPayloadsAtIndex<{ continued?: { project?: ProjectInput } }>(converter, 0, started.input.payloads)
-      : (JSON.parse(Buffer.from(started.input.payloads[0]!.data ?? new Uint8Array()).toString('utf8')) as { continued?: { project?: ProjectInput } });
+      : (JSON.parse(Buffer.from(started.input.payloads[0]!.data ?? new Uint8Array()).toString('utf8')) as {
+          continued?: { project?: ProjectInput };
+        });
     return input && typeof input === 'object' && input.continued?.project ? input.continued.project : undefined;
   }
   const marker = event.markerRecordedEventAttributes;

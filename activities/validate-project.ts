@@ -6,12 +6,7 @@
  * With `tunables` it checks them too, and a problem in either makes the answer a refusal listing all of them.
  * Timings below the production minimums pass only on a worker whose operator allows them (CUO_ALLOW_SHORT_TIMINGS).
  */
-import {
-  validateProjectInput,
-  validateTunables,
-  type ProjectValidation,
-  type ProjectValidationOptions,
-} from '../workflows/project-input';
+import { validateProjectInput, validateTunables, type ProjectValidation, type ProjectValidationOptions } from '../workflows/project-input';
 
 export function createValidateProject(options: ProjectValidationOptions = {}) {
   return async function validateProject(projectFile: unknown, tunables?: unknown): Promise<ProjectValidation> {

@@ -34,7 +34,13 @@ export function cliAvailable(): boolean {
   return existsSync(join(ROOT, 'bin', 'cuo.js'));
 }
 
-export async function timeCli(address: string, projectId: string, runs: number, openProjects: number, onError: (m: string) => void): Promise<CliTiming> {
+export async function timeCli(
+  address: string,
+  projectId: string,
+  runs: number,
+  openProjects: number,
+  onError: (m: string) => void,
+): Promise<CliTiming> {
   const measure = async (args: string[]) => {
     const samples: number[] = [];
     let failures = 0;
@@ -54,7 +60,10 @@ export async function timeCli(address: string, projectId: string, runs: number, 
   const pending = await measure(['pending', '--json', '--limit', limit]);
   const list = await measure(['list', '--open', '--json', '--limit', limit]);
   return {
-    mode: existsSync(join(ROOT, 'dist', 'client', 'cli.js')) && process.env.CUO_FROM_SOURCE !== '1' ? 'compiled (dist/client/cli.js)' : 'source through tsx (no dist/client/cli.js)',
+    mode:
+      existsSync(join(ROOT, 'dist', 'client', 'cli.js')) && process.env.CUO_FROM_SOURCE !== '1'
+        ? 'compiled (dist/client/cli.js)'
+        : 'source through tsx (no dist/client/cli.js)',
     status,
     pending: { ...pending, openProjects },
     list,

@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { UPGRADE_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { UPGRADE_SEARCH_ATTRIBUTES } from '../workflows/contract';
 import { devServerSearchAttributeArgs } from '../scripts/search-attribute-flags';
 
 export function freePort(): Promise<number> {
@@ -36,12 +36,17 @@ export async function startDevServer(cliPath: string, dataDir: string): Promise<
   const child: ChildProcess = spawn(
     cliPath,
     [
-      'server', 'start-dev',
-      '--db-filename', join(dataDir, 'temporal.sqlite'),
-      '--ip', '127.0.0.1',
-      '--port', String(port),
+      'server',
+      'start-dev',
+      '--db-filename',
+      join(dataDir, 'temporal.sqlite'),
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
       '--headless',
-      '--log-level', 'error',
+      '--log-level',
+      'error',
       ...devServerSearchAttributeArgs(UPGRADE_SEARCH_ATTRIBUTES),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -53,7 +58,8 @@ export async function startDevServer(cliPath: string, dataDir: string): Promise<
 
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (exited !== undefined) throw new Error(`the Temporal dev server exited at start (code ${exited}); see ${join(dataDir, 'temporal-server.log')}`);
+    if (exited !== undefined)
+      throw new Error(`the Temporal dev server exited at start (code ${exited}); see ${join(dataDir, 'temporal-server.log')}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       await connection.workflowService.getSystemInfo({});

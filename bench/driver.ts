@@ -78,7 +78,16 @@ export async function driveToCompletion(handle: WorkflowHandle, samples: DriveSa
       const error = status.gates?.find((g) => g.id === blocked.gateId)?.blocked?.error ?? 'unknown error';
       samples.skipped.push(`${handle.workflowId} ${blocked.gateId}: ${error.slice(0, 300)}`);
       await handle.executeUpdate('decide', {
-        args: [{ taskId: blocked.gateId, decision: 'skip', actor: OWNER['managed-services']!, role: 'managed-services', comment: 'benchmark: skipped the blocked step to finish the run', requestId: `bench-${seq++}` }],
+        args: [
+          {
+            taskId: blocked.gateId,
+            decision: 'skip',
+            actor: OWNER['managed-services']!,
+            role: 'managed-services',
+            comment: 'benchmark: skipped the blocked step to finish the run',
+            requestId: `bench-${seq++}`,
+          },
+        ],
       });
       continue;
     }

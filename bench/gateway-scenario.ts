@@ -14,7 +14,7 @@ import { completeDevLogin } from '../client/gateway/dev-login';
 import { spawnGateway } from '../client/gateway/spawn';
 import { plainStyle } from '../client/io';
 import type { TrustedKey } from '../workflows/decision-assertion';
-import type { ProjectStatus } from '../workflows/project-state';
+import { type ProjectStatus } from '../workflows/contract';
 import type { Role } from '../workflows/roles';
 import { summarize, type LatencySummary } from './stats';
 
@@ -38,7 +38,13 @@ async function signIn(gatewayUrl: string, configDir: string, email: string): Pro
   const env = { ...process.env, CUO_GATEWAY_URL: gatewayUrl, CUO_CONFIG_DIR: configDir };
   let resolveLink: (url: string) => void = () => undefined;
   const link = new Promise<string>((resolve) => (resolveLink = resolve));
-  const io = { style: plainStyle(), out: (t: string) => void (/open (http\S+)/.exec(t) && resolveLink(/open (http\S+)/.exec(t)![1]!)), err: () => undefined, json: () => undefined, now: () => Date.now() };
+  const io = {
+    style: plainStyle(),
+    out: (t: string) => void (/open (http\S+)/.exec(t) && resolveLink(/open (http\S+)/.exec(t)![1]!)),
+    err: () => undefined,
+    json: () => undefined,
+    now: () => Date.now(),
+  };
   const login = run(['login', '--email', email], io, env);
   await completeDevLogin(await link, email);
   if ((await login) !== 0) throw new Error(`cuo login as ${email} failed`);
@@ -76,7 +82,8 @@ export async function runGatewayScenario(options: {
   try {
     const { keys } = (await (await fetch(`${gateway.url}/api/keys`)).json()) as { keys: TrustedKey[] };
     const tokens: Record<string, string> = {};
-    for (const [role, email] of Object.entries(options.owners)) tokens[role] = await signIn(gateway.url, join(options.dataDir, 'people', email), email);
+    for (const [role, email] of Object.entries(options.owners))
+      tokens[role] = await signIn(gateway.url, join(options.dataDir, 'people', email), email);
     let next = 0;
     const drive = async (index: number) => {
       const handle = await options.start(index, keys);
@@ -92,17 +99,26 @@ export async function runGatewayScenario(options: {
         const role = waiting.roles[0]!;
         const t0 = performance.now();
         if (viaGateway) {
-          const res = await fetch(`${gateway.url}/api/projects/${handle.workflowId.slice('upgrade-'.length)}/tasks/${waiting.gateId}/decisions`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${tokens[role]}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ decision: 'approve', requestId: `g-${index}-${waiting.gateId}-${next++}` }),
-          });
+          const res = await fetch(
+            `${gateway.url}/api/projects/${handle.workflowId.slice('upgrade-'.length)}/tasks/${waiting.gateId}/decisions`,
+            {
+              method: 'POST',
+              headers: { authorization: `Bearer ${tokens[role]}`, 'content-type': 'application/json' },
+              body: JSON.stringify({ decision: 'approve', requestId: `g-${index}-${waiting.gateId}-${next++}` }),
+            },
+          );
           if (!res.ok) throw new Error(`gateway answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
           gatewayMs.push(performance.now() - t0);
         } else {
           // Signed here with the gateway's own key (the project trusts that one): a status read, the assertion, the update.
           const current = await handle.query<ProjectStatus>('status');
-          const payload = { taskId: waiting.gateId, decision: 'approve' as const, actor: options.owners[role]!, role: role as Role, requestId: `d-${index}-${next++}` };
+          const payload = {
+            taskId: waiting.gateId,
+            decision: 'approve' as const,
+            actor: options.owners[role]!,
+            role: role as Role,
+            requestId: `d-${index}-${next++}`,
+          };
           const identity = { iss: 'bench-direct', sub: payload.actor, amr: 'oidc' as const, at: Math.floor(Date.now() / 1000) };
           await handle.executeUpdate('decide', { args: [signDecision(key, current, payload, identity)] });
           directMs.push(performance.now() - t0);
@@ -131,5 +147,13 @@ export async function runGatewayScenario(options: {
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   for (const f of failures.slice(0, 3)) options.say(`G failure: ${f}`);
   options.say(`G done: decide through the gateway p50 ${g.p50} / p99 ${g.p99} ms, direct p50 ${d.p50} / p99 ${d.p99} ms`);
-  return { projects: options.count, decisions: gatewayMs.length + directMs.length, gatewayDecideMs: g, directDecideMs: d, ratioP50: ratio(g.p50, d.p50), ratioP99: ratio(g.p99, d.p99), failures: failures.slice(0, 10) };
+  return {
+    projects: options.count,
+    decisions: gatewayMs.length + directMs.length,
+    gatewayDecideMs: g,
+    directDecideMs: d,
+    ratioP50: ratio(g.p50, d.p50),
+    ratioP99: ratio(g.p99, d.p99),
+    failures: failures.slice(0, 10),
+  };
 }

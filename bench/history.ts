@@ -57,7 +57,10 @@ export async function historyFacts(handle: WorkflowHandle): Promise<HistoryFacts
       case E.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
       case E.EVENT_TYPE_ACTIVITY_TASK_FAILED:
       case E.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT: {
-        const attrs = event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes;
+        const attrs =
+          event.activityTaskCompletedEventAttributes ??
+          event.activityTaskFailedEventAttributes ??
+          event.activityTaskTimedOutEventAttributes;
         const t0 = started.get(String(attrs?.scheduledEventId));
         if (t0 !== undefined) activityMs += ms(event.eventTime) - t0;
         break;
@@ -69,5 +72,15 @@ export async function historyFacts(handle: WorkflowHandle): Promise<HistoryFacts
   const first = ms(events[0]?.eventTime);
   const last = ms(events[events.length - 1]?.eventTime);
   const bytesByType = Object.fromEntries(Object.entries(byType).sort((a, b) => b[1].bytes - a[1].bytes));
-  return { events: events.length, bytes, activitiesScheduled: activities, updatesAccepted: updates, shape, tail: since, wallMs: last - first, activityMs, bytesByType };
+  return {
+    events: events.length,
+    bytes,
+    activitiesScheduled: activities,
+    updatesAccepted: updates,
+    shape,
+    tail: since,
+    wallMs: last - first,
+    activityMs,
+    bytesByType,
+  };
 }

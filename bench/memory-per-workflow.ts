@@ -17,7 +17,7 @@ import { Worker, bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } 
 import { createNoopActivities, baselineNoop } from './noop-activities';
 import { makeProject } from '../test/support/project-fixture';
 import { resolveTemporalCliPath } from '../test/harness/temporal-cli';
-import { UPGRADE_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { UPGRADE_SEARCH_ATTRIBUTES } from '../workflows/contract';
 
 interface Variant {
   name: string;
@@ -27,18 +27,54 @@ interface Variant {
 }
 
 const VARIANTS: Variant[] = [
-  { name: 'bare baseline (bench B workflow)', workflowsPath: require.resolve('./baseline-workflow'), workflowType: 'baselineProject', args: () => [{ shape: [3, 3, 3], tail: 1 }] },
-  { name: 'playbook and RACI data', workflowsPath: require.resolve('./memory-probes/playbook-and-raci'), workflowType: 'probe', args: () => [] },
+  {
+    name: 'bare baseline (bench B workflow)',
+    workflowsPath: require.resolve('./baseline-workflow'),
+    workflowType: 'baselineProject',
+    args: () => [{ shape: [3, 3, 3], tail: 1 }],
+  },
+  {
+    name: 'playbook and RACI data',
+    workflowsPath: require.resolve('./memory-probes/playbook-and-raci'),
+    workflowType: 'probe',
+    args: () => [],
+  },
   { name: 'zod alone', workflowsPath: require.resolve('./memory-probes/zod'), workflowType: 'probe', args: () => [] },
-  { name: 'decision schemas in zod/mini', workflowsPath: require.resolve('./memory-probes/messages-zod-mini'), workflowType: 'probe', args: () => [] },
-  { name: 'decision schemas in zod (the workflow before this change)', workflowsPath: require.resolve('./memory-probes/messages'), workflowType: 'probe', args: () => [] },
-  { name: 'decision checks without zod (workflows/message-checks.ts)', workflowsPath: require.resolve('./memory-probes/message-checks'), workflowType: 'probe', args: () => [] },
-  { name: 'project file schema in zod (now checked by a local activity instead)', workflowsPath: require.resolve('./memory-probes/project-input'), workflowType: 'probe', args: () => [] },
+  {
+    name: 'decision schemas in zod/mini',
+    workflowsPath: require.resolve('./memory-probes/messages-zod-mini'),
+    workflowType: 'probe',
+    args: () => [],
+  },
+  {
+    name: 'decision schemas in zod (the workflow before this change)',
+    workflowsPath: require.resolve('./memory-probes/messages'),
+    workflowType: 'probe',
+    args: () => [],
+  },
+  {
+    name: 'decision checks without zod (workflows/message-checks.ts)',
+    workflowsPath: require.resolve('./memory-probes/message-checks'),
+    workflowType: 'probe',
+    args: () => [],
+  },
+  {
+    name: 'project file schema in zod (now checked by a local activity instead)',
+    workflowsPath: require.resolve('./memory-probes/project-input'),
+    workflowType: 'probe',
+    args: () => [],
+  },
   {
     name: 'upgradeProject (at its first gate)',
     workflowsPath: require.resolve('../workflows'),
     workflowType: 'upgradeProject',
-    args: () => [{ version: 1, project: makeProject({ projectId: `memory-${Math.random().toString(36).slice(2, 10)}` }), tunables: { productionNoticeHours: 0 } }],
+    args: () => [
+      {
+        version: 1,
+        project: makeProject({ projectId: `memory-${Math.random().toString(36).slice(2, 10)}` }),
+        tunables: { productionNoticeHours: 0 },
+      },
+    ],
   },
 ];
 
@@ -62,10 +98,20 @@ async function measure(variant: Variant, address: string, count: number): Promis
   const client = new Client({ connection: await Connection.connect({ address }) });
   const taskQueue = `memory-${Date.now()}`;
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: variant.workflowsPath, logger: new DefaultLogger('ERROR') });
-  const worker = await Worker.create({ connection, taskQueue, workflowBundle, maxCachedWorkflows: count + 10, activities: { ...createNoopActivities(), baselineNoop } });
+  const worker = await Worker.create({
+    connection,
+    taskQueue,
+    workflowBundle,
+    maxCachedWorkflows: count + 10,
+    activities: { ...createNoopActivities(), baselineNoop },
+  });
   return worker.runUntil(async () => {
     const open = async (i: number) => {
-      const handle = await client.workflow.start(variant.workflowType, { taskQueue, workflowId: `${taskQueue}-${i}`, args: variant.args() });
+      const handle = await client.workflow.start(variant.workflowType, {
+        taskQueue,
+        workflowId: `${taskQueue}-${i}`,
+        args: variant.args(),
+      });
       for (;;) {
         const status = await handle.query<{ awaiting?: unknown[] }>('status');
         if (status.awaiting?.length) return;
@@ -77,7 +123,13 @@ async function measure(variant: Variant, address: string, count: number): Promis
     for (let i = 0; i < count; i += 10) await Promise.all(Array.from({ length: Math.min(10, count - i) }, (_, k) => open(i + k)));
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const after = rssMiB();
-    return { variant: variant.name, workflows: count, rssBeforeMiB: Math.round(before), rssAfterMiB: Math.round(after), perWorkflowKiB: Math.round(((after - before) * 1024) / count) };
+    return {
+      variant: variant.name,
+      workflows: count,
+      rssBeforeMiB: Math.round(before),
+      rssAfterMiB: Math.round(after),
+      perWorkflowKiB: Math.round(((after - before) * 1024) / count),
+    };
   });
 }
 
@@ -94,7 +146,10 @@ async function main(): Promise<void> {
   }
   const cli = resolveTemporalCliPath();
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: cli ? { type: 'existing-path', path: cli } : { type: 'cached-download' }, searchAttributes: [...UPGRADE_SEARCH_ATTRIBUTES] },
+    server: {
+      executable: cli ? { type: 'existing-path', path: cli } : { type: 'cached-download' },
+      searchAttributes: [...UPGRADE_SEARCH_ATTRIBUTES],
+    },
   });
   const results: Measured[] = [];
   try {
@@ -104,7 +159,18 @@ async function main(): Promise<void> {
       process.stdout.write(`measuring: ${variant.name} …\n`);
       const out = execFileSync(
         process.execPath,
-        ['--expose-gc', '--import', 'tsx', __filename, '--child', String(index), '--address', env.address, '--workflows', String(options.workflows)],
+        [
+          '--expose-gc',
+          '--import',
+          'tsx',
+          __filename,
+          '--child',
+          String(index),
+          '--address',
+          env.address,
+          '--workflows',
+          String(options.workflows),
+        ],
         { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 300_000 },
       );
       const measured = JSON.parse(out.trim().split('\n').pop()!) as Measured;

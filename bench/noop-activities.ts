@@ -3,7 +3,14 @@
  * same name and shape, doing no work and returning a small AutomationResult, so scenario A measures the
  * orchestration's own cost (workflow code, history, updates, queries) and nothing of the real automation.
  */
-import { eachAutomationActivity, projectIdOf, type ActivityContext, type ArtifactRef, type AutomationResult, type UpgradeActivities } from '../activities/contract';
+import {
+  eachAutomationActivity,
+  projectIdOf,
+  type ActivityContext,
+  type ArtifactRef,
+  type AutomationResult,
+  type UpgradeActivities,
+} from '../activities/contract';
 import { resolvingProjectFiles } from '../activities';
 import { ProjectFiles } from '../activities/project-files';
 import { createValidateProject } from '../activities/validate-project';

@@ -82,7 +82,15 @@ export interface BenchResults {
     loadAverageAtStart: number[];
     loadAverageAtEnd?: number[];
   };
-  scenarios: { A?: ScenarioResult; L?: ScenarioResult; G?: GatewayResult; B?: ScenarioResult; LB?: ScenarioResult; C?: ScenarioResult; D?: OpenResult };
+  scenarios: {
+    A?: ScenarioResult;
+    L?: ScenarioResult;
+    G?: GatewayResult;
+    B?: ScenarioResult;
+    LB?: ScenarioResult;
+    C?: ScenarioResult;
+    D?: OpenResult;
+  };
   /** Baseline projects per minute / ours: how many times our orchestration costs bare Temporal. */
   costRatio?: number;
   targets?: { name: string; target: string; measured: string; met: boolean | null }[];
@@ -99,18 +107,50 @@ export function evaluateTargets(r: BenchResults): NonNullable<BenchResults['targ
   if (A && B && A.projectsPerMinute > 0) r.costRatio = Math.round((B.projectsPerMinute / A.projectsPerMinute) * 100) / 100;
   const check = (ok: boolean | undefined) => (ok === undefined ? null : ok);
   return [
-    { name: 'cost ratio (baseline/ours in projects per minute)', target: '≤ 1.3', measured: f(r.costRatio), met: check(r.costRatio === undefined ? undefined : r.costRatio <= 1.3) },
-    { name: '`decide` round-trip p99 (A)', target: '< 250 ms', measured: f(A?.decideMs.p99, ' ms') + bare(B?.decideMs.p99), met: check(A ? A.decideMs.p99 < 250 : undefined) },
-    { name: '`status` query p99 (A)', target: '< 100 ms', measured: f(A?.statusMs.p99, ' ms') + bare(B?.statusMs.p99), met: check(A ? A.statusMs.p99 < 100 : undefined) },
-    { name: '`decide` round-trip p99 at light load (L)', target: '< 250 ms', measured: f(L?.decideMs.p99, ' ms') + bare(LB?.decideMs.p99), met: check(L ? L.decideMs.p99 < 250 : undefined) },
-    { name: '`status` query p99 at light load (L)', target: '< 100 ms', measured: f(L?.statusMs.p99, ' ms') + bare(LB?.statusMs.p99), met: check(L ? L.statusMs.p99 < 100 : undefined) },
-    { name: 'history events per happy-path project (A, max of sample)', target: '< 1,000', measured: f(A?.history.maxEvents), met: check(A && A.history.sampled ? A.history.maxEvents < 1000 : undefined) },
+    {
+      name: 'cost ratio (baseline/ours in projects per minute)',
+      target: '≤ 1.3',
+      measured: f(r.costRatio),
+      met: check(r.costRatio === undefined ? undefined : r.costRatio <= 1.3),
+    },
+    {
+      name: '`decide` round-trip p99 (A)',
+      target: '< 250 ms',
+      measured: f(A?.decideMs.p99, ' ms') + bare(B?.decideMs.p99),
+      met: check(A ? A.decideMs.p99 < 250 : undefined),
+    },
+    {
+      name: '`status` query p99 (A)',
+      target: '< 100 ms',
+      measured: f(A?.statusMs.p99, ' ms') + bare(B?.statusMs.p99),
+      met: check(A ? A.statusMs.p99 < 100 : undefined),
+    },
+    {
+      name: '`decide` round-trip p99 at light load (L)',
+      target: '< 250 ms',
+      measured: f(L?.decideMs.p99, ' ms') + bare(LB?.decideMs.p99),
+      met: check(L ? L.decideMs.p99 < 250 : undefined),
+    },
+    {
+      name: '`status` query p99 at light load (L)',
+      target: '< 100 ms',
+      measured: f(L?.statusMs.p99, ' ms') + bare(LB?.statusMs.p99),
+      met: check(L ? L.statusMs.p99 < 100 : undefined),
+    },
+    {
+      name: 'history events per happy-path project (A, max of sample)',
+      target: '< 1,000',
+      measured: f(A?.history.maxEvents),
+      met: check(A && A.history.sampled ? A.history.maxEvents < 1000 : undefined),
+    },
     // Judged on the peak while the projects are open and waiting; the cancellation storm after it (every project
     // replayed and finished, 50 at once) is a different load and is reported beside it, not hidden.
     {
       name: `worker RSS with ${D?.open ?? 1000} open projects (D)`,
       target: '< 400 MB',
-      measured: D ? `${D.openRssMiB} MiB (peak ${D.openPeakRssMiB ?? D.peakRssMiB} MiB while open; ${D.peakRssMiB} MiB while cancelling them all)` : 'n/a',
+      measured: D
+        ? `${D.openRssMiB} MiB (peak ${D.openPeakRssMiB ?? D.peakRssMiB} MiB while open; ${D.peakRssMiB} MiB while cancelling them all)`
+        : 'n/a',
       met: check(D ? (D.openPeakRssMiB ?? D.peakRssMiB) * 1.048576 < 400 : undefined),
     },
   ];
@@ -131,14 +171,20 @@ export function renderMarkdown(r: BenchResults): string {
     `# Benchmark results — ${r.startedAt}`,
     '',
     `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.platform}. Node ${m.node}, Temporal TypeScript SDK ${m.sdk}, ${m.temporal}.`,
-    `Load average at start ${m.loadAverageAtStart.join(' / ')}, at end ${m.loadAverageAtEnd?.join(' / ') ?? 'n/a'}. Dev server (SQLite file), worker, driver and CLI all on this machine. Options: ${Object.entries(r.options).map(([k, v]) => `${k}=${v}`).join(', ')}.`,
+    `Load average at start ${m.loadAverageAtStart.join(' / ')}, at end ${m.loadAverageAtEnd?.join(' / ') ?? 'n/a'}. Dev server (SQLite file), worker, driver and CLI all on this machine. Options: ${Object.entries(
+      r.options,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}.`,
     r.deadlineHit ? '\n**The global deadline was reached: some figures are partial.**' : '',
     '',
     '## Targets (issue #6)',
     '',
     '| target | goal | measured | |',
     '|---|---|---|---|',
-    ...r.targets.map((t) => `| ${t.name} | ${t.target} | ${t.measured} | ${t.met === null ? 'not measured' : t.met ? 'met' : '**missed**'} |`),
+    ...r.targets.map(
+      (t) => `| ${t.name} | ${t.target} | ${t.measured} | ${t.met === null ? 'not measured' : t.met ? 'met' : '**missed**'} |`,
+    ),
     '',
     '## Throughput, latency, history, worker',
     '',
@@ -151,13 +197,22 @@ export function renderMarkdown(r: BenchResults): string {
     ...scenarioRows('C ours, real activities', C),
     '',
   ];
-  for (const [label, s] of [['ours', A], ['baseline', B]] as const) {
+  for (const [label, s] of [
+    ['ours', A],
+    ['baseline', B],
+  ] as const) {
     if (!s?.historyBytesByType) continue;
-    const top = Object.entries(s.historyBytesByType).slice(0, 6).map(([t, v]) => `${t} ${v.events}× ${Math.round(v.bytes / 102.4) / 10} KiB`);
+    const top = Object.entries(s.historyBytesByType)
+      .slice(0, 6)
+      .map(([t, v]) => `${t} ${v.events}× ${Math.round(v.bytes / 102.4) / 10} KiB`);
     lines.push(`History bytes by event type (${label}, one project): ${top.join('; ')}.`, '');
   }
   lines.push(`Largest \`status\` answer (JSON characters): ours ${f(A?.statusMaxChars)}, baseline ${f(B?.statusMaxChars)}.`, '');
-  if (r.costRatio !== undefined) lines.push(`Cost ratio baseline/ours: **${r.costRatio}** (ours ${A?.projectsPerMinute}/min, baseline ${B?.projectsPerMinute}/min).`, '');
+  if (r.costRatio !== undefined)
+    lines.push(
+      `Cost ratio baseline/ours: **${r.costRatio}** (ours ${A?.projectsPerMinute}/min, baseline ${B?.projectsPerMinute}/min).`,
+      '',
+    );
   if (C) {
     lines.push(
       `Real activities (C): project wall time p50 ${C.projectSeconds.p50} s, p95 ${C.projectSeconds.p95} s; activities take ${C.history.activityShareOfWall}% of a project's wall time (A: ${A?.history.activityShareOfWall ?? 'n/a'}%).`,
@@ -176,13 +231,20 @@ export function renderMarkdown(r: BenchResults): string {
     if (D.cli) {
       lines.push(
         `CLI wall time (fresh process each, ${D.cli.mode}): \`cuo status <id> --json\` p50 ${D.cli.status.p50} ms (p95 ${D.cli.status.p95}); \`cuo pending --json\` over ${D.cli.pending.openProjects} open projects p50 ${D.cli.pending.p50} ms (p95 ${D.cli.pending.p95}); \`cuo list --open --json\` p50 ${D.cli.list?.p50 ?? 'n/a'} ms: pending/list ${D.cli.pendingToList ?? 'n/a'} (target ≤ 1.5); failures ${D.cli.status.failures + D.cli.pending.failures + (D.cli.list?.failures ?? 0)}.`,
-        ...(D.board ? [`Manager board query (one visibility query, ${D.board.rows} rows): p50 ${D.board.p50} ms, p95 ${D.board.p95} ms.`] : []),
+        ...(D.board
+          ? [`Manager board query (one visibility query, ${D.board.rows} rows): p50 ${D.board.p50} ms, p95 ${D.board.p95} ms.`]
+          : []),
         '',
       );
     }
   }
   const failures = [A, B, C].flatMap((s) => s?.failures ?? []);
-  for (const [name, s] of [['A', A], ['B', B], ['C', C]] as const) for (const x of s?.skipped ?? []) r.notes.push(`${name}: blocked step skipped by the driver: ${x}`);
+  for (const [name, s] of [
+    ['A', A],
+    ['B', B],
+    ['C', C],
+  ] as const)
+    for (const x of s?.skipped ?? []) r.notes.push(`${name}: blocked step skipped by the driver: ${x}`);
   if (G) {
     lines.push(
       '## Decisions through the approvals gateway (G, light load)',
@@ -199,6 +261,7 @@ export function renderMarkdown(r: BenchResults): string {
       '',
     );
   }
-  if (failures.length || r.notes.length) lines.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), ...failures.map((x) => `- failure: ${x}`), '');
+  if (failures.length || r.notes.length)
+    lines.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), ...failures.map((x) => `- failure: ${x}`), '');
   return lines.filter((l, i, all) => !(l === '' && all[i - 1] === '')).join('\n') + '\n';
 }

@@ -16,9 +16,8 @@ import { dirname, join, resolve } from 'node:path';
 import { Connection, WorkflowHandle, type Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
-import { workflowIdFor } from '../workflows/project-input';
+import { workflowIdFor, type UpgradeWorkflowInput } from '../workflows/contract';
 import type { ProjectFile } from '../workflows/project-input';
-import type { UpgradeWorkflowInput } from '../workflows/contract';
 import { ALWAYS_OPEN, makeProject } from '../test/support/project-fixture';
 import { signedTestClient } from '../test/harness/temporal';
 import { startLocalLandscape, type LocalLandscape } from '../test/support/local-landscape';
@@ -53,12 +52,24 @@ const program = new Command('bench')
   .option('--cli-runs <n>', 'runs of each CLI command', int(100), 10)
   .option('--deadline <minutes>', 'global time limit; the run stops and reports what it has', int(600), 30)
   .option('--address <host:port>', 'use this Temporal server instead of starting a dev server')
-  .option('--scenarios <list>', 'which scenarios to run, e.g. A,B (L and LB: ours and the baseline at light load; G: decide through the gateway)', 'A,L,G,B,LB,C,D')
+  .option(
+    '--scenarios <list>',
+    'which scenarios to run, e.g. A,B (L and LB: ours and the baseline at light load; G: decide through the gateway)',
+    'A,L,G,B,LB,C,D',
+  )
   .option('--light-projects <n>', 'projects in scenarios L and LB', int(1000), 20)
   .option('--light-concurrency <n>', 'projects driven at once in scenarios L and LB', int(100), 2)
   .option('--out <dir>', 'results folder', join(ROOT, 'bench', 'results'))
-  .option('--preload-modules <list>', 'bundle our workflows with these modules preloaded once per worker (SDK preloadModules), e.g. zod: measures a proposed fix', '')
-  .option('--max-cached <n>', 'run the scenario workers with this maxCachedWorkflows instead of the product default (WORKER_MAX_CACHED_WORKFLOWS, 100)', int(100000))
+  .option(
+    '--preload-modules <list>',
+    'bundle our workflows with these modules preloaded once per worker (SDK preloadModules), e.g. zod: measures a proposed fix',
+    '',
+  )
+  .option(
+    '--max-cached <n>',
+    'run the scenario workers with this maxCachedWorkflows instead of the product default (WORKER_MAX_CACHED_WORKFLOWS, 100)',
+    int(100000),
+  )
   .option('--open-workflow <ours|baseline>', 'which workflow D keeps open (baseline: the bare-Temporal per-project memory)', 'ours')
   .option('--keep-data', 'keep the temp data folder (server log, SQLite, bundles)');
 
@@ -88,9 +99,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function provisionCli(): string {
   if (process.env.TEMPORAL_CLI_PATH) return process.env.TEMPORAL_CLI_PATH;
-  const result = spawnSync('bash', [join(ROOT, 'scripts', 'provision-temporal.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const result = spawnSync('bash', [join(ROOT, 'scripts', 'provision-temporal.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const path = result.stdout.trim();
-  if (result.status !== 0 || !path) throw new Error('no Temporal CLI binary (scripts/provision-temporal.sh found none); set TEMPORAL_CLI_PATH or use --address');
+  if (result.status !== 0 || !path)
+    throw new Error('no Temporal CLI binary (scripts/provision-temporal.sh found none); set TEMPORAL_CLI_PATH or use --address');
   return path;
 }
 
@@ -125,7 +140,9 @@ async function runDriven(options: {
   const progress = setInterval(() => {
     const minutes = (Date.now() - t0) / 60_000;
     const d = summarize(samples.decideMs);
-    say(`${options.name}: ${samples.completed}/${options.count} completed, ${(samples.completed / minutes).toFixed(1)}/min, decide p99 ${d.p99} ms, worker RSS ${options.worker.sample().rssMiB} MiB`);
+    say(
+      `${options.name}: ${samples.completed}/${options.count} completed, ${(samples.completed / minutes).toFixed(1)}/min, decide p99 ${d.p99} ms, worker RSS ${options.worker.sample().rssMiB} MiB`,
+    );
   }, 5000);
   try {
     await pool(
@@ -151,7 +168,9 @@ async function runDriven(options: {
   const driverCpu = process.cpuUsage(driverCpu0);
   const proc = options.worker.sample();
   const serverCpuSeconds =
-    options.serverPid && serverCpu0 !== undefined ? Math.round((sampleProcess(options.serverPid).cpuSeconds - serverCpu0) * 100) / 100 : undefined;
+    options.serverPid && serverCpu0 !== undefined
+      ? Math.round((sampleProcess(options.serverPid).cpuSeconds - serverCpu0) * 100) / 100
+      : undefined;
   const histories: HistoryFacts[] = [];
   for (const handle of handles.slice(0, options.historySample)) {
     try {
@@ -160,7 +179,8 @@ async function runDriven(options: {
       samples.failures.push(`history of ${handle.workflowId}: ${(err as Error).message}`);
     }
   }
-  const avg = (f: (h: HistoryFacts) => number) => (histories.length ? Math.round(histories.reduce((s, h) => s + f(h), 0) / histories.length) : NaN);
+  const avg = (f: (h: HistoryFacts) => number) =>
+    histories.length ? Math.round(histories.reduce((s, h) => s + f(h), 0) / histories.length) : NaN;
   const result: ScenarioResult = {
     projects: options.count,
     completed: samples.completed,
@@ -181,9 +201,16 @@ async function runDriven(options: {
       bytesPerProject: avg((h) => h.bytes),
       activitiesScheduled: avg((h) => h.activitiesScheduled),
       updatesAccepted: avg((h) => h.updatesAccepted),
-      activityShareOfWall: histories.length ? Math.round((histories.reduce((s, h) => s + h.activityMs, 0) / histories.reduce((s, h) => s + h.wallMs, 0)) * 1000) / 10 : NaN,
+      activityShareOfWall: histories.length
+        ? Math.round((histories.reduce((s, h) => s + h.activityMs, 0) / histories.reduce((s, h) => s + h.wallMs, 0)) * 1000) / 10
+        : NaN,
     },
-    worker: { peakRssMiB: proc.peakRssMiB, rssMiB: proc.rssMiB, cpuSeconds: Math.round((proc.cpuSeconds - cpu0) * 100) / 100, maxCachedWorkflows: options.worker.maxCachedWorkflows },
+    worker: {
+      peakRssMiB: proc.peakRssMiB,
+      rssMiB: proc.rssMiB,
+      cpuSeconds: Math.round((proc.cpuSeconds - cpu0) * 100) / 100,
+      maxCachedWorkflows: options.worker.maxCachedWorkflows,
+    },
     ...(serverCpuSeconds !== undefined ? { serverCpuSeconds } : {}),
     driverCpuSeconds: Math.round(((driverCpu.user + driverCpu.system) / 1e6) * 100) / 100,
     deadlineHit,
@@ -197,7 +224,12 @@ async function runDriven(options: {
 
 async function main(): Promise<void> {
   const opts = program.parse(process.argv).opts<Options>();
-  const scenarios = new Set(opts.scenarios.toUpperCase().split(',').map((s) => s.trim()));
+  const scenarios = new Set(
+    opts.scenarios
+      .toUpperCase()
+      .split(',')
+      .map((s) => s.trim()),
+  );
   const deadline = startedAt + opts.deadline * 60_000;
   const runId = Date.now().toString(36);
   const dataDir = mkdtempSync(join(os.tmpdir(), 'cuo-bench-'));
@@ -206,7 +238,16 @@ async function main(): Promise<void> {
   let cliPath: string | undefined;
   const results: BenchResults = {
     startedAt: new Date(startedAt).toISOString(),
-    options: { projects: opts.projects, concurrency: opts.concurrency, real: opts.real, open: opts.open, historySample: opts.historySample, cliRuns: opts.cliRuns, deadlineMinutes: opts.deadline, scenarios: [...scenarios].join(',') },
+    options: {
+      projects: opts.projects,
+      concurrency: opts.concurrency,
+      real: opts.real,
+      open: opts.open,
+      historySample: opts.historySample,
+      cliRuns: opts.cliRuns,
+      deadlineMinutes: opts.deadline,
+      scenarios: [...scenarios].join(','),
+    },
     machine: {
       cores: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -247,13 +288,30 @@ async function main(): Promise<void> {
     const quiet = new DefaultLogger('WARN');
     const oursBundle = join(dataDir, 'ours-bundle.js');
     const baselineBundle = join(dataDir, 'baseline-bundle.js');
-    const preloadModules = opts.preloadModules.split(',').map((m) => m.trim()).filter(Boolean);
+    const preloadModules = opts.preloadModules
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean);
     // The workers run as worker/main.ts does: with the product's cache size unless --max-cached says otherwise.
     const maxCachedWorkflows = opts.maxCached ?? DEFAULT_MAX_CACHED_WORKFLOWS;
-    if (opts.maxCached !== undefined) notes.push(`workers ran with maxCachedWorkflows ${opts.maxCached} (not the product default ${DEFAULT_MAX_CACHED_WORKFLOWS})`);
-    if (preloadModules.length) notes.push(`our workflows were bundled with preloadModules: ${preloadModules.join(', ')} (not the product's bundle options)`);
-    writeFileSync(oursBundle, (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet, ...(preloadModules.length ? { preloadModules } : {}) })).code);
-    writeFileSync(baselineBundle, (await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflow'), logger: quiet })).code);
+    if (opts.maxCached !== undefined)
+      notes.push(`workers ran with maxCachedWorkflows ${opts.maxCached} (not the product default ${DEFAULT_MAX_CACHED_WORKFLOWS})`);
+    if (preloadModules.length)
+      notes.push(`our workflows were bundled with preloadModules: ${preloadModules.join(', ')} (not the product's bundle options)`);
+    writeFileSync(
+      oursBundle,
+      (
+        await bundleWorkflowCode({
+          workflowsPath: require.resolve('../workflows'),
+          logger: quiet,
+          ...(preloadModules.length ? { preloadModules } : {}),
+        })
+      ).code,
+    );
+    writeFileSync(
+      baselineBundle,
+      (await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflow'), logger: quiet })).code,
+    );
     connection = await Connection.connect({ address });
     // Our projects' decisions are signed as the approvals gateway signs them, and verified by the workflow: the
     // benchmark measures that cost too (test/support/test-gateway-signer.ts; the baseline is sent unsigned).
@@ -263,7 +321,10 @@ async function main(): Promise<void> {
 
     const worker = async (taskQueue: string, bundle: string, kind: 'noop' | 'baseline' | 'real', realDepsFile?: string) => {
       const w = await startWorkerChild({
-        address: addr, taskQueue, bundlePath: bundle, activities: kind,
+        address: addr,
+        taskQueue,
+        bundlePath: bundle,
+        activities: kind,
         ...(realDepsFile ? { realDepsFile } : {}),
         maxCachedWorkflows,
       });
@@ -274,7 +335,10 @@ async function main(): Promise<void> {
       workers.splice(workers.indexOf(w), 1);
       return w.stop();
     };
-    const oursInput = (project: ProjectFile, tunables: UpgradeWorkflowInput['tunables'] = { productionNoticeHours: 0 }): UpgradeWorkflowInput => ({ version: 1, project, tunables });
+    const oursInput = (
+      project: ProjectFile,
+      tunables: UpgradeWorkflowInput['tunables'] = { productionNoticeHours: 0 },
+    ): UpgradeWorkflowInput => ({ version: 1, project, tunables });
     const waitAwaiting = async (handle: WorkflowHandle) => {
       const until = Math.min(deadline, Date.now() + 300_000);
       let lastError = '';
@@ -292,7 +356,11 @@ async function main(): Promise<void> {
       throw new Error(`${handle.workflowId} never awaited its first approval`);
     };
     const benchProject = (prefix: string, i: number | string) =>
-      makeProject({ projectId: `bench-${prefix}-${runId}-${i}`, changeWindows: ALWAYS_OPEN, postLaunch: { monitorFor: '2s', checkEvery: '500ms' } });
+      makeProject({
+        projectId: `bench-${prefix}-${runId}-${i}`,
+        changeWindows: ALWAYS_OPEN,
+        postLaunch: { monitorFor: '2s', checkEvery: '500ms' },
+      });
 
     // ---- A: ours, no-op activities ----
     let shape: BaselineInput | undefined;
@@ -301,10 +369,22 @@ async function main(): Promise<void> {
       const w = await worker(taskQueue, oursBundle, 'noop');
       say(`A: ${opts.projects} projects, ${opts.concurrency} at once, no-op activities (worker pid ${w.pid})`);
       const a = await runDriven({
-        name: 'A ours', client, worker: w, taskQueue, count: opts.projects, concurrency: opts.concurrency, deadline, historySample: opts.historySample, serverPid: server?.pid,
+        name: 'A ours',
+        client,
+        worker: w,
+        taskQueue,
+        count: opts.projects,
+        concurrency: opts.concurrency,
+        deadline,
+        historySample: opts.historySample,
+        serverPid: server?.pid,
         start: (i) => {
           const project = benchProject('a', i);
-          return client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [oursInput(project)] });
+          return client.workflow.start('upgradeProject', {
+            taskQueue,
+            workflowId: workflowIdFor(project.projectId),
+            args: [oursInput(project)],
+          });
         },
       });
       const final = await stopWorker(w);
@@ -312,7 +392,9 @@ async function main(): Promise<void> {
       results.scenarios.A = a.result;
       if (a.result.shape) shape = a.result.shape;
       results.deadlineHit ||= a.deadlineHit;
-      say(`A done: ${a.result.projectsPerMinute}/min, decide p99 ${a.result.decideMs.p99} ms, status p99 ${a.result.statusMs.p99} ms, ${a.result.history.eventsPerProject} events/project`);
+      say(
+        `A done: ${a.result.projectsPerMinute}/min, decide p99 ${a.result.decideMs.p99} ms, status p99 ${a.result.statusMs.p99} ms, ${a.result.history.eventsPerProject} events/project`,
+      );
     }
 
     // ---- L: the same as A at light load, so latency is measured without the server saturated ----
@@ -321,10 +403,22 @@ async function main(): Promise<void> {
       const w = await worker(taskQueue, oursBundle, 'noop');
       say(`L: ${opts.lightProjects} projects, ${opts.lightConcurrency} at once (light load)`);
       const l = await runDriven({
-        name: 'L light load', client, worker: w, taskQueue, count: opts.lightProjects, concurrency: opts.lightConcurrency, deadline, historySample: 0, serverPid: server?.pid,
+        name: 'L light load',
+        client,
+        worker: w,
+        taskQueue,
+        count: opts.lightProjects,
+        concurrency: opts.lightConcurrency,
+        deadline,
+        historySample: 0,
+        serverPid: server?.pid,
         start: (i) => {
           const project = benchProject('l', i);
-          return client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [oursInput(project)] });
+          return client.workflow.start('upgradeProject', {
+            taskQueue,
+            workflowId: workflowIdFor(project.projectId),
+            args: [oursInput(project)],
+          });
         },
       });
       const final = await stopWorker(w);
@@ -340,10 +434,21 @@ async function main(): Promise<void> {
       say(`G: ${opts.lightProjects} projects, ${opts.lightConcurrency} at once, decisions alternately through the gateway and direct`);
       const owners = { customer: 'carla@acme.example', partner: 'pat@agency.example', 'managed-services': 'sam@adobe.example' };
       results.scenarios.G = await runGatewayScenario({
-        address: addr, client, dataDir: join(dataDir, 'gateway'), count: opts.lightProjects, concurrency: opts.lightConcurrency, owners, deadline, say,
+        address: addr,
+        client,
+        dataDir: join(dataDir, 'gateway'),
+        count: opts.lightProjects,
+        concurrency: opts.lightConcurrency,
+        owners,
+        deadline,
+        say,
         start: (i, keys) => {
           const project = benchProject('g', i);
-          return client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [{ ...oursInput(project), trust: { keys } }] });
+          return client.workflow.start('upgradeProject', {
+            taskQueue,
+            workflowId: workflowIdFor(project.projectId),
+            args: [{ ...oursInput(project), trust: { keys } }],
+          });
         },
       });
       await stopWorker(w);
@@ -359,9 +464,19 @@ async function main(): Promise<void> {
       const input = shape;
       const taskQueue = `bench-b-${runId}`;
       const w = await worker(taskQueue, baselineBundle, 'baseline');
-      say(`B: baseline, ${opts.projects} projects, ${input.shape.reduce((a, b) => a + b, input.tail)} activities and ${input.shape.length} updates each`);
+      say(
+        `B: baseline, ${opts.projects} projects, ${input.shape.reduce((a, b) => a + b, input.tail)} activities and ${input.shape.length} updates each`,
+      );
       const b = await runDriven({
-        name: 'B baseline', client, worker: w, taskQueue, count: opts.projects, concurrency: opts.concurrency, deadline, historySample: opts.historySample, serverPid: server?.pid,
+        name: 'B baseline',
+        client,
+        worker: w,
+        taskQueue,
+        count: opts.projects,
+        concurrency: opts.concurrency,
+        deadline,
+        historySample: opts.historySample,
+        serverPid: server?.pid,
         start: (i) => client.workflow.start('baselineProject', { taskQueue, workflowId: `bench-b-${runId}-${i}`, args: [input] }),
       });
       const final = await stopWorker(w);
@@ -379,7 +494,15 @@ async function main(): Promise<void> {
       const w = await worker(taskQueue, baselineBundle, 'baseline');
       say(`LB: baseline, ${opts.lightProjects} projects, ${opts.lightConcurrency} at once (light load)`);
       const lb = await runDriven({
-        name: 'LB baseline light load', client, worker: w, taskQueue, count: opts.lightProjects, concurrency: opts.lightConcurrency, deadline, historySample: 0, serverPid: server?.pid,
+        name: 'LB baseline light load',
+        client,
+        worker: w,
+        taskQueue,
+        count: opts.lightProjects,
+        concurrency: opts.lightConcurrency,
+        deadline,
+        historySample: 0,
+        serverPid: server?.pid,
         start: (i) => client.workflow.start('baselineProject', { taskQueue, workflowId: `bench-lb-${runId}-${i}`, args: [input] }),
       });
       const final = await stopWorker(w);
@@ -395,18 +518,35 @@ async function main(): Promise<void> {
       const first = landscapes[0]!;
       const caFile = join(dataDir, 'storefronts-ca.pem');
       writeFileSync(caFile, landscapes.flatMap((l) => [l.staging.certificatePem, l.production.certificatePem]).join('\n'));
-      const spec: RealDepsSpec = { dataDir: join(dataDir, 'real'), smtpUrl: first.smtp.url, webhookUrl: first.webhook.url, caFile, healthPollMs: 200, deployHealthTimeoutMs: 10_000, repositoryRoots: landscapes.map((l) => dirname(l.repo.remoteDir)) };
+      const spec: RealDepsSpec = {
+        dataDir: join(dataDir, 'real'),
+        smtpUrl: first.smtp.url,
+        webhookUrl: first.webhook.url,
+        caFile,
+        healthPollMs: 200,
+        deployHealthTimeoutMs: 10_000,
+        repositoryRoots: landscapes.map((l) => dirname(l.repo.remoteDir)),
+      };
       const specFile = join(dataDir, 'real-deps.json');
       writeFileSync(specFile, JSON.stringify(spec));
       const taskQueue = `bench-c-${runId}`;
       const w = await worker(taskQueue, oursBundle, 'real', specFile);
       say(`C: ${opts.real} projects with the real activities, all at once (worker pid ${w.pid})`);
       const c = await runDriven({
-        name: 'C real', client, worker: w, taskQueue, count: opts.real, concurrency: opts.real, deadline, historySample: opts.real, serverPid: server?.pid,
+        name: 'C real',
+        client,
+        worker: w,
+        taskQueue,
+        count: opts.real,
+        concurrency: opts.real,
+        deadline,
+        historySample: opts.real,
+        serverPid: server?.pid,
         start: (i) => {
           const project = landscapes[i]!.project({ projectId: `bench-c-${runId}-${i}` });
           return client.workflow.start('upgradeProject', {
-            taskQueue, workflowId: workflowIdFor(project.projectId),
+            taskQueue,
+            workflowId: workflowIdFor(project.projectId),
             args: [oursInput(project, { productionNoticeHours: 0, activityMaximumAttempts: 2, activityInitialInterval: '200ms' })],
           });
         },
@@ -415,7 +555,9 @@ async function main(): Promise<void> {
       c.result.worker.peakRssMiB = final.peakRssMiB;
       results.scenarios.C = c.result;
       results.deadlineHit ||= c.deadlineHit;
-      say(`C done: ${c.result.completed}/${opts.real} completed, ${c.result.projectsPerMinute}/min, p50 ${c.result.projectSeconds.p50} s per project, activities ${c.result.history.activityShareOfWall}% of wall time`);
+      say(
+        `C done: ${c.result.completed}/${opts.real} completed, ${c.result.projectsPerMinute}/min, p50 ${c.result.projectSeconds.p50} s per project, activities ${c.result.history.activityShareOfWall}% of wall time`,
+      );
       await Promise.all(landscapes.splice(0).map((l) => l.close()));
     }
 
@@ -426,8 +568,16 @@ async function main(): Promise<void> {
       if (bare) notes.push('D kept the baseline workflow open, not ours');
       const openOne = (projectId: string) =>
         bare
-          ? client.workflow.start('baselineProject', { taskQueue, workflowId: workflowIdFor(projectId), args: [shape ?? { shape: [2, 2, 2, 2, 2, 1, 2, 2, 2, 2, 2, 2, 2, 2], tail: 2 }] })
-          : client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(projectId), args: [oursInput(benchProject('d', projectId.split('-').pop()!))] });
+          ? client.workflow.start('baselineProject', {
+              taskQueue,
+              workflowId: workflowIdFor(projectId),
+              args: [shape ?? { shape: [2, 2, 2, 2, 2, 1, 2, 2, 2, 2, 2, 2, 2, 2], tail: 2 }],
+            })
+          : client.workflow.start('upgradeProject', {
+              taskQueue,
+              workflowId: workflowIdFor(projectId),
+              args: [oursInput(benchProject('d', projectId.split('-').pop()!))],
+            });
       const w = await worker(taskQueue, bare ? baselineBundle : oursBundle, bare ? 'baseline' : 'noop');
       await sleep(2000);
       const idle = await w.collect();
@@ -439,35 +589,53 @@ async function main(): Promise<void> {
       const warmHandle = await openOne(warmId);
       await waitAwaiting(warmHandle);
       const warmed = await w.collect();
-      say(`D: worker RSS idle ${idle.rssMiB} MiB, with 1 open project ${warmed.rssMiB} MiB; starting ${opts.open} more that wait on their first approval`);
+      say(
+        `D: worker RSS idle ${idle.rssMiB} MiB, with 1 open project ${warmed.rssMiB} MiB; starting ${opts.open} more that wait on their first approval`,
+      );
       const cpu0 = warmed.cpuSeconds;
       const t0 = Date.now();
-      const startFailures = await pool(Array.from({ length: opts.open }, (_, i) => i), opts.concurrency, async (i) => {
-        const projectId = `bench-d-${runId}-${i}`;
-        ids.push(projectId);
-        await openOne(projectId);
-      }, past);
+      const startFailures = await pool(
+        Array.from({ length: opts.open }, (_, i) => i),
+        opts.concurrency,
+        async (i) => {
+          const projectId = `bench-d-${runId}-${i}`;
+          ids.push(projectId);
+          await openOne(projectId);
+        },
+        past,
+      );
       // Each project's own status says when it waits (visibility can lag by minutes under load).
       let waiting = 1;
-      const progress = setInterval(() => say(`D: ${waiting}/${ids.length} waiting on their first approval; worker RSS ${w.sample().rssMiB} MiB`), 5000);
+      const progress = setInterval(
+        () => say(`D: ${waiting}/${ids.length} waiting on their first approval; worker RSS ${w.sample().rssMiB} MiB`),
+        5000,
+      );
       let waitFailures: string[] = [];
       try {
-        waitFailures = await pool(ids.slice(1), opts.concurrency, async (projectId) => {
-          await waitAwaiting(client.workflow.getHandle(workflowIdFor(projectId)));
-          waiting += 1;
-        }, past);
+        waitFailures = await pool(
+          ids.slice(1),
+          opts.concurrency,
+          async (projectId) => {
+            await waitAwaiting(client.workflow.getHandle(workflowIdFor(projectId)));
+            waiting += 1;
+          },
+          past,
+        );
       } finally {
         clearInterval(progress);
       }
       const startSeconds = (Date.now() - t0) / 1000;
       for (const f of [...startFailures, ...waitFailures].slice(0, 10)) notes.push(`D: ${f}`);
-      if (startFailures.length + waitFailures.length) notes.push(`D: ${startFailures.length} starts and ${waitFailures.length} waits failed`);
+      if (startFailures.length + waitFailures.length)
+        notes.push(`D: ${startFailures.length} starts and ${waitFailures.length} waits failed`);
       const open = await w.collect();
       say(`D: ${waiting} open; worker RSS ${open.rssMiB} MiB (peak ${open.peakRssMiB}); measuring the CLI`);
       let cli: CliTiming | undefined;
       if (cliAvailable() && ids[0] && !past()) {
         cli = await timeCli(addr, ids[0], opts.cliRuns, waiting, (m) => notes.push(m.slice(0, 300)));
-        say(`D: CLI status p50 ${cli.status.p50} ms, pending p50 ${cli.pending.p50} ms, list --open p50 ${cli.list.p50} ms: pending/list ${cli.pendingToList} (target ≤ 1.5) (${cli.mode})`);
+        say(
+          `D: CLI status p50 ${cli.status.p50} ms, pending p50 ${cli.pending.p50} ms, list --open p50 ${cli.list.p50} ms: pending/list ${cli.pendingToList} (target ≤ 1.5) (${cli.mode})`,
+        );
       } else notes.push('CLI not measured (bin/cuo.js missing or deadline reached)');
       // The manager board's data: the one visibility query the gateway's /board runs, mapped to its rows.
       const boardMs: number[] = [];
@@ -485,17 +653,24 @@ async function main(): Promise<void> {
       say(`D: cancelling the ${ids.length} open projects through the cancel update (sam@adobe.example, managed-services)`);
       const cancelMs: number[] = [];
       let cancelFailures = 0;
-      await pool(ids, opts.concurrency, async (projectId) => {
-        const handle = client.workflow.getHandle(workflowIdFor(projectId));
-        const c0 = performance.now();
-        try {
-          await handle.executeUpdate('cancel', { args: [{ actor: 'sam@adobe.example', role: 'managed-services', reason: 'benchmark finished', requestId: 'bench-cancel' }] });
-          cancelMs.push(performance.now() - c0);
-        } catch {
-          cancelFailures += 1;
-          await handle.terminate('benchmark finished').catch(() => undefined);
-        }
-      }, past);
+      await pool(
+        ids,
+        opts.concurrency,
+        async (projectId) => {
+          const handle = client.workflow.getHandle(workflowIdFor(projectId));
+          const c0 = performance.now();
+          try {
+            await handle.executeUpdate('cancel', {
+              args: [{ actor: 'sam@adobe.example', role: 'managed-services', reason: 'benchmark finished', requestId: 'bench-cancel' }],
+            });
+            cancelMs.push(performance.now() - c0);
+          } catch {
+            cancelFailures += 1;
+            await handle.terminate('benchmark finished').catch(() => undefined);
+          }
+        },
+        past,
+      );
       const final = await stopWorker(w);
       results.scenarios.D = {
         open: waiting,

@@ -33,7 +33,12 @@ export function summarize(samples: readonly number[]): LatencySummary {
  * does not stop the others (every lane finishes before this returns, so no call outlives the connection); the
  * failures are returned.
  */
-export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>, stop: () => boolean = () => false): Promise<string[]> {
+export async function pool<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+  stop: () => boolean = () => false,
+): Promise<string[]> {
   let next = 0;
   const failures: string[] = [];
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {

@@ -38,7 +38,10 @@ export async function startWorkerChild(options: {
   const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
   const child: ChildProcess = spawn(process.execPath, ['--expose-gc', ...profile, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ...(options.maxCachedWorkflows !== undefined ? { BENCH_MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows) } : {}) },
+    env: {
+      ...process.env,
+      ...(options.maxCachedWorkflows !== undefined ? { BENCH_MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows) } : {}),
+    },
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {

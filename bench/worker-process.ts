@@ -46,7 +46,10 @@ function activitiesFor(kind: ActivityKind, depsFile: string | undefined): object
   return createActivities({
     artifacts: new ArtifactStore(join(spec.dataDir, 'artifacts')),
     workspace: new RepositoryWorkspace({ workspacesDir: join(spec.dataDir, 'workspaces'), author: UPGRADE_BOT_AUTHOR }),
-    notifier: new Notifier({ webhook: { url: spec.webhookUrl }, email: { smtpUrl: spec.smtpUrl, from: 'upgrades@commerce-upgrades.invalid' } }),
+    notifier: new Notifier({
+      webhook: { url: spec.webhookUrl },
+      email: { smtpUrl: spec.smtpUrl, from: 'upgrades@commerce-upgrades.invalid' },
+    }),
     dataDir: spec.dataDir,
     tls: { ca: readFileSync(spec.caFile, 'utf8') },
     healthPollMs: spec.healthPollMs,

@@ -9,17 +9,16 @@ import {
   UpgradeAwaitingActors,
   UpgradeAwaitingRoles,
   UpgradeAwaitingSince,
+  UpgradeAwaitingTasks,
   UpgradeCustomer,
   UpgradeOverdue,
   UpgradePhase,
   UpgradeProjectId,
-  UpgradeAwaitingTasks,
   UpgradeReworkCount,
   UpgradeTargetVersion,
-} from '../workflows/search-attributes';
+} from '../workflows/contract';
 import type { Role } from '../workflows/roles';
 import { pendingQuery, quote } from './queries';
-
 
 export interface BoardFilters {
   customer?: string;
@@ -30,7 +29,9 @@ export interface BoardFilters {
 
 /** Running projects awaiting someone, filtered by customer, phase and awaited role. */
 export function boardQuery(filters: BoardFilters): string {
-  const parts = [pendingQuery({ ...(filters.role ? { role: filters.role } : {}), ...(filters.taskQueue ? { taskQueue: filters.taskQueue } : {}) })];
+  const parts = [
+    pendingQuery({ ...(filters.role ? { role: filters.role } : {}), ...(filters.taskQueue ? { taskQueue: filters.taskQueue } : {}) }),
+  ];
   if (filters.customer) parts.push(`UpgradeCustomer = ${quote(filters.customer)}`);
   if (filters.phase) parts.push(`UpgradePhase = ${quote(filters.phase)}`);
   return parts.join(' AND ');

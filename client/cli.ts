@@ -33,9 +33,13 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
-    .addHelpText('after', '\nExit codes: 0 ok, 1 unexpected failure, 2 bad usage or invalid project file, 3 refused, 4 not found, 5 Temporal, gateway or worker unavailable, 6 already started, 7 not signed in (`cuo login`), 8 a decision did not verify (`verify`).');
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 unexpected failure, 2 bad usage or invalid project file, 3 refused, 4 not found, 5 Temporal, gateway or worker unavailable, 6 already started, 7 not signed in (`cuo login`), 8 a decision did not verify (`verify`).',
+    );
   // Every subcommand throws instead of exiting, so `run` decides the exit code.
-  const subcommandSetup = (cmd: Command) => cmd.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(add --help for usage)');
+  const subcommandSetup = (cmd: Command) =>
+    cmd.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(add --help for usage)');
   registerStart(program, ctx);
   registerInspect(program, ctx);
   registerOverview(program, ctx);

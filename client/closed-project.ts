@@ -7,9 +7,8 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { ArtifactRef } from '../activities/contract';
-import type { UpgradeProjectResult } from '../workflows/final-report';
+import { PROJECT_STATE_VERSION, type Gate, type GateState, type ProjectStatus, type UpgradeProjectResult } from '../workflows/contract';
 import { CAB_GATES, PLAYBOOK_TASKS, type GateId, type TaskId } from '../workflows/playbook';
-import { PROJECT_STATE_VERSION, type Gate, type GateState, type ProjectStatus } from '../workflows/project-state';
 import type { Role } from '../workflows/roles';
 
 export interface ClosedFacts {
@@ -46,11 +45,21 @@ export function statusFromResult(facts: ClosedFacts, result: UpgradeProjectResul
       contributors,
       state: (summary?.state as GateState | undefined) ?? 'pending',
       requiredApprovals: Math.max(1, summary?.approvals.length ?? 1),
-      approvals: (summary?.approvals ?? []).map((a) => ({ ...a, auditId: decisions.find((d) => d.gateId === id && d.decision === 'approve' && d.actor === a.actor && d.at === a.at)?.id ?? 0 })),
+      approvals: (summary?.approvals ?? []).map((a) => ({
+        ...a,
+        auditId: decisions.find((d) => d.gateId === id && d.decision === 'approve' && d.actor === a.actor && d.at === a.at)?.id ?? 0,
+      })),
       acknowledgements: [],
       steps: (summary?.steps ?? []).map((s) => {
         const artifact = refOf(s.artifact, s.sha256);
-        return { step: s.step as Gate['steps'][number]['step'], status: s.status as 'done' | 'skipped', at: '', summary: s.summary, ...(s.passed !== undefined ? { passed: s.passed } : {}), ...(artifact ? { artifact } : {}) };
+        return {
+          step: s.step as Gate['steps'][number]['step'],
+          status: s.status as 'done' | 'skipped',
+          at: '',
+          summary: s.summary,
+          ...(s.passed !== undefined ? { passed: s.passed } : {}),
+          ...(artifact ? { artifact } : {}),
+        };
       }),
       overdue: false,
       reminders: 0,
@@ -61,9 +70,12 @@ export function statusFromResult(facts: ClosedFacts, result: UpgradeProjectResul
   };
   for (const task of PLAYBOOK_TASKS) {
     gates.push(gateOf(task.id, task.id, task.title, task.owner, [...task.contributors], 'task'));
-    for (const cab of CAB_GATES.filter((c) => c.taskId === task.id)) gates.push(gateOf(cab.id, task.id, cab.title, 'managed-services', [], 'cab'));
+    for (const cab of CAB_GATES.filter((c) => c.taskId === task.id))
+      gates.push(gateOf(cab.id, task.id, cab.title, 'managed-services', [], 'cab'));
   }
-  const cancelled = result?.cancelled ?? (result ? undefined : { actor: '', reason: `the workflow was ${closedAs.toLowerCase().replace(/_/g, ' ')}`, at: '' });
+  const cancelled =
+    result?.cancelled ??
+    (result ? undefined : { actor: '', reason: `the workflow was ${closedAs.toLowerCase().replace(/_/g, ' ')}`, at: '' });
   const state = result?.outcome ?? 'cancelled';
   return {
     version: PROJECT_STATE_VERSION,

@@ -55,9 +55,7 @@ function unreachable(address: string, err: unknown): Error {
 }
 
 /** A client for the CLI and tools. Close `connection` when done. */
-export async function connectClient(
-  options: ConnectOptions = {},
-): Promise<{ client: Client; connection: Connection; namespace: string }> {
+export async function connectClient(options: ConnectOptions = {}): Promise<{ client: Client; connection: Connection; namespace: string }> {
   const config = loadConnectConfig(options);
   let connection: Connection;
   try {

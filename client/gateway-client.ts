@@ -6,7 +6,16 @@ import { loadCredentials, type Credentials } from './credentials';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import type { Settings } from './settings';
 
-const STATUS_EXIT: Record<number, ExitCode> = { 400: EXIT.usage, 401: EXIT.unauthenticated, 403: EXIT.refused, 404: EXIT.notFound, 409: EXIT.refused, 429: EXIT.unavailable, 503: EXIT.unavailable, 504: EXIT.unavailable };
+const STATUS_EXIT: Record<number, ExitCode> = {
+  400: EXIT.usage,
+  401: EXIT.unauthenticated,
+  403: EXIT.refused,
+  404: EXIT.notFound,
+  409: EXIT.refused,
+  429: EXIT.unavailable,
+  503: EXIT.unavailable,
+  504: EXIT.unavailable,
+};
 
 export class GatewayClient {
   constructor(private readonly settings: Settings) {}
@@ -48,8 +57,14 @@ export class GatewayClient {
         signal: AbortSignal.timeout(this.settings.timeoutMs + 5_000),
       });
     } catch (err) {
-      const why = (err as Error).name === 'TimeoutError' ? 'no answer in time' : ((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
-      throw new CliError(`cannot reach the approvals gateway at ${this.url} (${why}); start it with \`npm run dev\`, or set CUO_GATEWAY_URL`, EXIT.unavailable);
+      const why =
+        (err as Error).name === 'TimeoutError'
+          ? 'no answer in time'
+          : ((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
+      throw new CliError(
+        `cannot reach the approvals gateway at ${this.url} (${why}); start it with \`npm run dev\`, or set CUO_GATEWAY_URL`,
+        EXIT.unavailable,
+      );
     }
     const text = await res.text();
     let parsed: unknown;

@@ -56,7 +56,12 @@ function textDepth(text: string): number {
 /** Parses YAML text; syntax errors become problems on the field "(yaml line L, column C)". */
 export function parseProjectText(text: string): { ok: true; raw: unknown } | { ok: false; problems: FieldProblem[] } {
   if (Buffer.byteLength(text, 'utf8') > PROJECT_FILE_LIMITS.bytes) {
-    return { ok: false, problems: [{ field: '(project file)', message: `is larger than ${PROJECT_FILE_LIMITS.bytes / 1024} KiB; a project file is a few kilobytes` }] };
+    return {
+      ok: false,
+      problems: [
+        { field: '(project file)', message: `is larger than ${PROJECT_FILE_LIMITS.bytes / 1024} KiB; a project file is a few kilobytes` },
+      ],
+    };
   }
   if (textDepth(text) > PROJECT_FILE_LIMITS.depth * 2) return { ok: false, problems: [tooDeep()] };
   // prettyErrors fills linePos; the message's own "at line …" suffix and code excerpt are dropped for one line.
@@ -72,7 +77,10 @@ export function parseProjectText(text: string): { ok: true; raw: unknown } | { o
       ok: false,
       problems: doc.errors.map((e) => {
         const pos = e.linePos?.[0];
-        return { field: pos ? `(yaml line ${pos.line}, column ${pos.col})` : '(yaml)', message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') };
+        return {
+          field: pos ? `(yaml line ${pos.line}, column ${pos.col})` : '(yaml)',
+          message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+        };
       }),
     };
   }
@@ -84,7 +92,12 @@ export function parseProjectText(text: string): { ok: true; raw: unknown } | { o
     // The yaml library refuses alias expansion beyond maxAliasCount ("resource exhaustion").
     return {
       ok: false,
-      problems: [{ field: '(yaml)', message: `uses aliases (*name) too often or too deeply (at most ${PROJECT_FILE_LIMITS.aliases} expansions); write the values out` }],
+      problems: [
+        {
+          field: '(yaml)',
+          message: `uses aliases (*name) too often or too deeply (at most ${PROJECT_FILE_LIMITS.aliases} expansions); write the values out`,
+        },
+      ],
     };
   }
   if (depthOf(raw, PROJECT_FILE_LIMITS.depth) > PROJECT_FILE_LIMITS.depth) return { ok: false, problems: [tooDeep()] };
@@ -114,7 +127,10 @@ export function validateProjectText(text: string): ProjectFileResult {
   const parsed = parseProjectText(text);
   if (!parsed.ok) return parsed;
   if (parsed.raw === null || typeof parsed.raw !== 'object' || Array.isArray(parsed.raw)) {
-    return { ok: false, problems: [{ field: '(project file)', message: 'must be a YAML mapping of fields (version, projectId, customer, ...)' }] };
+    return {
+      ok: false,
+      problems: [{ field: '(project file)', message: 'must be a YAML mapping of fields (version, projectId, customer, ...)' }],
+    };
   }
   const validation = validateProjectInput(parsed.raw);
   if (!validation.ok) return validation;
@@ -129,7 +145,10 @@ export function loadProjectFile(path: string): ProjectInput {
     // Refused before reading: the size alone says it is no project file.
     const size = statSync(path).size;
     if (size > PROJECT_FILE_LIMITS.bytes) {
-      throw new CliError(`project file ${path} is ${Math.round(size / 1024)} KiB; a project file is at most ${PROJECT_FILE_LIMITS.bytes / 1024} KiB (a real one is a few kilobytes)`, EXIT.usage);
+      throw new CliError(
+        `project file ${path} is ${Math.round(size / 1024)} KiB; a project file is at most ${PROJECT_FILE_LIMITS.bytes / 1024} KiB (a real one is a few kilobytes)`,
+        EXIT.usage,
+      );
     }
     text = readFileSync(path, 'utf8');
   } catch (err) {

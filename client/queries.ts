@@ -4,7 +4,7 @@
  */
 import { PHASE_IDS } from '../workflows/playbook';
 import { ROLES, type Role } from '../workflows/roles';
-import { WORKFLOW_TYPE } from '../workflows/messages';
+import { WORKFLOW_TYPE } from '../workflows/contract';
 import { CliError, EXIT } from './exit-codes';
 
 /** Single-quoted string literal of the visibility query language. */

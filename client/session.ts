@@ -16,11 +16,21 @@ import {
 } from '@temporalio/client';
 import { optionalTsToDate } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { auditPageQuery, statusQuery, statusSummaryQuery, taskDetailsQuery } from '../workflows/messages';
-import { workflowIdFor } from '../workflows/project-input';
-import type { AuditEntry, ProjectStatus } from '../workflows/project-state';
-import { MAX_AUDIT_PAGE, summaryOf, taskDetailsOf, type ProjectSummary, type TaskDetails } from '../workflows/status-views';
-import { UpgradePhase } from '../workflows/search-attributes';
+import {
+  MAX_AUDIT_PAGE,
+  UpgradePhase,
+  auditPageQuery,
+  statusQuery,
+  statusSummaryQuery,
+  summaryOf,
+  taskDetailsOf,
+  taskDetailsQuery,
+  workflowIdFor,
+  type AuditEntry,
+  type ProjectStatus,
+  type ProjectSummary,
+  type TaskDetails,
+} from '../workflows/contract';
 import { readClosedStatus } from './closed-project';
 import { loadConnectConfig } from './connection';
 import { CliError, EXIT } from './exit-codes';
@@ -90,8 +100,15 @@ export class Session {
       // the result answer at once (decisions, approvals, evidence; not the automation entries).
       const fromHistory = () => this.withDeadline(() => readClosedStatus(this.client, this.namespace, workflowIdFor(projectId), closedAs));
       const pollers = await this.withDeadline(() =>
-        this.client.workflowService.describeTaskQueue({ namespace: this.namespace, taskQueue: { name: description.taskQueue }, taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW }),
-      ).then((r) => r.pollers?.length ?? 0, () => 0);
+        this.client.workflowService.describeTaskQueue({
+          namespace: this.namespace,
+          taskQueue: { name: description.taskQueue },
+          taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        }),
+      ).then(
+        (r) => r.pollers?.length ?? 0,
+        () => 0,
+      );
       return pollers > 0 ? await query().catch(fromHistory) : await fromHistory();
     } catch (err) {
       throw this.explain(err, projectId);
@@ -143,7 +160,9 @@ export class Session {
     }
     try {
       for (;;) {
-        const page = await this.withDeadline(() => this.handle(projectId).query(auditPageQuery, { ...(after === undefined ? {} : { after }), limit: MAX_AUDIT_PAGE }));
+        const page = await this.withDeadline(() =>
+          this.handle(projectId).query(auditPageQuery, { ...(after === undefined ? {} : { after }), limit: MAX_AUDIT_PAGE }),
+        );
         audit.push(...page.entries);
         if (page.next === undefined) return { audit, refusedNotKept: page.refusedNotKept };
         after = page.next;
@@ -221,7 +240,11 @@ export class Session {
     const explained = this.explain(err, projectId, update);
     if (projectId && (err instanceof WorkflowNotFoundError || /already completed/i.test(messageChain(err)))) {
       const phase = await this.phaseOf(projectId);
-      if (phase) return new CliError(`project ${projectId} is ${phase === 'completed' || phase === 'cancelled' ? phase : `closed (${phase})`}; it takes no more decisions`, EXIT.refused);
+      if (phase)
+        return new CliError(
+          `project ${projectId} is ${phase === 'completed' || phase === 'cancelled' ? phase : `closed (${phase})`}; it takes no more decisions`,
+          EXIT.refused,
+        );
     }
     return explained;
   }
@@ -242,7 +265,11 @@ export class Session {
         // The server keeps an update it accepted: a worker that comes back later still applies it.
         return new CliError(
           `no answer within ${this.settings.timeoutMs / 1000} s from the worker of ${workflowIdFor(projectId)}: the ${update} was sent and ` +
-            'may still be applied when a worker picks it up. Check with `cuo status ' + projectId + '` or `cuo history ' + projectId + '` ' +
+            'may still be applied when a worker picks it up. Check with `cuo status ' +
+            projectId +
+            '` or `cuo history ' +
+            projectId +
+            '` ' +
             'before sending it again, and repeat it only with the same --request-id, so it cannot apply twice. ' +
             'Is a worker running (`npm run dev` or `npm run worker`) on its task queue? (--timeout raises the wait)',
           EXIT.unavailable,

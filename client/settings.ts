@@ -5,7 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { TASK_QUEUE } from '../workflows/search-attributes';
+import { TASK_QUEUE } from '../workflows/contract';
 import { CliError, EXIT } from './exit-codes';
 
 export interface Settings {

@@ -18,10 +18,21 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { base64UrlDecode, type DecisionClaims, type TrustedKey } from '../workflows/decision-assertion';
-import type { AuditEntry } from '../workflows/project-state';
-import type { UpgradeProjectResult } from '../workflows/final-report';
-import { checkAttachPayload, checkCancelPayload, checkDecisionPayload, checkSignalPayload, checkTrustPayload } from '../workflows/message-checks';
-import type { AttachResult, DecisionPayload, DecisionResult, TrustResult } from '../workflows/messages';
+import {
+  type AttachResult,
+  type AuditEntry,
+  type DecisionPayload,
+  type DecisionResult,
+  type TrustResult,
+  type UpgradeProjectResult,
+} from '../workflows/contract';
+import {
+  checkAttachPayload,
+  checkCancelPayload,
+  checkDecisionPayload,
+  checkSignalPayload,
+  checkTrustPayload,
+} from '../workflows/message-checks';
 import { ProjectTrust, type ProjectTrustInput } from '../workflows/project-trust';
 
 type HistoryEvent = NonNullable<History['events']>[number];
@@ -89,7 +100,9 @@ export interface VerifyReport {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function decodeFirst(payloads: { payloads?: Payload[] | null } | null | undefined): { ok: true; value: unknown } | { ok: false; reason: string } {
+function decodeFirst(
+  payloads: { payloads?: Payload[] | null } | null | undefined,
+): { ok: true; value: unknown } | { ok: false; reason: string } {
   const first = payloads?.payloads?.[0];
   if (!first) return { ok: true, value: undefined };
   try {
@@ -242,18 +255,23 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
   const trustInput = carriedTrust ?? (isObject(startInput?.trust) ? (startInput.trust as unknown as ProjectTrustInput) : undefined);
   // Without the patch the workflow ran the old rule even if the client sent keys: nothing was verified then either.
   report.signed = trustInput !== undefined && patchesOf(events).has(SIGNED_DECISIONS_PATCH);
-  const keyList = Array.isArray(trustInput?.keys) ? trustInput.keys.filter((k): k is TrustedKey => isObject(k) && typeof k.kid === 'string' && typeof k.x === 'string') : [];
+  const keyList = Array.isArray(trustInput?.keys)
+    ? trustInput.keys.filter((k): k is TrustedKey => isObject(k) && typeof k.kid === 'string' && typeof k.x === 'string')
+    : [];
   const startTrust = new ProjectTrust({ keys: keyList });
   let startKeys = startTrust.keys;
   const unpinned = options.pinnedKeys ? startKeys.filter((k) => !options.pinnedKeys!.some((p) => p.x === k.x)) : [];
   if (report.signed && unpinned.length) {
     // A key the gateway never published is not trusted here, whatever the history says the project trusted.
-    problems.push(`the project started trusting ${unpinned.map((k) => k.kid).join(', ')}, which the keys given with --keys do not hold; decisions signed with ${unpinned.length === 1 ? 'it' : 'them'} do not verify`);
+    problems.push(
+      `the project started trusting ${unpinned.map((k) => k.kid).join(', ')}, which the keys given with --keys do not hold; decisions signed with ${unpinned.length === 1 ? 'it' : 'them'} do not verify`,
+    );
     startKeys = startKeys.filter((k) => !unpinned.includes(k));
   }
   report.keysPinned = report.signed && options.pinnedKeys !== undefined;
   const trust = new ProjectTrust({ keys: [...startKeys] });
-  if (report.signed) report.keys.push({ at: isoSecond(eventMs(startEvent)), eventId: eventIdOf(startEvent), kids: startTrust.keys.map((k) => k.kid) });
+  if (report.signed)
+    report.keys.push({ at: isoSecond(eventMs(startEvent)), eventId: eventIdOf(startEvent), kids: startTrust.keys.map((k) => k.kid) });
 
   const outcomes = updateOutcomes(events);
   const result = resultOf(events);
@@ -278,7 +296,13 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
       const name = accepted.acceptedRequest?.input?.name ?? '';
       if (name !== 'decide' && name !== 'cancel' && name !== 'trust' && name !== 'attach') return;
       const args = decodeFirst(accepted.acceptedRequest?.input?.args);
-      const base: CheckedDecision = { eventId: eventIdOf(event), at: isoSecond(eventMs(event)), via: 'update', message: name, verdict: 'verified' };
+      const base: CheckedDecision = {
+        eventId: eventIdOf(event),
+        at: isoSecond(eventMs(event)),
+        via: 'update',
+        message: name,
+        verdict: 'verified',
+      };
       const nowSec = Math.floor((workflowClock(events, index, 'update') ?? 0) / 1000);
       const outcome = outcomes.get(eventIdOf(event));
       if (!args.ok) entry = { ...base, verdict: report.signed ? 'not-verified' : 'declared', reason: args.reason };
@@ -288,9 +312,18 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
       else entry = checkCancelUpdate(base, args.value, outcome, nowSec);
     } else if (signal && (DECISION_SIGNALS as readonly string[]).includes(signal.signalName ?? '')) {
       const args = decodeFirst(signal.input);
-      const base: CheckedDecision = { eventId: eventIdOf(event), at: isoSecond(eventMs(event)), via: 'signal', message: signal.signalName!, decision: signal.signalName!, verdict: 'verified' };
+      const base: CheckedDecision = {
+        eventId: eventIdOf(event),
+        at: isoSecond(eventMs(event)),
+        via: 'signal',
+        message: signal.signalName!,
+        decision: signal.signalName!,
+        verdict: 'verified',
+      };
       const nowSec = Math.floor((workflowClock(events, index, 'signal') ?? 0) / 1000);
-      entry = args.ok ? checkSignal(base, args.value, signal.signalName as DecisionSignal, nowSec) : { ...base, verdict: report.signed ? 'refused' : 'declared', reason: args.reason };
+      entry = args.ok
+        ? checkSignal(base, args.value, signal.signalName as DecisionSignal, nowSec)
+        : { ...base, verdict: report.signed ? 'refused' : 'declared', reason: args.reason };
     }
     if (entry) report.decisions.push(entry);
   });
@@ -311,11 +344,21 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
 
   function declared(base: CheckedDecision, payload: Record<string, unknown>): CheckedDecision {
     const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-    const entry: CheckedDecision = { ...base, task: text(payload.taskId), decision: base.via === 'signal' ? base.decision : text(payload.decision) ?? (base.message === 'cancel' ? 'cancel' : undefined), actor: text(payload.actor), role: text(payload.role), verdict: 'declared' };
+    const entry: CheckedDecision = {
+      ...base,
+      task: text(payload.taskId),
+      decision: base.via === 'signal' ? base.decision : (text(payload.decision) ?? (base.message === 'cancel' ? 'cancel' : undefined)),
+      actor: text(payload.actor),
+      role: text(payload.role),
+      verdict: 'declared',
+    };
     if (base.via !== 'signal' || !result) return entry;
     // A refused signal leaves only a "refused" audit entry, which the result does not keep: no decision entry, refused.
     const actor = entry.actor?.trim().toLowerCase();
-    const taken = result.decisions.find((e) => e.via === 'signal' && !declaredSignals.has(e.id) && e.gateId === entry.task && e.actor === actor && e.decision === entry.decision);
+    const taken = result.decisions.find(
+      (e) =>
+        e.via === 'signal' && !declaredSignals.has(e.id) && e.gateId === entry.task && e.actor === actor && e.decision === entry.decision,
+    );
     if (!taken) return { ...entry, reason: 'refused by the workflow (`cuo history` shows why)' };
     declaredSignals.add(taken.id);
     return entry;
@@ -324,18 +367,29 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
   function checkDecide(base: CheckedDecision, raw: unknown, outcome: Outcome | undefined, nowSec: number): CheckedDecision {
     if (!report.signed) return declared(base, isObject(raw) ? raw : {});
     const checked = checkDecisionPayload(raw);
-    if (!checked.success) return { ...base, verdict: 'not-verified', reason: `the payload is malformed (${problemsText(checked.problems)}), yet it was accepted` };
+    if (!checked.success)
+      return {
+        ...base,
+        verdict: 'not-verified',
+        reason: `the payload is malformed (${problemsText(checked.problems)}), yet it was accepted`,
+      };
     const payload = checked.data;
     const described = describe(base, payload);
     const duplicate = duplicateOf(payload.assertion, outcome);
-    if (duplicate !== undefined) return { ...described, verdict: 'duplicate', reason: `the same request and assertion as event ${duplicate}; answered with its result` };
+    if (duplicate !== undefined)
+      return {
+        ...described,
+        verdict: 'duplicate',
+        reason: `the same request and assertion as event ${duplicate}; answered with its result`,
+      };
     const claims = peekClaims(payload.assertion);
     const gate = { id: payload.taskId, rounds: typeof claims?.rnd === 'number' ? claims.rnd : -1 };
     const evidence = Array.isArray(claims?.evd) ? claims.evd.map((sha256) => ({ sha256: String(sha256) })) : [];
     const check = trust.checkDecision(payload, gate, evidence, report.workflowId, nowSec);
     if (!check.ok) return { ...described, verdict: 'not-verified', reason: `accepted, but ${check.reason}` };
     const proven = withIdentity(described, check.identity, claims);
-    if (outcome && !outcome.ok) return { ...proven, verdict: 'refused', reason: `accepted, then refused by the workflow: ${outcome.message}` };
+    if (outcome && !outcome.ok)
+      return { ...proven, verdict: 'refused', reason: `accepted, then refused by the workflow: ${outcome.message}` };
     if (answerOf<DecisionResult>(outcome)?.duplicate === true) {
       return { ...proven, verdict: 'duplicate', reason: 'signed again for a request already applied; answered with the earlier result' };
     }
@@ -350,26 +404,56 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
   /** Evidence a person attached (issue #15): signed like a decision over the attachment's fields, for one round. */
   function checkAttachUpdate(base: CheckedDecision, raw: unknown, outcome: Outcome | undefined, nowSec: number): CheckedDecision {
     const checked = checkAttachPayload(raw);
-    if (!checked.success) return { ...base, decision: 'attach', verdict: 'not-verified', reason: `the payload is malformed (${problemsText(checked.problems)}), yet it was accepted` };
+    if (!checked.success)
+      return {
+        ...base,
+        decision: 'attach',
+        verdict: 'not-verified',
+        reason: `the payload is malformed (${problemsText(checked.problems)}), yet it was accepted`,
+      };
     const payload = checked.data;
     const described: CheckedDecision = { ...base, task: payload.taskId, decision: 'attach', actor: payload.actor, role: payload.role };
     if (!report.signed) return { ...described, verdict: 'declared' };
     const answer = answerOf<AttachResult>(outcome);
     if (answer?.duplicate === true && payload.assertion && applied.has(payload.assertion)) {
-      return { ...described, verdict: 'duplicate', reason: `the same request and assertion as event ${applied.get(payload.assertion)}; answered with its result` };
+      return {
+        ...described,
+        verdict: 'duplicate',
+        reason: `the same request and assertion as event ${applied.get(payload.assertion)}; answered with its result`,
+      };
     }
     const claims = peekClaims(payload.assertion) as { rnd?: unknown } | undefined;
-    const check = trust.checkAttach(payload, { id: payload.taskId, rounds: typeof claims?.rnd === 'number' ? claims.rnd : -1 }, report.workflowId, nowSec);
+    const check = trust.checkAttach(
+      payload,
+      { id: payload.taskId, rounds: typeof claims?.rnd === 'number' ? claims.rnd : -1 },
+      report.workflowId,
+      nowSec,
+    );
     if (!check.ok) return { ...described, verdict: 'not-verified', reason: `accepted, but ${check.reason}` };
-    const proven: CheckedDecision = { ...withIdentity(described, check.identity), signed: { ...(typeof claims?.rnd === 'number' ? { round: claims.rnd } : {}), evidence: [payload.attachment.sha256] } };
-    if (outcome && !outcome.ok) return { ...proven, verdict: 'refused', reason: `accepted, then refused by the workflow: ${outcome.message}` };
-    if (answer?.duplicate === true) return { ...proven, verdict: 'duplicate', reason: 'signed again for a request already applied; answered with the earlier result' };
+    const proven: CheckedDecision = {
+      ...withIdentity(described, check.identity),
+      signed: { ...(typeof claims?.rnd === 'number' ? { round: claims.rnd } : {}), evidence: [payload.attachment.sha256] },
+    };
+    if (outcome && !outcome.ok)
+      return { ...proven, verdict: 'refused', reason: `accepted, then refused by the workflow: ${outcome.message}` };
+    if (answer?.duplicate === true)
+      return { ...proven, verdict: 'duplicate', reason: 'signed again for a request already applied; answered with the earlier result' };
     const reused = reuse(check.identity.jti);
     if (reused) return { ...proven, verdict: 'not-verified', reason: reused };
     if (result && answer) {
       const auditEntry = answer.auditId === undefined ? undefined : attachmentEntries.get(answer.auditId);
-      if (!auditEntry) return { ...proven, verdict: 'not-verified', reason: `the workflow answered with audit entry #${answer.auditId}, which the final result does not hold` };
-      if (auditEntry.assertion !== payload.assertion) return { ...proven, verdict: 'not-verified', reason: `audit entry #${auditEntry.id} of the final result carries another assertion` };
+      if (!auditEntry)
+        return {
+          ...proven,
+          verdict: 'not-verified',
+          reason: `the workflow answered with audit entry #${answer.auditId}, which the final result does not hold`,
+        };
+      if (auditEntry.assertion !== payload.assertion)
+        return {
+          ...proven,
+          verdict: 'not-verified',
+          reason: `audit entry #${auditEntry.id} of the final result carries another assertion`,
+        };
     }
     markApplied(payload.assertion!, check.identity.jti, base.eventId);
     return proven;
@@ -378,21 +462,41 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
   function checkCancelUpdate(base: CheckedDecision, raw: unknown, outcome: Outcome | undefined, nowSec: number): CheckedDecision {
     if (!report.signed) return declared(base, isObject(raw) ? raw : {});
     const checked = checkCancelPayload(raw);
-    if (!checked.success) return { ...base, decision: 'cancel', verdict: 'not-verified', reason: `the payload is malformed (${problemsText(checked.problems)}), yet it was accepted` };
+    if (!checked.success)
+      return {
+        ...base,
+        decision: 'cancel',
+        verdict: 'not-verified',
+        reason: `the payload is malformed (${problemsText(checked.problems)}), yet it was accepted`,
+      };
     const payload = checked.data;
     const described: CheckedDecision = { ...base, task: '*', decision: 'cancel', actor: payload.actor, role: payload.role };
     const duplicate = duplicateOf(payload.assertion, outcome);
-    if (duplicate !== undefined) return { ...described, verdict: 'duplicate', reason: `the same request and assertion as event ${duplicate}; answered with its result` };
+    if (duplicate !== undefined)
+      return {
+        ...described,
+        verdict: 'duplicate',
+        reason: `the same request and assertion as event ${duplicate}; answered with its result`,
+      };
     const check = trust.checkCancel(payload, report.workflowId, nowSec);
     if (!check.ok) return { ...described, verdict: 'not-verified', reason: `accepted, but ${check.reason}` };
     const proven = withIdentity(described, check.identity);
-    if (outcome && !outcome.ok) return { ...proven, verdict: 'refused', reason: `accepted, then refused by the workflow: ${outcome.message}` };
+    if (outcome && !outcome.ok)
+      return { ...proven, verdict: 'refused', reason: `accepted, then refused by the workflow: ${outcome.message}` };
     if (answerOf<DecisionResult>(outcome)?.duplicate === true) {
-      return { ...proven, verdict: 'duplicate', reason: 'signed again for a cancellation already applied; answered with the earlier result' };
+      return {
+        ...proven,
+        verdict: 'duplicate',
+        reason: 'signed again for a cancellation already applied; answered with the earlier result',
+      };
     }
     const reused = reuse(check.identity.jti);
     if (reused) return { ...proven, verdict: 'not-verified', reason: reused };
-    const mismatch = auditMismatch({ taskId: '*', decision: 'comment', actor: payload.actor, role: payload.role, comment: payload.reason, assertion: payload.assertion }, outcome, 'cancel');
+    const mismatch = auditMismatch(
+      { taskId: '*', decision: 'comment', actor: payload.actor, role: payload.role, comment: payload.reason, assertion: payload.assertion },
+      outcome,
+      'cancel',
+    );
     if (mismatch) return { ...proven, verdict: 'not-verified', reason: mismatch };
     markApplied(payload.assertion!, check.identity.jti, base.eventId);
     return proven;
@@ -402,19 +506,34 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
     const described: CheckedDecision = { ...base, decision: 'rotate keys' };
     if (!report.signed) return { ...described, verdict: 'declared', reason: 'a key rotation in a project without signed decisions' };
     const checked = checkTrustPayload(raw);
-    if (!checked.success) return { ...described, verdict: 'not-verified', reason: `the payload is malformed (${problemsText(checked.problems)}), yet it was accepted` };
+    if (!checked.success)
+      return {
+        ...described,
+        verdict: 'not-verified',
+        reason: `the payload is malformed (${problemsText(checked.problems)}), yet it was accepted`,
+      };
     const check = trust.checkRotation(checked.data.assertion, report.workflowId, nowSec);
     // An unverified rotation is not applied: a key it would add is not trusted for what follows.
     if (!check.ok) return { ...described, verdict: 'not-verified', reason: `accepted, but ${check.reason}; its keys are not trusted here` };
-    if (outcome && !outcome.ok) return { ...described, kid: check.kid, verdict: 'refused', reason: `accepted, then refused by the workflow: ${outcome.message}` };
+    if (outcome && !outcome.ok)
+      return { ...described, kid: check.kid, verdict: 'refused', reason: `accepted, then refused by the workflow: ${outcome.message}` };
     trust.applyRotation(check.claims);
     const kids = trust.keys.map((k) => k.kid);
     const change = `added ${check.claims.add.map((k) => k.kid).join(', ') || 'none'}, removed ${check.claims.rem.join(', ') || 'none'}`;
     report.keys.push({ at: base.at, eventId: base.eventId, kids, change });
     const answered = answerOf<TrustResult>(outcome)?.keys;
-    const entry: CheckedDecision = { ...described, kid: check.kid, jti: check.claims.jti, reason: `${change}; trusted keys now ${kids.join(', ')}` };
+    const entry: CheckedDecision = {
+      ...described,
+      kid: check.kid,
+      jti: check.claims.jti,
+      reason: `${change}; trusted keys now ${kids.join(', ')}`,
+    };
     if (Array.isArray(answered) && answered.join(',') !== kids.join(',')) {
-      return { ...entry, verdict: 'not-verified', reason: `the workflow answered that it trusts ${answered.join(', ')}, but the rotation gives ${kids.join(', ')}` };
+      return {
+        ...entry,
+        verdict: 'not-verified',
+        reason: `the workflow answered that it trusts ${answered.join(', ')}, but the rotation gives ${kids.join(', ')}`,
+      };
     }
     return entry;
   }
@@ -422,15 +541,26 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
   function checkSignal(base: CheckedDecision, raw: unknown, decision: DecisionSignal, nowSec: number): CheckedDecision {
     if (!report.signed) return declared(base, isObject(raw) ? raw : {});
     const checked = checkSignalPayload(raw);
-    if (!checked.success) return { ...base, verdict: 'refused', reason: `refused by the workflow: malformed ${decision} signal (${problemsText(checked.problems)})` };
+    if (!checked.success)
+      return {
+        ...base,
+        verdict: 'refused',
+        reason: `refused by the workflow: malformed ${decision} signal (${problemsText(checked.problems)})`,
+      };
     const payload: DecisionPayload = { ...checked.data, decision };
     const described = describe(base, payload);
     const earlier = payload.assertion ? applied.get(payload.assertion) : undefined;
     if (earlier !== undefined) {
       // The workflow answers the same request again silently and refuses a replay; either way nothing changed.
-      return { ...described, verdict: payload.requestId ? 'duplicate' : 'refused', reason: `the same assertion as event ${earlier}; ${payload.requestId ? 'a duplicate' : 'refused as a replay'}, it changed nothing` };
+      return {
+        ...described,
+        verdict: payload.requestId ? 'duplicate' : 'refused',
+        reason: `the same assertion as event ${earlier}; ${payload.requestId ? 'a duplicate' : 'refused as a replay'}, it changed nothing`,
+      };
     }
-    const auditEntry = payload.assertion ? result?.decisions.find((e) => e.via === 'signal' && e.assertion === payload.assertion) : undefined;
+    const auditEntry = payload.assertion
+      ? result?.decisions.find((e) => e.via === 'signal' && e.assertion === payload.assertion)
+      : undefined;
     const claims = peekClaims(payload.assertion);
     const gate = { id: payload.taskId, rounds: typeof claims?.rnd === 'number' ? claims.rnd : -1 };
     const evidence = Array.isArray(claims?.evd) ? claims.evd.map((sha256) => ({ sha256: String(sha256) })) : [];
@@ -442,20 +572,27 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
       if (auditEntry) return { ...proven, verdict: 'not-verified', reason: `applied (audit entry #${auditEntry.id}), but ${failed}` };
       return { ...proven, verdict: 'refused', reason: `refused by the workflow (unsigned or invalid): ${failed}` };
     }
-    if (result && !auditEntry) return { ...proven, verdict: 'refused', reason: 'signed, but refused by the workflow\'s approval rules (`cuo history` shows why)' };
+    if (result && !auditEntry)
+      return { ...proven, verdict: 'refused', reason: "signed, but refused by the workflow's approval rules (`cuo history` shows why)" };
     const mismatch = auditEntry ? entryDiffers(auditEntry, payload) : undefined;
     if (mismatch) return { ...proven, verdict: 'not-verified', reason: mismatch };
     const evidenceProblem = auditEntry ? evidenceMismatch(auditEntry, claims) : undefined;
     if (evidenceProblem) return { ...proven, verdict: 'not-verified', reason: evidenceProblem };
     markApplied(payload.assertion!, check.ok ? check.identity.jti : '', base.eventId);
-    return result ? proven : { ...proven, reason: 'the project has no result yet: whether the approval rules took it shows in `cuo history`' };
+    return result
+      ? proven
+      : { ...proven, reason: 'the project has no result yet: whether the approval rules took it shows in `cuo history`' };
   }
 
   function describe(base: CheckedDecision, payload: DecisionPayload): CheckedDecision {
     return { ...base, task: payload.taskId, decision: payload.decision, actor: payload.actor, role: payload.role };
   }
 
-  function withIdentity(entry: CheckedDecision, identity: { iss: string; sub: string; amr: string; at: number; kid: string; jti: string }, claims?: Partial<DecisionClaims>): CheckedDecision {
+  function withIdentity(
+    entry: CheckedDecision,
+    identity: { iss: string; sub: string; amr: string; at: number; kid: string; jti: string },
+    claims?: Partial<DecisionClaims>,
+  ): CheckedDecision {
     return {
       ...entry,
       identity: { iss: identity.iss, sub: identity.sub, amr: identity.amr, at: isoSecond(identity.at * 1000) },
@@ -486,8 +623,11 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
     if (!result || !answer) return undefined;
     const auditId = answer.auditId;
     const auditEntry = auditId === undefined ? undefined : auditById.get(auditId);
-    if (!auditEntry || auditEntry.kind !== kind) return `the workflow answered with audit entry #${String(auditId)}, which the final result does not hold`;
-    return entryDiffers(auditEntry, payload) ?? (kind === 'decision' ? evidenceMismatch(auditEntry, peekClaims(payload.assertion)) : undefined);
+    if (!auditEntry || auditEntry.kind !== kind)
+      return `the workflow answered with audit entry #${String(auditId)}, which the final result does not hold`;
+    return (
+      entryDiffers(auditEntry, payload) ?? (kind === 'decision' ? evidenceMismatch(auditEntry, peekClaims(payload.assertion)) : undefined)
+    );
   }
 
   function entryDiffers(auditEntry: AuditEntry, payload: DecisionPayload): string | undefined {
@@ -504,7 +644,9 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
         : []),
     ];
     const differing = fields.find(([, recorded, sent]) => recorded !== sent);
-    return differing ? `audit entry #${auditEntry.id} of the final result records another ${differing[0]} than the history's payload` : undefined;
+    return differing
+      ? `audit entry #${auditEntry.id} of the final result records another ${differing[0]} than the history's payload`
+      : undefined;
   }
 
   /** An approval's audit entry names the artifacts approved; their sha256 must be the evidence that was signed. */
@@ -514,7 +656,9 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
     const digests = ids.map((id) => artifactSha.get(id));
     if (digests.some((d) => d === undefined)) return undefined; // an artifact of an earlier round: not in the result
     const recorded = (digests as string[]).sort().join(',');
-    return recorded === [...claims.evd].sort().join(',') ? undefined : `the evidence signed is not the evidence audit entry #${auditEntry.id} records as approved`;
+    return recorded === [...claims.evd].sort().join(',')
+      ? undefined
+      : `the evidence signed is not the evidence audit entry #${auditEntry.id} records as approved`;
   }
 }
 
@@ -522,10 +666,15 @@ function resultOf(events: readonly HistoryEvent[]): UpgradeProjectResult | undef
   const completed = events[events.length - 1]?.workflowExecutionCompletedEventAttributes;
   if (!completed) return undefined;
   const value = decodeFirst(completed.result);
-  return value.ok && isObject(value.value) && Array.isArray(value.value.decisions) ? (value.value as unknown as UpgradeProjectResult) : undefined;
+  return value.ok && isObject(value.value) && Array.isArray(value.value.decisions)
+    ? (value.value as unknown as UpgradeProjectResult)
+    : undefined;
 }
 
 /** The exit status of a report: any decision that was accepted but does not verify fails it. */
 export function reportFails(report: VerifyReport): boolean {
-  return report.summary.notVerified > 0 || report.problems.some((p) => p.startsWith('the history does not begin') || p.includes('--keys do not hold'));
+  return (
+    report.summary.notVerified > 0 ||
+    report.problems.some((p) => p.startsWith('the history does not begin') || p.includes('--keys do not hold'))
+  );
 }

@@ -11,7 +11,11 @@
 const WORKFLOW_FUNCTION = 'upgradeProject';
 
 function isPatchedCall(node) {
-  return node.type === 'CallExpression' && node.callee.type === 'Identifier' && (node.callee.name === 'patched' || node.callee.name === 'deprecatePatch');
+  return (
+    node.type === 'CallExpression' &&
+    node.callee.type === 'Identifier' &&
+    (node.callee.name === 'patched' || node.callee.name === 'deprecatePatch')
+  );
 }
 
 /** Whether `node` contains an await (not inside a nested function, whose awaits run later). */

@@ -13,7 +13,8 @@ const RETENTION_DAYS = 30;
 
 async function main(): Promise<void> {
   const [dbFilename, port, uiPort, downloadDir] = process.argv.slice(2);
-  if (!dbFilename || !port || !uiPort || !downloadDir) throw new Error('usage: sdk-dev-server <db-file> <grpc-port> <ui-port> <download-dir>');
+  if (!dbFilename || !port || !uiPort || !downloadDir)
+    throw new Error('usage: sdk-dev-server <db-file> <grpc-port> <ui-port> <download-dir>');
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'cached-download', downloadDir },

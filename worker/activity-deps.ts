@@ -19,7 +19,12 @@ export function buildActivityDeps(config: WorkerConfig, logger: PinoLogger): Act
   });
   const channels = notifier.configuredChannels();
   logger.info({ dataDir, policy: config.policy }, 'what projects may do on this worker (CUO_* settings)');
-  logger.info({ dataDir, notificationChannels: channels }, channels.length ? 'notifications configured' : 'no notification channel configured: messages are skipped (set WEBHOOK_URL or SMTP_URL/SMTP_FROM)');
+  logger.info(
+    { dataDir, notificationChannels: channels },
+    channels.length
+      ? 'notifications configured'
+      : 'no notification channel configured: messages are skipped (set WEBHOOK_URL or SMTP_URL/SMTP_FROM)',
+  );
   return {
     artifacts: new ArtifactStore(join(dataDir, 'artifacts')),
     workspace: new RepositoryWorkspace({ workspacesDir: join(dataDir, 'workspaces'), author: UPGRADE_BOT_AUTHOR }),

@@ -73,8 +73,7 @@ const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 const DURATION = /^(\d+)(ms|s|m|h)$/;
 
 /** Unset and empty mean the same for optional variables (shells and .env files often leave `X=`). */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 // One check with one message: zod 4 would otherwise report both a format and a range problem for "localhost".
@@ -108,20 +107,39 @@ const urlWithProtocols = (protocols: string[], example: string) =>
 
 const email = z
   .string()
-  .regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'expected an e-mail address, e.g. "Upgrades <upgrades@example.com>" or upgrades@example.com');
+  .regex(
+    /^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
+    'expected an e-mail address, e.g. "Upgrades <upgrades@example.com>" or upgrades@example.com',
+  );
 
 const flag = z.enum(['0', '1', 'true', 'false'], 'expected 1 (on) or 0 (off)').transform((v) => v === '1' || v === 'true');
 
 const HOST_PATTERN = /^(\*|(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*|\[?[0-9a-fA-F:]+\]?)$/;
 const hostPatterns = z
   .string()
-  .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
-  .refine((list) => list.every((p) => HOST_PATTERN.test(p)), 'expected host patterns separated by commas, e.g. staging.example.com,*.magento.cloud (or * for any host)');
+  .transform((v) =>
+    v
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (list) => list.every((p) => HOST_PATTERN.test(p)),
+    'expected host patterns separated by commas, e.g. staging.example.com,*.magento.cloud (or * for any host)',
+  );
 
 const folderList = z
   .string()
-  .transform((v) => v.split(delimiter).map((p) => p.trim()).filter(Boolean))
-  .refine((list) => list.every((p) => isAbsolute(p) && existsSync(p)), `expected existing absolute folders separated by "${delimiter}", e.g. /srv/repositories`);
+  .transform((v) =>
+    v
+      .split(delimiter)
+      .map((p) => p.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (list) => list.every((p) => isAbsolute(p) && existsSync(p)),
+    `expected existing absolute folders separated by "${delimiter}", e.g. /srv/repositories`,
+  );
 
 const boundedInt = (max: number, example: string) =>
   positiveInt.refine((n) => n <= max, `expected a whole number from 1 to ${max}, e.g. ${example}`);
@@ -153,8 +171,16 @@ const envSchema = z.object({
   EMAIL_LINK_RECIPIENTS: optional(
     z
       .string()
-      .transform((v) => v.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean))
-      .refine((list) => list.every((p) => p === '*' || /^@[a-z0-9.-]+$/.test(p) || /^[^\s@,]+@[^\s@,]+$/.test(p)), 'expected e-mails or @domains separated by commas (or *)'),
+      .transform((v) =>
+        v
+          .split(',')
+          .map((p) => p.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .refine(
+        (list) => list.every((p) => p === '*' || /^@[a-z0-9.-]+$/.test(p) || /^[^\s@,]+@[^\s@,]+$/.test(p)),
+        'expected e-mails or @domains separated by commas (or *)',
+      ),
   ),
   CUO_ALLOW_LOCAL_COMMANDS: optional(flag),
   CUO_SSH_ALLOWED_HOSTS: optional(hostPatterns),
@@ -164,9 +190,7 @@ const envSchema = z.object({
   CUO_ALLOW_SHORT_TIMINGS: optional(flag),
   // Upper bounds the project file's own limits (workflows/project-input.ts LOAD_TEST_LIMITS) cannot exceed anyway.
   CUO_LOAD_TEST_MAX_CONNECTIONS: optional(boundedInt(100, '50')),
-  CUO_LOAD_TEST_MAX_DURATION: optional(
-    duration.refine((ms) => ms >= 1000 && ms <= 600_000, 'expected a duration from 1s to 10m, e.g. 5m'),
-  ),
+  CUO_LOAD_TEST_MAX_DURATION: optional(duration.refine((ms) => ms >= 1000 && ms <= 600_000, 'expected a duration from 1s to 10m, e.g. 5m')),
   CUO_LOAD_TEST_MAX_REQUESTS: optional(boundedInt(200_000, '100000')),
 });
 
@@ -223,7 +247,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     problems.push('SMTP_FROM: required when SMTP_URL is set (expected an e-mail address, e.g. upgrades@example.com)');
   }
   if (parsed.success && parsed.data.EMAIL_LINK_RECIPIENTS?.length && (!parsed.data.EMAIL_LINK_SECRET || !parsed.data.GATEWAY_PUBLIC_URL)) {
-    problems.push('EMAIL_LINK_RECIPIENTS: needs EMAIL_LINK_SECRET (the same as the gateway\'s) and GATEWAY_PUBLIC_URL');
+    problems.push("EMAIL_LINK_RECIPIENTS: needs EMAIL_LINK_SECRET (the same as the gateway's) and GATEWAY_PUBLIC_URL");
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
 
@@ -242,7 +266,13 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     links: {
       ...(e.GATEWAY_PUBLIC_URL ? { gatewayUrl: e.GATEWAY_PUBLIC_URL.replace(/\/+$/, '') } : {}),
       ...(e.EMAIL_LINK_SECRET && e.EMAIL_LINK_RECIPIENTS?.length
-        ? { emailLinks: { secret: e.EMAIL_LINK_SECRET, ttlSec: Math.floor((e.EMAIL_LINK_TTL ?? 72 * 3_600_000) / 1000), recipients: e.EMAIL_LINK_RECIPIENTS } }
+        ? {
+            emailLinks: {
+              secret: e.EMAIL_LINK_SECRET,
+              ttlSec: Math.floor((e.EMAIL_LINK_TTL ?? 72 * 3_600_000) / 1000),
+              recipients: e.EMAIL_LINK_RECIPIENTS,
+            },
+          }
         : {}),
     },
     sshIdentities,
@@ -252,7 +282,10 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       localRepositoryRoots: e.CUO_LOCAL_REPOSITORY_ROOTS ?? [],
       loadTest: {
         maxConnections: e.CUO_LOAD_TEST_MAX_CONNECTIONS ?? DEFAULT_LOAD_TEST_CAPS.maxConnections,
-        maxDurationSeconds: e.CUO_LOAD_TEST_MAX_DURATION !== undefined ? Math.floor(e.CUO_LOAD_TEST_MAX_DURATION / 1000) : DEFAULT_LOAD_TEST_CAPS.maxDurationSeconds,
+        maxDurationSeconds:
+          e.CUO_LOAD_TEST_MAX_DURATION !== undefined
+            ? Math.floor(e.CUO_LOAD_TEST_MAX_DURATION / 1000)
+            : DEFAULT_LOAD_TEST_CAPS.maxDurationSeconds,
         maxRequests: e.CUO_LOAD_TEST_MAX_REQUESTS ?? DEFAULT_LOAD_TEST_CAPS.maxRequests,
       },
       allowShortTimings: e.CUO_ALLOW_SHORT_TIMINGS ?? false,

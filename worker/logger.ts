@@ -14,7 +14,11 @@ export type { PinoLogger };
 export function createLogger(level: LogLevelName, destination?: DestinationStream): PinoLogger {
   // The SDK passes failures as `error` in its metadata; pino's error serializer keeps their message and stack,
   // which a plain JSON copy of an Error object loses.
-  const options = { level, base: { service: 'commerce-upgrade-worker' }, serializers: { error: pino.stdSerializers.err, err: pino.stdSerializers.err } };
+  const options = {
+    level,
+    base: { service: 'commerce-upgrade-worker' },
+    serializers: { error: pino.stdSerializers.err, err: pino.stdSerializers.err },
+  };
   return destination ? pino(options, destination) : pino(options);
 }
 

@@ -42,13 +42,24 @@ export function activityContext(ctx: ProjectContext, lean: boolean): ActivityCon
 }
 
 /** `sent`: the context every step's activity receives (activityContext); the project itself is read from `call.ctx`. */
-export function automationSteps(acts: Activities, monitoring: Activities, sent: ActivityContext): Record<StepName, (call: StepCall) => Promise<AutomationResult>> {
+export function automationSteps(
+  acts: Activities,
+  monitoring: Activities,
+  sent: ActivityContext,
+): Record<StepName, (call: StepCall) => Promise<AutomationResult>> {
   return {
     draftUpgradePlan: ({ rework }) =>
-      acts.draftUpgradePlan.executeWithOptions({ summary: 'Draft the upgrade plan from the repository and requirements' }, rework ? [sent, { rework }] : [sent]),
+      acts.draftUpgradePlan.executeWithOptions(
+        { summary: 'Draft the upgrade plan from the repository and requirements' },
+        rework ? [sent, { rework }] : [sent],
+      ),
     determineInfrastructureChanges: ({ ctx }) =>
-      acts.determineInfrastructureChanges.executeWithOptions({ summary: `Diff services against ${ctx.project.targetVersion} requirements` }, [sent]),
-    assessUpgradeComplexity: () => acts.assessUpgradeComplexity.executeWithOptions({ summary: 'Inventory packages and read the UCT report' }, [sent]),
+      acts.determineInfrastructureChanges.executeWithOptions(
+        { summary: `Diff services against ${ctx.project.targetVersion} requirements` },
+        [sent],
+      ),
+    assessUpgradeComplexity: () =>
+      acts.assessUpgradeComplexity.executeWithOptions({ summary: 'Inventory packages and read the UCT report' }, [sent]),
     scheduleInfrastructureConference: ({ ctx, noticeHours }) =>
       acts.scheduleConference.executeWithOptions({ summary: 'Invite participants to the infrastructure upgrade event' }, [
         sent,
@@ -59,21 +70,30 @@ export function automationSteps(acts: Activities, monitoring: Activities, sent: 
         sent,
         { environment: 'staging', window: nextChangeWindow(ctx.project.changeWindows, Date.now()) },
       ]),
-    migrateProductionDataToStaging: () => acts.migrateProductionDataToStaging.executeWithOptions({ summary: 'Migrate Production data to Staging' }, [sent]),
+    migrateProductionDataToStaging: () =>
+      acts.migrateProductionDataToStaging.executeWithOptions({ summary: 'Migrate Production data to Staging' }, [sent]),
     requestProductionInfrastructureChange: (call) => {
       const window = windowOf('requestProductionInfrastructureChange', call);
-      return acts.requestInfrastructureChange.executeWithOptions({ summary: `Request the Production service changes for ${window.startIso}` }, [
-        sent,
-        { environment: 'production', window },
-      ]);
+      return acts.requestInfrastructureChange.executeWithOptions(
+        { summary: `Request the Production service changes for ${window.startIso}` },
+        [sent, { environment: 'production', window }],
+      );
     },
-    prepareUpgradeBranch: ({ ctx }) => acts.prepareUpgradeBranch.executeWithOptions({ summary: `Create the upgrade branch for ${ctx.project.targetVersion}` }, [sent]),
+    prepareUpgradeBranch: ({ ctx }) =>
+      acts.prepareUpgradeBranch.executeWithOptions({ summary: `Create the upgrade branch for ${ctx.project.targetVersion}` }, [sent]),
     runPostUpgradeRunbook: () =>
-      acts.runPostUpgradeRunbook.executeWithOptions({ summary: 'Run the post-upgrade runbook on Staging' }, [sent, { environment: 'staging', purpose: 'post-upgrade-checks' }]),
+      acts.runPostUpgradeRunbook.executeWithOptions({ summary: 'Run the post-upgrade runbook on Staging' }, [
+        sent,
+        { environment: 'staging', purpose: 'post-upgrade-checks' },
+      ]),
     runPerformanceTest: () => acts.runPerformanceTest.executeWithOptions({ summary: 'Bounded load test of Staging' }, [sent]),
-    runSecurityChecks: () => acts.runSecurityChecks.executeWithOptions({ summary: 'Security checks of Staging' }, [sent, { environment: 'staging' }]),
+    runSecurityChecks: () =>
+      acts.runSecurityChecks.executeWithOptions({ summary: 'Security checks of Staging' }, [sent, { environment: 'staging' }]),
     validateStaging: () =>
-      acts.runPostUpgradeRunbook.executeWithOptions({ summary: 'CSE validation run on Staging' }, [sent, { environment: 'staging', purpose: 'uat-validation' }]),
+      acts.runPostUpgradeRunbook.executeWithOptions({ summary: 'CSE validation run on Staging' }, [
+        sent,
+        { environment: 'staging', purpose: 'uat-validation' },
+      ]),
     scheduleLaunchConference: ({ ctx }) =>
       acts.scheduleConference.executeWithOptions({ summary: 'Invite participants to the launch event' }, [
         sent,
@@ -87,6 +107,7 @@ export function automationSteps(acts: Activities, monitoring: Activities, sent: 
         { window, ...(call.approvedCommit ? { approvedCommit: call.approvedCommit } : {}) },
       ]);
     },
-    monitorProduction: ({ ctx }) => monitoring.monitorProduction.executeWithOptions({ summary: `Monitor Production for ${ctx.project.postLaunch.monitorFor}` }, [sent]),
+    monitorProduction: ({ ctx }) =>
+      monitoring.monitorProduction.executeWithOptions({ summary: `Monitor Production for ${ctx.project.postLaunch.monitorFor}` }, [sent]),
   };
 }

@@ -35,11 +35,7 @@ export function businessHoursBetween(fromMs: number, toMs: number): number {
  * The first window that has not ended at `afterMs` and, when `minNoticeBusinessHours` is given, starts at least
  * that many weekday hours later. A window already open counts from `afterMs` (work may start at once).
  */
-export function nextChangeWindow(
-  windows: readonly ChangeWindow[],
-  afterMs: number,
-  minNoticeBusinessHours = 0,
-): WindowInstance {
+export function nextChangeWindow(windows: readonly ChangeWindow[], afterMs: number, minNoticeBusinessHours = 0): WindowInstance {
   let best: { start: number; end: number } | undefined;
   const firstDay = Math.floor(afterMs / DAY_MS) * DAY_MS - DAY_MS; // a window may have begun the day before
   for (let day = 0; day < 7 * 8; day += 1) {

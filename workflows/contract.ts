@@ -8,7 +8,12 @@ export * from './messages';
 export type { UpgradeTunables, UpgradeWorkflowInput } from './workflow-input';
 export { WORKFLOW_INPUT_VERSION } from './workflow-input';
 export type { AuditEntry, AwaitedStep, Gate, GateState, ProjectStatus, ReworkRecord, StepRecord, Approval, Verdict } from './project-state';
+// Read-only helpers over a status answer that every client needs the same way as the workflow computes it.
+export { PROJECT_STATE_VERSION, cabOwner, evidenceOfGate } from './project-state';
 export type { UpgradeProjectResult, GateSummary } from './final-report';
+export { buildResult, renderFinalReport } from './final-report';
+export type { GateLine, ProjectSummary, TaskDetails } from './status-views';
+export { MAX_AUDIT_PAGE, summaryOf, taskDetailsOf } from './status-views';
 export { CURRENT_PLAYBOOK_VERSION } from './playbook';
 
 /** Workflow id of the public contract: one upgrade project, one workflow. */

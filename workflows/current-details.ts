@@ -54,10 +54,29 @@ function decisionText(entry: AuditEntry, names: NamesByEmail, evidence: readonly
  */
 function decidedBy(gate: Gate, byGate: Map<string, AuditEntry[]>, names: NamesByEmail): string {
   const entries = byGate.get(gate.id) ?? [];
-  const approvals = gate.approvals.map((a) => entries.find((e) => e.id === a.auditId) ?? { id: a.auditId, at: a.at, kind: 'decision' as const, decision: 'approve' as const, actor: a.actor, evidence: a.evidence, role: gate.owner });
+  const approvals = gate.approvals.map(
+    (a) =>
+      entries.find((e) => e.id === a.auditId) ?? {
+        id: a.auditId,
+        at: a.at,
+        kind: 'decision' as const,
+        decision: 'approve' as const,
+        actor: a.actor,
+        evidence: a.evidence,
+        role: gate.owner,
+      },
+  );
   const lastReject = [...entries].reverse().find((e) => e.decision === 'reject' || e.decision === 'skip');
   // A rejection records no evidence of its own: while the task is not redone yet, it rejected what the task shows.
-  const rejected = lastReject ? [decisionText(lastReject, names, lastReject.evidence ?? (gate.state === 'rejected' ? gate.steps.flatMap((s) => (s.artifact ? [s.artifact.id] : [])) : []))] : [];
+  const rejected = lastReject
+    ? [
+        decisionText(
+          lastReject,
+          names,
+          lastReject.evidence ?? (gate.state === 'rejected' ? gate.steps.flatMap((s) => (s.artifact ? [s.artifact.id] : [])) : []),
+        ),
+      ]
+    : [];
   return [...rejected, ...approvals.map((a) => decisionText(a, names))].join('; ');
 }
 

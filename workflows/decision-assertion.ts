@@ -106,9 +106,7 @@ export interface AssertionHeader {
   kid: string;
 }
 
-export type Verified<T extends AssertionClaims> =
-  | { ok: true; claims: T; kid: string }
-  | { ok: false; reason: string };
+export type Verified<T extends AssertionClaims> = { ok: true; claims: T; kid: string } | { ok: false; reason: string };
 
 // ---- encoding ----
 
@@ -160,7 +158,14 @@ export function sha256Hex(text: string): string {
  * The digest an attach assertion binds: sha256 of the attachment's fields in a fixed order, so neither the gateway
  * nor the workflow depends on how an object's keys happen to be ordered.
  */
-export function attachmentDigest(attachment: { name: string; sha256: string; url?: string; bytes?: number; mediaType?: string; note?: string }): string {
+export function attachmentDigest(attachment: {
+  name: string;
+  sha256: string;
+  url?: string;
+  bytes?: number;
+  mediaType?: string;
+  note?: string;
+}): string {
   const { name, sha256, url, bytes, mediaType, note } = attachment;
   return sha256Hex(JSON.stringify([name, sha256, url ?? null, bytes ?? null, mediaType ?? null, note ?? null]));
 }
@@ -231,8 +236,7 @@ function parseJson(bytes: Uint8Array): unknown {
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Verifies a compact JWS against the trusted keys and returns its claims; every failure says what was wrong.
@@ -247,7 +251,8 @@ export function verifyAssertion<T extends AssertionClaims>(
   if (typeof assertion !== 'string' || assertion.length === 0) {
     return { ok: false, reason: 'decisions need a signed assertion from the approvals gateway; sign in with `cuo login`' };
   }
-  if (assertion.length > MAX_ASSERTION_LENGTH) return { ok: false, reason: `the assertion is longer than ${MAX_ASSERTION_LENGTH} characters` };
+  if (assertion.length > MAX_ASSERTION_LENGTH)
+    return { ok: false, reason: `the assertion is longer than ${MAX_ASSERTION_LENGTH} characters` };
   const parts = assertion.split('.');
   if (parts.length !== 3) return { ok: false, reason: 'the assertion is not a compact JWS (three base64url parts)' };
   const [head, body, sig] = parts as [string, string, string];

@@ -61,7 +61,18 @@ export function buildResult(status: ProjectStatus, finishedAt: string): UpgradeP
         artifact: s.artifact?.id,
         sha256: s.artifact?.sha256,
       })),
-      ...(g.attachments?.length ? { attachments: g.attachments.map(({ id, name, sha256, url, actor, at }) => ({ id, name, sha256, ...(url ? { url } : {}), actor, at })) } : {}),
+      ...(g.attachments?.length
+        ? {
+            attachments: g.attachments.map(({ id, name, sha256, url, actor, at }) => ({
+              id,
+              name,
+              sha256,
+              ...(url ? { url } : {}),
+              actor,
+              at,
+            })),
+          }
+        : {}),
     })),
     decisions: status.audit.filter((e) => e.kind === 'decision' || e.kind === 'cancel' || e.kind === 'rework'),
     ...(status.audit.some((e) => e.kind === 'attachment') ? { attachments: status.audit.filter((e) => e.kind === 'attachment') } : {}),
@@ -99,19 +110,30 @@ export function renderFinalReport(result: UpgradeProjectResult, status: ProjectS
       lines.push(`- ${gate.id} / ${step.step}: ${step.status}${step.passed === false ? ' (check failed)' : ''} — ${step.summary}`);
     }
   }
-  lines.push('', '## Decisions', '', '| # | at | task | who | role | decision | comment | evidence | identity proven by |', '|---|---|---|---|---|---|---|---|---|');
+  lines.push(
+    '',
+    '## Decisions',
+    '',
+    '| # | at | task | who | role | decision | comment | evidence | identity proven by |',
+    '|---|---|---|---|---|---|---|---|---|',
+  );
   for (const entry of result.decisions) {
     lines.push(
       `| ${entry.id} | ${entry.at} | ${entry.gateId ?? ''} | ${entry.actor ?? ''} | ${entry.role ?? ''} | ${entry.decision ?? entry.kind} | ${cell(entry.comment ?? entry.reason)} | ${cell(entry.evidence?.join(', '))} | ${cell(identityOf(entry))} |`,
     );
   }
   if (result.decisions.some((e) => e.assertion)) {
-    lines.push('', 'Every signed decision keeps the approvals gateway\'s assertion in the result; `cuo verify` re-checks them from the history.');
+    lines.push(
+      '',
+      "Every signed decision keeps the approvals gateway's assertion in the result; `cuo verify` re-checks them from the history.",
+    );
   }
   if (result.attachments?.length) {
     lines.push('', '## Evidence people attached', '', '| # | at | task | who | role | document |', '|---|---|---|---|---|---|');
     for (const entry of result.attachments) {
-      lines.push(`| ${entry.id} | ${entry.at} | ${entry.gateId ?? ''} | ${entry.actor ?? ''} | ${entry.role ?? ''} | ${cell(entry.reason)} |`);
+      lines.push(
+        `| ${entry.id} | ${entry.at} | ${entry.gateId ?? ''} | ${entry.actor ?? ''} | ${entry.role ?? ''} | ${cell(entry.reason)} |`,
+      );
     }
   }
   if (result.rework.length) {

@@ -6,7 +6,14 @@
  */
 import { ApplicationFailure, log, setHandler } from '@temporalio/workflow';
 import { formatProblems } from './field-problems';
-import { checkAttachPayload, checkCancelPayload, checkDecisionPayload, checkSignalPayload, checkTrustPayload, type Checked } from './message-checks';
+import {
+  checkAttachPayload,
+  checkCancelPayload,
+  checkDecisionPayload,
+  checkSignalPayload,
+  checkTrustPayload,
+  type Checked,
+} from './message-checks';
 import {
   approveSignal,
   attachUpdate,

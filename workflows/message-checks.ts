@@ -132,24 +132,53 @@ const HTTP_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][!-~]*)?$/;
 // No path separators or control characters: a name, not a path; printable otherwise (people name files freely).
 // eslint-disable-next-line no-control-regex -- control characters are exactly what a name must not hold
 const FILE_NAME = /^[^/\\\u0000-\u001f\u007f]+$/;
-const wholeNumber = (max: number): FieldCheck => (value) =>
-  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max ? { ok: true, value } : { ok: false, message: `must be a whole number from 0 to ${max}` };
+const wholeNumber =
+  (max: number): FieldCheck =>
+  (value) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max
+      ? { ok: true, value }
+      : { ok: false, message: `must be a whole number from 0 to ${max}` };
 const ATTACHMENT_SHAPE = {
-  name: text({ trim: true, min: 1, minMessage: 'must name the document', max: MAX_ATTACHMENT_NAME_LENGTH, pattern: { test: FILE_NAME, message: 'must be a file name without "/", "\\" or control characters' } }),
-  sha256: text({ trim: true, lowerCase: true, pattern: { test: /^[0-9a-f]{64}$/, message: 'must be the sha256 of the document, 64 hex digits' } }),
-  url: optional(text({ trim: true, max: MAX_ATTACHMENT_URL_LENGTH, pattern: { test: HTTP_URL, message: 'must be an http(s) URL without spaces or credentials' } })),
+  name: text({
+    trim: true,
+    min: 1,
+    minMessage: 'must name the document',
+    max: MAX_ATTACHMENT_NAME_LENGTH,
+    pattern: { test: FILE_NAME, message: 'must be a file name without "/", "\\" or control characters' },
+  }),
+  sha256: text({
+    trim: true,
+    lowerCase: true,
+    pattern: { test: /^[0-9a-f]{64}$/, message: 'must be the sha256 of the document, 64 hex digits' },
+  }),
+  url: optional(
+    text({
+      trim: true,
+      max: MAX_ATTACHMENT_URL_LENGTH,
+      pattern: { test: HTTP_URL, message: 'must be an http(s) URL without spaces or credentials' },
+    }),
+  ),
   bytes: optional(wholeNumber(Number.MAX_SAFE_INTEGER)),
-  mediaType: optional(text({ max: 100, pattern: { test: /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i, message: 'must be a media type such as text/markdown' } })),
+  mediaType: optional(
+    text({
+      max: 100,
+      pattern: { test: /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i, message: 'must be a media type such as text/markdown' },
+    }),
+  ),
   note: optional(text({ max: MAX_ATTACHMENT_NOTE_LENGTH, pattern: { test: /^[^\r\n]*$/, message: 'must be one line' } })),
 };
 const attachment: FieldCheck = (value) => {
   const checked = checkObject<Record<string, unknown>>(ATTACHMENT_SHAPE, value);
   if (checked.success) {
     const url = checked.data.url;
-    if (typeof url === 'string' && /^https?:\/\/[^/]*@/.test(url)) return { ok: false, message: 'url: must not carry credentials (user:password@)' };
+    if (typeof url === 'string' && /^https?:\/\/[^/]*@/.test(url))
+      return { ok: false, message: 'url: must not carry credentials (user:password@)' };
     return { ok: true, value: checked.data };
   }
-  return { ok: false, message: checked.problems.map((p) => (p.field === PAYLOAD_FIELD ? p.message : `${p.field}: ${p.message}`)).join('; ') };
+  return {
+    ok: false,
+    message: checked.problems.map((p) => (p.field === PAYLOAD_FIELD ? p.message : `${p.field}: ${p.message}`)).join('; '),
+  };
 };
 const ATTACH_SHAPE = { taskId, actor, role, attachment, requestId, assertion: optional(assertion) };
 

@@ -6,15 +6,7 @@
  */
 import type { Role } from './roles';
 
-export const PHASE_IDS = [
-  'plan',
-  'infra-upgrade',
-  'code-update',
-  'post-upgrade-checks',
-  'uat',
-  'launch',
-  'post-launch',
-] as const;
+export const PHASE_IDS = ['plan', 'infra-upgrade', 'code-update', 'post-upgrade-checks', 'uat', 'launch', 'post-launch'] as const;
 export type PhaseId = (typeof PHASE_IDS)[number];
 
 export const TASK_IDS = [
@@ -74,8 +66,7 @@ export type StepName = (typeof STEP_NAMES)[number];
  * - `cab`: waits for the Change Approval Board gate; a rejection redoes the task from its start.
  */
 export type PlaybookStep =
-  | { run: StepName; changeWindow?: 'wait-before' | 'then-wait'; noticeHours?: 'production'; takesRework?: boolean }
-  | { cab: CabGateId };
+  { run: StepName; changeWindow?: 'wait-before' | 'then-wait'; noticeHours?: 'production'; takesRework?: boolean } | { cab: CabGateId };
 
 export function isCabStep(step: PlaybookStep): step is { cab: CabGateId } {
   return 'cab' in step;
@@ -172,8 +163,7 @@ const TASKS_V1: readonly PlaybookTask[] = [
     id: 'assess-upgrade-complexity',
     phase: 'plan',
     title: 'Assess upgrade complexity',
-    sourceTask:
-      'Assess upgrade complexity — Identify and document packages, issues & fixes, and 3rd party & custom modules',
+    sourceTask: 'Assess upgrade complexity — Identify and document packages, issues & fixes, and 3rd party & custom modules',
     owner: 'partner',
     contributors: ['customer', 'managed-services'],
     cseNote: 'CSE provides Upgrade Compatibility Tool reports and recommendations.',
@@ -372,19 +362,25 @@ export function checkPlaybook(playbook: Playbook): string[] {
     const firstCab = task.steps.findIndex(isCabStep);
     const firstWindow = task.steps.findIndex((s) => !isCabStep(s) && s.changeWindow !== undefined);
     for (const step of task.steps.filter(isCabStep)) {
-      if (!playbook.cabGates.some((g) => g.id === step.cab && g.taskId === task.id)) problems.push(`${where}: CAB gate ${step.cab} is not one of this task's`);
+      if (!playbook.cabGates.some((g) => g.id === step.cab && g.taskId === task.id))
+        problems.push(`${where}: CAB gate ${step.cab} is not one of this task's`);
     }
     if (task.production && (firstCab < 0 || firstWindow < 0 || firstCab > firstWindow)) {
       problems.push(`${where}: a production task waits for a CAB gate before its first step with a change window`);
     }
-    if (!task.production && (firstCab >= 0 || firstWindow >= 0)) problems.push(`${where}: only production tasks have CAB gates or change windows`);
+    if (!task.production && (firstCab >= 0 || firstWindow >= 0))
+      problems.push(`${where}: only production tasks have CAB gates or change windows`);
   });
   for (const gate of playbook.cabGates) {
     for (const id of gate.approvalRules?.separationOfDuties?.requestedBy ?? []) {
-      if (!ids.includes(id) || ids.indexOf(id) > ids.indexOf(gate.taskId)) problems.push(`v${playbook.version} ${gate.id}: requestedBy ${id} is not its task or an earlier one`);
+      if (!ids.includes(id) || ids.indexOf(id) > ids.indexOf(gate.taskId))
+        problems.push(`v${playbook.version} ${gate.id}: requestedBy ${id} is not its task or an earlier one`);
     }
     const users = playbook.tasks.filter((t) => t.steps.some((s) => isCabStep(s) && s.cab === gate.id));
-    if (users.length !== 1 || users[0]!.id !== gate.taskId) problems.push(`v${playbook.version} ${gate.id}: used by ${users.map((t) => t.id).join(', ') || 'no task'}, belongs to ${gate.taskId}`);
+    if (users.length !== 1 || users[0]!.id !== gate.taskId)
+      problems.push(
+        `v${playbook.version} ${gate.id}: used by ${users.map((t) => t.id).join(', ') || 'no task'}, belongs to ${gate.taskId}`,
+      );
   }
   return problems;
 }

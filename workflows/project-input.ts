@@ -21,9 +21,7 @@ export const PROJECT_INPUT_VERSION = 1 as const;
 
 /** Durations as Temporal understands them (`ms` syntax): `90s`, `15m`, `48h`, `2d`, `1w`. */
 export const DURATION_PATTERN = /^\d+(\.\d+)?(ms|s|m|h|d|w)$/;
-export const durationSchema = z
-  .string()
-  .regex(DURATION_PATTERN, 'must be a duration such as "30s", "15m", "48h", "2d" or "1w"');
+export const durationSchema = z.string().regex(DURATION_PATTERN, 'must be a duration such as "30s", "15m", "48h", "2d" or "1w"');
 
 export const commerceVersionSchema = z
   .string()
@@ -70,18 +68,24 @@ export type Weekday = (typeof WEEKDAYS)[number];
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a UTC time "HH:MM"');
 
 /** A recurring weekly window for production work, in UTC as Adobe schedules it. */
-export const changeWindowSchema = z
-  .strictObject({
-    days: z.array(z.enum(WEEKDAYS)).min(1, 'name at least one weekday (mon..sun)'),
-    startUtc: clockTime,
-    durationMinutes: z.number().int().min(15).max(24 * 60),
-  });
+export const changeWindowSchema = z.strictObject({
+  days: z.array(z.enum(WEEKDAYS)).min(1, 'name at least one weekday (mon..sun)'),
+  startUtc: clockTime,
+  durationMinutes: z
+    .number()
+    .int()
+    .min(15)
+    .max(24 * 60),
+});
 export type ChangeWindow = z.infer<typeof changeWindowSchema>;
 
 const sshTargetSchema = z.strictObject({
   // The worker's CUO_SSH_ALLOWED_HOSTS decides which hosts may be reached; the form is checked here already.
   host: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})$/, 'must be a host name or IPv4 address, e.g. ssh.eu-3.magento.cloud'),
-  user: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be a user name (letters, digits, . _ -)').refine((u) => !u.startsWith('-'), 'must not start with "-"'),
+  user: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be a user name (letters, digits, . _ -)')
+    .refine((u) => !u.startsWith('-'), 'must not start with "-"'),
   port: z.number().int().min(1).max(65535).default(22),
   /** Name of an SSH identity in the worker's configuration (never the key itself). */
   identity: z.string().min(1).optional(),
@@ -91,21 +95,24 @@ const sshTargetSchema = z.strictObject({
  * An http(s) URL without credentials, fragments or control characters. Which hosts the worker may reach is the
  * worker's configuration (CUO_ALLOWED_HOSTS), checked when an activity runs.
  */
-const httpUrl = z.string().max(2000).superRefine((value, ctx) => {
-  let url: URL | undefined;
-  try {
-    url = /[\s\0]/.test(value) ? undefined : new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-    ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL such as https://staging.example.com' });
-  } else if (url.username || url.password) {
-    ctx.addIssue({ code: 'custom', message: 'must not carry credentials (user:password@); the storefront checks need none' });
-  } else if (url.hash || url.search) {
-    ctx.addIssue({ code: 'custom', message: 'must be the base URL only, without ?query or #fragment' });
-  }
-});
+const httpUrl = z
+  .string()
+  .max(2000)
+  .superRefine((value, ctx) => {
+    let url: URL | undefined;
+    try {
+      url = /[\s\0]/.test(value) ? undefined : new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+      ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL such as https://staging.example.com' });
+    } else if (url.username || url.password) {
+      ctx.addIssue({ code: 'custom', message: 'must not carry credentials (user:password@); the storefront checks need none' });
+    } else if (url.hash || url.search) {
+      ctx.addIssue({ code: 'custom', message: 'must be the base URL only, without ?query or #fragment' });
+    }
+  });
 
 /**
  * A request path: printable URL characters only (RFC 3986 path and query), so nothing in it can end the request
@@ -114,7 +121,10 @@ const httpUrl = z.string().max(2000).superRefine((value, ctx) => {
 const requestPath = z
   .string()
   .max(500)
-  .regex(/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/, 'must be a path starting with "/" of URL characters only (no spaces, quotes or line breaks), e.g. "/checkout/cart"');
+  .regex(
+    /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/,
+    'must be a path starting with "/" of URL characters only (no spaces, quotes or line breaks), e.g. "/checkout/cart"',
+  );
 
 export const environmentSchema = z.strictObject({
   /** `pro` for Pro Staging/Production (service changes by Support ticket), `integration` for Integration. */
@@ -124,17 +134,31 @@ export const environmentSchema = z.strictObject({
   /** Git branch whose push deploys this environment. */
   branch: z.string().min(1),
   /** Admin path checked by the runbook and the security checks. */
-  adminPath: z.string().max(200).regex(/^\/[A-Za-z0-9_\-/]*$/, 'must be a path starting with "/"').default('/admin'),
+  adminPath: z
+    .string()
+    .max(200)
+    .regex(/^\/[A-Za-z0-9_\-/]*$/, 'must be a path starting with "/"')
+    .default('/admin'),
   /**
    * The MySQL client that imports a dump on this environment (reads SQL on stdin); default `mysql`, which takes its
    * credentials from the environment's own option files.
    */
-  mysqlCommand: z.string().min(1).max(300).regex(/^[^\r\n\0]*$/, 'must be one line').optional(),
+  mysqlCommand: z
+    .string()
+    .min(1)
+    .max(300)
+    .regex(/^[^\r\n\0]*$/, 'must be one line')
+    .optional(),
   /**
    * How remote commands reach the environment. `local` runs them in a shell on the worker, which the worker refuses
    * unless its operator set CUO_ALLOW_LOCAL_COMMANDS=1 (tests, demo); `ssh` hosts must match CUO_SSH_ALLOWED_HOSTS.
    */
-  remote: z.union([z.strictObject({ type: z.literal('local'), cwd: z.string().optional() }), z.strictObject({ type: z.literal('ssh'), ...sshTargetSchema.shape })]).optional(),
+  remote: z
+    .union([
+      z.strictObject({ type: z.literal('local'), cwd: z.string().optional() }),
+      z.strictObject({ type: z.literal('ssh'), ...sshTargetSchema.shape }),
+    ])
+    .optional(),
 });
 export type Environment = z.infer<typeof environmentSchema>;
 
@@ -166,64 +190,73 @@ export const timingSchema = z.strictObject({
   escalateAfter: durationSchema.default('5d'),
 });
 
-const projectObjectSchema = z
-  .strictObject({
-    version: z.literal(PROJECT_INPUT_VERSION, { error: 'must be 1 (the project file format version)' }),
-    projectId: z
+const projectObjectSchema = z.strictObject({
+  version: z.literal(PROJECT_INPUT_VERSION, { error: 'must be 1 (the project file format version)' }),
+  projectId: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lowercase letters, digits and dashes, e.g. "acme-2-4-8"'),
+  customer: z.string().trim().min(1, 'must name the customer').max(120),
+  participants: participantsSchema,
+  currentVersion: commerceVersionSchema,
+  targetVersion: commerceVersionSchema,
+  repository: z.strictObject({
+    /** A git URL or a local path the worker can read. */
+    url: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lowercase letters, digits and dashes, e.g. "acme-2-4-8"'),
-    customer: z.string().trim().min(1, 'must name the customer').max(120),
-    participants: participantsSchema,
-    currentVersion: commerceVersionSchema,
-    targetVersion: commerceVersionSchema,
-    repository: z.strictObject({
-      /** A git URL or a local path the worker can read. */
-      url: z
+      .min(1, 'must be a git URL or a local path')
+      .max(2000)
+      .regex(/^[^\s\0]+$/, 'must not contain spaces or line breaks')
+      .refine((u) => !u.startsWith('-'), 'must not start with "-"'),
+    /** Branch the upgrade branch starts from. */
+    baseBranch: z.string().min(1).default('master'),
+    /** Path of an Upgrade Compatibility Tool report inside the repository (JSON or the CLI text output). */
+    uctReportPath: z.string().min(1).optional(),
+  }),
+  environments: z.strictObject({ staging: environmentSchema, production: environmentSchema }),
+  changeWindows: z.array(changeWindowSchema).min(1, 'needs at least one change window for production work'),
+  timing: timingSchema.default({ remindAfter: '2d', escalateAfter: '5d' }),
+  /**
+   * The Change Approval Board (issue #15): the people who alone decide the CAB gates, by e-mail; each must be a
+   * participant of the CAB gates' owner role (managed-services). Whoever requested or produced a change still
+   * may not approve it (separation of duties).
+   */
+  cab: z
+    .strictObject({
+      members: z
+        .array(z.string().trim().toLowerCase().max(MAX_EMAIL_LENGTH).email('must be an e-mail address'))
+        .min(1, 'name at least one CAB member')
+        .max(MAX_PARTICIPANTS_PER_ROLE),
+    })
+    .optional(),
+  /** Per task: how many distinct people of the owner role must approve (default 1). */
+  requiredApprovals: z.record(z.string(), z.number().int().min(1).max(MAX_PARTICIPANTS_PER_ROLE)).default({}),
+  performance: performanceSchema.default({
+    paths: ['/'],
+    durationSeconds: 10,
+    connections: 10,
+    maxRequests: 5000,
+    maxP95Ms: 1500,
+    maxErrorRate: 0.01,
+  }),
+  /** Extra commands the post-upgrade runbook runs on Staging (besides `bin/magento setup:db:status`). */
+  runbookCommands: z
+    .array(
+      z
         .string()
-        .min(1, 'must be a git URL or a local path')
-        .max(2000)
-        .regex(/^[^\s\0]+$/, 'must not contain spaces or line breaks')
-        .refine((u) => !u.startsWith('-'), 'must not start with "-"'),
-      /** Branch the upgrade branch starts from. */
-      baseBranch: z.string().min(1).default('master'),
-      /** Path of an Upgrade Compatibility Tool report inside the repository (JSON or the CLI text output). */
-      uctReportPath: z.string().min(1).optional(),
-    }),
-    environments: z.strictObject({ staging: environmentSchema, production: environmentSchema }),
-    changeWindows: z.array(changeWindowSchema).min(1, 'needs at least one change window for production work'),
-    timing: timingSchema.default({ remindAfter: '2d', escalateAfter: '5d' }),
-    /**
-     * The Change Approval Board (issue #15): the people who alone decide the CAB gates, by e-mail; each must be a
-     * participant of the CAB gates' owner role (managed-services). Whoever requested or produced a change still
-     * may not approve it (separation of duties).
-     */
-    cab: z
-      .strictObject({
-        members: z.array(z.string().trim().toLowerCase().max(MAX_EMAIL_LENGTH).email('must be an e-mail address')).min(1, 'name at least one CAB member').max(MAX_PARTICIPANTS_PER_ROLE),
-      })
-      .optional(),
-    /** Per task: how many distinct people of the owner role must approve (default 1). */
-    requiredApprovals: z.record(z.string(), z.number().int().min(1).max(MAX_PARTICIPANTS_PER_ROLE)).default({}),
-    performance: performanceSchema.default({
-      paths: ['/'],
-      durationSeconds: 10,
-      connections: 10,
-      maxRequests: 5000,
-      maxP95Ms: 1500,
-      maxErrorRate: 0.01,
-    }),
-    /** Extra commands the post-upgrade runbook runs on Staging (besides `bin/magento setup:db:status`). */
-    runbookCommands: z.array(z.string().min(1).max(500).regex(/^[^\r\n\0]*$/, 'must be one line')).max(20).default([]),
-    postLaunch: postLaunchSchema.default({ monitorFor: '7d', checkEvery: '1h' }),
-    notifications: z
-      .strictObject({ email: z.boolean().default(true), webhook: z.boolean().default(true) })
-      .default({ email: true, webhook: true }),
-    /** Planned dates, used by the plan's timeline; free text notes are kept out of history. */
-    timeline: z
-      // A plain pattern: zod's ISO date check does not survive the workflow bundle (it refused valid dates there).
-      .strictObject({ start: isoDate.optional(), launch: isoDate.optional() })
-      .default({}),
-  });
+        .min(1)
+        .max(500)
+        .regex(/^[^\r\n\0]*$/, 'must be one line'),
+    )
+    .max(20)
+    .default([]),
+  postLaunch: postLaunchSchema.default({ monitorFor: '7d', checkEvery: '1h' }),
+  notifications: z
+    .strictObject({ email: z.boolean().default(true), webhook: z.boolean().default(true) })
+    .default({ email: true, webhook: true }),
+  /** Planned dates, used by the plan's timeline; free text notes are kept out of history. */
+  timeline: z
+    // A plain pattern: zod's ISO date check does not survive the workflow bundle (it refused valid dates there).
+    .strictObject({ start: isoDate.optional(), launch: isoDate.optional() })
+    .default({}),
+});
 
 /**
  * Shortest timings a project may use. Reminders and escalations repeat every period, so a zero period spun a loop
@@ -262,8 +295,18 @@ function refineProject(minimums: TimingMinimums) {
       }
       return ms;
     };
-    const remind = period(['timing', 'remindAfter'], project.timing.remindAfter, minimums.remindAfterMs, 'the owner is reminded again every such period');
-    const escalate = period(['timing', 'escalateAfter'], project.timing.escalateAfter, minimums.escalateAfterMs, 'the CSE is told again every such period');
+    const remind = period(
+      ['timing', 'remindAfter'],
+      project.timing.remindAfter,
+      minimums.remindAfterMs,
+      'the owner is reminded again every such period',
+    );
+    const escalate = period(
+      ['timing', 'escalateAfter'],
+      project.timing.escalateAfter,
+      minimums.escalateAfterMs,
+      'the CSE is told again every such period',
+    );
     if (remind !== undefined && escalate !== undefined && escalate < remind) {
       ctx.addIssue({
         code: 'custom',
@@ -271,10 +314,19 @@ function refineProject(minimums: TimingMinimums) {
         message: `must not be shorter than timing.remindAfter (${project.timing.remindAfter}): the owner is reminded before the CSE is told`,
       });
     }
-    const check = period(['postLaunch', 'checkEvery'], project.postLaunch.checkEvery, minimums.checkEveryMs, 'every path of Production is requested each time');
+    const check = period(
+      ['postLaunch', 'checkEvery'],
+      project.postLaunch.checkEvery,
+      minimums.checkEveryMs,
+      'every path of Production is requested each time',
+    );
     const monitor = period(['postLaunch', 'monitorFor'], project.postLaunch.monitorFor, minimums.checkEveryMs, 'the monitoring period');
     if (check !== undefined && monitor !== undefined && monitor < check) {
-      ctx.addIssue({ code: 'custom', path: ['postLaunch', 'monitorFor'], message: `must be at least postLaunch.checkEvery (${project.postLaunch.checkEvery}), so one check runs` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['postLaunch', 'monitorFor'],
+        message: `must be at least postLaunch.checkEvery (${project.postLaunch.checkEvery}), so one check runs`,
+      });
     }
     const current = parseCommerceVersion(project.currentVersion);
     const target = parseCommerceVersion(project.targetVersion);
@@ -308,7 +360,8 @@ function refineProject(minimums: TimingMinimums) {
           path: ['requiredApprovals', gate],
           message: `"${gate}" is not a task or CAB gate id; use one of ${[...GATE_OWNERS.keys()].join(', ')}`,
         });
-      } else if (project.participants?.[owner]?.length && count > project.participants[owner].length) { // an empty role is reported by its own field
+      } else if (project.participants?.[owner]?.length && count > project.participants[owner].length) {
+        // an empty role is reported by its own field
         ctx.addIssue({
           code: 'custom',
           path: ['requiredApprovals', gate],
@@ -371,9 +424,6 @@ export function validateProjectInput(raw: unknown, options: ProjectValidationOpt
   return parsed.success ? { ok: true, project: parsed.data } : { ok: false, problems: describeProblems(parsed.error) };
 }
 
-/** Workflow id helper of the public contract (workflows/contract.ts), here for the modules that had it from here. */
-export { workflowIdFor } from './contract';
-
 /**
  * The workflow's tunables (UpgradeTunables of workflows/workflow-input.ts), checked like the project file: a raw
  * start could set `productionNoticeHours: 0` (skipping Adobe's 48 weekday hours of notice) or
@@ -401,16 +451,32 @@ function tunablesSchemaFor(short: boolean) {
       productionNoticeHours: z
         .number()
         .int()
-        .min(noticeMin, `must be at least ${noticeMin} (Adobe asks ${ADOBE_PRODUCTION_NOTICE_HOURS} weekday hours of notice for a Production change; shorter only on a worker with CUO_ALLOW_SHORT_TIMINGS=1)`)
+        .min(
+          noticeMin,
+          `must be at least ${noticeMin} (Adobe asks ${ADOBE_PRODUCTION_NOTICE_HOURS} weekday hours of notice for a Production change; shorter only on a worker with CUO_ALLOW_SHORT_TIMINGS=1)`,
+        )
         .max(30 * 24)
         .optional(),
       // Below Temporal's per-run limits (2,000 updates, 10,000 signals); small values only for tests.
-      continueAsNewAfterMessages: z.number().int().min(short ? 5 : 100).max(MAX_MESSAGES_PER_RUN).optional(),
+      continueAsNewAfterMessages: z
+        .number()
+        .int()
+        .min(short ? 5 : 100)
+        .max(MAX_MESSAGES_PER_RUN)
+        .optional(),
     })
     .superRefine((t, ctx) => {
       const ok = (v: unknown): v is string => typeof v === 'string' && DURATION_PATTERN.test(v);
-      if (ok(t.activityInitialInterval) && ok(t.activityMaximumInterval) && durationToMs(t.activityMaximumInterval) < durationToMs(t.activityInitialInterval)) {
-        ctx.addIssue({ code: 'custom', path: ['activityMaximumInterval'], message: `must not be shorter than activityInitialInterval (${t.activityInitialInterval})` });
+      if (
+        ok(t.activityInitialInterval) &&
+        ok(t.activityMaximumInterval) &&
+        durationToMs(t.activityMaximumInterval) < durationToMs(t.activityInitialInterval)
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['activityMaximumInterval'],
+          message: `must not be shorter than activityInitialInterval (${t.activityInitialInterval})`,
+        });
       }
     });
 }

@@ -295,26 +295,43 @@ export class ProjectRun {
     for (;;) {
       const waitResumed = resumeBlocked;
       resumeBlocked = undefined;
-      if (!waitResumed) try {
-        const window = step.changeWindow === 'wait-before' ? await this.waitForWindow(gate, 0) : undefined;
-        const requested =
-          step.changeWindow === 'then-wait' ? nextChangeWindow(this.ctx.project.changeWindows, Date.now(), step.noticeHours === 'production' ? this.noticeHours : 0) : undefined;
-        const approvedCommit = step.changeWindow === 'wait-before' ? this.state.approvedCommit('update-code-base') : undefined;
-        // Issue #15: a step redone after a rejection is told why (playbook data: takesRework, version 2 on).
-        const rework = step.takesRework ? this.state.reworkNote(gate.id) : undefined;
-        const result = await this.steps[name]({ ctx: this.ctx, noticeHours: this.noticeHours, window: window ?? requested, ...(approvedCommit ? { approvedCommit } : {}), ...(rework ? { rework } : {}) });
-        if (requested) this.requestedWindow = requested;
-        this.state.stepDone(gate.id, name, result);
-        this.publish();
-        break;
-      } catch (err) {
-        if (isCancellation(err)) throw err;
-        const error = innermostMessage(err);
-        this.state.block(gate.id, name, error);
-        this.publish();
-        const deciders = resolversOf(gate);
-        await this.notify({ kind: 'blocked', taskId: gate.id, taskTitle: gate.title, to: deciders, actors: deciders, reason: `${name} failed: ${error}`, key: notificationKeys.blocked(gate, name) });
-      }
+      if (!waitResumed)
+        try {
+          const window = step.changeWindow === 'wait-before' ? await this.waitForWindow(gate, 0) : undefined;
+          const requested =
+            step.changeWindow === 'then-wait'
+              ? nextChangeWindow(this.ctx.project.changeWindows, Date.now(), step.noticeHours === 'production' ? this.noticeHours : 0)
+              : undefined;
+          const approvedCommit = step.changeWindow === 'wait-before' ? this.state.approvedCommit('update-code-base') : undefined;
+          // Issue #15: a step redone after a rejection is told why (playbook data: takesRework, version 2 on).
+          const rework = step.takesRework ? this.state.reworkNote(gate.id) : undefined;
+          const result = await this.steps[name]({
+            ctx: this.ctx,
+            noticeHours: this.noticeHours,
+            window: window ?? requested,
+            ...(approvedCommit ? { approvedCommit } : {}),
+            ...(rework ? { rework } : {}),
+          });
+          if (requested) this.requestedWindow = requested;
+          this.state.stepDone(gate.id, name, result);
+          this.publish();
+          break;
+        } catch (err) {
+          if (isCancellation(err)) throw err;
+          const error = innermostMessage(err);
+          this.state.block(gate.id, name, error);
+          this.publish();
+          const deciders = resolversOf(gate);
+          await this.notify({
+            kind: 'blocked',
+            taskId: gate.id,
+            taskTitle: gate.title,
+            to: deciders,
+            actors: deciders,
+            reason: `${name} failed: ${error}`,
+            key: notificationKeys.blocked(gate, name),
+          });
+        }
       await this.waitForPeople(gate, () => gate.blockedResolution !== undefined, resolversOf(gate), 'retry-or-skip', waitResumed);
       const resolution = this.state.takeResolution(gate.id);
       this.publish();
@@ -335,13 +352,20 @@ export class ProjectRun {
    * Waits for people on a gate (a decision, or the resolution of a blocked step). Never decides by timer: timers
    * only remind the awaited role and escalate to the CSE, repeatedly, and mark the gate overdue.
    */
-  private async waitForPeople(gate: Gate, done: () => boolean, awaitedRoles: Role[], awaiting: 'decision' | 'retry-or-skip', resume?: ResumeAt): Promise<void> {
+  private async waitForPeople(
+    gate: Gate,
+    done: () => boolean,
+    awaitedRoles: Role[],
+    awaiting: 'decision' | 'retry-or-skip',
+    resume?: ResumeAt,
+  ): Promise<void> {
     const schedule = resume
       ? ReminderSchedule.restore(resume.schedule, this.remindMs, this.escalateMs, this.options.remindersSkipMissed)
       : new ReminderSchedule(Date.now(), this.remindMs, this.escalateMs, this.options.remindersSkipMissed);
     const since = new Date(schedule.since).toISOString();
     for (;;) {
-      if (!done() && this.continueAsNewDue()) await this.continueAsNewIfDue({ wait: awaiting, gateId: gate.id, schedule: schedule.snapshot() });
+      if (!done() && this.continueAsNewDue())
+        await this.continueAsNewIfDue({ wait: awaiting, gateId: gate.id, schedule: schedule.snapshot() });
       const wake = schedule.wake;
       await condition(() => done() || this.dirty, Math.max(wake - Date.now(), 1));
       this.publishIfChanged();
@@ -352,10 +376,29 @@ export class ProjectRun {
         if (action === 'escalate') {
           this.state.escalate(gate.id, since);
           this.publish();
-          await this.notify({ kind: 'escalation', taskId: gate.id, taskTitle: gate.title, to: ['managed-services'], actors: awaitedRoles, awaiting, since, key: notificationKeys.escalation(gate) });
+          await this.notify({
+            kind: 'escalation',
+            taskId: gate.id,
+            taskTitle: gate.title,
+            to: ['managed-services'],
+            actors: awaitedRoles,
+            awaiting,
+            since,
+            key: notificationKeys.escalation(gate),
+          });
         } else {
           this.state.remind(gate.id, awaitedRoles);
-          await this.notify({ kind: 'reminder', taskId: gate.id, taskTitle: gate.title, round: gate.rounds, to: awaitedRoles, actors: awaitedRoles, awaiting, since, key: notificationKeys.reminder(gate) });
+          await this.notify({
+            kind: 'reminder',
+            taskId: gate.id,
+            taskTitle: gate.title,
+            round: gate.rounds,
+            to: awaitedRoles,
+            actors: awaitedRoles,
+            awaiting,
+            since,
+            key: notificationKeys.reminder(gate),
+          });
         }
       }
     }
@@ -399,10 +442,10 @@ export class ProjectRun {
     let archive;
     if (entries.length > 0) {
       try {
-        const artifact = await this.messenger.archiveAuditTrail.executeWithOptions({ summary: `Archive audit entries ${entries[0]!.id}–${entries.at(-1)!.id}` }, [
-          this.ctx,
-          { projectId: this.ctx.project.projectId, firstId: entries[0]!.id, lastId: entries.at(-1)!.id, entries },
-        ]);
+        const artifact = await this.messenger.archiveAuditTrail.executeWithOptions(
+          { summary: `Archive audit entries ${entries[0]!.id}–${entries.at(-1)!.id}` },
+          [this.ctx, { projectId: this.ctx.project.projectId, firstId: entries[0]!.id, lastId: entries.at(-1)!.id, entries }],
+        );
         archive = { firstId: entries[0]!.id, lastId: entries.at(-1)!.id, entries: entries.length, artifact };
       } catch (err) {
         if (isCancellation(err)) throw err;
@@ -424,7 +467,12 @@ export class ProjectRun {
     if (!this.options.continueAsNewFrom || Date.now() < this.continueNotBefore) return false;
     const info = workflowInfo();
     const limit = this.options.tunables.continueAsNewAfterMessages ?? MAX_MESSAGES_PER_RUN;
-    return info.continueAsNewSuggested || this.messages >= limit || info.historyLength >= EVENTS_PER_RUN || this.state.audit.length >= AUDIT_ENTRIES_PER_RUN;
+    return (
+      info.continueAsNewSuggested ||
+      this.messages >= limit ||
+      info.historyLength >= EVENTS_PER_RUN ||
+      this.state.audit.length >= AUDIT_ENTRIES_PER_RUN
+    );
   }
 
   // ---- telling people ----
@@ -438,10 +486,10 @@ export class ProjectRun {
   private async notify(request: Omit<NotificationRequest, 'idempotencyKey'> & { key: string }): Promise<void> {
     const { key, ...rest } = request;
     try {
-      await this.messenger.sendNotification.executeWithOptions({ summary: `notify ${rest.to.join(', ')}: ${rest.kind} ${rest.taskId ?? ''}`.trim() }, [
-        this.sent,
-        { ...rest, idempotencyKey: `${this.ctx.workflowId}/${key}` },
-      ]);
+      await this.messenger.sendNotification.executeWithOptions(
+        { summary: `notify ${rest.to.join(', ')}: ${rest.kind} ${rest.taskId ?? ''}`.trim() },
+        [this.sent, { ...rest, idempotencyKey: `${this.ctx.workflowId}/${key}` }],
+      );
     } catch (err) {
       if (isCancellation(err)) throw err;
       this.state.notificationFailed(rest.taskId, rest.kind, innermostMessage(err));

@@ -15,7 +15,18 @@ import {
   type DecisionPayload,
   type DecisionResult,
 } from './messages';
-import { approvalRulesOf, playbookOf, type ApprovalRules, type CabGate, type GateId, type PhaseId, type Playbook, type PlaybookTask, type StepName, type TaskId } from './playbook';
+import {
+  approvalRulesOf,
+  playbookOf,
+  type ApprovalRules,
+  type CabGate,
+  type GateId,
+  type PhaseId,
+  type Playbook,
+  type PlaybookTask,
+  type StepName,
+  type TaskId,
+} from './playbook';
 import type { ProjectInput } from './project-input';
 import { ProjectTrust, type ProjectTrustInput, type ProvenIdentity } from './project-trust';
 import type { TrustedKey } from './decision-assertion';
@@ -25,15 +36,7 @@ import type { Role } from './roles';
 
 export const PROJECT_STATE_VERSION = 1 as const;
 
-export type GateState =
-  | 'pending'
-  | 'running'
-  | 'blocked'
-  | 'awaiting-approval'
-  | 'waiting-window'
-  | 'approved'
-  | 'rejected'
-  | 'cancelled';
+export type GateState = 'pending' | 'running' | 'blocked' | 'awaiting-approval' | 'waiting-window' | 'approved' | 'rejected' | 'cancelled';
 
 export interface StepRecord {
   step: StepName;
@@ -118,7 +121,19 @@ export interface Gate {
 export interface AuditEntry {
   id: number;
   at: string;
-  kind: 'decision' | 'refused' | 'automation' | 'blocked' | 'reminder' | 'escalation' | 'rework' | 'phase' | 'cancel' | 'window' | 'trust' | 'attachment';
+  kind:
+    | 'decision'
+    | 'refused'
+    | 'automation'
+    | 'blocked'
+    | 'reminder'
+    | 'escalation'
+    | 'rework'
+    | 'phase'
+    | 'cancel'
+    | 'window'
+    | 'trust'
+    | 'attachment';
   gateId?: string;
   actor?: string;
   role?: string;
@@ -269,7 +284,12 @@ export function attachmentArtifact(a: Attachment): ArtifactRef {
 
 /** The id an attachment is shown and named under: its hash prefix and a tame form of its name. */
 export function attachmentIdOf(attachment: Pick<AttachmentInput, 'name' | 'sha256'>): string {
-  const name = attachment.name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+/, '').slice(0, 60) || 'attachment';
+  const name =
+    attachment.name
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[-.]+/, '')
+      .slice(0, 60) || 'attachment';
   return `attached:${attachment.sha256.slice(0, 16)}-${name}`;
 }
 
@@ -293,7 +313,10 @@ function defaultPlaybook(): Playbook {
 
 function gatesFor(project: ProjectInput, playbook: Playbook): GateRecord[] {
   const gates: GateRecord[] = [];
-  const fresh = (): Pick<GateRecord, 'state' | 'approvals' | 'acknowledgements' | 'steps' | 'overdue' | 'reminders' | 'escalations' | 'rounds' | 'voidedApprovals'> => ({
+  const fresh = (): Pick<
+    GateRecord,
+    'state' | 'approvals' | 'acknowledgements' | 'steps' | 'overdue' | 'reminders' | 'escalations' | 'rounds' | 'voidedApprovals'
+  > => ({
     state: 'pending',
     approvals: [],
     acknowledgements: [],
@@ -383,7 +406,13 @@ export class ProjectState {
     playbook: Playbook,
     snapshot: ProjectSnapshot,
   ): ProjectState {
-    const state = new ProjectState(workflowId, project, now, { ...options, trust: snapshot.trust ? { keys: snapshot.trust.keys } : options.trust }, playbook);
+    const state = new ProjectState(
+      workflowId,
+      project,
+      now,
+      { ...options, trust: snapshot.trust ? { keys: snapshot.trust.keys } : options.trust },
+      playbook,
+    );
     state.records.splice(0, state.records.length, ...(snapshot.gates as GateRecord[]));
     state.auditTrail.push(...snapshot.audit);
     state.archives = [...snapshot.archives];
@@ -550,7 +579,8 @@ export class ProjectState {
     if (gate.resolvedBy) gate.resolvedBy = [];
     // The revision a rejection named is the redone gate's evidence from the start of its next round.
     const last = this.reworkTrail.at(-1);
-    if (last?.revision && last.rejectedTask === gate.id && last.backTo === gate.taskId && last.round === gate.rounds - 1) gate.attachments = [last.revision];
+    if (last?.revision && last.rejectedTask === gate.id && last.backTo === gate.taskId && last.round === gate.rounds - 1)
+      gate.attachments = [last.revision];
     this.setState(gate, 'running');
   }
 
@@ -583,7 +613,15 @@ export class ProjectState {
 
   stepDone(id: GateId, step: StepName, result: AutomationResult): void {
     const gate = this.rec(id);
-    gate.steps.push({ step, status: 'done', at: this.now(), summary: result.summary, passed: result.passed, artifact: result.artifact, facts: result.facts });
+    gate.steps.push({
+      step,
+      status: 'done',
+      at: this.now(),
+      summary: result.summary,
+      passed: result.passed,
+      artifact: result.artifact,
+      facts: result.facts,
+    });
     this.record({ kind: 'automation', gateId: id, via: 'workflow', reason: `${step}: ${result.summary}`, evidence: [result.artifact.id] });
   }
 
@@ -686,7 +724,10 @@ export class ProjectState {
 
   /** The commit named by the newest approval of a task (what the launch must deploy), if one was named. */
   approvedCommit(taskId: GateId): string | undefined {
-    return this.gate(taskId).approvals.map((a) => a.commit).filter((c) => c !== undefined).at(-1);
+    return this.gate(taskId)
+      .approvals.map((a) => a.commit)
+      .filter((c) => c !== undefined)
+      .at(-1);
   }
 
   /** Current evidence of a gate: the artifacts its automation produced in this round. */
@@ -736,7 +777,16 @@ export class ProjectState {
       actor: last.actor,
       at: last.at,
       ...(last.rejectedEvidence ? { rejected: last.rejectedEvidence } : {}),
-      ...(last.revision ? { revision: { id: last.revision.id, name: last.revision.name, sha256: last.revision.sha256, ...(last.revision.url ? { url: last.revision.url } : {}) } } : {}),
+      ...(last.revision
+        ? {
+            revision: {
+              id: last.revision.id,
+              name: last.revision.name,
+              sha256: last.revision.sha256,
+              ...(last.revision.url ? { url: last.revision.url } : {}),
+            },
+          }
+        : {}),
     };
   }
 
@@ -763,8 +813,10 @@ export class ProjectState {
       for (const a of this.gate(id).approvals) if (!who.has(a.actor)) who.set(a.actor, `approved ${id}, the change ${gate.id} approves`);
     }
     const task = this.gate(gate.taskId);
-    for (const actor of task.resolvedBy ?? []) if (!who.has(actor)) who.set(actor, `retried or skipped a blocked step of ${task.id} in this round`);
-    for (const a of task.attachments ?? []) if (!who.has(a.actor)) who.set(a.actor, `attached ${a.id} to ${task.id}, evidence ${gate.id} approves`);
+    for (const actor of task.resolvedBy ?? [])
+      if (!who.has(actor)) who.set(actor, `retried or skipped a blocked step of ${task.id} in this round`);
+    for (const a of task.attachments ?? [])
+      if (!who.has(a.actor)) who.set(a.actor, `attached ${a.id} to ${task.id}, evidence ${gate.id} approves`);
     return who;
   }
 
@@ -797,7 +849,8 @@ export class ProjectState {
     const earlier = this.earlierResult(payload.actor, payload.taskId, payload.requestId);
     // The very same request again (a retry after a lost answer) is answered. In a signed project only the very same
     // assertion is answered before its check; another one must verify first (below).
-    if (earlier && (!this.trust || earlier.assertion === payload.assertion)) return { ok: true, duplicateOf: { ...earlier.result, duplicate: true } };
+    if (earlier && (!this.trust || earlier.assertion === payload.assertion))
+      return { ok: true, duplicateOf: { ...earlier.result, duplicate: true } };
     if (this.state !== 'running') {
       return { ok: false, reason: `project ${this.project.projectId} is ${this.state}; it takes no more decisions` };
     }
@@ -844,7 +897,10 @@ export class ProjectState {
         }
         const members = gate.kind === 'cab' ? this.cabMembers() : undefined;
         if (members && !members.includes(actor)) {
-          return { ok: false, reason: `only the CAB members the project file names (cab.members: ${members.join(', ')}) decide ${gate.id}; ${actor} is not one` };
+          return {
+            ok: false,
+            reason: `only the CAB members the project file names (cab.members: ${members.join(', ')}) decide ${gate.id}; ${actor} is not one`,
+          };
         }
         if (decision === 'approve') {
           const why = this.requestersOf(gate).get(actor);
@@ -907,7 +963,10 @@ export class ProjectState {
         const recent = this.recentNotes(actor);
         if (this.boundedHistory && recent.length >= NOTES_PER_PERSON_PER_HOUR) {
           const again = new Date(recent[0]! + 3_600_000).toISOString();
-          return { ok: false, reason: `${actor} has sent ${NOTES_PER_PERSON_PER_HOUR} comments and acknowledgements to this project in the last hour, the most a person may; send again after ${again}` };
+          return {
+            ok: false,
+            reason: `${actor} has sent ${NOTES_PER_PERSON_PER_HOUR} comments and acknowledgements to this project in the last hour, the most a person may; send again after ${again}`,
+          };
         }
         if (decision === 'comment' && !payload.comment?.trim()) {
           return { ok: false, reason: 'a comment needs text: add -m "..."' };
@@ -952,7 +1011,14 @@ export class ProjectState {
     });
     if (proof) this.trust?.markUsed(proof.jti);
     if (payload.decision === 'approve' || payload.decision === 'reject' || payload.decision === 'retry' || payload.decision === 'skip') {
-      gate.lastVerdict = { decision: payload.decision, actor: payload.actor, role: payload.role, comment: payload.comment ?? '', at: entry.at, auditId: entry.id };
+      gate.lastVerdict = {
+        decision: payload.decision,
+        actor: payload.actor,
+        role: payload.role,
+        comment: payload.comment ?? '',
+        at: entry.at,
+        auditId: entry.id,
+      };
       const revision = payload.decision === 'reject' && evidence ? gate.attachments?.find((a) => a.id === evidence![0]) : undefined;
       if (revision) gate.lastVerdict.revision = revision;
     }
@@ -962,8 +1028,18 @@ export class ProjectState {
     switch (payload.decision) {
       case 'approve':
         {
-          const named = payload.evidence && !commit && this.rulesOf(gate).attachments ? this.evidenceOf(gate).find((a) => matchesEvidence(a, payload.evidence!))?.id : undefined;
-          gate.approvals.push({ actor: payload.actor, at: entry.at, evidence: evidence ?? [], auditId: entry.id, ...(commit ? { commit } : {}), ...(named ? { named } : {}) });
+          const named =
+            payload.evidence && !commit && this.rulesOf(gate).attachments
+              ? this.evidenceOf(gate).find((a) => matchesEvidence(a, payload.evidence!))?.id
+              : undefined;
+          gate.approvals.push({
+            actor: payload.actor,
+            at: entry.at,
+            evidence: evidence ?? [],
+            auditId: entry.id,
+            ...(commit ? { commit } : {}),
+            ...(named ? { named } : {}),
+          });
         }
         if (gate.approvals.length >= gate.requiredApprovals) {
           this.setState(gate, 'approved');
@@ -1032,12 +1108,17 @@ export class ProjectState {
     const scope = `attach:${payload.taskId}`;
     const key = payload.requestId ? this.requestKey(payload.actor, scope, payload.requestId) : undefined;
     const earlier = key ? this.attachResults.get(key) : undefined;
-    if (earlier && (!this.trust || earlier.assertion === payload.assertion)) return { ok: true, duplicateOf: { ...earlier.result, duplicate: true } };
-    if (this.state !== 'running') return { ok: false, reason: `project ${this.project.projectId} is ${this.state}; it takes no more attachments` };
+    if (earlier && (!this.trust || earlier.assertion === payload.assertion))
+      return { ok: true, duplicateOf: { ...earlier.result, duplicate: true } };
+    if (this.state !== 'running')
+      return { ok: false, reason: `project ${this.project.projectId} is ${this.state}; it takes no more attachments` };
     const gate = this.findGate(payload.taskId);
     if (!gate) return { ok: false, reason: `unknown task "${payload.taskId}"; tasks are ${this.gates.map((g) => g.id).join(', ')}` };
     if (!this.rulesOf(gate).attachments) {
-      return { ok: false, reason: `${gate.id} takes no attachments in this project (playbook version ${this.playbook.version}); projects started since playbook version 2 take them` };
+      return {
+        ok: false,
+        reason: `${gate.id} takes no attachments in this project (playbook version ${this.playbook.version}); projects started since playbook version 2 take them`,
+      };
     }
     let proof: ProvenIdentity | undefined;
     if (this.trust) {
@@ -1046,24 +1127,35 @@ export class ProjectState {
       if (earlier) return { ok: true, duplicateOf: { ...earlier.result, duplicate: true } };
       const taken = this.requestIdTaken(payload.actor, scope, payload.requestId);
       if (taken) return { ok: false, reason: taken };
-      if (this.trust.isUsed(check.identity.jti)) return { ok: false, reason: `assertion ${check.identity.jti} was already used in this project; a replayed assertion is refused` };
+      if (this.trust.isUsed(check.identity.jti))
+        return { ok: false, reason: `assertion ${check.identity.jti} was already used in this project; a replayed assertion is refused` };
       proof = check.identity;
     }
     const { actor, role } = payload;
     if (!this.isParticipant(actor, role)) {
-      return { ok: false, reason: `${actor} is not a named ${role} participant of ${this.project.projectId} (${role}: ${this.participantsOf(role).join(', ')})` };
+      return {
+        ok: false,
+        reason: `${actor} is not a named ${role} participant of ${this.project.projectId} (${role}: ${this.participantsOf(role).join(', ')})`,
+      };
     }
     if (!new Set<Role>([gate.owner, ...gate.contributors, 'managed-services']).has(role)) {
       return { ok: false, reason: `${role} is neither owner nor contributor of ${gate.id}; its owner and contributors attach evidence` };
     }
     if (gate.state === 'pending' || gate.state === 'approved' || gate.state === 'rejected' || gate.state === 'cancelled') {
-      return { ok: false, reason: `${gate.id} is ${gate.state}; evidence is attached while a task is in its round (running, blocked or awaiting approval)` };
+      return {
+        ok: false,
+        reason: `${gate.id} is ${gate.state}; evidence is attached while a task is in its round (running, blocked or awaiting approval)`,
+      };
     }
     const attached = gate.attachments ?? [];
     const same = attached.find((a) => a.sha256 === payload.attachment.sha256);
-    if (same) return { ok: false, reason: `${same.id} (sha256 ${same.sha256.slice(0, 12)}…) is already attached to ${gate.id}, by ${same.actor}` };
+    if (same)
+      return { ok: false, reason: `${same.id} (sha256 ${same.sha256.slice(0, 12)}…) is already attached to ${gate.id}, by ${same.actor}` };
     if (attached.length >= MAX_ATTACHMENTS_PER_GATE) {
-      return { ok: false, reason: `${gate.id} has ${attached.length} attachments in this round, the most it takes; put further documents in one archive and attach that` };
+      return {
+        ok: false,
+        reason: `${gate.id} has ${attached.length} attachments in this round, the most it takes; put further documents in one archive and attach that`,
+      };
     }
     return proof ? { ok: true, proof } : { ok: true };
   }
@@ -1104,9 +1196,11 @@ export class ProjectState {
 
   validateCancel(payload: CancelPayload): Validation {
     const earlier = this.earlierResult(payload.actor, '*', payload.requestId);
-    if (earlier && (!this.trust || earlier.assertion === payload.assertion)) return { ok: true, duplicateOf: { ...earlier.result, duplicate: true } };
+    if (earlier && (!this.trust || earlier.assertion === payload.assertion))
+      return { ok: true, duplicateOf: { ...earlier.result, duplicate: true } };
     // The same request, signed anew (a retry through the gateway), is answered once its assertion verifies.
-    if (earlier && this.trust?.checkCancel(payload, this.workflowId, this.nowSec()).ok) return { ok: true, duplicateOf: { ...earlier.result, duplicate: true } };
+    if (earlier && this.trust?.checkCancel(payload, this.workflowId, this.nowSec()).ok)
+      return { ok: true, duplicateOf: { ...earlier.result, duplicate: true } };
     if (this.state !== 'running') return { ok: false, reason: `project ${this.project.projectId} is already ${this.state}` };
     let proof: ProvenIdentity | undefined;
     if (this.trust) {
@@ -1154,7 +1248,8 @@ export class ProjectState {
   // ---- the keys decisions are checked with ----
 
   validateTrust(payload: TrustPayload): { ok: true } | { ok: false; reason: string } {
-    if (!this.trust) return { ok: false, reason: `project ${this.project.projectId} was started before signed decisions; it has no keys to rotate` };
+    if (!this.trust)
+      return { ok: false, reason: `project ${this.project.projectId} was started before signed decisions; it has no keys to rotate` };
     if (this.state !== 'running') return { ok: false, reason: `project ${this.project.projectId} is ${this.state}` };
     const check = this.trust.checkRotation(payload.assertion, this.workflowId, this.nowSec());
     return check.ok ? { ok: true } : check;

@@ -58,7 +58,11 @@ export class ProjectTrust {
     nowSec: number,
   ): TrustCheck<DecisionClaims> {
     if (this.keyList.length === 0) {
-      return { ok: false, reason: 'this project trusts no approvals gateway key, so it takes no decision; start it with `cuo start`, which asks the gateway for its keys' };
+      return {
+        ok: false,
+        reason:
+          'this project trusts no approvals gateway key, so it takes no decision; start it with `cuo start`, which asks the gateway for its keys',
+      };
     }
     const verified = verifyAssertion<DecisionClaims>(payload.assertion, { typ: 'decision', workflowId, keys: this.keyList, nowSec });
     if (!verified.ok) return verified;
@@ -73,7 +77,10 @@ export class ProjectTrust {
       differs('comment', c.cmt, payload.comment === undefined ? undefined : sha256Hex(payload.comment));
     if (mismatch) return { ok: false, reason: mismatch };
     if (c.rnd !== gate.rounds) {
-      return { ok: false, reason: `the assertion is for round ${String(c.rnd)} of ${gate.id}, which is in round ${gate.rounds} now; review the current round and decide again` };
+      return {
+        ok: false,
+        reason: `the assertion is for round ${String(c.rnd)} of ${gate.id}, which is in round ${gate.rounds} now; review the current round and decide again`,
+      };
     }
     const current = evidenceDigests(evidence);
     if (!Array.isArray(c.evd) || !sameList([...c.evd].sort(), current)) {
@@ -99,7 +106,10 @@ export class ProjectTrust {
       differs('attachment', c.att, attachmentDigest(payload.attachment));
     if (mismatch) return { ok: false, reason: mismatch };
     if (c.rnd !== gate.rounds) {
-      return { ok: false, reason: `the assertion is for round ${String(c.rnd)} of ${gate.id}, which is in round ${gate.rounds} now; attach it again` };
+      return {
+        ok: false,
+        reason: `the assertion is for round ${String(c.rnd)} of ${gate.id}, which is in round ${gate.rounds} now; attach it again`,
+      };
     }
     return proven(c, verified.kid);
   }
@@ -118,21 +128,28 @@ export class ProjectTrust {
   }
 
   /** Checks a key rotation: signed by a key trusted now, leaving at least one key and no more than the maximum. */
-  checkRotation(assertion: string, workflowId: string, nowSec: number): { ok: true; claims: TrustClaims; kid: string } | { ok: false; reason: string } {
+  checkRotation(
+    assertion: string,
+    workflowId: string,
+    nowSec: number,
+  ): { ok: true; claims: TrustClaims; kid: string } | { ok: false; reason: string } {
     const verified = verifyAssertion<TrustClaims>(assertion, { typ: 'trust', workflowId, keys: this.keyList, nowSec });
     if (!verified.ok) return verified;
     const { add, rem, jti } = verified.claims;
-    if (!Array.isArray(add) || !Array.isArray(rem)) return { ok: false, reason: 'a key rotation names the keys to add and to remove (add, rem)' };
+    if (!Array.isArray(add) || !Array.isArray(rem))
+      return { ok: false, reason: 'a key rotation names the keys to add and to remove (add, rem)' };
     if (!rem.every((kid) => typeof kid === 'string')) return { ok: false, reason: 'the keys to remove (rem) are key ids' };
     for (const key of add) {
       if (typeof key?.kid !== 'string' || typeof key?.x !== 'string' || safeKeyId(key.x) !== key.kid) {
         return { ok: false, reason: 'every added key needs its base64url Ed25519 key (x) and the key id derived from it (kid)' };
       }
     }
-    if (this.seen.has(jti)) return { ok: false, reason: `assertion ${jti} was already used in this project; a replayed assertion is refused` };
+    if (this.seen.has(jti))
+      return { ok: false, reason: `assertion ${jti} was already used in this project; a replayed assertion is refused` };
     const after = this.rotated(verified.claims);
     if (after.length === 0) return { ok: false, reason: 'a rotation must leave the project at least one trusted key' };
-    if (after.length > MAX_TRUSTED_KEYS) return { ok: false, reason: `a project trusts at most ${MAX_TRUSTED_KEYS} keys; remove old ones in the same rotation` };
+    if (after.length > MAX_TRUSTED_KEYS)
+      return { ok: false, reason: `a project trusts at most ${MAX_TRUSTED_KEYS} keys; remove old ones in the same rotation` };
     return { ok: true, claims: verified.claims, kid: verified.kid };
   }
 
@@ -160,7 +177,6 @@ export class ProjectTrust {
     const added = claims.add.filter((k) => !kept.some((existing) => existing.kid === k.kid)).map((k) => ({ kid: k.kid, x: k.x }));
     return [...kept, ...added];
   }
-
 }
 
 /** The identity proof of a verified assertion; the caller checks that its id was not used before. */

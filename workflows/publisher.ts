@@ -66,7 +66,11 @@ function publisher(state: ProjectState, options: PublisherOptions): () => void {
     const actors = [...new Set(status.awaiting.flatMap((a) => a.actors))].sort();
     const overdue = status.awaiting.some((a) => a.overdue);
     const board = options.boardAttributes
-      ? { since: status.awaiting.map((a) => a.since).sort()[0] ?? null, tasks: status.awaiting.map((a) => a.gateId), rework: status.rework.length }
+      ? {
+          since: status.awaiting.map((a) => a.since).sort()[0] ?? null,
+          tasks: status.awaiting.map((a) => a.gateId),
+          rework: status.rework.length,
+        }
       : undefined;
     const key = JSON.stringify([status.phase, roles, actors, overdue, ...(board ? [board] : [])]);
     if (key !== last) {

@@ -29,7 +29,12 @@ export class ReminderSchedule {
     return { since: this.since, nextReminder: this.nextReminder, nextEscalation: this.nextEscalation };
   }
 
-  static restore(saved: { since: number; nextReminder: number; nextEscalation: number }, remindMs: number, escalateMs: number, skipMissed = false): ReminderSchedule {
+  static restore(
+    saved: { since: number; nextReminder: number; nextEscalation: number },
+    remindMs: number,
+    escalateMs: number,
+    skipMissed = false,
+  ): ReminderSchedule {
     const schedule = new ReminderSchedule(saved.since, remindMs, escalateMs, skipMissed);
     schedule.nextReminder = saved.nextReminder;
     schedule.nextEscalation = saved.nextEscalation;

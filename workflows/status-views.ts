@@ -195,7 +195,17 @@ export function gateLine(gate: Gate, textCap = 300): GateLine {
       ? { blocked: { step: gate.blocked.step, error: shorten(gate.blocked.error, textCap) } }
       : {}),
     // At most 10 per gate and round (ProjectState); names and prefixes only, so the summary stays small.
-    ...(gate.attachments?.length ? { attachments: gate.attachments.map((a) => ({ id: shorten(a.id, 60), sha256: a.sha256.slice(0, 12), actor: a.actor, at: a.at, ...(a.note ? { note: shorten(a.note, 60) } : {}) })) } : {}),
+    ...(gate.attachments?.length
+      ? {
+          attachments: gate.attachments.map((a) => ({
+            id: shorten(a.id, 60),
+            sha256: a.sha256.slice(0, 12),
+            actor: a.actor,
+            at: a.at,
+            ...(a.note ? { note: shorten(a.note, 60) } : {}),
+          })),
+        }
+      : {}),
   };
 }
 

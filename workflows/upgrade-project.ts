@@ -7,7 +7,16 @@
  * check of the project file, the handlers, the loop (workflows/project-run.ts) and the wrap-up. The public contract
  * is workflows/contract.ts; the playbook is data (workflows/playbook.ts); the state and its rules are ProjectState.
  */
-import { ApplicationFailure, CancellationScope, allHandlersFinished, condition, patched, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  patched,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { UpgradeActivities } from '../activities/contract';
 import type { UpgradeProjectResult } from './final-report';
 import { registerHandlers, registerStatusViews } from './handlers';
@@ -56,7 +65,10 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   }
   const playbook = playbookOf(input.playbookVersion);
   if (!playbook) {
-    throw ApplicationFailure.nonRetryable(`playbook version ${input.playbookVersion} is unknown to this worker; deploy a worker that has it`, 'InvalidInput');
+    throw ApplicationFailure.nonRetryable(
+      `playbook version ${input.playbookVersion} is unknown to this worker; deploy a worker that has it`,
+      'InvalidInput',
+    );
   }
   const { workflowId } = workflowInfo();
   const now = () => new Date().toISOString();
@@ -75,15 +87,19 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
     state = new ProjectState(workflowId, project, now, options, playbook);
   }
   const { continued: _previous, ...restart } = input;
-  const run = new ProjectRun(state, { workflowId, project: state.project }, {
-    tunables: input.tunables ?? {},
-    commandsFromMain,
-    boardAttributes,
-    cabRejectionNotifies,
-    remindersSkipMissed,
-    ...(boundedHistory ? { continueAsNewFrom: restart } : {}),
-    leanHistory,
-  });
+  const run = new ProjectRun(
+    state,
+    { workflowId, project: state.project },
+    {
+      tunables: input.tunables ?? {},
+      commandsFromMain,
+      boardAttributes,
+      cabRejectionNotifies,
+      remindersSkipMissed,
+      ...(boundedHistory ? { continueAsNewFrom: restart } : {}),
+      leanHistory,
+    },
+  );
 
   // Handlers before the work's first await: the SDK buffers signals and updates that arrive while the project file
   // is checked, and delivers them as each handler is set.
@@ -106,7 +122,11 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
  * project cost the worker (issue #6). Projects started before this change checked the file in the workflow; their
  * histories still replay that way, loading the schema only then.
  */
-async function validatedProject(projectFile: ProjectFile, tunables: UpgradeTunables | undefined, byLocalActivity: boolean): Promise<ProjectInput> {
+async function validatedProject(
+  projectFile: ProjectFile,
+  tunables: UpgradeTunables | undefined,
+  byLocalActivity: boolean,
+): Promise<ProjectInput> {
   let validation: ProjectValidation;
   if (byLocalActivity) {
     const { validateProject } = proxyLocalActivities<UpgradeActivities>({

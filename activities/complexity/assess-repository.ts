@@ -32,7 +32,10 @@ export interface RepositoryComplexity {
 export async function assessRepositoryComplexity(repo: ProjectRepository, input: RepositoryComplexityInput): Promise<RepositoryComplexity> {
   const composer = await repo.readComposer(input.ref);
   if (composer.lockText === undefined) {
-    throw ApplicationFailure.nonRetryable('composer.lock is missing from the repository; cloud projects deploy from a committed lock. Commit it and retry.', 'RepositoryFileMissing');
+    throw ApplicationFailure.nonRetryable(
+      'composer.lock is missing from the repository; cloud projects deploy from a committed lock. Commit it and retry.',
+      'RepositoryFileMissing',
+    );
   }
   const inventory = inventoryPackages(composer.lockedPackages, await repo.listCustomModules());
   let uct: UctReport | undefined;

@@ -75,20 +75,37 @@ export function assessComplexity({ inventory, uct, currentVersion, targetVersion
   if (from && to && compareCommerceVersions(to, from) >= 0) {
     const lines = to.patch - from.patch;
     counts.releaseLinesCrossed = lines;
-    const points = tier(lines, [[0, 0], [1, 1], [2, 2], [Infinity, 3]]);
+    const points = tier(lines, [
+      [0, 0],
+      [1, 1],
+      [2, 2],
+      [Infinity, 3],
+    ]);
     if (lines === 0) reasons.push(`security patch within the ${from.major}.${from.minor}.${from.patch} line (+0)`);
     else add(points, `${currentVersion} → ${targetVersion} crosses ${lines} release line${lines > 1 ? 's' : ''}`);
   }
 
   // Custom modules: the partner's own code, which nobody else makes compatible.
   const custom = inventory.custom.length;
-  if (custom > 0) add(tier(custom, [[5, 1], [20, 2], [Infinity, 3]]), `${custom} custom module${custom > 1 ? 's' : ''} under app/code`);
+  if (custom > 0)
+    add(
+      tier(custom, [
+        [5, 1],
+        [20, 2],
+        [Infinity, 3],
+      ]),
+      `${custom} custom module${custom > 1 ? 's' : ''} under app/code`,
+    );
 
   // Third-party extensions: each needs a release for the target, and vendors lag behind GA.
   const thirdParty = inventory.thirdParty.length;
   if (thirdParty > 0) {
     add(
-      tier(thirdParty, [[10, 1], [30, 2], [Infinity, 3]]),
+      tier(thirdParty, [
+        [10, 1],
+        [30, 2],
+        [Infinity, 3],
+      ]),
       `${thirdParty} third-party extension package${thirdParty > 1 ? 's' : ''} from ${inventory.thirdPartyVendors.length} vendor${inventory.thirdPartyVendors.length > 1 ? 's' : ''} (${inventory.thirdPartyVendors.join(', ')})`,
     );
   }
@@ -99,8 +116,24 @@ export function assessComplexity({ inventory, uct, currentVersion, targetVersion
   } else {
     const { critical, error, warning } = uct.counts;
     Object.assign(counts, { critical, errors: error, warnings: warning });
-    if (critical > 0) add(tier(critical, [[5, 3], [20, 5], [Infinity, 7]]), `${critical} critical UCT issue${critical > 1 ? 's' : ''} (code that will not run on the target)`);
-    if (error > 0) add(tier(error, [[20, 1], [100, 2], [Infinity, 3]]), `${error} UCT error${error > 1 ? 's' : ''} (non-API usage)`);
+    if (critical > 0)
+      add(
+        tier(critical, [
+          [5, 3],
+          [20, 5],
+          [Infinity, 7],
+        ]),
+        `${critical} critical UCT issue${critical > 1 ? 's' : ''} (code that will not run on the target)`,
+      );
+    if (error > 0)
+      add(
+        tier(error, [
+          [20, 1],
+          [100, 2],
+          [Infinity, 3],
+        ]),
+        `${error} UCT error${error > 1 ? 's' : ''} (non-API usage)`,
+      );
     if (warning > 50) add(1, `${warning} UCT warnings (deprecated usage)`);
     else if (warning > 0) reasons.push(`${warning} UCT warning${warning > 1 ? 's' : ''} (deprecated usage) (+0)`);
     const modules = uct.modulesRequiringUpdate;

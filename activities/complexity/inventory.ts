@@ -59,7 +59,10 @@ interface LockEntry {
  * @param composerLock composer.lock as text, as parsed JSON, or as its package list
  * @param customModules modules found under app/code (e.g. `ProjectRepository.listCustomModules()`)
  */
-export function inventoryPackages(composerLock: string | { packages?: unknown; 'packages-dev'?: unknown } | LockEntry[], customModules: InventoryModule[] = []): PackageInventory {
+export function inventoryPackages(
+  composerLock: string | { packages?: unknown; 'packages-dev'?: unknown } | LockEntry[],
+  customModules: InventoryModule[] = [],
+): PackageInventory {
   const entries = lockEntries(composerLock);
   const byName = new Map(entries.map((p) => [p.name, p]));
 
@@ -79,7 +82,12 @@ export function inventoryPackages(composerLock: string | { packages?: unknown; '
   const inventory: PackageInventory = { adobe: [], thirdParty: [], libraries: [], custom: [], thirdPartyVendors: [] };
   for (const entry of entries) {
     const vendor = entry.name.split('/')[0] ?? entry.name;
-    const item: InventoryPackage = { name: entry.name, version: entry.version.replace(/^v(?=\d)/, ''), type: entry.type ?? 'library', vendor };
+    const item: InventoryPackage = {
+      name: entry.name,
+      version: entry.version.replace(/^v(?=\d)/, ''),
+      type: entry.type ?? 'library',
+      vendor,
+    };
     if (isAdobeVendor(entry.name)) {
       inventory.adobe.push(item);
     } else if (isMagentoExtension(item.type)) {
@@ -114,7 +122,10 @@ function lockEntries(lock: string | { packages?: unknown; 'packages-dev'?: unkno
     try {
       parsed = JSON.parse(lock);
     } catch (error) {
-      throw ApplicationFailure.nonRetryable(`composer.lock is not valid JSON (${(error as Error).message}); commit a lock written by Composer.`, 'InvalidComposerLock');
+      throw ApplicationFailure.nonRetryable(
+        `composer.lock is not valid JSON (${(error as Error).message}); commit a lock written by Composer.`,
+        'InvalidComposerLock',
+      );
     }
   }
   const list: unknown[] = Array.isArray(parsed)
@@ -122,13 +133,19 @@ function lockEntries(lock: string | { packages?: unknown; 'packages-dev'?: unkno
     : typeof parsed === 'object' && parsed !== null
       ? [...asArray((parsed as Record<string, unknown>).packages), ...asArray((parsed as Record<string, unknown>)['packages-dev'])]
       : [];
-  if (!Array.isArray(parsed) && (typeof parsed !== 'object' || parsed === null || !Array.isArray((parsed as Record<string, unknown>).packages))) {
+  if (
+    !Array.isArray(parsed) &&
+    (typeof parsed !== 'object' || parsed === null || !Array.isArray((parsed as Record<string, unknown>).packages))
+  ) {
     throw ApplicationFailure.nonRetryable('composer.lock has no "packages" list; is this a composer.lock file?', 'InvalidComposerLock');
   }
   return list.map((entry) => {
     const p = entry as Partial<LockEntry> | null;
     if (!p || typeof p.name !== 'string' || typeof p.version !== 'string') {
-      throw ApplicationFailure.nonRetryable(`composer.lock has a package without name or version: ${JSON.stringify(entry).slice(0, 200)}`, 'InvalidComposerLock');
+      throw ApplicationFailure.nonRetryable(
+        `composer.lock has a package without name or version: ${JSON.stringify(entry).slice(0, 200)}`,
+        'InvalidComposerLock',
+      );
     }
     return { name: p.name, version: p.version, type: p.type, require: p.require };
   });

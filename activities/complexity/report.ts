@@ -25,7 +25,8 @@ export function renderComplexityReport(input: ComplexityReportInput): string {
   const out: string[] = [];
   const title = [input.customer, input.projectId].filter(Boolean).join(' · ');
   out.push(`# Upgrade complexity assessment${title ? `: ${title}` : ''}`, '');
-  if (input.currentVersion || input.targetVersion) out.push(`Adobe Commerce ${input.currentVersion ?? '?'} → ${input.targetVersion ?? '?'}`, '');
+  if (input.currentVersion || input.targetVersion)
+    out.push(`Adobe Commerce ${input.currentVersion ?? '?'} → ${input.targetVersion ?? '?'}`, '');
   out.push(`**Rating: ${assessment.rating}** (score ${assessment.score})`, '');
   for (const reason of assessment.reasons) out.push(`- ${reason}`);
   out.push('');
@@ -54,21 +55,26 @@ export function renderComplexityReport(input: ComplexityReportInput): string {
       if (match) issuesByModule.set(`${match[1]}_${match[2]}`, (issuesByModule.get(`${match[1]}_${match[2]}`) ?? 0) + 1);
     }
     out.push(`| module | path${uct ? ' | UCT issues' : ''} |`, `|---|---${uct ? '|---' : ''}|`);
-    for (const m of inventory.custom) out.push(`| ${cell(m.name)} | ${cell(m.path ?? '')}${uct ? ` | ${issuesByModule.get(m.name) ?? 0}` : ''} |`);
+    for (const m of inventory.custom)
+      out.push(`| ${cell(m.name)} | ${cell(m.path ?? '')}${uct ? ` | ${issuesByModule.get(m.name) ?? 0}` : ''} |`);
     out.push('');
   }
 
   const bundled = inventory.adobe.filter((p) => p.via);
   if (bundled.length) {
     out.push('### Extensions shipped by Adobe packages', '');
-    out.push('Other vendors\' extensions that Adobe\'s packages require; they move with the product version.', '');
+    out.push("Other vendors' extensions that Adobe's packages require; they move with the product version.", '');
     for (const p of bundled) out.push(`- ${p.name} ${p.version} (via ${p.via})`);
     out.push('');
   }
 
   out.push('## Upgrade Compatibility Tool', '');
   if (!uct) {
-    out.push('No report was provided. Run `bin/uct upgrade:check <dir> -c <target>` and set `repository.uctReportPath`.', `Supported forms: ${SUPPORTED_UCT_FORMS}.`, '');
+    out.push(
+      'No report was provided. Run `bin/uct upgrade:check <dir> -c <target>` and set `repository.uctReportPath`.',
+      `Supported forms: ${SUPPORTED_UCT_FORMS}.`,
+      '',
+    );
   } else {
     if (input.uctSource) out.push(`Source: \`${input.uctSource}\` (${uct.form} form)`, '');
     out.push('| | |', '|---|---|');
@@ -76,16 +82,25 @@ export function renderComplexityReport(input: ComplexityReportInput): string {
     if (uct.targetVersion) out.push(`| Target version | ${cell(uct.targetVersion)} |`);
     if (uct.modulesRequiringUpdate) out.push(`| Modules that require update | ${ratioText(uct.modulesRequiringUpdate)} |`);
     if (uct.filesRequiringUpdate) out.push(`| Files that require update | ${ratioText(uct.filesRequiringUpdate)} |`);
-    out.push(`| Critical issues | ${uct.counts.critical} |`, `| Errors | ${uct.counts.error} |`, `| Warnings | ${uct.counts.warning} |`, '');
+    out.push(
+      `| Critical issues | ${uct.counts.critical} |`,
+      `| Errors | ${uct.counts.error} |`,
+      `| Warnings | ${uct.counts.warning} |`,
+      '',
+    );
     if (uct.targetVersion && input.targetVersion && uct.targetVersion !== input.targetVersion) {
-      out.push(`> The report was made for ${uct.targetVersion}, not for the project's target ${input.targetVersion}; re-run it with \`-c ${input.targetVersion}\`.`, '');
+      out.push(
+        `> The report was made for ${uct.targetVersion}, not for the project's target ${input.targetVersion}; re-run it with \`-c ${input.targetVersion}\`.`,
+        '',
+      );
     }
     const limit = input.maxIssues ?? 50;
     const order = { critical: 0, error: 1, warning: 2 } as const;
     const issues = [...uct.issues].sort((a, b) => order[a.severity] - order[b.severity]);
     if (issues.length) {
       out.push('| severity | code | file | line | message |', '|---|---|---|---|---|');
-      for (const i of issues.slice(0, limit)) out.push(`| ${i.severity} | ${i.code} | ${cell(i.file ?? '')} | ${i.line ?? ''} | ${cell(i.message)} |`);
+      for (const i of issues.slice(0, limit))
+        out.push(`| ${i.severity} | ${i.code} | ${cell(i.file ?? '')} | ${i.line ?? ''} | ${cell(i.message)} |`);
       if (issues.length > limit) out.push('', `…and ${issues.length - limit} more issues in the report.`);
       out.push('');
     }

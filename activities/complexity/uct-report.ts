@@ -161,11 +161,14 @@ function parseJsonReport(text: string): UctReport {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw ApplicationFailure.nonRetryable(`The Upgrade Compatibility Tool report looks like JSON but does not parse (${(error as Error).message}). Supported: ${SUPPORTED_UCT_FORMS}.`, 'UnsupportedUctReport');
+    throw ApplicationFailure.nonRetryable(
+      `The Upgrade Compatibility Tool report looks like JSON but does not parse (${(error as Error).message}). Supported: ${SUPPORTED_UCT_FORMS}.`,
+      'UnsupportedUctReport',
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || (parsed as Record<string, unknown>).format !== UCT_JSON_FORMAT) {
     throw ApplicationFailure.nonRetryable(
-      'This JSON report is not in a supported form (the Upgrade Compatibility Tool\'s own JSON schema is not publicly documented, so it is not read). ' +
+      "This JSON report is not in a supported form (the Upgrade Compatibility Tool's own JSON schema is not publicly documented, so it is not read). " +
         `Supported: ${SUPPORTED_UCT_FORMS}.`,
       'UnsupportedUctReport',
     );
@@ -212,7 +215,7 @@ function ratio(value: string | undefined): UctRatio | undefined {
 function modulesOf(issues: UctIssue[]): string[] {
   const modules = new Set<string>();
   for (const { file } of issues) {
-    const match = file ? /(?:^|\/)app\/code\/([^/]+)\/([^/]+)\//.exec(file) ?? /(?:^|\/)vendor\/([^/]+)\/([^/]+)\//.exec(file) : null;
+    const match = file ? (/(?:^|\/)app\/code\/([^/]+)\/([^/]+)\//.exec(file) ?? /(?:^|\/)vendor\/([^/]+)\/([^/]+)\//.exec(file)) : null;
     if (match) modules.add(file?.includes('app/code/') ? `${match[1]}_${match[2]}` : `${match[1]}/${match[2]}`);
   }
   return [...modules].sort();

@@ -67,9 +67,16 @@ export async function deployToProduction(input: DeployToProductionInput): Promis
   const repo = await input.workspace.ensureClone(input.projectId, input.repositoryUrl);
   // ensureClone has just fetched.
   const upgradeHead = (await repo.remoteHas(upgradeBranch)) ? await repo.rev(`origin/${upgradeBranch}`) : undefined;
-  if (!upgradeHead) throw ApplicationFailure.nonRetryable(`The upgrade branch "${upgradeBranch}" does not exist on the remote; nothing to deploy.`, 'BranchMissing');
+  if (!upgradeHead)
+    throw ApplicationFailure.nonRetryable(
+      `The upgrade branch "${upgradeBranch}" does not exist on the remote; nothing to deploy.`,
+      'BranchMissing',
+    );
   if (!(await repo.remoteHas(productionBranch))) {
-    throw ApplicationFailure.nonRetryable(`The production branch "${productionBranch}" does not exist on the remote; check environments.production.branch.`, 'BranchMissing');
+    throw ApplicationFailure.nonRetryable(
+      `The production branch "${productionBranch}" does not exist on the remote; check environments.production.branch.`,
+      'BranchMissing',
+    );
   }
 
   await checkoutRemote(repo, productionBranch);
@@ -81,7 +88,13 @@ export async function deployToProduction(input: DeployToProductionInput): Promis
     progress('this attempt already rolled back: staying rolled back');
     const reason = await rollbackReason(repo, history.lastRollback);
     await input.onRollback?.(reason);
-    return { status: 'rolled-back', reason, mergeCommit: history.lastRollbackOf ?? history.lastRollback, revertCommit: history.lastRollback, resumed: true };
+    return {
+      status: 'rolled-back',
+      reason,
+      mergeCommit: history.lastRollbackOf ?? history.lastRollback,
+      revertCommit: history.lastRollback,
+      resumed: true,
+    };
   }
   const resumedDeploy = key !== undefined && history.activeAttempts.includes(key);
 
@@ -90,7 +103,8 @@ export async function deployToProduction(input: DeployToProductionInput): Promis
   if (!resumedDeploy) {
     const refusal = input.startRefusal?.();
     if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'ChangeWindowClosed');
-    if (input.approvedCommit !== undefined) deployCommit = await checkApprovedCommit(repo, input.approvedCommit, upgradeBranch, upgradeHead);
+    if (input.approvedCommit !== undefined)
+      deployCommit = await checkApprovedCommit(repo, input.approvedCommit, upgradeBranch, upgradeHead);
     if (deployCommits.length === 0 && history.lastRollback) {
       progress('re-applying the upgrade that was rolled back');
       deployCommits.unshift(await reapply(repo, history.lastRollback, upgradeBranch, productionBranch, key));
@@ -167,14 +181,24 @@ async function scanDeployHistory(repo: ProjectRepository, productionBranch: stri
   ]);
   const active: string[] = [];
   const activeAttempts: string[] = [];
-  const values = (text: string) => text.split('\x1f').map((v) => v.trim()).filter(Boolean);
+  const values = (text: string) =>
+    text
+      .split('\x1f')
+      .map((v) => v.trim())
+      .filter(Boolean);
   for (const line of log.split('\n')) {
     const [sha, deploys = '', rollbacks = '', attempts = ''] = line.split('\t');
     if (!sha) continue;
     if (values(rollbacks).includes(upgradeBranch)) {
       const attempt = values(attempts)[0];
       const of = /Reverts ([0-9a-f]{40})/.exec(await repo.readNonEmpty(['log', '-1', '--format=%B', sha]))?.[1];
-      return { active, activeAttempts, lastRollback: sha, ...(attempt ? { lastRollbackAttempt: attempt } : {}), ...(of ? { lastRollbackOf: of } : {}) };
+      return {
+        active,
+        activeAttempts,
+        lastRollback: sha,
+        ...(attempt ? { lastRollbackAttempt: attempt } : {}),
+        ...(of ? { lastRollbackOf: of } : {}),
+      };
     }
     if (values(deploys).includes(upgradeBranch)) {
       active.push(sha);
@@ -197,7 +221,10 @@ async function rollbackReason(repo: ProjectRepository, rollbackCommit: string): 
 async function checkApprovedCommit(repo: ProjectRepository, approved: string, upgradeBranch: string, upgradeHead: string): Promise<string> {
   const text = approved.trim();
   if (!/^[0-9a-f]{7,40}$/i.test(text)) {
-    throw ApplicationFailure.nonRetryable(`The approved evidence "${approved}" is not a commit sha; approve the code update again naming its commit.`, 'ApprovedCommitInvalid');
+    throw ApplicationFailure.nonRetryable(
+      `The approved evidence "${approved}" is not a commit sha; approve the code update again naming its commit.`,
+      'ApprovedCommitInvalid',
+    );
   }
   // An unknown or ambiguous sha makes git fail: that is "not on the branch", not a retryable error.
   const full = await repo.rev(text.toLowerCase()).catch(() => '');
@@ -227,7 +254,13 @@ async function checkoutRemote(repo: ProjectRepository, branch: string): Promise<
   await repo.run(['checkout', '--quiet', '--no-track', '-B', branch, `origin/${branch}`]);
 }
 
-async function merge(repo: ProjectRepository, upgradeHead: string, upgradeBranch: string, productionBranch: string, attemptKey?: string): Promise<string> {
+async function merge(
+  repo: ProjectRepository,
+  upgradeHead: string,
+  upgradeBranch: string,
+  productionBranch: string,
+  attemptKey?: string,
+): Promise<string> {
   const message = `Deploy ${upgradeBranch} to ${productionBranch}\n\nMerges ${upgradeHead}.\n\n${trailers(upgradeBranch, DEPLOY_TRAILER, attemptKey)}`;
   let failure: unknown;
   await repo.run(['merge', '--no-ff', '--no-edit', '--no-verify', '-m', message, upgradeHead]).catch((error: unknown) => (failure = error));
@@ -245,14 +278,32 @@ async function merge(repo: ProjectRepository, upgradeHead: string, upgradeBranch
 }
 
 /** Reverts our rollback commit, bringing the rolled-back upgrade back before a new deploy. */
-async function reapply(repo: ProjectRepository, rollbackCommit: string, upgradeBranch: string, productionBranch: string, attemptKey?: string): Promise<string> {
+async function reapply(
+  repo: ProjectRepository,
+  rollbackCommit: string,
+  upgradeBranch: string,
+  productionBranch: string,
+  attemptKey?: string,
+): Promise<string> {
   await revertInto(repo, [rollbackCommit], `re-apply ${upgradeBranch} on ${productionBranch}`);
-  await repo.run(['commit', '--quiet', '--no-verify', '-m', `Re-apply ${upgradeBranch} on ${productionBranch}\n\nReverts rollback ${rollbackCommit}.\n\n${trailers(upgradeBranch, DEPLOY_TRAILER, attemptKey)}`]);
+  await repo.run([
+    'commit',
+    '--quiet',
+    '--no-verify',
+    '-m',
+    `Re-apply ${upgradeBranch} on ${productionBranch}\n\nReverts rollback ${rollbackCommit}.\n\n${trailers(upgradeBranch, DEPLOY_TRAILER, attemptKey)}`,
+  ]);
   return repo.rev('HEAD');
 }
 
 /** One revert commit undoing every deploy commit of this attempt, pushed to the production branch. */
-async function rollback(repo: ProjectRepository, reason: string, upgradeBranch: string, productionBranch: string, attemptKey?: string): Promise<string> {
+async function rollback(
+  repo: ProjectRepository,
+  reason: string,
+  upgradeBranch: string,
+  productionBranch: string,
+  attemptKey?: string,
+): Promise<string> {
   // Build on the remote's head: the revert must not drop anything pushed since.
   await repo.fetch();
   await checkoutRemote(repo, productionBranch);
@@ -261,7 +312,10 @@ async function rollback(repo: ProjectRepository, reason: string, upgradeBranch: 
   // Revert what the remote holds of ours (this attempt's deploy commits, or an earlier attempt's on a retry).
   const toRevert = history.active;
   if (toRevert.length === 0) {
-    throw ApplicationFailure.nonRetryable(`Cannot roll back: ${productionBranch} no longer holds the deploy of ${upgradeBranch} (${reason}). Check production by hand.`, 'RollbackImpossible');
+    throw ApplicationFailure.nonRetryable(
+      `Cannot roll back: ${productionBranch} no longer holds the deploy of ${upgradeBranch} (${reason}). Check production by hand.`,
+      'RollbackImpossible',
+    );
   }
   await revertInto(repo, toRevert, `roll back ${upgradeBranch}`);
   const summary = reason.length > 300 ? `${reason.slice(0, 300)}…` : reason;

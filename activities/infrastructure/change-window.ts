@@ -39,7 +39,7 @@ function isWeekend(ms: number): boolean {
 
 function weekdayMs(from: number, to: number): number {
   let total = 0;
-  for (let cursor = from; cursor < to; ) {
+  for (let cursor = from; cursor < to;) {
     const end = Math.min(midnight(cursor) + DAY, to);
     if (!isWeekend(cursor)) total += end - cursor;
     cursor = end;

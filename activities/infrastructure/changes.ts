@@ -14,12 +14,7 @@
  * Pure: text in, data out.
  */
 import { requirementsFor, type CommerceRequirements, type VersionRequirement } from '../requirements/catalog';
-import {
-  compareVersions,
-  highestVersion,
-  majorOf,
-  satisfiesRequirement,
-} from '../requirements/service-version';
+import { compareVersions, highestVersion, majorOf, satisfiesRequirement } from '../requirements/service-version';
 import {
   canonicalServiceName,
   ECE_TOOLS_MINIMUMS,
@@ -31,14 +26,7 @@ import {
 import { releaseLine, parseCommerceVersion } from '../../workflows/commerce-version';
 import { parseAppYaml, parseServicesYaml, readComposerVersion } from './services-yaml';
 import { bridgeChanges, stagePlan } from './staged-plan';
-import type {
-  AppConfig,
-  InfrastructureChanges,
-  PhpChange,
-  RelationshipChange,
-  ServiceChange,
-  ServiceDefinition,
-} from './types';
+import type { AppConfig, InfrastructureChanges, PhpChange, RelationshipChange, ServiceChange, ServiceDefinition } from './types';
 
 export interface InfrastructureChangesInput {
   servicesYaml: string;
@@ -58,8 +46,7 @@ export const ECE_TOOLS_PHP_SUPPORT: Readonly<Record<string, string>> = Object.fr
   ECE_TOOLS_MINIMUMS.filter((m) => m.service === 'php').map((m) => [m.version, m.eceTools]),
 );
 
-const NO_RENAME =
-  'A service id cannot be renamed or change type in place: renaming a service destroys the service and its data.';
+const NO_RENAME = 'A service id cannot be renamed or change type in place: renaming a service destroys the service and its data.';
 
 /**
  * The RabbitMQ versions to pass through from `from` to `to`, one minor at a time, crossing a major at its last
@@ -176,7 +163,9 @@ function compareListed(
   const to = serviceVersion(service.name, preferred);
   const highest = highestVersion(requirement.versions) ?? preferred;
   if (compareVersions(service.version, highest) > 0) {
-    ctx.decisions.push(`${service.id}: ${label} ${service.version} is newer than ${target} supports (${requirement.raw}) and cannot be downgraded in place`);
+    ctx.decisions.push(
+      `${service.id}: ${label} ${service.version} is newer than ${target} supports (${requirement.raw}) and cannot be downgraded in place`,
+    );
     ctx.warnings.push(
       `${service.id}: ${label} ${service.version} is newer than ${target} supports (${requirement.raw}); services ` +
         `cannot be downgraded in place. Keep it and confirm support with Adobe, or create a new service and migrate the data.`,
@@ -213,9 +202,7 @@ function mariadb(ctx: Context, service: ServiceDefinition): ServiceChange {
 
 function rabbitmq(ctx: Context, service: ServiceDefinition): ServiceChange {
   const { req } = ctx;
-  const notes = [
-    'RabbitMQ upgrades go one version at a time, with a deploy for each step and a redeploy afterwards.',
-  ];
+  const notes = ['RabbitMQ upgrades go one version at a time, with a deploy for each step and a redeploy afterwards.'];
   if (RABBITMQ_NOTES_MISMATCH.versions.includes(req.version)) notes.push(RABBITMQ_NOTES_MISMATCH.text);
   let path: (from: string, to: string) => string[] = rabbitmqUpgradePath;
   try {
@@ -262,14 +249,7 @@ function opensearch(ctx: Context, service: ServiceDefinition): ServiceChange {
 }
 
 /** Moves relationships that point at `oldId` to the new service, renaming "redis…" / "elasticsearch…" names. */
-function switchRelationships(
-  ctx: Context,
-  oldId: string,
-  newId: string,
-  fromName: string,
-  toName: string,
-  reason: string,
-): string[] {
+function switchRelationships(ctx: Context, oldId: string, newId: string, fromName: string, toName: string, reason: string): string[] {
   const moved: string[] = [];
   for (const rel of ctx.app.relationships.filter((r) => r.serviceId === oldId)) {
     const newName = rel.name.startsWith(fromName) ? toName + rel.name.slice(fromName.length) : rel.name;
@@ -332,7 +312,9 @@ function redis(ctx: Context, service: ServiceDefinition, out: ServiceChange[]): 
       kind: 'add',
       reason,
       replaces: service.id,
-      notes: [`Wired as in the magento-cloud template: ${newId}: { type: valkey:${valkeyVersion} } and relationship valkey: "${newId}:valkey".`],
+      notes: [
+        `Wired as in the magento-cloud template: ${newId}: { type: valkey:${valkeyVersion} } and relationship valkey: "${newId}:valkey".`,
+      ],
     });
   }
   ctx.sequence.push(
@@ -406,9 +388,20 @@ function php(ctx: Context): PhpChange {
   const ece = ECE_TOOLS_PHP_SUPPORT[to];
   if (ece) notes.push(`PHP ${to} needs magento/ece-tools ${ece} or later (\`composer update magento/ece-tools --with-dependencies\`).`);
   if (direction !== 0 && supported.includes(from)) notes.push(`PHP ${from} is also supported by ${req.version}.`);
-  notes.push('Set `type: php:' + to + '` in .magento.app.yaml on the upgrade branch; on Pro Staging/Production the Support ticket names the PHP version.');
+  notes.push(
+    'Set `type: php:' +
+      to +
+      '` in .magento.app.yaml on the upgrade branch; on Pro Staging/Production the Support ticket names the PHP version.',
+  );
   if (direction === 0) {
-    return { fromVersion: from, toVersion: to, kind: 'keep', supported, reason: `PHP ${from} is the highest ${req.version} supports (${supported.join(', ')})`, notes };
+    return {
+      fromVersion: from,
+      toVersion: to,
+      kind: 'keep',
+      supported,
+      reason: `PHP ${from} is the highest ${req.version} supports (${supported.join(', ')})`,
+      notes,
+    };
   }
   return {
     fromVersion: from,
@@ -457,10 +450,21 @@ export function computeInfrastructureChanges(input: InfrastructureChangesInput):
         break;
       case 'activemq-artemis':
         if (req.activemqArtemis) {
-          out.push(compareListed(ctx, service, 'ActiveMQ Artemis', req.activemqArtemis, highestVersion(req.activemqArtemis.versions) ?? '', (_f, to) => [to]));
+          out.push(
+            compareListed(
+              ctx,
+              service,
+              'ActiveMQ Artemis',
+              req.activemqArtemis,
+              highestVersion(req.activemqArtemis.versions) ?? '',
+              (_f, to) => [to],
+            ),
+          );
         } else {
           // Kept silently before: the target's matrix does not list ActiveMQ Artemis at all.
-          ctx.warnings.push(`${service.id}: ${req.version} does not support ActiveMQ Artemis (the matrix lists it from 2.4.5-p16, 2.4.6-p13, 2.4.7-p8 and 2.4.8-p3); move the queues to RabbitMQ ${req.rabbitmq.raw} or choose a target that supports it.`);
+          ctx.warnings.push(
+            `${service.id}: ${req.version} does not support ActiveMQ Artemis (the matrix lists it from 2.4.5-p16, 2.4.6-p13, 2.4.7-p8 and 2.4.8-p3); move the queues to RabbitMQ ${req.rabbitmq.raw} or choose a target that supports it.`,
+          );
           ctx.decisions.push(`${service.id}: ActiveMQ Artemis is not supported by ${req.version}`);
           out.push(keep(service, `${req.version} does not support ActiveMQ Artemis`));
         }
@@ -472,7 +476,8 @@ export function computeInfrastructureChanges(input: InfrastructureChangesInput):
     upgrades.push(...out.slice(before).filter((c) => c.kind === 'upgrade'));
   }
 
-  if (!services.some((s) => canonicalServiceName(s.name) === 'mysql')) ctx.warnings.push('No `mysql` (MariaDB) service in .magento/services.yaml.');
+  if (!services.some((s) => canonicalServiceName(s.name) === 'mysql'))
+    ctx.warnings.push('No `mysql` (MariaDB) service in .magento/services.yaml.');
   if (!services.some((s) => s.name === 'opensearch' || s.name === 'elasticsearch')) {
     ctx.warnings.push(`No search service in .magento/services.yaml; ${req.version} needs OpenSearch ${req.opensearch.raw}.`);
   }
@@ -483,18 +488,25 @@ export function computeInfrastructureChanges(input: InfrastructureChangesInput):
   const phpChange = php(ctx);
   const sequence = [
     ...upgrades.flatMap((c) =>
-      c.upgradePath.map((step, i) => `Upgrade ${c.serviceId} (${c.serviceName}) ${i === 0 ? c.fromVersion : c.upgradePath[i - 1]} → ${step}; deploy.`),
+      c.upgradePath.map(
+        (step, i) => `Upgrade ${c.serviceId} (${c.serviceName}) ${i === 0 ? c.fromVersion : c.upgradePath[i - 1]} → ${step}; deploy.`,
+      ),
     ),
     ...(upgrades.some((c) => c.serviceName === 'rabbitmq') ? ['Redeploy after the last RabbitMQ step.'] : []),
     ...ctx.sequence,
-    ...(phpChange.kind === 'keep' ? [] : [`Set PHP ${phpChange.fromVersion} → ${phpChange.toVersion} (type: php:${phpChange.toVersion}) with the code update.`]),
+    ...(phpChange.kind === 'keep'
+      ? []
+      : [`Set PHP ${phpChange.fromVersion} → ${phpChange.toVersion} (type: php:${phpChange.toVersion}) with the code update.`]),
   ];
 
   for (const change of out) {
-    const minimum = change.toVersion === null || change.kind === 'keep' ? undefined : eceToolsMinimumFor(change.serviceName, change.toVersion);
+    const minimum =
+      change.toVersion === null || change.kind === 'keep' ? undefined : eceToolsMinimumFor(change.serviceName, change.toVersion);
     if (minimum) {
       change.eceToolsMinimum = minimum.eceTools;
-      change.notes.push(`${change.serviceName} ${change.toVersion} needs magento/ece-tools ${minimum.eceTools} or later (${minimum.source}).`);
+      change.notes.push(
+        `${change.serviceName} ${change.toVersion} needs magento/ece-tools ${minimum.eceTools} or later (${minimum.source}).`,
+      );
     }
   }
   const phpMinimum = eceToolsMinimumFor('php', phpChange.toVersion);

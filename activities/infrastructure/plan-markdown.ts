@@ -8,7 +8,12 @@ function cell(text: string): string {
 export function renderStagedPlan(plan: StagedPlan): string[] {
   const lines: string[] = [`## Staged plan: ${plan.currentVersion} → ${plan.targetVersion}`, ''];
   if (plan.needsDecision) {
-    lines.push('**No safe order is known: a person must decide before this goes ahead.**', '', ...plan.decisionReasons.map((r) => `- ${r}`), '');
+    lines.push(
+      '**No safe order is known: a person must decide before this goes ahead.**',
+      '',
+      ...plan.decisionReasons.map((r) => `- ${r}`),
+      '',
+    );
   }
   lines.push('### 1. Infrastructure task (Staging, then Production; the current version keeps running)', '');
   if (plan.bridge.length === 0) {
@@ -16,7 +21,9 @@ export function renderStagedPlan(plan: StagedPlan): string[] {
   } else {
     lines.push('| service | from | bridge state | path | why |', '|---|---|---|---|---|');
     for (const c of plan.bridge) {
-      lines.push(`| \`${c.serviceId}\` (${c.serviceName}) | ${c.fromVersion ?? '—'} | ${c.toVersion ?? '—'} | ${c.upgradePath.join(' → ') || '—'} | ${cell(c.reason)} |`);
+      lines.push(
+        `| \`${c.serviceId}\` (${c.serviceName}) | ${c.fromVersion ?? '—'} | ${c.toVersion ?? '—'} | ${c.upgradePath.join(' → ') || '—'} | ${cell(c.reason)} |`,
+      );
     }
     lines.push('');
   }

@@ -7,16 +7,7 @@
  * Support ticket and the commit. Each edit is checked by parsing the result again. A flow-style collection
  * (`{ … }`), rare in these files, falls back to Document.setIn + toString.
  */
-import {
-  isMap,
-  isScalar,
-  LineCounter,
-  parseDocument,
-  type Document,
-  type Pair,
-  type Scalar,
-  type YAMLMap,
-} from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Document, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { AppConfig, Relationship, RelationshipChange, ServiceChange, ServiceDefinition } from './types';
 
 export const SERVICES_YAML_PATH = '.magento/services.yaml';
@@ -106,7 +97,11 @@ export function parseServicesYaml(text: string, file = SERVICES_YAML_PATH): Serv
     if (diskNode !== undefined) {
       const value = isScalar(diskNode) ? Number(diskNode.value) : Number.NaN;
       if (!Number.isInteger(value) || value <= 0) {
-        throw new ConfigFileError(file, lineOf(parsed, (diskNode as Scalar).range?.[0]) ?? line, `service "${id}" has a disk that is not a size in MB`);
+        throw new ConfigFileError(
+          file,
+          lineOf(parsed, (diskNode as Scalar).range?.[0]) ?? line,
+          `service "${id}" has a disk that is not a size in MB`,
+        );
       }
       diskMb = value;
     }
@@ -440,11 +435,7 @@ export function applyRelationshipChanges(appYamlText: string, changes: readonly 
   return result;
 }
 
-function applyRelationshipChangesByDocument(
-  doc: Document.Parsed,
-  changes: readonly RelationshipChange[],
-  before: AppConfig,
-): string {
+function applyRelationshipChangesByDocument(doc: Document.Parsed, changes: readonly RelationshipChange[], before: AppConfig): string {
   for (const change of changes) {
     if (change.action === 'remove') doc.deleteIn(['relationships', change.name]);
     if (change.action === 'switch') {

@@ -52,7 +52,15 @@ export function supports(requirements: CommerceRequirements, name: string, versi
   }
 }
 
-const KIND_ORDER: Readonly<Record<string, number>> = { mysql: 0, opensearch: 1, elasticsearch: 1, rabbitmq: 2, 'activemq-artemis': 2, redis: 3, valkey: 3 };
+const KIND_ORDER: Readonly<Record<string, number>> = {
+  mysql: 0,
+  opensearch: 1,
+  elasticsearch: 1,
+  rabbitmq: 2,
+  'activemq-artemis': 2,
+  redis: 3,
+  valkey: 3,
+};
 
 export interface StagePlanInput {
   current: CommerceRequirements;
@@ -90,12 +98,16 @@ export function stagePlan(input: StagePlanInput): StagedPlan {
         launchServices.push(change);
       }
     } else {
-      const common = change.upgradePath.filter((step) => supports(current, change.serviceName, step) && supports(target, change.serviceName, step));
+      const common = change.upgradePath.filter(
+        (step) => supports(current, change.serviceName, step) && supports(target, change.serviceName, step),
+      );
       const reach = common.at(-1);
       if (reach !== undefined) {
         const index = change.upgradePath.indexOf(reach);
         if (reach !== change.toVersion) {
-          change.notes.push(`${target.version} also supports ${change.serviceName} ${change.toVersion}; the bridge stops at ${reach}, which both ${current.version} and ${target.version} support.`);
+          change.notes.push(
+            `${target.version} also supports ${change.serviceName} ${change.toVersion}; the bridge stops at ${reach}, which both ${current.version} and ${target.version} support.`,
+          );
         }
         change.toVersion = reach;
         change.upgradePath = change.upgradePath.slice(0, index + 1);
@@ -129,7 +141,9 @@ export function stagePlan(input: StagePlanInput): StagedPlan {
 
   const launch: LaunchStep[] = [];
   const step = (subject: string, action: string, minutes: number) => launch.push({ subject, action, minutes });
-  const ordered = [...launchServices].sort((a, b) => (KIND_ORDER[canonicalServiceName(a.serviceName)] ?? 9) - (KIND_ORDER[canonicalServiceName(b.serviceName)] ?? 9));
+  const ordered = [...launchServices].sort(
+    (a, b) => (KIND_ORDER[canonicalServiceName(a.serviceName)] ?? 9) - (KIND_ORDER[canonicalServiceName(b.serviceName)] ?? 9),
+  );
   if (ordered.some((c) => canonicalServiceName(c.serviceName) === 'mysql')) {
     step('mysql', 'Back up the database (`vendor/bin/ece-tools db-dump`) before the database changes.', LAUNCH_ESTIMATE_MINUTES.backup);
   }
@@ -137,7 +151,11 @@ export function stagePlan(input: StagePlanInput): StagedPlan {
   for (const change of ordered) {
     const name = canonicalServiceName(change.serviceName);
     if (change.kind === 'add') {
-      step(change.serviceId, `Add service "${change.serviceId}" (${change.serviceName}:${change.toVersion}); it is wired to the application by the code deploy.`, LAUNCH_ESTIMATE_MINUTES.serviceStep);
+      step(
+        change.serviceId,
+        `Add service "${change.serviceId}" (${change.serviceName}:${change.toVersion}); it is wired to the application by the code deploy.`,
+        LAUNCH_ESTIMATE_MINUTES.serviceStep,
+      );
       if (name === 'opensearch') searchChanged = true;
       continue;
     }
@@ -146,16 +164,32 @@ export function stagePlan(input: StagePlanInput): StagedPlan {
       const from = i === 0 ? start : path[i - 1];
       if (name === 'opensearch') {
         searchChanged = true;
-        step(change.serviceId, `Upgrade ${change.serviceId} (opensearch) ${from} → ${to}${i < path.length - 1 ? `, then reindex before the next major` : ''}.`, LAUNCH_ESTIMATE_MINUTES.serviceStep + (i < path.length - 1 ? LAUNCH_ESTIMATE_MINUTES.reindex : 0));
+        step(
+          change.serviceId,
+          `Upgrade ${change.serviceId} (opensearch) ${from} → ${to}${i < path.length - 1 ? `, then reindex before the next major` : ''}.`,
+          LAUNCH_ESTIMATE_MINUTES.serviceStep + (i < path.length - 1 ? LAUNCH_ESTIMATE_MINUTES.reindex : 0),
+        );
       } else {
-        step(change.serviceId, `Upgrade ${change.serviceId} (${change.serviceName}) ${from} → ${to}; deploy.`, name === 'rabbitmq' ? LAUNCH_ESTIMATE_MINUTES.rabbitmqStep : LAUNCH_ESTIMATE_MINUTES.serviceStep);
+        step(
+          change.serviceId,
+          `Upgrade ${change.serviceId} (${change.serviceName}) ${from} → ${to}; deploy.`,
+          name === 'rabbitmq' ? LAUNCH_ESTIMATE_MINUTES.rabbitmqStep : LAUNCH_ESTIMATE_MINUTES.serviceStep,
+        );
       }
     });
     if (name === 'rabbitmq') step(change.serviceId, 'Redeploy after the last RabbitMQ step.', LAUNCH_ESTIMATE_MINUTES.rabbitmqStep);
   }
   const codeParts = [
-    ...(changes.php.kind === 'keep' ? [] : [`PHP ${changes.php.fromVersion} → ${changes.php.toVersion} (type: php:${changes.php.toVersion})`]),
-    ...changes.relationships.map((r) => (r.action === 'switch' ? `relationship ${r.name} → ${r.newName}: "${r.serviceId}:${r.endpoint}"` : r.action === 'add' ? `add relationship ${r.name}` : `remove relationship ${r.name}`)),
+    ...(changes.php.kind === 'keep'
+      ? []
+      : [`PHP ${changes.php.fromVersion} → ${changes.php.toVersion} (type: php:${changes.php.toVersion})`]),
+    ...changes.relationships.map((r) =>
+      r.action === 'switch'
+        ? `relationship ${r.name} → ${r.newName}: "${r.serviceId}:${r.endpoint}"`
+        : r.action === 'add'
+          ? `add relationship ${r.name}`
+          : `remove relationship ${r.name}`,
+    ),
     'composer constraints of the target',
   ];
   step('code', `Deploy the approved commit of the upgrade branch: ${codeParts.join('; ')}.`, LAUNCH_ESTIMATE_MINUTES.codeDeploy);
@@ -172,10 +206,15 @@ export function stagePlan(input: StagePlanInput): StagedPlan {
   }
 
   const eceNeeds = [
-    ...effectiveChanges(changes).filter((c) => c.eceToolsMinimum).map((c) => ({ v: c.eceToolsMinimum!, what: `${c.serviceName} ${c.toVersion}` })),
+    ...effectiveChanges(changes)
+      .filter((c) => c.eceToolsMinimum)
+      .map((c) => ({ v: c.eceToolsMinimum!, what: `${c.serviceName} ${c.toVersion}` })),
     ...(changes.php.eceToolsMinimum ? [{ v: changes.php.eceToolsMinimum, what: `PHP ${changes.php.toVersion}` }] : []),
   ];
-  const eceMin = eceNeeds.map((n) => n.v).sort(compareVersions).at(-1);
+  const eceMin = eceNeeds
+    .map((n) => n.v)
+    .sort(compareVersions)
+    .at(-1);
 
   const required = target.composer.versions[0] ?? '';
   const installed = input.composerInstalled;
@@ -209,15 +248,32 @@ export function bridgeChanges(changes: InfrastructureChanges): InfrastructureCha
   const bridged = new Map(plan.bridge.map((c) => [c.serviceId, c]));
   return {
     ...changes,
-    services: changes.services.map((c): ServiceChange =>
-      bridged.get(c.serviceId) ?? { ...c, kind: 'keep', toVersion: c.fromVersion, upgradePath: [], reason: c.kind === 'keep' ? c.reason : `moves with the code in the launch window: ${c.reason}` },
-    ).filter((c) => c.fromVersion !== null),
-    php: { ...changes.php, kind: 'keep', toVersion: changes.php.fromVersion, reason: `PHP stays ${changes.php.fromVersion} until the code update (the running ${plan.currentVersion} needs it)`, notes: [] },
+    services: changes.services
+      .map(
+        (c): ServiceChange =>
+          bridged.get(c.serviceId) ?? {
+            ...c,
+            kind: 'keep',
+            toVersion: c.fromVersion,
+            upgradePath: [],
+            reason: c.kind === 'keep' ? c.reason : `moves with the code in the launch window: ${c.reason}`,
+          },
+      )
+      .filter((c) => c.fromVersion !== null),
+    php: {
+      ...changes.php,
+      kind: 'keep',
+      toVersion: changes.php.fromVersion,
+      reason: `PHP stays ${changes.php.fromVersion} until the code update (the running ${plan.currentVersion} needs it)`,
+      notes: [],
+    },
     relationships: [],
     sequence: plan.bridge.flatMap((c) =>
       c.kind === 'add'
         ? [`Add service "${c.serviceId}" (${c.serviceName}:${c.toVersion}); nothing uses it until the code update.`]
-        : c.upgradePath.map((to, i) => `Upgrade ${c.serviceId} (${c.serviceName}) ${i === 0 ? c.fromVersion : c.upgradePath[i - 1]} → ${to}; deploy.`),
+        : c.upgradePath.map(
+            (to, i) => `Upgrade ${c.serviceId} (${c.serviceName}) ${i === 0 ? c.fromVersion : c.upgradePath[i - 1]} → ${to}; deploy.`,
+          ),
     ),
   };
 }

@@ -102,7 +102,8 @@ export async function runPerformanceTest(req: PerformanceTestRequest): Promise<P
       req.signal?.addEventListener('abort', onAbort, { once: true });
       if (req.onProgress) {
         progress = setInterval(
-          () => req.onProgress?.({ elapsedMs: Math.round(performance.now() - started), requests: latencies.length, errors: failedResponses }),
+          () =>
+            req.onProgress?.({ elapsedMs: Math.round(performance.now() - started), requests: latencies.length, errors: failedResponses }),
           1000,
         );
       }
@@ -160,7 +161,8 @@ const REQUEST_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/;
  * would leave the base's origin is refused.
  */
 export function requestTarget(base: URL, path: string): string {
-  if (!REQUEST_PATH.test(path)) throw new Error(`path ${JSON.stringify(path.slice(0, 100))} must start with "/" and hold URL characters only`);
+  if (!REQUEST_PATH.test(path))
+    throw new Error(`path ${JSON.stringify(path.slice(0, 100))} must start with "/" and hold URL characters only`);
   const url = new URL(base.href);
   const [pathname, search] = [path.split('?')[0]!, path.includes('?') ? path.slice(path.indexOf('?')) : ''];
   url.pathname = `${base.pathname.replace(/\/+$/, '')}${pathname}`;
@@ -173,18 +175,26 @@ function validate(req: PerformanceTestRequest): void {
   const problems: string[] = [];
   if (!/^https?:\/\//.test(req.baseUrl)) problems.push(`baseUrl "${req.baseUrl}" must be an http(s) URL`);
   if (!req.paths.length) problems.push('paths must name at least one page');
-  for (const path of req.paths) if (!REQUEST_PATH.test(path)) problems.push(`path ${JSON.stringify(path.slice(0, 100))} must start with "/" and hold URL characters only`);
+  for (const path of req.paths)
+    if (!REQUEST_PATH.test(path))
+      problems.push(`path ${JSON.stringify(path.slice(0, 100))} must start with "/" and hold URL characters only`);
   if (!(req.durationSeconds > 0)) problems.push('durationSeconds must be positive');
   if (!(req.connections >= 1)) problems.push('connections must be at least 1');
   if (!(req.maxRequests >= 1)) problems.push('maxRequests must be at least 1');
   if (problems.length) throw new Error(`performance test not started: ${problems.join('; ')}`);
 }
 
-export function compareWithBaseline(result: Pick<PerformanceResult, 'latencyMs' | 'requestsPerSecond' | 'errorRate'>, baseline: PerformanceBaseline): NonNullable<PerformanceResult['comparison']> {
+export function compareWithBaseline(
+  result: Pick<PerformanceResult, 'latencyMs' | 'requestsPerSecond' | 'errorRate'>,
+  baseline: PerformanceBaseline,
+): NonNullable<PerformanceResult['comparison']> {
   return {
     // Positive = slower / fewer requests per second than the baseline.
     p95ChangePct: baseline.p95Ms > 0 ? round(((result.latencyMs.p95 - baseline.p95Ms) / baseline.p95Ms) * 100, 1) : 0,
-    throughputChangePct: baseline.requestsPerSecond > 0 ? round(((baseline.requestsPerSecond - result.requestsPerSecond) / baseline.requestsPerSecond) * 100, 1) : 0,
+    throughputChangePct:
+      baseline.requestsPerSecond > 0
+        ? round(((baseline.requestsPerSecond - result.requestsPerSecond) / baseline.requestsPerSecond) * 100, 1)
+        : 0,
     errorRateChange: round(result.errorRate - baseline.errorRate, 4),
   };
 }
@@ -198,9 +208,12 @@ function judge(result: PerformanceResult, req: PerformanceTestRequest): { passed
   }
   const allowed = (req.maxRegression ?? 0.2) * 100;
   if (result.comparison) {
-    if (result.comparison.p95ChangePct > allowed) reasons.push(`p95 is ${result.comparison.p95ChangePct}% slower than the baseline (${req.baseline?.p95Ms} ms); allowed ${allowed}%`);
+    if (result.comparison.p95ChangePct > allowed)
+      reasons.push(`p95 is ${result.comparison.p95ChangePct}% slower than the baseline (${req.baseline?.p95Ms} ms); allowed ${allowed}%`);
     if (result.comparison.throughputChangePct > allowed) {
-      reasons.push(`throughput is ${result.comparison.throughputChangePct}% lower than the baseline (${req.baseline?.requestsPerSecond} req/s); allowed ${allowed}%`);
+      reasons.push(
+        `throughput is ${result.comparison.throughputChangePct}% lower than the baseline (${req.baseline?.requestsPerSecond} req/s); allowed ${allowed}%`,
+      );
     }
   }
   return { passed: reasons.length === 0, reasons };
@@ -213,7 +226,10 @@ function describeErrors(result: PerformanceResult): string {
   return parts.join(', ') || 'none';
 }
 
-export function renderPerformanceReport(result: PerformanceResult, limits?: Pick<PerformanceTestRequest, 'maxP95Ms' | 'maxErrorRate' | 'maxRequests' | 'durationSeconds'>): string {
+export function renderPerformanceReport(
+  result: PerformanceResult,
+  limits?: Pick<PerformanceTestRequest, 'maxP95Ms' | 'maxErrorRate' | 'maxRequests' | 'durationSeconds'>,
+): string {
   const lines = [
     `# Performance test — ${result.baseUrl}`,
     '',
@@ -231,7 +247,11 @@ export function renderPerformanceReport(result: PerformanceResult, limits?: Pick
     `| p99 latency | ${result.latencyMs.p99} ms | |`,
     `| max latency | ${result.latencyMs.max} ms | |`,
     `| error rate | ${pct(result.errorRate)} | ${limits ? pct(limits.maxErrorRate) : ''} |`,
-    `| status codes | ${Object.entries(result.statusCounts).map(([c, n]) => `${c}: ${n}`).join(', ') || 'none'} | |`,
+    `| status codes | ${
+      Object.entries(result.statusCounts)
+        .map(([c, n]) => `${c}: ${n}`)
+        .join(', ') || 'none'
+    } | |`,
     `| connection errors / timeouts | ${result.errors} / ${result.timeouts} | |`,
   ];
   if (result.comparison) {

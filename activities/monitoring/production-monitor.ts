@@ -93,11 +93,17 @@ export interface MonitorResult {
 }
 
 export async function monitorProduction(req: MonitorRequest): Promise<MonitorResult> {
-  if (!req.paths.length || req.paths.some((p) => !p.startsWith('/'))) throw new Error('paths must list at least one path starting with "/"');
+  if (!req.paths.length || req.paths.some((p) => !p.startsWith('/')))
+    throw new Error('paths must list at least one path starting with "/"');
   if (!(req.intervalMs > 0) || !(req.periodMs > 0)) throw new Error('periodMs and intervalMs must be positive');
   const resumed = req.resumeFrom !== undefined && req.resumeFrom !== null;
   const state = resumed ? restore(req.resumeFrom, req) : fresh(req);
-  const prober = new HttpProber({ timeoutMs: req.timeoutMs ?? Math.min(req.intervalMs, 10_000), tls: req.tls, signal: req.signal, ...(req.lookup ? { lookup: req.lookup } : {}) });
+  const prober = new HttpProber({
+    timeoutMs: req.timeoutMs ?? Math.min(req.intervalMs, 10_000),
+    tls: req.tls,
+    signal: req.signal,
+    ...(req.lookup ? { lookup: req.lookup } : {}),
+  });
 
   try {
     while (Date.now() < state.endsAt) {
@@ -106,7 +112,8 @@ export async function monitorProduction(req: MonitorRequest): Promise<MonitorRes
       const results = await Promise.all(req.paths.map((path) => prober.probe(joinUrl(req.baseUrl, path))));
       results.forEach((r, index) => {
         state.samples.push([roundStart, index, r.status ?? 0, r.durationMs]);
-        if (r.error) state.recentErrors = [...state.recentErrors, { at: roundStart, path: req.paths[index] ?? '?', error: r.error }].slice(-20);
+        if (r.error)
+          state.recentErrors = [...state.recentErrors, { at: roundStart, path: req.paths[index] ?? '?', error: r.error }].slice(-20);
       });
       state.rounds += 1;
       state.summary = summarise(state.samples);
@@ -171,7 +178,10 @@ const failed = (s: MonitorSample): boolean => !answered(s) || s[2] >= 400;
 function summarise(samples: MonitorSample[]): MonitorCheckpoint['summary'] {
   return {
     availability: samples.length ? round(samples.filter(available).length / samples.length, 4) : 1,
-    p95Ms: percentile(samples.filter(answered).map((s) => s[3]), 95),
+    p95Ms: percentile(
+      samples.filter(answered).map((s) => s[3]),
+      95,
+    ),
     errorCount: samples.filter(failed).length,
   };
 }
@@ -214,10 +224,16 @@ function summariseRun(state: MonitorCheckpoint, req: MonitorRequest, resumed: bo
     alerts.push({ kind: 'availability', message: `availability ${pct(summary.availability)} is below ${pct(minAvailability)}` });
   }
   if (req.baseline && summary.p95Ms > req.baseline.p95Ms * factor) {
-    alerts.push({ kind: 'latency', message: `p95 latency ${summary.p95Ms} ms is above ${factor} × the baseline of ${req.baseline.p95Ms} ms` });
+    alerts.push({
+      kind: 'latency',
+      message: `p95 latency ${summary.p95Ms} ms is above ${factor} × the baseline of ${req.baseline.p95Ms} ms`,
+    });
   }
   for (const w of outages.filter((o) => o.rounds >= burstRounds)) {
-    alerts.push({ kind: 'error-burst', message: `${w.rounds} consecutive failing checks from ${w.from} to ${w.to} (${w.statuses.join(', ')})` });
+    alerts.push({
+      kind: 'error-burst',
+      message: `${w.rounds} consecutive failing checks from ${w.from} to ${w.to} (${w.statuses.join(', ')})`,
+    });
   }
   return {
     baseUrl: req.baseUrl,
@@ -258,7 +274,12 @@ export function renderMonitoringReport(result: MonitorResult): string {
     for (const o of result.outages) lines.push(`| ${o.from} | ${o.to} | ${o.rounds} | ${o.statuses.join(', ').replace(/\|/g, '\\|')} |`);
   }
   if (result.recentErrors.length) {
-    lines.push('', '## Last connection errors', '', ...result.recentErrors.slice(-5).map((e) => `- ${new Date(e.at).toISOString()} ${e.path}: ${e.error}`));
+    lines.push(
+      '',
+      '## Last connection errors',
+      '',
+      ...result.recentErrors.slice(-5).map((e) => `- ${new Date(e.at).toISOString()} ${e.path}: ${e.error}`),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

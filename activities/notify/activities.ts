@@ -15,7 +15,15 @@ import type { Role } from '../../workflows/roles';
 import { conferenceNotification, INVITE_FILENAME } from './calendar';
 import type { Notifier, NotifyResult } from './channels';
 import { emailLinkUrl, evidenceHash, listedIn, mintEmailLink } from './email-link';
-import { composeNotification, formatUtc, type Notification, type Awaiting, type ConferenceEvent, type NotificationEvent, type TaskRef } from './message';
+import {
+  composeNotification,
+  formatUtc,
+  type Notification,
+  type Awaiting,
+  type ConferenceEvent,
+  type NotificationEvent,
+  type TaskRef,
+} from './message';
 
 export interface NotifyActivityDeps {
   notifier: Notifier;
@@ -62,9 +70,17 @@ export function createNotifyActivities(deps: NotifyActivityDeps) {
     const round = request.round !== undefined ? String(request.round) : /\/r(\d+)\//.exec(request.idempotencyKey)?.[1];
     if (round === undefined) return [];
     const roles = request.actors?.length ? request.actors : [taskRef(request.taskId).ownerRole];
-    const people = roles.flatMap((role) => ctx.project.participants[role].map((p) => ({ ...p, role }))).filter((p) => listedIn(p.email, links.recipients));
+    const people = roles
+      .flatMap((role) => ctx.project.participants[role].map((p) => ({ ...p, role })))
+      .filter((p) => listedIn(p.email, links.recipients));
     if (!people.length) return [];
-    const digests = await Promise.all((request.evidence ?? []).map(async (id) => createHash('sha256').update(await deps.artifacts.get(id)).digest('hex')));
+    const digests = await Promise.all(
+      (request.evidence ?? []).map(async (id) =>
+        createHash('sha256')
+          .update(await deps.artifacts.get(id))
+          .digest('hex'),
+      ),
+    );
     const evh = evidenceHash(digests);
     return people.map((person) => {
       const jti = uuidFrom(createHmac('sha256', links.secret).update(`jti:${request.idempotencyKey}:${person.email}`).digest());

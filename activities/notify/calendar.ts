@@ -140,7 +140,10 @@ export function buildConferenceInvite(input: ConferenceInviteInput): ConferenceI
 }
 
 /** The conference notification (to every participant) with the invitation attached. */
-export function conferenceNotification(input: ConferenceInviteInput, options: ComposeOptions = {}): { invite: ConferenceInvite; notification: Notification } {
+export function conferenceNotification(
+  input: ConferenceInviteInput,
+  options: ComposeOptions = {},
+): { invite: ConferenceInvite; notification: Notification } {
   const invite = buildConferenceInvite({ ...input, ...(options.cli ? { cli: options.cli } : {}) });
   const notification = composeNotification(
     {

@@ -87,9 +87,7 @@ export class WebhookChannel implements Channel {
     this.timeoutMs = config.timeoutMs ?? 10_000;
     // Own connection pool, so the worker can close it on shutdown and tests leave no open sockets.
     this.agent = new Agent({ keepAliveTimeout: 4_000, connect: { timeout: this.timeoutMs } });
-    this.secrets = [config.url, url.href, `${url.pathname}${url.search}`, url.password, url.username].filter(
-      (s) => s && s !== '/',
-    );
+    this.secrets = [config.url, url.href, `${url.pathname}${url.search}`, url.password, url.username].filter((s) => s && s !== '/');
   }
 
   async send(notification: Notification): Promise<string> {
@@ -111,10 +109,7 @@ export class WebhookChannel implements Channel {
       // The body is not needed, but must be consumed so the connection goes back to the pool.
       await response.body.dump();
     } catch (error) {
-      throw ApplicationFailure.retryable(
-        `Webhook delivery failed (URL redacted): ${this.describe(error)}`,
-        'WebhookDeliveryFailed',
-      );
+      throw ApplicationFailure.retryable(`Webhook delivery failed (URL redacted): ${this.describe(error)}`, 'WebhookDeliveryFailed');
     }
     if (statusCode < 200 || statusCode > 299) {
       throw ApplicationFailure.retryable(
@@ -246,10 +241,7 @@ export class EmailChannel implements Channel {
       );
     }
     if (code === 'EENVELOPE') {
-      return ApplicationFailure.nonRetryable(
-        `SMTP server ${server} refused the sender or recipients: ${message}`,
-        'EmailRejected',
-      );
+      return ApplicationFailure.nonRetryable(`SMTP server ${server} refused the sender or recipients: ${message}`, 'EmailRejected');
     }
     const what =
       code === 'ECONNECTION' || /ECONNREFUSED/.test(message)

@@ -38,7 +38,9 @@ const claimsSchema = z.strictObject({
 export type EmailLinkClaims = z.infer<typeof claimsSchema>;
 
 export function evidenceHash(digests: readonly string[]): string {
-  return createHash('sha256').update([...digests].sort().join(',')).digest('hex');
+  return createHash('sha256')
+    .update([...digests].sort().join(','))
+    .digest('hex');
 }
 
 function mac(secret: string, body: string): string {
@@ -52,7 +54,13 @@ export function mintEmailLink(
 ): { token: string; claims: EmailLinkClaims } {
   if (secret.length < EMAIL_LINK_MIN_SECRET) throw new Error(`the e-mail link secret must be at least ${EMAIL_LINK_MIN_SECRET} characters`);
   const iat = options.nowSec ?? Math.floor(Date.now() / 1000);
-  const claims: EmailLinkClaims = { v: 1, jti: options.jti ?? randomUUID(), ...link, iat, exp: iat + (options.ttlSec ?? DEFAULT_EMAIL_LINK_TTL_SEC) };
+  const claims: EmailLinkClaims = {
+    v: 1,
+    jti: options.jti ?? randomUUID(),
+    ...link,
+    iat,
+    exp: iat + (options.ttlSec ?? DEFAULT_EMAIL_LINK_TTL_SEC),
+  };
   const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return { token: `${body}.${mac(secret, body)}`, claims };
 }
@@ -61,7 +69,11 @@ export type LinkCheck = { ok: true; claims: EmailLinkClaims } | { ok: false; sta
 
 /** Checks the signature, the form and the expiry; the round and the evidence are the gateway's to compare. */
 export function verifyEmailLink(secret: string, token: string, nowSec = Math.floor(Date.now() / 1000)): LinkCheck {
-  const bad = { ok: false as const, status: 400 as const, reason: 'this link is not a valid decision link (it may have been cut or changed)' };
+  const bad = {
+    ok: false as const,
+    status: 400 as const,
+    reason: 'this link is not a valid decision link (it may have been cut or changed)',
+  };
   if (token.length > MAX_TOKEN || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) return bad;
   const [body, signature] = token.split('.') as [string, string];
   const expected = Buffer.from(mac(secret, body));
@@ -76,7 +88,11 @@ export function verifyEmailLink(secret: string, token: string, nowSec = Math.flo
   const parsed = claimsSchema.safeParse(raw);
   if (!parsed.success) return bad;
   if (nowSec >= parsed.data.exp) {
-    return { ok: false, status: 410, reason: `this link expired on ${new Date(parsed.data.exp * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC; sign in to decide, or ask for a new link` };
+    return {
+      ok: false,
+      status: 410,
+      reason: `this link expired on ${new Date(parsed.data.exp * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC; sign in to decide, or ask for a new link`,
+    };
   }
   return { ok: true, claims: parsed.data };
 }

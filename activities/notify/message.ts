@@ -366,7 +366,9 @@ function draftFor(event: NotificationEvent, cli: string): Draft {
     case 'change-request': {
       const { task } = event;
       const envLabel = event.environment === 'production' ? 'Production' : 'Staging';
-      const window = event.window ? `Requested window: ${formatUtc(event.window.startUtc)} to ${formatUtc(event.window.endUtc)}` : undefined;
+      const window = event.window
+        ? `Requested window: ${formatUtc(event.window.startUtc)} to ${formatUtc(event.window.endUtc)}`
+        : undefined;
       return {
         headline: `Infrastructure change request (${envLabel})`,
         task,
@@ -476,7 +478,13 @@ function roleList(roles: readonly Role[]): string {
   return roles.map((r) => ROLE_LABELS[r]).join(' or ');
 }
 
-function waitingActions(cli: string, project: ProjectFacts, task: TaskRef, roles: readonly Role[], awaiting: Awaiting | undefined): CliAction[] {
+function waitingActions(
+  cli: string,
+  project: ProjectFacts,
+  task: TaskRef,
+  roles: readonly Role[],
+  awaiting: Awaiting | undefined,
+): CliAction[] {
   return awaiting === 'retry-or-skip' ? resolutionActions(cli, project, task, roles) : decisionActions(cli, project, task, roles);
 }
 
@@ -623,7 +631,9 @@ function slackPayload(subject: string, facts: string[], body: string[], actions:
   let current = '*What to do*';
   for (const action of actions) {
     // A link is a link in chat too (`<url|label>`); a command stays copyable in a code block.
-    const piece = action.url ? `<${action.url}|${escapeMrkdwn(action.label)}>` : `${escapeMrkdwn(action.label)}:\n\`\`\`${escapeMrkdwn(action.command)}\`\`\``;
+    const piece = action.url
+      ? `<${action.url}|${escapeMrkdwn(action.label)}>`
+      : `${escapeMrkdwn(action.label)}:\n\`\`\`${escapeMrkdwn(action.command)}\`\`\``;
     if (current.length + piece.length + 1 > SLACK_SECTION_MAX) {
       actionSections.push(current);
       current = piece;

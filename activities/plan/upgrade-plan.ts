@@ -107,7 +107,9 @@ function timeline(project: ProjectInput, nowIso: string): string[] {
   );
   if (project.timeline.launch) {
     const launch = nextChangeWindow(windows, `${project.timeline.launch}T00:00:00Z`);
-    lines.push(`- Launch window (first change window on or after the planned launch): ${formatUtc(launch.startIso)} – ${formatUtc(launch.endIso)}`);
+    lines.push(
+      `- Launch window (first change window on or after the planned launch): ${formatUtc(launch.startIso)} – ${formatUtc(launch.endIso)}`,
+    );
     if (launch.startIso <= infra.startIso) {
       lines.push('- ⚠ The planned launch comes before the Production infrastructure change can happen; move the launch.');
     }
@@ -126,7 +128,7 @@ export function reworkSection(rework: ReworkNote): string[] {
     '',
     `Redrafted after ${rework.actor} rejected round ${rework.round - 1} of \`${rework.rejectedTask}\` on ${formatUtc(rework.at)}.`,
     '',
-    'The reviewer\'s notes:',
+    "The reviewer's notes:",
     '',
     ...rework.reason.split('\n').map((line) => `> ${line}`),
     '',
@@ -142,7 +144,10 @@ export function reworkSection(rework: ReworkNote): string[] {
       '',
     );
   } else {
-    lines.push('Every section below is drafted again from the repository and the project file as they are now; the notes above are what the review asked for.', '');
+    lines.push(
+      'Every section below is drafted again from the repository and the project file as they are now; the notes above are what the review asked for.',
+      '',
+    );
   }
   return lines;
 }

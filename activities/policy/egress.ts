@@ -16,12 +16,28 @@ export const EGRESS_REFUSED = 'EgressRefused';
 /** Loopback, "this network", private, carrier-grade NAT, link-local, benchmarking, multicast and reserved ranges. */
 const NON_PUBLIC = new BlockList();
 for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
 ] as const) {
   NON_PUBLIC.addSubnet(net, bits, 'ipv4');
 }
-for (const [net, bits] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) {
+for (const [net, bits] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['64:ff9b::', 96],
+] as const) {
   NON_PUBLIC.addSubnet(net, bits, 'ipv6');
 }
 
@@ -49,7 +65,13 @@ export function guardedLookup(policy: NetworkPolicy): LookupFunction | undefined
       const list = addresses as Array<{ address: string; family: number }>;
       const internal = list.find((a) => !isPublicAddress(a.address));
       if (internal) {
-        return callback(Object.assign(new Error(`${hostname} resolved to the non-public address ${internal.address}; the worker does not connect to it`), { code: EGRESS_REFUSED }), undefined);
+        return callback(
+          Object.assign(
+            new Error(`${hostname} resolved to the non-public address ${internal.address}; the worker does not connect to it`),
+            { code: EGRESS_REFUSED },
+          ),
+          undefined,
+        );
       }
       if ((options as { all?: boolean }).all) return callback(null, list);
       return callback(null, list[0]!.address, list[0]!.family);
@@ -69,7 +91,7 @@ export async function assertHostAllowed(host: string, field: string, policy: Net
   if (!hostAllowed(bare, policy.allowedHosts)) {
     throw ApplicationFailure.nonRetryable(
       `${field}: the worker does not reach host "${bare}": it is not in the worker's CUO_ALLOWED_HOSTS (${policy.allowedHosts.join(', ') || 'empty'}). ` +
-        'Ask the worker\'s operator to add it, or correct the project file.',
+        "Ask the worker's operator to add it, or correct the project file.",
       EGRESS_REFUSED,
     );
   }

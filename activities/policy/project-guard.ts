@@ -50,7 +50,10 @@ export function isInside(path: string, root: string): boolean {
  */
 export async function assertLocalRepositoryAllowed(path: string, roots: readonly string[]): Promise<string> {
   if (!isAbsolute(path)) {
-    throw ApplicationFailure.nonRetryable(`repository.url "${path}" is a relative path; a local repository must be an absolute path`, LOCAL_REPOSITORY_REFUSED);
+    throw ApplicationFailure.nonRetryable(
+      `repository.url "${path}" is a relative path; a local repository must be an absolute path`,
+      LOCAL_REPOSITORY_REFUSED,
+    );
   }
   let real: string;
   try {
@@ -64,7 +67,7 @@ export async function assertLocalRepositoryAllowed(path: string, roots: readonly
   }
   throw ApplicationFailure.nonRetryable(
     `repository.url "${path}" is a local folder outside the worker's CUO_LOCAL_REPOSITORY_ROOTS (${roots.join(', ') || 'none: local repositories are refused'}); ` +
-      'use the repository\'s git URL, or ask the worker\'s operator to allow that folder.',
+      "use the repository's git URL, or ask the worker's operator to allow that folder.",
     LOCAL_REPOSITORY_REFUSED,
   );
 }

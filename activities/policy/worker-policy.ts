@@ -49,8 +49,15 @@ export const STRICT_POLICY: WorkerPolicy = {
  * Case does not matter; a trailing dot of a fully qualified name is ignored.
  */
 export function hostMatches(host: string, pattern: string): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '').replace(/^\[|\]$/g, '');
-  const p = pattern.toLowerCase().trim().replace(/\.$/, '').replace(/^\[|\]$/g, '');
+  const h = host
+    .toLowerCase()
+    .replace(/\.$/, '')
+    .replace(/^\[|\]$/g, '');
+  const p = pattern
+    .toLowerCase()
+    .trim()
+    .replace(/\.$/, '')
+    .replace(/^\[|\]$/g, '');
   if (p === '*') return true;
   if (p.startsWith('*.')) return h.endsWith(p.slice(1)) && h.length > p.length - 1;
   return h === p;

@@ -88,16 +88,25 @@ export function buildSshArgs(target: Extract<RemoteTarget, { type: 'ssh' }>, com
   const port = target.port ?? 22;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`ssh port ${port} is not between 1 and 65535`);
   const args = [
-    '-o', 'BatchMode=yes',
-    '-o', 'StrictHostKeyChecking=accept-new',
-    '-o', `ConnectTimeout=${Math.max(1, Math.round(connectTimeoutSeconds))}`,
-    '-o', 'ServerAliveInterval=15',
-    '-o', 'ServerAliveCountMax=4',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=accept-new',
+    '-o',
+    `ConnectTimeout=${Math.max(1, Math.round(connectTimeoutSeconds))}`,
+    '-o',
+    'ServerAliveInterval=15',
+    '-o',
+    'ServerAliveCountMax=4',
     // Nothing of the worker's session travels to the environment.
-    '-o', 'ForwardAgent=no',
-    '-o', 'ForwardX11=no',
-    '-o', 'ClearAllForwardings=yes',
-    '-p', String(port),
+    '-o',
+    'ForwardAgent=no',
+    '-o',
+    'ForwardX11=no',
+    '-o',
+    'ClearAllForwardings=yes',
+    '-p',
+    String(port),
   ];
   if (target.identityFile) args.push('-i', target.identityFile, '-o', 'IdentitiesOnly=yes');
   if (target.knownHostsFile) args.push('-o', `UserKnownHostsFile=${target.knownHostsFile}`);
@@ -254,7 +263,11 @@ export function oneLine(text: string, max: number): string {
  * Distinguishing them told a project which ports of a host answer (issue #12, finding 3).
  */
 export function normaliseConnectError(text: string): string {
-  if (/connection refused|connection timed out|operation timed out|no route to host|network is unreachable|connection reset|connection closed by|couldn't connect|could not connect|host is down/i.test(text)) {
+  if (
+    /connection refused|connection timed out|operation timed out|no route to host|network is unreachable|connection reset|connection closed by|couldn't connect|could not connect|host is down/i.test(
+      text,
+    )
+  ) {
     return 'the host did not accept the connection (refused, timed out or unreachable)';
   }
   return text;
@@ -297,7 +310,10 @@ class CappedBuffer {
 
   lastLine(): string | undefined {
     const source = this.tail.length ? this.tail.toString('utf8') : Buffer.concat(this.head).toString('utf8');
-    const lines = source.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = source
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     return lines[lines.length - 1];
   }
 }

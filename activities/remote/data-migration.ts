@@ -15,7 +15,15 @@
  */
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { describeOutcome, describeTarget, processSpec, runRemoteCommand, succeeded, type RemoteCommandResult, type RemoteTarget } from './command-runner';
+import {
+  describeOutcome,
+  describeTarget,
+  processSpec,
+  runRemoteCommand,
+  succeeded,
+  type RemoteCommandResult,
+  type RemoteTarget,
+} from './command-runner';
 
 export interface MigrationProgress {
   step: string;
@@ -113,7 +121,13 @@ export async function migrateProductionToStaging(req: MigrationRequest): Promise
   let index = 0;
 
   const report = (step: string, bytesTransferred?: number): void =>
-    req.onProgress?.({ step, stepIndex: index, stepCount: STEP_COUNT, elapsedMs: Math.round(performance.now() - started), bytesTransferred });
+    req.onProgress?.({
+      step,
+      stepIndex: index,
+      stepCount: STEP_COUNT,
+      elapsedMs: Math.round(performance.now() - started),
+      bytesTransferred,
+    });
 
   const run = async (name: string, target: RemoteTarget, command: string): Promise<RemoteCommandResult> => {
     index += 1;
@@ -126,7 +140,15 @@ export async function migrateProductionToStaging(req: MigrationRequest): Promise
       onProgress: () => report(name),
     });
     const passed = succeeded(result);
-    steps.push({ name, target: result.target, command, exitCode: result.exitCode, durationMs: result.durationMs, passed, outcome: describeOutcome(result) });
+    steps.push({
+      name,
+      target: result.target,
+      command,
+      exitCode: result.exitCode,
+      durationMs: result.durationMs,
+      passed,
+      outcome: describeOutcome(result),
+    });
     if (!passed) throw new MigrationStepError(`data migration failed at "${name}": ${describeOutcome(result)}`, steps);
     return result;
   };
@@ -134,7 +156,10 @@ export async function migrateProductionToStaging(req: MigrationRequest): Promise
   await run('dump production database', req.production, commands.dump);
   const found = (await run('locate dump', req.production, commands.findDump)).stdout.trim().split('\n')[0]?.trim() ?? '';
   if (!found.endsWith('.sql.gz')) {
-    throw new MigrationStepError(`ece-tools db-dump reported success but no dump-*.sql.gz is in ${dir} on ${describeTarget(req.production)}`, steps);
+    throw new MigrationStepError(
+      `ece-tools db-dump reported success but no dump-*.sql.gz is in ${dir} on ${describeTarget(req.production)}`,
+      steps,
+    );
   }
   const fileName = found.split('/').pop() ?? found;
   const stagingFile = `${dir}/${fileName}`;
@@ -164,7 +189,10 @@ export async function migrateProductionToStaging(req: MigrationRequest): Promise
   const check = await run('verify dump on staging', req.staging, `sha256sum ${shellQuote(stagingFile)}`);
   const stagingHash = check.stdout.trim().split(/\s+/)[0];
   if (stagingHash !== transfer.sha256) {
-    throw new MigrationStepError(`the dump on staging has sha256 ${stagingHash}, the one sent had ${transfer.sha256}: transfer corrupted`, steps);
+    throw new MigrationStepError(
+      `the dump on staging has sha256 ${stagingHash}, the one sent had ${transfer.sha256}: transfer corrupted`,
+      steps,
+    );
   }
   await run('import dump on staging', req.staging, commands.import(stagingFile));
   await run('set staging base URLs', req.staging, commands.storeConfig);
@@ -173,7 +201,13 @@ export async function migrateProductionToStaging(req: MigrationRequest): Promise
     await run('remove dump on production', req.production, commands.cleanup);
     await run('remove dump on staging', req.staging, commands.cleanup);
   }
-  return { dumpFile: fileName, bytesTransferred: transfer.bytes, sha256: transfer.sha256, steps, durationMs: Math.round(performance.now() - started) };
+  return {
+    dumpFile: fileName,
+    bytesTransferred: transfer.bytes,
+    sha256: transfer.sha256,
+    steps,
+    durationMs: Math.round(performance.now() - started),
+  };
 }
 
 interface StreamRequest {
@@ -242,10 +276,18 @@ export async function streamBetween(req: StreamRequest): Promise<StreamResult> {
   const durationMs = Math.round(performance.now() - started);
   if (timedOut) return { ok: false, error: `transfer timed out after ${req.timeoutMs} ms (${bytes} bytes sent)`, durationMs };
   if (producerCode !== 0) {
-    return { ok: false, error: `reading the dump on ${describeTarget(req.source)} exited ${producerCode}: ${errors.producer.trim()}`, durationMs };
+    return {
+      ok: false,
+      error: `reading the dump on ${describeTarget(req.source)} exited ${producerCode}: ${errors.producer.trim()}`,
+      durationMs,
+    };
   }
   if (consumerCode !== 0) {
-    return { ok: false, error: `writing the dump on ${describeTarget(req.destination)} exited ${consumerCode}: ${errors.consumer.trim()}`, durationMs };
+    return {
+      ok: false,
+      error: `writing the dump on ${describeTarget(req.destination)} exited ${consumerCode}: ${errors.consumer.trim()}`,
+      durationMs,
+    };
   }
   return { ok: true, bytes, sha256: hash.digest('hex'), durationMs };
 }

@@ -20,7 +20,11 @@ export const METAPACKAGE = 'magento/magento-cloud-metapackage';
 export const ENTERPRISE_EDITION = 'magento/product-enterprise-edition';
 export const ROOT_UPDATE_PLUGIN = 'magento/composer-root-update-plugin';
 export const ROOT_UPDATE_PLUGIN_CONSTRAINT = '^2.0.3';
-export const ALLOWED_PLUGINS = ['dealerdirect/phpcodesniffer-composer-installer', 'laminas/laminas-dependency-plugin', 'magento/*'] as const;
+export const ALLOWED_PLUGINS = [
+  'dealerdirect/phpcodesniffer-composer-installer',
+  'laminas/laminas-dependency-plugin',
+  'magento/*',
+] as const;
 export const TINYMCE_COMPONENT_PATH = { 'tinymce/tinymce': 'lib/web/tiny_mce_5' } as const;
 
 type JsonObject = Record<string, unknown>;
@@ -111,7 +115,10 @@ function objectAt(parent: JsonObject, key: string, changes: string[]): JsonObjec
   const value = parent[key];
   if (isObject(value)) return value;
   if (value !== undefined) {
-    throw ApplicationFailure.nonRetryable(`composer.json "${key}" must be an object, found ${JSON.stringify(value)}; fix composer.json.`, 'InvalidComposerJson');
+    throw ApplicationFailure.nonRetryable(
+      `composer.json "${key}" must be an object, found ${JSON.stringify(value)}; fix composer.json.`,
+      'InvalidComposerJson',
+    );
   }
   const created: JsonObject = {};
   parent[key] = created;
@@ -124,7 +131,10 @@ export function parseComposerJson(text: string, file = 'composer.json'): JsonObj
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw ApplicationFailure.nonRetryable(`${file} is not valid JSON (${(error as Error).message}); fix it in the repository.`, 'InvalidComposerJson');
+    throw ApplicationFailure.nonRetryable(
+      `${file} is not valid JSON (${(error as Error).message}); fix it in the repository.`,
+      'InvalidComposerJson',
+    );
   }
   if (!isObject(parsed)) throw ApplicationFailure.nonRetryable(`${file} must contain a JSON object.`, 'InvalidComposerJson');
   return parsed;
@@ -145,7 +155,10 @@ function stringifyLike(original: string, value: unknown): string {
 function parseTarget(targetVersion: string) {
   const v = parseCommerceVersion(targetVersion);
   if (!v) {
-    throw ApplicationFailure.nonRetryable(`"${targetVersion}" is not an Adobe Commerce 2.4 version such as "2.4.7" or "2.4.7-p3".`, 'InvalidVersion');
+    throw ApplicationFailure.nonRetryable(
+      `"${targetVersion}" is not an Adobe Commerce 2.4 version such as "2.4.7" or "2.4.7-p3".`,
+      'InvalidVersion',
+    );
   }
   return v;
 }

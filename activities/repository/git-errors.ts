@@ -54,7 +54,7 @@ export function classifyRemoteFailure(error: unknown, remote: string, operation:
   if (UNREACHABLE.some((pattern) => pattern.test(text))) {
     return ApplicationFailure.retryable(
       `git could not ${operation}: the remote ${remote} is unreachable or not a repository (${gitReason(text)}). ` +
-        'Check repository.url in the project file and the worker\'s network and credentials.',
+        "Check repository.url in the project file and the worker's network and credentials.",
       GIT_REMOTE_UNREACHABLE,
     );
   }

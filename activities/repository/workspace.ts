@@ -164,7 +164,10 @@ export class ProjectRepository {
   async readFile(rel: string, ref?: string): Promise<string> {
     const text = await this.readFileIfExists(rel, ref);
     if (text === undefined) {
-      throw ApplicationFailure.nonRetryable(`${rel} is missing from the repository${ref ? ` at ${ref}` : ''} of project ${this.projectId}.`, 'RepositoryFileMissing');
+      throw ApplicationFailure.nonRetryable(
+        `${rel} is missing from the repository${ref ? ` at ${ref}` : ''} of project ${this.projectId}.`,
+        'RepositoryFileMissing',
+      );
     }
     return text;
   }
@@ -211,7 +214,10 @@ export class ProjectRepository {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         // A dangling link is refused like one that leaves: where it points is not the repository's business.
-        const isLink = await lstat(existing).then((st) => st.isSymbolicLink(), () => false);
+        const isLink = await lstat(existing).then(
+          (st) => st.isSymbolicLink(),
+          () => false,
+        );
         if (isLink) {
           throw ApplicationFailure.nonRetryable(
             `${rel} in the repository of project ${this.projectId} is (or lies under) a symbolic link to a missing file; the worker does not follow it. Replace the link with the file itself.`,
@@ -261,7 +267,10 @@ export class ProjectRepository {
         for (const entry of list as unknown[]) {
           const p = entry as Partial<LockedPackage>;
           if (typeof p?.name !== 'string' || typeof p.version !== 'string') {
-            throw ApplicationFailure.nonRetryable(`composer.lock has a package without name or version: ${JSON.stringify(entry).slice(0, 200)}`, 'InvalidComposerLock');
+            throw ApplicationFailure.nonRetryable(
+              `composer.lock has a package without name or version: ${JSON.stringify(entry).slice(0, 200)}`,
+              'InvalidComposerLock',
+            );
           }
           lockedPackages.push({ name: p.name, version: p.version, type: p.type, require: p.require });
         }
@@ -325,7 +334,11 @@ export class ProjectRepository {
       throw ApplicationFailure.nonRetryable(`step key "${stepKey}" must be one line of letters, digits and ._-/#:@`, 'InvalidStepKey');
     }
     const current = await this.readNonEmpty(['rev-parse', '--abbrev-ref', 'HEAD']);
-    if (current !== branch) throw ApplicationFailure.nonRetryable(`commitAndPush("${branch}") called with "${current}" checked out; call checkoutBranch first.`, 'WrongBranch');
+    if (current !== branch)
+      throw ApplicationFailure.nonRetryable(
+        `commitAndPush("${branch}") called with "${current}" checked out; call checkoutBranch first.`,
+        'WrongBranch',
+      );
 
     await this.fetch();
     const remoteHead = (await this.remoteHas(branch)) ? await this.rev(`origin/${branch}`) : undefined;
@@ -432,7 +445,10 @@ export class ProjectRepository {
       const out = (await this.run(args)).trim();
       if (out !== '') return out;
     }
-    throw ApplicationFailure.retryable(`git ${args.join(' ')} answered nothing, three times, in the workspace of ${this.projectId}`, GIT_COMMAND_FAILED);
+    throw ApplicationFailure.retryable(
+      `git ${args.join(' ')} answered nothing, three times, in the workspace of ${this.projectId}`,
+      GIT_COMMAND_FAILED,
+    );
   }
 
   /** Runs a local git command; failures are retryable with git's reason (a lock file, a full disk…). */
@@ -440,7 +456,10 @@ export class ProjectRepository {
     try {
       return await this.git.raw(args);
     } catch (error) {
-      throw ApplicationFailure.retryable(`git ${args[0] ?? ''} failed in the workspace of ${this.projectId}: ${gitReason((error as Error).message)}`, GIT_COMMAND_FAILED);
+      throw ApplicationFailure.retryable(
+        `git ${args[0] ?? ''} failed in the workspace of ${this.projectId}: ${gitReason((error as Error).message)}`,
+        GIT_COMMAND_FAILED,
+      );
     }
   }
 
@@ -496,7 +515,10 @@ async function exists(path: string): Promise<boolean> {
 async function subfolders(path: string): Promise<string[]> {
   try {
     const entries = await readdir(path, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    return entries
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

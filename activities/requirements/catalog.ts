@@ -6,11 +6,7 @@
  * Pure: the JSON is imported (bundled at build time), nothing is read at call time.
  */
 import matrix from './commerce-system-requirements.json';
-import {
-  compareCommerceVersions,
-  formatCommerceVersion,
-  parseCommerceVersion,
-} from '../../workflows/commerce-version';
+import { compareCommerceVersions, formatCommerceVersion, parseCommerceVersion } from '../../workflows/commerce-version';
 import { highestVersion, parseVersionRequirement, type VersionRequirement } from './service-version';
 
 export type { VersionRequirement } from './service-version';

@@ -13,16 +13,50 @@ const ECE_TOOLS_NOTES_URL = 'https://experienceleague.adobe.com/zh-hans/docs/com
 const ECE_TOOLS_NOTES_REPO = 'AdobeDocs/commerce-on-cloud.en@99ab076fb0ce help/release-notes/ece-tools-package.md';
 
 /** Service types `.magento/services.yaml` may name, as Adobe's cloud guide and templates use them. */
-export const CLOUD_SERVICE_TYPES: Readonly<Record<string, SourcedFact & { kind: 'database' | 'cache' | 'search' | 'queue'; label: string }>> = {
-  mysql: { kind: 'database', label: 'MariaDB', source: 'AdobeDocs/commerce-on-cloud.en@99ab076fb0ce help/cloud-guide/services/services-yaml.md ("mysql": the version is MariaDB)' },
+export const CLOUD_SERVICE_TYPES: Readonly<
+  Record<string, SourcedFact & { kind: 'database' | 'cache' | 'search' | 'queue'; label: string }>
+> = {
+  mysql: {
+    kind: 'database',
+    label: 'MariaDB',
+    source: 'AdobeDocs/commerce-on-cloud.en@99ab076fb0ce help/cloud-guide/services/services-yaml.md ("mysql": the version is MariaDB)',
+  },
   // The app-server project variant writes the database as `mariadb:`; the version is MariaDB's as for `mysql:`.
-  mariadb: { kind: 'database', label: 'MariaDB', source: 'issue #14 (Adobe app-server project variant uses `mariadb:`); AdobeDocs/commerce-on-cloud.en services/mysql.md' },
-  redis: { kind: 'cache', label: 'Redis', source: 'AdobeDocs/commerce-on-cloud.en@99ab076fb0ce help/cloud-guide/services/services-yaml.md' },
-  valkey: { kind: 'cache', label: 'Valkey', source: 'https://experienceleague.adobe.com/en/docs/commerce-on-cloud/user-guide/configure/service/valkey' },
-  opensearch: { kind: 'search', label: 'OpenSearch', source: 'AdobeDocs/commerce-on-cloud.en@99ab076fb0ce help/cloud-guide/services/services-yaml.md' },
-  elasticsearch: { kind: 'search', label: 'Elasticsearch', source: 'https://experienceleague.adobe.com/en/docs/commerce-cloud-service/user-guide/configure/service/services-yaml' },
-  rabbitmq: { kind: 'queue', label: 'RabbitMQ', source: 'AdobeDocs/commerce-on-cloud.en@99ab076fb0ce help/cloud-guide/services/rabbitmq.md' },
-  'activemq-artemis': { kind: 'queue', label: 'ActiveMQ Artemis', source: 'AdobeDocs/commerce-on-cloud.en@99ab076fb0ce help/cloud-guide/services/services-yaml.md (activemq-artemis:2.42)' },
+  mariadb: {
+    kind: 'database',
+    label: 'MariaDB',
+    source: 'issue #14 (Adobe app-server project variant uses `mariadb:`); AdobeDocs/commerce-on-cloud.en services/mysql.md',
+  },
+  redis: {
+    kind: 'cache',
+    label: 'Redis',
+    source: 'AdobeDocs/commerce-on-cloud.en@99ab076fb0ce help/cloud-guide/services/services-yaml.md',
+  },
+  valkey: {
+    kind: 'cache',
+    label: 'Valkey',
+    source: 'https://experienceleague.adobe.com/en/docs/commerce-on-cloud/user-guide/configure/service/valkey',
+  },
+  opensearch: {
+    kind: 'search',
+    label: 'OpenSearch',
+    source: 'AdobeDocs/commerce-on-cloud.en@99ab076fb0ce help/cloud-guide/services/services-yaml.md',
+  },
+  elasticsearch: {
+    kind: 'search',
+    label: 'Elasticsearch',
+    source: 'https://experienceleague.adobe.com/en/docs/commerce-cloud-service/user-guide/configure/service/services-yaml',
+  },
+  rabbitmq: {
+    kind: 'queue',
+    label: 'RabbitMQ',
+    source: 'AdobeDocs/commerce-on-cloud.en@99ab076fb0ce help/cloud-guide/services/rabbitmq.md',
+  },
+  'activemq-artemis': {
+    kind: 'queue',
+    label: 'ActiveMQ Artemis',
+    source: 'AdobeDocs/commerce-on-cloud.en@99ab076fb0ce help/cloud-guide/services/services-yaml.md (activemq-artemis:2.42)',
+  },
 };
 
 /** The service name a type is compared as: `mariadb:` is MariaDB as `mysql:` is. */
@@ -88,12 +122,14 @@ export const VALKEY_MANDATORY_SOURCE =
 export const RABBITMQ_NOTES_MISMATCH: SourcedFact & { versions: readonly string[]; text: string } = {
   versions: ['2.4.4-p18', '2.4.5-p17', '2.4.6-p15', '2.4.7-p10', '2.4.8-p5'],
   text: 'The release notes of this patch say "RabbitMQ 4.2 support" while the system-requirements matrix says 4.3; ece-tools supports 4.2 from 2002.2.11 and 4.3 from 2002.2.12. Ask Adobe which one Production gets, and use 4.2 if ece-tools cannot be raised to 2002.2.12.',
-  source: 'AdobeDocs/commerce-operations.en@34971d8c2f8a help/release/notes/security/2-4-8-patches.md (and the other lines of the 2026-05-12 patch release); ece-tools release notes',
+  source:
+    'AdobeDocs/commerce-operations.en@34971d8c2f8a help/release/notes/security/2-4-8-patches.md (and the other lines of the 2026-05-12 patch release); ece-tools release notes',
 };
 
 /** OpenSearch reads only indexes made by the previous major: 1.x indexes cannot be read by 3, so 1 → 3 goes via 2. */
 export const OPENSEARCH_ONE_MAJOR_AT_A_TIME: SourcedFact = {
-  source: 'issue #14 (indexes created by 1.x cannot be read by 3); shared/reference/commerce-upgrade-facts.md (OpenSearch compared by major, one major at a time)',
+  source:
+    'issue #14 (indexes created by 1.x cannot be read by 3); shared/reference/commerce-upgrade-facts.md (OpenSearch compared by major, one major at a time)',
 };
 
 /** The composer/composer versions of the magento-cloud template per line (`.magento.app.yaml` dependencies). */
@@ -123,6 +159,7 @@ export const KNOWN_COMPOSER_CONFLICTS: readonly ComposerConflict[] = [
     fromLine: '2.4.8',
     action: 'remove',
     why: 'a 2.4.4-era root pin (~3.3.0) cannot be installed with the 2.4.8 edition package, which brings its own laminas-di constraint',
-    source: 'issue #14 (observed: 2.4.4 project upgraded to 2.4.8); magento/composer-root-update-plugin@4233bb9b06f7 README (custom root values are kept without --force-root-updates)',
+    source:
+      'issue #14 (observed: 2.4.4 project upgraded to 2.4.8); magento/composer-root-update-plugin@4233bb9b06f7 README (custom root values are kept without --force-root-updates)',
   },
 ];

@@ -25,12 +25,54 @@ export const LIFECYCLE_SOURCE =
   '_includes/templated/release/end-of-support-dates.md';
 
 export const RELEASE_LINES: readonly ReleaseLineLifecycle[] = [
-  { line: '2.4.9', generalAvailability: '2026-05-12', endOfStandardSupport: '2029-05-31', endOfExtendedSupport: 'TBD', endOfSecurityOnlySupport: 'N/A', cloudEnforcement: 'TBD' },
-  { line: '2.4.8', generalAvailability: '2025-04-08', endOfStandardSupport: '2028-05-31', endOfExtendedSupport: 'TBD', endOfSecurityOnlySupport: 'N/A', cloudEnforcement: 'TBD' },
-  { line: '2.4.7', generalAvailability: '2024-04-09', endOfStandardSupport: '2027-05-31', endOfExtendedSupport: '2028-05-31', endOfSecurityOnlySupport: 'N/A', cloudEnforcement: '2028-06-01' },
-  { line: '2.4.6', generalAvailability: '2023-03-14', endOfStandardSupport: '2026-08-11', endOfExtendedSupport: '2027-08-31', endOfSecurityOnlySupport: '2028-05-31', cloudEnforcement: '2028-06-01' },
-  { line: '2.4.5', generalAvailability: '2022-08-09', endOfStandardSupport: '2025-08-12', endOfExtendedSupport: '2026-08-11', endOfSecurityOnlySupport: '2027-05-31', cloudEnforcement: '2027-06-01' },
-  { line: '2.4.4', generalAvailability: '2022-04-12', endOfStandardSupport: '2025-04-12', endOfExtendedSupport: '2026-04-14', endOfSecurityOnlySupport: '2027-05-31', cloudEnforcement: '2027-06-01' },
+  {
+    line: '2.4.9',
+    generalAvailability: '2026-05-12',
+    endOfStandardSupport: '2029-05-31',
+    endOfExtendedSupport: 'TBD',
+    endOfSecurityOnlySupport: 'N/A',
+    cloudEnforcement: 'TBD',
+  },
+  {
+    line: '2.4.8',
+    generalAvailability: '2025-04-08',
+    endOfStandardSupport: '2028-05-31',
+    endOfExtendedSupport: 'TBD',
+    endOfSecurityOnlySupport: 'N/A',
+    cloudEnforcement: 'TBD',
+  },
+  {
+    line: '2.4.7',
+    generalAvailability: '2024-04-09',
+    endOfStandardSupport: '2027-05-31',
+    endOfExtendedSupport: '2028-05-31',
+    endOfSecurityOnlySupport: 'N/A',
+    cloudEnforcement: '2028-06-01',
+  },
+  {
+    line: '2.4.6',
+    generalAvailability: '2023-03-14',
+    endOfStandardSupport: '2026-08-11',
+    endOfExtendedSupport: '2027-08-31',
+    endOfSecurityOnlySupport: '2028-05-31',
+    cloudEnforcement: '2028-06-01',
+  },
+  {
+    line: '2.4.5',
+    generalAvailability: '2022-08-09',
+    endOfStandardSupport: '2025-08-12',
+    endOfExtendedSupport: '2026-08-11',
+    endOfSecurityOnlySupport: '2027-05-31',
+    cloudEnforcement: '2027-06-01',
+  },
+  {
+    line: '2.4.4',
+    generalAvailability: '2022-04-12',
+    endOfStandardSupport: '2025-04-12',
+    endOfExtendedSupport: '2026-04-14',
+    endOfSecurityOnlySupport: '2027-05-31',
+    cloudEnforcement: '2027-06-01',
+  },
 ];
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

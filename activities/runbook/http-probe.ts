@@ -143,9 +143,15 @@ export function describeHttpError(error: unknown, url: string, timeoutMs?: numbe
   const text = error instanceof Error ? error.message : String(error);
   const tlsCode = codes.find((c) => TLS_CODES.has(c));
   if (tlsCode) return { message: `TLS certificate of ${host} is not trusted (${tlsCode})`, code: tlsCode };
-  if (codes.includes('ECONNREFUSED')) return { message: `connection refused by ${host} (nothing is listening there)`, code: 'ECONNREFUSED' };
-  if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN')) return { message: `host name of ${host} does not resolve`, code: 'ENOTFOUND' };
-  if (codes.some((c) => c === 'UND_ERR_CONNECT_TIMEOUT' || c === 'UND_ERR_HEADERS_TIMEOUT' || c === 'UND_ERR_BODY_TIMEOUT' || c === 'ETIMEDOUT')) {
+  if (codes.includes('ECONNREFUSED'))
+    return { message: `connection refused by ${host} (nothing is listening there)`, code: 'ECONNREFUSED' };
+  if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN'))
+    return { message: `host name of ${host} does not resolve`, code: 'ENOTFOUND' };
+  if (
+    codes.some(
+      (c) => c === 'UND_ERR_CONNECT_TIMEOUT' || c === 'UND_ERR_HEADERS_TIMEOUT' || c === 'UND_ERR_BODY_TIMEOUT' || c === 'ETIMEDOUT',
+    )
+  ) {
     return { message: `no answer from ${host} in time (${text})`, code: 'TIMEOUT' };
   }
   if (codes.some((c) => c === 'ECONNRESET' || c === 'UND_ERR_SOCKET' || c === 'EPIPE') || /socket|closed|reset/i.test(text)) {

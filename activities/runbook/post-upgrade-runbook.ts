@@ -62,11 +62,21 @@ export async function runPostUpgradeRunbook(req: RunbookRequest): Promise<Runboo
   const total = 5 + 1 + commands.length;
   const checks: RunbookCheck[] = [];
   const progress = (check: string): void => req.onProgress?.({ check, done: checks.length, total });
-  const prober = new HttpProber({ timeoutMs: req.timeoutMs, tls: req.tls, signal: req.signal, ...(req.lookup ? { lookup: req.lookup } : {}) });
+  const prober = new HttpProber({
+    timeoutMs: req.timeoutMs,
+    tls: req.tls,
+    signal: req.signal,
+    ...(req.lookup ? { lookup: req.lookup } : {}),
+  });
   const pageTimes: Array<{ name: string; durationMs: number }> = [];
   let dbStatus: DbStatus | undefined;
 
-  const http = async (name: string, path: string, judge: (r: ProbeResult) => string | undefined, init?: Parameters<HttpProber['probe']>[1]): Promise<void> => {
+  const http = async (
+    name: string,
+    path: string,
+    judge: (r: ProbeResult) => string | undefined,
+    init?: Parameters<HttpProber['probe']>[1],
+  ): Promise<void> => {
     progress(name);
     const result = await prober.probe(joinUrl(req.baseUrl, path), init);
     if (result.status !== undefined) pageTimes.push({ name, durationMs: result.durationMs });
@@ -93,8 +103,12 @@ export async function runPostUpgradeRunbook(req: RunbookRequest): Promise<Runboo
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ query: STORE_CONFIG_QUERY }),
     });
-    await http('admin login page', req.adminPath, (r) =>
-      expectStatus(r, 200) ?? (/login\[username\]|login-form|name="login/i.test(r.body) ? undefined : 'answered 200 but the page has no admin login form'),
+    await http(
+      'admin login page',
+      req.adminPath,
+      (r) =>
+        expectStatus(r, 200) ??
+        (/login\[username\]|login-form|name="login/i.test(r.body) ? undefined : 'answered 200 but the page has no admin login form'),
     );
   } finally {
     await prober.close();
@@ -113,7 +127,13 @@ export async function runPostUpgradeRunbook(req: RunbookRequest): Promise<Runboo
 
   progress('setup:db:status');
   if (!req.target) {
-    checks.push({ name: 'setup:db:status', passed: true, skipped: true, durationMs: 0, evidence: 'not run: the environment has no remote target configured' });
+    checks.push({
+      name: 'setup:db:status',
+      passed: true,
+      skipped: true,
+      durationMs: 0,
+      evidence: 'not run: the environment has no remote target configured',
+    });
   } else {
     const result = await runCommand(req, DB_STATUS_COMMAND);
     dbStatus = interpretDbStatus(result);
@@ -127,7 +147,13 @@ export async function runPostUpgradeRunbook(req: RunbookRequest): Promise<Runboo
   for (const command of commands) {
     progress(command);
     if (!req.target) {
-      checks.push({ name: command, passed: true, skipped: true, durationMs: 0, evidence: 'not run: the environment has no remote target configured' });
+      checks.push({
+        name: command,
+        passed: true,
+        skipped: true,
+        durationMs: 0,
+        evidence: 'not run: the environment has no remote target configured',
+      });
       continue;
     }
     const result = await runCommand(req, command);

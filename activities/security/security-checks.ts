@@ -69,29 +69,57 @@ export interface SensitivePath {
   looksExposed: (body: string, contentType: string) => boolean;
 }
 
-const notHtml = (body: string, contentType: string): boolean => body.trim().length > 0 && !/text\/html/i.test(contentType) && !/<html/i.test(body);
+const notHtml = (body: string, contentType: string): boolean =>
+  body.trim().length > 0 && !/text\/html/i.test(contentType) && !/<html/i.test(body);
 const phpSource = (body: string): boolean => /<\?php/.test(body);
-const jsonWith = (key: string) => (body: string): boolean => {
-  try {
-    return typeof (JSON.parse(body) as Record<string, unknown>)[key] === 'object';
-  } catch {
-    return false;
-  }
-};
+const jsonWith =
+  (key: string) =>
+  (body: string): boolean => {
+    try {
+      return typeof (JSON.parse(body) as Record<string, unknown>)[key] === 'object';
+    } catch {
+      return false;
+    }
+  };
 
 export const DEFAULT_SENSITIVE_PATHS: readonly SensitivePath[] = [
-  { path: '/.git/HEAD', severity: 'critical', what: 'the git repository (whole source history, possibly secrets)', looksExposed: (b) => /^(ref: refs\/|[0-9a-f]{40})/.test(b.trim()) },
-  { path: '/.git/config', severity: 'critical', what: 'the git configuration (remote URLs, possibly credentials)', looksExposed: (b) => /\[core\]/.test(b) },
-  { path: '/app/etc/env.php', severity: 'critical', what: 'env.php (database password, encryption key, admin path)', looksExposed: phpSource },
+  {
+    path: '/.git/HEAD',
+    severity: 'critical',
+    what: 'the git repository (whole source history, possibly secrets)',
+    looksExposed: (b) => /^(ref: refs\/|[0-9a-f]{40})/.test(b.trim()),
+  },
+  {
+    path: '/.git/config',
+    severity: 'critical',
+    what: 'the git configuration (remote URLs, possibly credentials)',
+    looksExposed: (b) => /\[core\]/.test(b),
+  },
+  {
+    path: '/app/etc/env.php',
+    severity: 'critical',
+    what: 'env.php (database password, encryption key, admin path)',
+    looksExposed: phpSource,
+  },
   { path: '/app/etc/config.php', severity: 'medium', what: 'config.php (module list)', looksExposed: phpSource },
   { path: '/auth.json', severity: 'critical', what: 'auth.json (repo.magento.com access keys)', looksExposed: jsonWith('http-basic') },
-  { path: '/.env', severity: 'critical', what: 'a .env file (secrets)', looksExposed: (b, t) => notHtml(b, t) && /^[A-Z_][A-Z0-9_]*=/m.test(b) },
+  {
+    path: '/.env',
+    severity: 'critical',
+    what: 'a .env file (secrets)',
+    looksExposed: (b, t) => notHtml(b, t) && /^[A-Z_][A-Z0-9_]*=/m.test(b),
+  },
   { path: '/var/log/system.log', severity: 'high', what: 'the system log', looksExposed: notHtml },
   { path: '/var/log/exception.log', severity: 'high', what: 'the exception log (stack traces, paths)', looksExposed: notHtml },
   { path: '/var/log/debug.log', severity: 'high', what: 'the debug log', looksExposed: notHtml },
   { path: '/var/log/cloud.log', severity: 'high', what: 'the ece-tools deploy log', looksExposed: notHtml },
   { path: '/composer.json', severity: 'medium', what: 'composer.json (exact packages)', looksExposed: jsonWith('require') },
-  { path: '/composer.lock', severity: 'medium', what: 'composer.lock (exact versions of every package)', looksExposed: jsonWith('packages') },
+  {
+    path: '/composer.lock',
+    severity: 'medium',
+    what: 'composer.lock (exact versions of every package)',
+    looksExposed: jsonWith('packages'),
+  },
   { path: '/phpinfo.php', severity: 'high', what: 'a phpinfo() page', looksExposed: (b) => /phpinfo\(\)|PHP Version/i.test(b) },
 ];
 
@@ -103,14 +131,25 @@ export async function runSecurityChecks(req: SecurityCheckRequest): Promise<Secu
   const add = (finding: SecurityFinding): void => void findings.push(finding);
   const step = (name: string): void => req.onProgress?.({ step: name });
   // Probe without rejecting the certificate: an untrusted certificate is a finding, not a reason to see nothing.
-  const prober = new HttpProber({ timeoutMs: req.timeoutMs ?? 10_000, tls: { ca: req.ca, rejectUnauthorized: false }, signal: req.signal, ...(req.lookup ? { lookup: req.lookup } : {}) });
+  const prober = new HttpProber({
+    timeoutMs: req.timeoutMs ?? 10_000,
+    tls: { ca: req.ca, rejectUnauthorized: false },
+    signal: req.signal,
+    ...(req.lookup ? { lookup: req.lookup } : {}),
+  });
   let tls: TlsInfo | undefined;
 
   try {
     step('home page headers');
     const home = await prober.probe(joinUrl(req.baseUrl, '/'));
     if (home.status === undefined) {
-      add({ id: 'unreachable', severity: 'high', title: 'Storefront did not answer', evidence: home.error ?? 'no answer', recommendation: 'Check the environment is up and reachable, then run the checks again.' });
+      add({
+        id: 'unreachable',
+        severity: 'high',
+        title: 'Storefront did not answer',
+        evidence: home.error ?? 'no answer',
+        recommendation: 'Check the environment is up and reachable, then run the checks again.',
+      });
     } else {
       checkHeaders(home, https, add);
       checkVersionHeaders(home, add);
@@ -122,7 +161,13 @@ export async function runSecurityChecks(req: SecurityCheckRequest): Promise<Secu
         tls = await inspectTls(base, req.ca, req.timeoutMs ?? 10_000, now);
         checkTls(tls, req.expiryWarningDays ?? 30, now, add);
       } catch (error) {
-        add({ id: 'tls:handshake-failed', severity: 'high', title: 'TLS handshake failed', evidence: error instanceof Error ? error.message : String(error), recommendation: 'Check the certificate and TLS configuration of the storefront host.' });
+        add({
+          id: 'tls:handshake-failed',
+          severity: 'high',
+          title: 'TLS handshake failed',
+          evidence: error instanceof Error ? error.message : String(error),
+          recommendation: 'Check the certificate and TLS configuration of the storefront host.',
+        });
       }
     } else {
       add({
@@ -167,7 +212,10 @@ export async function runSecurityChecks(req: SecurityCheckRequest): Promise<Secu
   }
 
   findings.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length])) as Record<Severity, number>;
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length])) as Record<
+    Severity,
+    number
+  >;
   return { baseUrl: req.baseUrl, checkedAt: now.toISOString(), passed: counts.critical === 0 && counts.high === 0, counts, findings, tls };
 }
 
@@ -178,17 +226,41 @@ function checkHeaders(home: ProbeResult, https: boolean, add: (f: SecurityFindin
     const hsts = h['strict-transport-security'];
     const maxAge = Number(/max-age=(\d+)/i.exec(hsts ?? '')?.[1] ?? NaN);
     if (!hsts) {
-      add({ id: 'header:strict-transport-security', severity: 'medium', title: 'Strict-Transport-Security is missing', evidence: 'no Strict-Transport-Security header on /', recommendation: 'Send Strict-Transport-Security: max-age=31536000 (at least 180 days).' });
+      add({
+        id: 'header:strict-transport-security',
+        severity: 'medium',
+        title: 'Strict-Transport-Security is missing',
+        evidence: 'no Strict-Transport-Security header on /',
+        recommendation: 'Send Strict-Transport-Security: max-age=31536000 (at least 180 days).',
+      });
     } else if (!(maxAge >= 15_552_000)) {
-      add({ id: 'header:strict-transport-security', severity: 'low', title: 'Strict-Transport-Security max-age is short', evidence: `Strict-Transport-Security: ${hsts}`, recommendation: 'Use max-age of at least 15552000 (180 days).' });
+      add({
+        id: 'header:strict-transport-security',
+        severity: 'low',
+        title: 'Strict-Transport-Security max-age is short',
+        evidence: `Strict-Transport-Security: ${hsts}`,
+        recommendation: 'Use max-age of at least 15552000 (180 days).',
+      });
     }
   }
   if ((h['x-content-type-options'] ?? '').toLowerCase() !== 'nosniff') {
-    add({ id: 'header:x-content-type-options', severity: 'low', title: 'X-Content-Type-Options: nosniff is missing', evidence: `X-Content-Type-Options: ${h['x-content-type-options'] ?? '(absent)'}`, recommendation: 'Send X-Content-Type-Options: nosniff.' });
+    add({
+      id: 'header:x-content-type-options',
+      severity: 'low',
+      title: 'X-Content-Type-Options: nosniff is missing',
+      evidence: `X-Content-Type-Options: ${h['x-content-type-options'] ?? '(absent)'}`,
+      recommendation: 'Send X-Content-Type-Options: nosniff.',
+    });
   }
   const frameAncestors = /frame-ancestors/i.test(csp ?? '');
   if (!h['x-frame-options'] && !frameAncestors) {
-    add({ id: 'header:x-frame-options', severity: 'medium', title: 'Pages can be framed (clickjacking)', evidence: 'neither X-Frame-Options nor a CSP frame-ancestors directive on /', recommendation: 'Keep Magento\'s default X-Frame-Options: SAMEORIGIN (or set CSP frame-ancestors).' });
+    add({
+      id: 'header:x-frame-options',
+      severity: 'medium',
+      title: 'Pages can be framed (clickjacking)',
+      evidence: 'neither X-Frame-Options nor a CSP frame-ancestors directive on /',
+      recommendation: "Keep Magento's default X-Frame-Options: SAMEORIGIN (or set CSP frame-ancestors).",
+    });
   }
   if (!csp) {
     const reportOnly = h['content-security-policy-report-only'];
@@ -205,7 +277,9 @@ function checkHeaders(home: ProbeResult, https: boolean, add: (f: SecurityFindin
 function checkVersionHeaders(home: ProbeResult, add: (f: SecurityFinding) => void): void {
   for (const [name, value] of Object.entries(home.headers)) {
     const disclosing =
-      (/^x-magento-(version|edition)$/.test(name) && /\d/.test(value)) || name === 'x-powered-by' || (name === 'server' && /\/\d/.test(value));
+      (/^x-magento-(version|edition)$/.test(name) && /\d/.test(value)) ||
+      name === 'x-powered-by' ||
+      (name === 'server' && /\/\d/.test(value));
     if (disclosing) {
       add({
         id: `version-header:${name}`,
@@ -221,12 +295,24 @@ function checkVersionHeaders(home: ProbeResult, add: (f: SecurityFinding) => voi
 async function checkAdminPath(prober: HttpProber, req: SecurityCheckRequest, add: (f: SecurityFinding) => void): Promise<void> {
   const configured = req.adminPath.replace(/\/+$/, '') || '/';
   if (configured === '/admin') {
-    add({ id: 'admin:default-path', severity: 'medium', title: 'Admin uses the default path /admin', evidence: 'the environment is configured with adminPath /admin', recommendation: 'Set a custom admin URL (ADMIN_URL variable on Cloud) and restrict admin access by IP.' });
+    add({
+      id: 'admin:default-path',
+      severity: 'medium',
+      title: 'Admin uses the default path /admin',
+      evidence: 'the environment is configured with adminPath /admin',
+      recommendation: 'Set a custom admin URL (ADMIN_URL variable on Cloud) and restrict admin access by IP.',
+    });
     return;
   }
   const r = await prober.probe(joinUrl(req.baseUrl, '/admin'));
   if (r.status === 200 && /login\[username\]|login-form/i.test(r.body)) {
-    add({ id: 'admin:default-path', severity: 'medium', title: 'The default admin path /admin still answers with a login form', evidence: `GET /admin → HTTP 200 with an admin login form (configured admin path is ${configured})`, recommendation: 'Make /admin answer 404 and keep only the custom admin URL.' });
+    add({
+      id: 'admin:default-path',
+      severity: 'medium',
+      title: 'The default admin path /admin still answers with a login form',
+      evidence: `GET /admin → HTTP 200 with an admin login form (configured admin path is ${configured})`,
+      recommendation: 'Make /admin answer 404 and keep only the custom admin URL.',
+    });
   }
 }
 
@@ -235,7 +321,14 @@ export async function inspectTls(url: URL, ca: string | undefined, timeoutMs: nu
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 443);
   return new Promise<TlsInfo>((resolve, reject) => {
-    const socket = connect({ host, port, servername: isIP(host) ? undefined : host, rejectUnauthorized: false, ca: ca ? [ca] : undefined, timeout: timeoutMs });
+    const socket = connect({
+      host,
+      port,
+      servername: isIP(host) ? undefined : host,
+      rejectUnauthorized: false,
+      ca: ca ? [ca] : undefined,
+      timeout: timeoutMs,
+    });
     const fail = (error: Error): void => {
       socket.destroy();
       reject(new Error(`TLS handshake with ${host}:${port} failed: ${error.message}`));
@@ -271,12 +364,30 @@ function firstOf(value: string | string[] | undefined): string | undefined {
 function checkTls(tls: TlsInfo, warningDays: number, now: Date, add: (f: SecurityFinding) => void): void {
   const dates = `valid ${tls.validFrom ?? '?'} to ${tls.validTo ?? '?'}`;
   if (tls.daysLeft !== undefined && tls.daysLeft < 0) {
-    add({ id: 'tls:expired', severity: 'critical', title: 'TLS certificate has expired', evidence: `${dates}; expired ${-tls.daysLeft} days ago`, recommendation: 'Renew the certificate now (on Cloud, check the Fastly/Let\'s Encrypt domain validation).' });
+    add({
+      id: 'tls:expired',
+      severity: 'critical',
+      title: 'TLS certificate has expired',
+      evidence: `${dates}; expired ${-tls.daysLeft} days ago`,
+      recommendation: "Renew the certificate now (on Cloud, check the Fastly/Let's Encrypt domain validation).",
+    });
   } else if (tls.daysLeft !== undefined && tls.daysLeft <= warningDays) {
-    add({ id: 'tls:expiring', severity: tls.daysLeft <= 7 ? 'high' : 'medium', title: `TLS certificate expires in ${tls.daysLeft} days`, evidence: dates, recommendation: 'Renew the certificate before launch.' });
+    add({
+      id: 'tls:expiring',
+      severity: tls.daysLeft <= 7 ? 'high' : 'medium',
+      title: `TLS certificate expires in ${tls.daysLeft} days`,
+      evidence: dates,
+      recommendation: 'Renew the certificate before launch.',
+    });
   }
   if (tls.validFrom && Date.parse(tls.validFrom) > now.getTime()) {
-    add({ id: 'tls:not-yet-valid', severity: 'high', title: 'TLS certificate is not valid yet', evidence: dates, recommendation: 'Check the certificate dates and the server clock.' });
+    add({
+      id: 'tls:not-yet-valid',
+      severity: 'high',
+      title: 'TLS certificate is not valid yet',
+      evidence: dates,
+      recommendation: 'Check the certificate dates and the server clock.',
+    });
   }
   if (!tls.trusted && tls.trustError !== 'CERT_HAS_EXPIRED') {
     add({
@@ -288,9 +399,21 @@ function checkTls(tls: TlsInfo, warningDays: number, now: Date, add: (f: Securit
     });
   }
   if (tls.protocol && /^(SSLv|TLSv1$|TLSv1\.1$)/.test(tls.protocol)) {
-    add({ id: 'tls:old-protocol', severity: 'high', title: `Server negotiated ${tls.protocol}`, evidence: `protocol ${tls.protocol}`, recommendation: 'Allow only TLS 1.2 and 1.3.' });
+    add({
+      id: 'tls:old-protocol',
+      severity: 'high',
+      title: `Server negotiated ${tls.protocol}`,
+      evidence: `protocol ${tls.protocol}`,
+      recommendation: 'Allow only TLS 1.2 and 1.3.',
+    });
   } else {
-    add({ id: 'tls:protocol', severity: 'info', title: `TLS protocol ${tls.protocol ?? 'unknown'}`, evidence: `negotiated ${tls.protocol ?? 'unknown'}; ${dates}`, recommendation: 'None.' });
+    add({
+      id: 'tls:protocol',
+      severity: 'info',
+      title: `TLS protocol ${tls.protocol ?? 'unknown'}`,
+      evidence: `negotiated ${tls.protocol ?? 'unknown'}; ${dates}`,
+      recommendation: 'None.',
+    });
   }
 }
 
@@ -305,7 +428,10 @@ export function renderSecurityReport(report: SecurityReport): string {
   ];
   if (report.tls) {
     const t = report.tls;
-    lines.push(`TLS: ${t.protocol ?? '?'}, ${t.trusted ? 'trusted' : `not trusted (${t.trustError ?? '?'})`}, subject ${t.subject ?? '?'}, issuer ${t.issuer ?? '?'}, expires ${t.validTo ?? '?'} (${t.daysLeft ?? '?'} days left).`, '');
+    lines.push(
+      `TLS: ${t.protocol ?? '?'}, ${t.trusted ? 'trusted' : `not trusted (${t.trustError ?? '?'})`}, subject ${t.subject ?? '?'}, issuer ${t.issuer ?? '?'}, expires ${t.validTo ?? '?'} (${t.daysLeft ?? '?'} days left).`,
+      '',
+    );
   }
   if (!report.findings.length) {
     lines.push('No findings.');

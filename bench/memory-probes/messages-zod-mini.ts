@@ -9,7 +9,11 @@ const base = {
   comment: z.optional(z.string().check(z.maxLength(2000))),
   requestId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
 };
-const decision = z.strictObject({ ...base, decision: z.enum(['approve', 'reject']), evidence: z.optional(z.string().check(z.minLength(8))) });
+const decision = z.strictObject({
+  ...base,
+  decision: z.enum(['approve', 'reject']),
+  evidence: z.optional(z.string().check(z.minLength(8))),
+});
 
 export async function probe(): Promise<void> {
   const ok = decision.safeParse({ taskId: 't', actor: 'A@b.example', role: 'customer', decision: 'approve' }).success;

@@ -7,17 +7,16 @@
 import type { Command } from 'commander';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { loadSigningKey, signAssertion, trustClaims } from '../gateway/assertion-signer';
-import { trustUpdate, WORKFLOW_TYPE } from '../../workflows/messages';
-import { workflowIdFor } from '../../workflows/project-input';
+import { WORKFLOW_TYPE, trustUpdate, workflowIdFor } from '../../workflows/contract';
 import { CliError, EXIT } from '../exit-codes';
 import { withSession, type CommandContext } from './context';
 
 export function registerAdmin(program: Command, ctx: CommandContext): void {
-  const admin = program.command('admin').description('operator commands (need the gateway\'s keys and Temporal access)');
+  const admin = program.command('admin').description("operator commands (need the gateway's keys and Temporal access)");
   admin
     .command('rotate-keys')
-    .description('make running projects trust the gateway\'s new signing key (signed with the key they trust now)')
-    .requiredOption('--old-key <file>', 'the PEM Ed25519 key the projects trust now (the gateway\'s current key)')
+    .description("make running projects trust the gateway's new signing key (signed with the key they trust now)")
+    .requiredOption('--old-key <file>', "the PEM Ed25519 key the projects trust now (the gateway's current key)")
     .requiredOption('--new-key <file>', 'the PEM Ed25519 key the gateway signs with next')
     .option('--remove-old', 'stop trusting the old key in the same rotation')
     .option('--project <id...>', 'only these projects (default: every running upgrade project)')
@@ -34,19 +33,27 @@ export function registerAdmin(program: Command, ctx: CommandContext): void {
       await withSession(ctx, undefined, async (session) => {
         const ids = opts.project ?? [];
         if (!opts.project) {
-          for await (const wf of session.client.workflow.list({ query: `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'` })) {
+          for await (const wf of session.client.workflow.list({
+            query: `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`,
+          })) {
             if (wf.workflowId.startsWith('upgrade-')) ids.push(wf.workflowId.slice('upgrade-'.length));
           }
         }
         for (const projectId of ids) {
           const workflowId = workflowIdFor(projectId);
-          const assertion = signAssertion(oldKey, trustClaims(workflowId, { add: [newKey.publicKey], remove: opts.removeOld ? [oldKey.publicKey.kid] : [] }));
+          const assertion = signAssertion(
+            oldKey,
+            trustClaims(workflowId, { add: [newKey.publicKey], remove: opts.removeOld ? [oldKey.publicKey.kid] : [] }),
+          );
           try {
-            const result = await session.withDeadline(() => session.handle(projectId).executeUpdate(trustUpdate, { args: [{ assertion }] }));
+            const result = await session.withDeadline(() =>
+              session.handle(projectId).executeUpdate(trustUpdate, { args: [{ assertion }] }),
+            );
             io.out(`✔ ${projectId}: trusts ${result.keys.join(', ')}`);
           } catch (err) {
             failed += 1;
-            const reason = err instanceof WorkflowUpdateFailedError ? (err.cause?.message ?? err.message) : session.explain(err, projectId).message;
+            const reason =
+              err instanceof WorkflowUpdateFailedError ? (err.cause?.message ?? err.message) : session.explain(err, projectId).message;
             io.err(`✘ ${projectId}: ${reason}`);
           }
         }

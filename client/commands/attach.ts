@@ -10,7 +10,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import { checkAttachPayload } from '../../workflows/message-checks';
-import type { AttachmentInput, AttachResult } from '../../workflows/messages';
+import { type AttachResult, type AttachmentInput } from '../../workflows/contract';
 import { CAB_GATE_IDS, TASK_IDS } from '../../workflows/playbook';
 import { CliError, EXIT } from '../exit-codes';
 import { GatewayClient } from '../gateway-client';
@@ -48,13 +48,18 @@ const MEDIA_TYPES: Record<string, string> = {
 
 /** What to attach, from the options: a local file (hashed here) or a URL with the sha256 its owner states. */
 export function attachmentFrom(opts: AttachOptions): AttachmentInput {
-  if (opts.file !== undefined && opts.sha256 !== undefined) throw new CliError('give --file (its sha256 is computed) or --sha256 with --url, not both', EXIT.usage);
+  if (opts.file !== undefined && opts.sha256 !== undefined)
+    throw new CliError('give --file (its sha256 is computed) or --sha256 with --url, not both', EXIT.usage);
   let attachment: AttachmentInput;
   if (opts.file !== undefined) {
     let bytes: Buffer;
     try {
       const size = statSync(opts.file).size;
-      if (size > MAX_FILE_BYTES) throw new CliError(`${opts.file} is ${size} bytes; attach files up to ${MAX_FILE_BYTES} bytes, or give --url and --sha256`, EXIT.usage);
+      if (size > MAX_FILE_BYTES)
+        throw new CliError(
+          `${opts.file} is ${size} bytes; attach files up to ${MAX_FILE_BYTES} bytes, or give --url and --sha256`,
+          EXIT.usage,
+        );
       bytes = readFileSync(opts.file);
     } catch (err) {
       if (err instanceof CliError) throw err;
@@ -69,7 +74,8 @@ export function attachmentFrom(opts: AttachOptions): AttachmentInput {
       ...(opts.url !== undefined ? { url: opts.url } : {}),
     };
   } else if (opts.url !== undefined) {
-    if (opts.sha256 === undefined) throw new CliError('a URL is attached with the sha256 of the document it serves: --sha256 <64 hex digits>', EXIT.usage);
+    if (opts.sha256 === undefined)
+      throw new CliError('a URL is attached with the sha256 of the document it serves: --sha256 <64 hex digits>', EXIT.usage);
     let name = opts.name;
     if (name === undefined) {
       try {
@@ -94,7 +100,9 @@ export function registerAttach(program: Command, ctx: CommandContext): void {
   const gates: readonly string[] = [...TASK_IDS, ...CAB_GATE_IDS];
   program
     .command('attach')
-    .description('attach evidence of your own to a task (a file, or a URL with its sha256); approvals can name it by hash (signed in with `cuo login`)')
+    .description(
+      'attach evidence of your own to a task (a file, or a URL with its sha256); approvals can name it by hash (signed in with `cuo login`)',
+    )
     .argument('<project>', 'project id, e.g. acme-2-4-8')
     .argument('<task>', 'task or CAB gate id, e.g. user-acceptance-testing, cab-production-deployment')
     .option('--file <path>', 'a local file: its name, size and sha256 are attached (the file itself stays with you)')
@@ -122,7 +130,11 @@ export function registerAttach(program: Command, ctx: CommandContext): void {
         io.json({ ...result, requestId });
         return;
       }
-      const mark = result.duplicate ? io.style.colors.yellow('= (already attached with this request id; nothing changed)') : io.style.colors.green('✔');
-      io.out(`${mark} ${result.message}\n  sha256 ${result.sha256} · audit #${result.auditId} · request id ${requestId} · as ${result.role}`);
+      const mark = result.duplicate
+        ? io.style.colors.yellow('= (already attached with this request id; nothing changed)')
+        : io.style.colors.green('✔');
+      io.out(
+        `${mark} ${result.message}\n  sha256 ${result.sha256} · audit #${result.auditId} · request id ${requestId} · as ${result.role}`,
+      );
     });
 }

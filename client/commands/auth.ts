@@ -35,7 +35,8 @@ function isLoopback(url: string): boolean {
 
 function chooseIssuer(issuers: LoginIssuer[], wanted?: string, email?: string): LoginIssuer & { cliClientId: string } {
   const usable = issuers.filter((i): i is LoginIssuer & { cliClientId: string } => Boolean(i.cliClientId));
-  if (usable.length === 0) throw new CliError('the gateway offers no identity provider for the CLI (no cliClientId configured)', EXIT.failure);
+  if (usable.length === 0)
+    throw new CliError('the gateway offers no identity provider for the CLI (no cliClientId configured)', EXIT.failure);
   const names = usable.map((i) => `"${i.name}"`).join(', ');
   if (wanted) {
     const found = usable.find((i) => i.name === wanted || i.issuer === wanted);
@@ -46,7 +47,10 @@ function chooseIssuer(issuers: LoginIssuer[], wanted?: string, email?: string): 
   const byDomain = domain ? usable.filter((i) => i.domains.includes(domain)) : [];
   if (byDomain.length === 1) return byDomain[0]!;
   if (usable.length === 1) return usable[0]!;
-  throw new CliError(`the gateway offers several identity providers (${names}): choose with --issuer "<name>" or --email <your e-mail>`, EXIT.usage);
+  throw new CliError(
+    `the gateway offers several identity providers (${names}): choose with --issuer "<name>" or --email <your e-mail>`,
+    EXIT.usage,
+  );
 }
 
 export function registerAuth(program: Command, ctx: CommandContext): void {
@@ -64,9 +68,18 @@ export function registerAuth(program: Command, ctx: CommandContext): void {
       const oidc = require('openid-client') as OpenIdClient;
       let config;
       try {
-        config = await oidc.discovery(new URL(chosen.issuer), chosen.cliClientId, undefined, oidc.None(), isLoopback(chosen.issuer) ? { execute: [oidc.allowInsecureRequests] } : undefined);
+        config = await oidc.discovery(
+          new URL(chosen.issuer),
+          chosen.cliClientId,
+          undefined,
+          oidc.None(),
+          isLoopback(chosen.issuer) ? { execute: [oidc.allowInsecureRequests] } : undefined,
+        );
       } catch (err) {
-        throw new CliError(`cannot reach the identity provider ${chosen.name} at ${chosen.issuer}: ${(err as Error).message}`, EXIT.unavailable);
+        throw new CliError(
+          `cannot reach the identity provider ${chosen.name} at ${chosen.issuer}: ${(err as Error).message}`,
+          EXIT.unavailable,
+        );
       }
       const device = await oidc.initiateDeviceAuthorization(config, { scope: 'openid email profile' });
       const link = device.verification_uri_complete ?? device.verification_uri;
@@ -82,7 +95,12 @@ export function registerAuth(program: Command, ctx: CommandContext): void {
       if (!idToken) throw new CliError(`${chosen.name} returned no ID token; it must support the openid scope`, EXIT.unauthenticated);
       const me = await gateway.get<WhoAmI>('/api/whoami', idToken);
       const claims = tokens.claims();
-      saveCredentials(ctx.settings().configDir, gateway.url, { idToken, email: me.email, issuer: me.issuer, expiresAt: Number(claims?.exp ?? 0) });
+      saveCredentials(ctx.settings().configDir, gateway.url, {
+        idToken,
+        email: me.email,
+        issuer: me.issuer,
+        expiresAt: Number(claims?.exp ?? 0),
+      });
       ctx.io.out(`✔ signed in to ${gateway.url} as ${me.email} (${chosen.name}); ${describeProjects(me)}`);
     });
 

@@ -12,7 +12,12 @@ export interface CommandContext {
  * Opens a session for `fn` and always closes it; failures become CliErrors naming the project (and, for an update
  * that got no answer in time, saying that it may still be applied).
  */
-export async function withSession<T>(ctx: CommandContext, projectId: string | undefined, fn: (session: Session) => Promise<T>, update?: string): Promise<T> {
+export async function withSession<T>(
+  ctx: CommandContext,
+  projectId: string | undefined,
+  fn: (session: Session) => Promise<T>,
+  update?: string,
+): Promise<T> {
   const session = await Session.open(ctx.settings());
   try {
     return await fn(session);

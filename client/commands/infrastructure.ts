@@ -61,11 +61,18 @@ export function installedCommerceVersion(lockText: string): string | undefined {
   try {
     lock = JSON.parse(lockText);
   } catch (error) {
-    throw new CliError(`composer.lock is not valid JSON (${(error as Error).message}); fix it, or name the current version with --from`, EXIT.usage);
+    throw new CliError(
+      `composer.lock is not valid JSON (${(error as Error).message}); fix it, or name the current version with --from`,
+      EXIT.usage,
+    );
   }
   const packages = (lock as { packages?: unknown }).packages;
-  if (!Array.isArray(packages)) throw new CliError('composer.lock has no "packages" list; name the current version with --from', EXIT.usage);
-  const edition = packages.find((p): p is { version: string } => (p as { name?: unknown })?.name === ENTERPRISE_EDITION && typeof (p as { version?: unknown }).version === 'string');
+  if (!Array.isArray(packages))
+    throw new CliError('composer.lock has no "packages" list; name the current version with --from', EXIT.usage);
+  const edition = packages.find(
+    (p): p is { version: string } =>
+      (p as { name?: unknown })?.name === ENTERPRISE_EDITION && typeof (p as { version?: unknown }).version === 'string',
+  );
   return edition?.version.replace(/^v/, '');
 }
 
@@ -84,15 +91,29 @@ export function registerInfrastructure(program: Command, ctx: CommandContext): v
       let windowMinutes: number | undefined;
       if (opts.windowMinutes !== undefined) {
         windowMinutes = Number(opts.windowMinutes);
-        if (!Number.isInteger(windowMinutes) || windowMinutes < 15) throw new CliError(`--window-minutes must be a whole number of minutes (15 or more), got "${opts.windowMinutes}"`, EXIT.usage);
+        if (!Number.isInteger(windowMinutes) || windowMinutes < 15)
+          throw new CliError(`--window-minutes must be a whole number of minutes (15 or more), got "${opts.windowMinutes}"`, EXIT.usage);
       }
-      const files = opts.branch === undefined && (await isProjectFolder(repository)) ? await readFolder(repository) : await readRepository(repository, opts.branch);
-      for (const [file, text] of [[SERVICES_YAML_PATH, files.servicesYaml], [APP_YAML_PATH, files.appYaml]] as const) {
-        if (text === undefined) throw new CliError(`${file} is missing in ${repository}; an Adobe Commerce cloud project keeps it at the repository root`, EXIT.notFound);
+      const files =
+        opts.branch === undefined && (await isProjectFolder(repository))
+          ? await readFolder(repository)
+          : await readRepository(repository, opts.branch);
+      for (const [file, text] of [
+        [SERVICES_YAML_PATH, files.servicesYaml],
+        [APP_YAML_PATH, files.appYaml],
+      ] as const) {
+        if (text === undefined)
+          throw new CliError(
+            `${file} is missing in ${repository}; an Adobe Commerce cloud project keeps it at the repository root`,
+            EXIT.notFound,
+          );
       }
       const currentVersion = opts.from ?? (files.composerLock === undefined ? undefined : installedCommerceVersion(files.composerLock));
       if (!currentVersion) {
-        throw new CliError(`cannot tell the current version: composer.lock ${files.composerLock === undefined ? 'is missing' : `does not lock ${ENTERPRISE_EDITION}`}; name it with --from`, EXIT.usage);
+        throw new CliError(
+          `cannot tell the current version: composer.lock ${files.composerLock === undefined ? 'is missing' : `does not lock ${ENTERPRISE_EDITION}`}; name it with --from`,
+          EXIT.usage,
+        );
       }
       let planned;
       try {
@@ -119,7 +140,11 @@ export function registerInfrastructure(program: Command, ctx: CommandContext): v
           warnings: planned.changes.warnings,
           sequence: planned.changes.sequence,
           requirementsSource: planned.changes.requirementsSource,
-          files: { bridgeServicesYaml: planned.bridgeServicesYaml, servicesYaml: planned.updatedServicesYaml, appYaml: planned.updatedAppYaml },
+          files: {
+            bridgeServicesYaml: planned.bridgeServicesYaml,
+            servicesYaml: planned.updatedServicesYaml,
+            appYaml: planned.updatedAppYaml,
+          },
         });
       } else {
         io.out(renderInfrastructurePreview(planned, io.style));

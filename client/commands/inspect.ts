@@ -1,7 +1,6 @@
 /** Read-only views of one project: `status`, `history`, `report`, `ui`. */
 import type { Command } from 'commander';
-import { buildResult, renderFinalReport, type UpgradeProjectResult } from '../../workflows/final-report';
-import { workflowIdFor } from '../../workflows/project-input';
+import { buildResult, renderFinalReport, workflowIdFor, type UpgradeProjectResult } from '../../workflows/contract';
 import { loadConnectConfig } from '../connection';
 import { CliError, EXIT } from '../exit-codes';
 import { historyEntries, renderHistory } from '../format/history';
@@ -78,7 +77,10 @@ export function registerInspect(program: Command, ctx: CommandContext): void {
             .replace(/^- Outcome: \*\*completed\*\*$/m, `- Outcome: **in progress** (phase ${status.phase}; interim report)`)
             .replace(/; finished: .*$/m, `; as of: ${result.finishedAt}`);
         } else {
-          throw new CliError(`workflow ${workflowIdFor(projectId)} ended ${description.status.name.toLowerCase()}: it has no report`, EXIT.failure);
+          throw new CliError(
+            `workflow ${workflowIdFor(projectId)} ended ${description.status.name.toLowerCase()}: it has no report`,
+            EXIT.failure,
+          );
         }
         if (opts.json) io.json(result);
         // Comments and reasons in the report are anybody's text: escape sequences are shown, not sent to the terminal.

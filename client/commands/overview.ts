@@ -2,7 +2,6 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { ProjectStatus } from '../../workflows/project-state';
 import {
   UpgradeAwaitingActors,
   UpgradeAwaitingRoles,
@@ -12,7 +11,8 @@ import {
   UpgradePhase,
   UpgradeProjectId,
   UpgradeTargetVersion,
-} from '../../workflows/search-attributes';
+  type ProjectStatus,
+} from '../../workflows/contract';
 import { CliError, EXIT } from '../exit-codes';
 import type { ListItem } from '../format/list';
 import { projectStatusWord, renderList } from '../format/list';
@@ -81,7 +81,10 @@ function projectPending(item: ListItem): PendingItem {
   };
 }
 
-function pendingOf(item: ListItem, status: Pick<ProjectStatus, 'projectId' | 'workflowId' | 'customer' | 'phase' | 'awaiting'> | undefined): PendingItem[] {
+function pendingOf(
+  item: ListItem,
+  status: Pick<ProjectStatus, 'projectId' | 'workflowId' | 'customer' | 'phase' | 'awaiting'> | undefined,
+): PendingItem[] {
   if (!status) {
     // The status query did not answer (no worker): what the search attributes say is still worth showing.
     return [{ ...projectPending(item), gateId: '?', title: '', state: '?' }];
@@ -129,8 +132,13 @@ export function registerOverview(program: Command, ctx: CommandContext): void {
       const settings = ctx.settings();
       const limit = positiveInt(opts.limit);
       const items = await withSession(ctx, undefined, async (session) => {
-        const projects = (await listExecutions(session, pendingQuery({ role, actor, taskQueue: settings.taskQueueExplicit ? settings.taskQueue : undefined }), limit))
-          .filter((p) => p.awaitingRoles.length > 0);
+        const projects = (
+          await listExecutions(
+            session,
+            pendingQuery({ role, actor, taskQueue: settings.taskQueueExplicit ? settings.taskQueue : undefined }),
+            limit,
+          )
+        ).filter((p) => p.awaitingRoles.length > 0);
         // The search attributes say whom each project waits on and since when: one query answers the question.
         if (!opts.tasks) return projects.map(projectPending);
         const statuses = await mapLimited(projects, PARALLEL_QUERIES, (p) => session.summary(p.projectId).catch(() => undefined));
@@ -156,12 +164,24 @@ export function registerOverview(program: Command, ctx: CommandContext): void {
     .option('--limit <n>', 'at most this many projects', '100')
     .option('--wide', 'whole cells, however wide (default: the table fits the terminal)')
     .option('--json', 'print JSON')
-    .action(async (opts: { phase?: string; customer?: string; awaiting?: string; open?: boolean; closed?: boolean; overdue?: boolean; limit: string; wide?: boolean; json?: boolean }) => {
-      const settings = ctx.settings();
-      const query = listQuery({ ...opts, taskQueue: settings.taskQueueExplicit ? settings.taskQueue : undefined });
-      const limit = positiveInt(opts.limit);
-      const items = await withSession(ctx, undefined, (session) => listExecutions(session, query, limit));
-      if (opts.json) io.json(items);
-      else io.out(renderList(items, wide(io.style, opts.wide)));
-    });
+    .action(
+      async (opts: {
+        phase?: string;
+        customer?: string;
+        awaiting?: string;
+        open?: boolean;
+        closed?: boolean;
+        overdue?: boolean;
+        limit: string;
+        wide?: boolean;
+        json?: boolean;
+      }) => {
+        const settings = ctx.settings();
+        const query = listQuery({ ...opts, taskQueue: settings.taskQueueExplicit ? settings.taskQueue : undefined });
+        const limit = positiveInt(opts.limit);
+        const items = await withSession(ctx, undefined, (session) => listExecutions(session, query, limit));
+        if (opts.json) io.json(items);
+        else io.out(renderList(items, wide(io.style, opts.wide)));
+      },
+    );
 }

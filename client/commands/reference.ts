@@ -18,7 +18,8 @@ export function registerReference(program: Command, ctx: CommandContext): void {
     .action((words: string[], opts: { json?: boolean }) => {
       const query = words.join(' ');
       const rows = findRaci(query);
-      if (rows.length === 0) throw new CliError(`no engagement RACI activity matches "${query}"; \`cuo raci\` lists them all`, EXIT.notFound);
+      if (rows.length === 0)
+        throw new CliError(`no engagement RACI activity matches "${query}"; \`cuo raci\` lists them all`, EXIT.notFound);
       if (opts.json) io.json(rows);
       else io.out(renderRaci(rows, io.style));
     });
@@ -38,7 +39,10 @@ export function registerReference(program: Command, ctx: CommandContext): void {
         requirements = requirementsFor(version, { platform: opts.platform as Platform });
       } catch (err) {
         if (err instanceof UnknownCommerceVersionError) {
-          throw new CliError(`Adobe Commerce ${version} is not in the requirements catalog; known versions: ${knownVersions().join(', ')}`, EXIT.notFound);
+          throw new CliError(
+            `Adobe Commerce ${version} is not in the requirements catalog; known versions: ${knownVersions().join(', ')}`,
+            EXIT.notFound,
+          );
         }
         throw err;
       }

@@ -4,10 +4,17 @@ import type { Command } from 'commander';
 import type { TrustedKey } from '../../workflows/decision-assertion';
 import { GatewayClient } from '../gateway-client';
 import { staticSummary } from '../../workflows/current-details';
-import { WORKFLOW_TYPE } from '../../workflows/messages';
-import { workflowIdFor, type ProjectInput } from '../../workflows/project-input';
-import { UpgradeCustomer, UpgradeProjectId, UpgradeTargetVersion } from '../../workflows/search-attributes';
-import { CURRENT_PLAYBOOK_VERSION, WORKFLOW_INPUT_VERSION, type UpgradeWorkflowInput } from '../../workflows/contract';
+import {
+  CURRENT_PLAYBOOK_VERSION,
+  UpgradeCustomer,
+  UpgradeProjectId,
+  UpgradeTargetVersion,
+  WORKFLOW_INPUT_VERSION,
+  WORKFLOW_TYPE,
+  workflowIdFor,
+  type UpgradeWorkflowInput,
+} from '../../workflows/contract';
+import { type ProjectInput } from '../../workflows/project-input';
 import { CliError, EXIT } from '../exit-codes';
 import { participantsMarkdown } from '../format/participants';
 import { buildPlan, renderPlan, separationWarnings } from '../format/plan';
@@ -36,9 +43,15 @@ export function registerStart(program: Command, ctx: CommandContext): void {
       const workflowId = workflowIdFor(project.projectId);
       // The project trusts the approvals gateway's keys as the gateway publishes them, never keys typed by hand.
       const { keys } = await new GatewayClient(settings).get<{ keys: TrustedKey[] }>('/api/keys');
-      if (!Array.isArray(keys) || keys.length === 0) throw new CliError(`the approvals gateway at ${settings.gatewayUrl} publishes no signing key`, EXIT.unavailable);
+      if (!Array.isArray(keys) || keys.length === 0)
+        throw new CliError(`the approvals gateway at ${settings.gatewayUrl} publishes no signing key`, EXIT.unavailable);
       await withSession(ctx, project.projectId, async (session) => {
-        const input: UpgradeWorkflowInput = { version: WORKFLOW_INPUT_VERSION, project, trust: { keys }, playbookVersion: CURRENT_PLAYBOOK_VERSION };
+        const input: UpgradeWorkflowInput = {
+          version: WORKFLOW_INPUT_VERSION,
+          project,
+          trust: { keys },
+          playbookVersion: CURRENT_PLAYBOOK_VERSION,
+        };
         let runId: string;
         try {
           const handle = await session.client.workflow.start(WORKFLOW_TYPE, {
@@ -63,7 +76,16 @@ export function registerStart(program: Command, ctx: CommandContext): void {
         const ui = uiLink(settings, session.namespace, workflowId);
         const warnings = separationWarnings(project);
         if (opts.json) {
-          io.json({ started: true, projectId: project.projectId, workflowId, runId, namespace: session.namespace, taskQueue: settings.taskQueue, ui, ...(warnings.length ? { warnings } : {}) });
+          io.json({
+            started: true,
+            projectId: project.projectId,
+            workflowId,
+            runId,
+            namespace: session.namespace,
+            taskQueue: settings.taskQueue,
+            ui,
+            ...(warnings.length ? { warnings } : {}),
+          });
           return;
         }
         io.out(

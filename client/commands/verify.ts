@@ -7,7 +7,7 @@ import { isGrpcServiceError } from '@temporalio/client';
 import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { workflowIdFor } from '../../workflows/project-input';
+import { workflowIdFor } from '../../workflows/contract';
 import { CliError, EXIT } from '../exit-codes';
 import { renderVerify } from '../format/verify';
 import { wide } from '../io';
@@ -23,14 +23,26 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
   const { io } = ctx;
   program
     .command('verify')
-    .description("re-check every decision of a project from its workflow history alone: signatures, signed fields, the keys' rotations; no worker needed")
+    .description(
+      "re-check every decision of a project from its workflow history alone: signatures, signed fields, the keys' rotations; no worker needed",
+    )
     .argument('[project]', 'project id, e.g. acme-2-4-8 (or give --history)')
-    .option('--history <file>', 'a history exported as JSON (`temporal workflow show --output json`, the UI download, historyToJSON) instead of asking Temporal')
-    .option('--keys <file>', "the approvals gateway's published public keys (JSON: a JWKS, {\"keys\": [{\"kid\", \"x\"}]} or a list of them): the keys the project started with must be among them")
+    .option(
+      '--history <file>',
+      'a history exported as JSON (`temporal workflow show --output json`, the UI download, historyToJSON) instead of asking Temporal',
+    )
+    .option(
+      '--keys <file>',
+      'the approvals gateway\'s published public keys (JSON: a JWKS, {"keys": [{"kid", "x"}]} or a list of them): the keys the project started with must be among them',
+    )
     .option('--wide', 'whole cells, however wide (default: the table fits the terminal)')
     .option('--json', 'print the report as JSON')
     .action(async (projectId: string | undefined, opts: { history?: string; keys?: string; wide?: boolean; json?: boolean }) => {
-      if (!projectId === !opts.history) throw new CliError('name a project (`cuo verify <project>`) or a history file (`cuo verify --history <file.json>`), not both', EXIT.usage);
+      if (!projectId === !opts.history)
+        throw new CliError(
+          'name a project (`cuo verify <project>`) or a history file (`cuo verify --history <file.json>`), not both',
+          EXIT.usage,
+        );
       const pinnedKeys = opts.keys ? await keysFile(opts.keys) : undefined;
       const histories = opts.history ? [await historyFile(opts.history)] : await fetchHistories(ctx, projectId!);
       const reports = histories.map((history) => verifyHistory(history, { pinnedKeys }));
@@ -40,15 +52,33 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
         if (!before || !report.signed) continue;
         const ended = before.keys.at(-1)?.kids.join(', ') ?? '';
         const began = report.keys[0]?.kids.join(', ') ?? '';
-        if (ended !== began) report.problems.push(`run ${index + 1} starts trusting ${began || 'no key'}, but run ${index} ended trusting ${ended || 'no key'}`);
+        if (ended !== began)
+          report.problems.push(
+            `run ${index + 1} starts trusting ${began || 'no key'}, but run ${index} ended trusting ${ended || 'no key'}`,
+          );
       }
       if (opts.json) io.json(reports.length === 1 ? reports[0] : { workflowId: reports[0]?.workflowId, runs: reports });
-      else io.out(reports.map((report, index) => (reports.length > 1 ? `Run ${index + 1} of ${reports.length} (${report.runId ?? 'run'}${report.continued ? ', continued as new' : ''})\n` : '') + renderVerify(report, wide(io.style, opts.wide))).join('\n\n'));
+      else
+        io.out(
+          reports
+            .map(
+              (report, index) =>
+                (reports.length > 1
+                  ? `Run ${index + 1} of ${reports.length} (${report.runId ?? 'run'}${report.continued ? ', continued as new' : ''})\n`
+                  : '') + renderVerify(report, wide(io.style, opts.wide)),
+            )
+            .join('\n\n'),
+        );
       const failing = reports.filter(reportFails);
       if (failing.length) {
         const notVerified = failing.reduce((n, r) => n + r.summary.notVerified, 0);
         const first = failing[0]!;
-        throw new CliError(notVerified ? `${notVerified} decision${notVerified === 1 ? '' : 's'} of ${first.workflowId} did not verify` : `${first.workflowId} does not verify: ${failing.flatMap((r) => r.problems).join('; ')}`, EXIT.notVerified);
+        throw new CliError(
+          notVerified
+            ? `${notVerified} decision${notVerified === 1 ? '' : 's'} of ${first.workflowId} did not verify`
+            : `${first.workflowId} does not verify: ${failing.flatMap((r) => r.problems).join('; ')}`,
+          EXIT.notVerified,
+        );
       }
     });
 }
@@ -77,7 +107,11 @@ async function keysFile(file: string): Promise<{ x: string }[]> {
   }
   const keys = keysSchema.safeParse(parsed);
   if (!keys.success) {
-    throw new CliError(`${file} holds no public keys: give a JWKS ({"keys": [{"kty": "OKP", "crv": "Ed25519", "x": …}]}) or a list of {"kid", "x"}`, EXIT.usage, keys.error.issues.slice(0, 5).map((i) => `  ${i.path.join('.') || '(file)'}: ${i.message}`));
+    throw new CliError(
+      `${file} holds no public keys: give a JWKS ({"keys": [{"kty": "OKP", "crv": "Ed25519", "x": …}]}) or a list of {"kid", "x"}`,
+      EXIT.usage,
+      keys.error.issues.slice(0, 5).map((i) => `  ${i.path.join('.') || '(file)'}: ${i.message}`),
+    );
   }
   return keys.data;
 }
@@ -110,7 +144,8 @@ async function historyFile(file: string): Promise<History> {
   let text: string;
   try {
     const bytes = await readFile(file);
-    if (bytes.length > MAX_HISTORY_BYTES) throw new CliError(`${file} is larger than ${MAX_HISTORY_BYTES / 1024 / 1024} MB; is it a workflow history?`, EXIT.usage);
+    if (bytes.length > MAX_HISTORY_BYTES)
+      throw new CliError(`${file} is larger than ${MAX_HISTORY_BYTES / 1024 / 1024} MB; is it a workflow history?`, EXIT.usage);
     text = bytes.toString('utf8');
   } catch (err) {
     if (err instanceof CliError) throw err;
@@ -120,10 +155,16 @@ async function historyFile(file: string): Promise<History> {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new CliError(`${file} is not JSON (${(err as Error).message}); export a history with \`temporal workflow show --workflow-id ${workflowIdFor('<project>')} --output json\``, EXIT.usage);
+    throw new CliError(
+      `${file} is not JSON (${(err as Error).message}); export a history with \`temporal workflow show --workflow-id ${workflowIdFor('<project>')} --output json\``,
+      EXIT.usage,
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || !Array.isArray((parsed as { events?: unknown }).events)) {
-    throw new CliError(`${file} is not a workflow history: it has no "events" list (export one with \`temporal workflow show --output json\`)`, EXIT.usage);
+    throw new CliError(
+      `${file} is not a workflow history: it has no "events" list (export one with \`temporal workflow show --output json\`)`,
+      EXIT.usage,
+    );
   }
   try {
     return historyFromJSON(parsed);

@@ -1,5 +1,5 @@
 /** The audit trail for `history`: who decided what, when, on which evidence; refused attempts marked. */
-import type { AuditEntry, ProjectStatus } from '../../workflows/project-state';
+import { type AuditEntry, type ProjectStatus } from '../../workflows/contract';
 import type { Style } from '../io';
 import { renderTable } from './table';
 import { clean } from './text';
@@ -10,7 +10,16 @@ export interface HistoryOptions {
   all?: boolean;
 }
 
-const PEOPLE_KINDS: ReadonlySet<AuditEntry['kind']> = new Set(['decision', 'refused', 'cancel', 'rework', 'blocked', 'reminder', 'escalation', 'attachment']);
+const PEOPLE_KINDS: ReadonlySet<AuditEntry['kind']> = new Set([
+  'decision',
+  'refused',
+  'cancel',
+  'rework',
+  'blocked',
+  'reminder',
+  'escalation',
+  'attachment',
+]);
 
 /** What `history` shows: the project's names and its audit trail (auditPage, all pages; or an older worker's `status`). */
 export type HistorySource = Pick<ProjectStatus, 'projectId' | 'customer' | 'currentVersion' | 'targetVersion' | 'audit' | 'refusedNotKept'>;
@@ -54,12 +63,27 @@ export function renderHistory(status: HistorySource, style: Style, options: Hist
     clean(e.evidence?.join(', ')),
     clean(e.via),
     // How the person signed in: whole tables only (--wide, or piped), so a terminal keeps the columns it reads.
-    ...(style.width === undefined ? [clean(e.identity ? `${e.identity.amr} ${hostOf(e.identity.iss)}${e.identity.sub === e.actor ? '' : ` as ${e.identity.sub}`}` : '')] : []),
+    ...(style.width === undefined
+      ? [clean(e.identity ? `${e.identity.amr} ${hostOf(e.identity.iss)}${e.identity.sub === e.actor ? '' : ` as ${e.identity.sub}`}` : '')]
+      : []),
   ]);
-  const lines = [`History of ${clean(status.projectId)} (${clean(status.customer)}: ${clean(status.currentVersion)} → ${clean(status.targetVersion)})`, ''];
-  lines.push(rows.length ? renderTable(['#', 'at', 'task', 'who', 'what', 'comment / reason', 'evidence', 'via', ...(style.width === undefined ? ['signed in'] : [])], rows, style, { keep: [0, 1], flex: [5, 6] }) : '(no decisions yet)');
+  const lines = [
+    `History of ${clean(status.projectId)} (${clean(status.customer)}: ${clean(status.currentVersion)} → ${clean(status.targetVersion)})`,
+    '',
+  ];
+  lines.push(
+    rows.length
+      ? renderTable(
+          ['#', 'at', 'task', 'who', 'what', 'comment / reason', 'evidence', 'via', ...(style.width === undefined ? ['signed in'] : [])],
+          rows,
+          style,
+          { keep: [0, 1], flex: [5, 6] },
+        )
+      : '(no decisions yet)',
+  );
   const proven = entries.filter((e) => e.identity).length;
-  if (proven && style.width !== undefined) lines.push('', `${proven} decision(s) carry how their person signed in: \`--wide\` shows it, \`cuo verify\` re-checks them.`);
+  if (proven && style.width !== undefined)
+    lines.push('', `${proven} decision(s) carry how their person signed in: \`--wide\` shows it, \`cuo verify\` re-checks them.`);
   const refused = status.audit.filter((e) => e.kind === 'refused').length;
   if (refused || status.refusedNotKept) {
     lines.push('', `Refused attempts: ${refused}${status.refusedNotKept ? ` kept, ${status.refusedNotKept} more only counted` : ''}.`);

@@ -45,5 +45,8 @@ export function renderList(items: ListItem[], style: Style): string {
     shortIso(i.startTime),
     i.overdue ? overdueMark(style.colors) : '',
   ]);
-  return renderTable(['project', 'customer', 'target', 'phase', 'status', 'awaiting', 'started', ''], rows, style, { keep: [6], flex: [1, 5] });
+  return renderTable(['project', 'customer', 'target', 'phase', 'status', 'awaiting', 'started', ''], rows, style, {
+    keep: [6],
+    flex: [1, 5],
+  });
 }

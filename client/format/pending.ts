@@ -57,5 +57,8 @@ export function renderPending(items: PendingItem[], now: number, style: Style, f
     clean(i.actors.join(', ')),
     i.since ? shortIso(i.since) : '(status not available)',
   ]);
-  return renderTable(['waiting', 'project', 'customer', 'task', 'needs', 'roles', 'who', 'since'], rows, style, { keep: [0], flex: [2, 6] });
+  return renderTable(['waiting', 'project', 'customer', 'task', 'needs', 'roles', 'who', 'since'], rows, style, {
+    keep: [0],
+    flex: [2, 6],
+  });
 }

@@ -6,7 +6,7 @@ import { migrationCommands } from '../../activities/remote/data-migration';
 import { DB_STATUS_COMMAND } from '../../activities/remote/db-status';
 import { CAB_GATES, PLAYBOOK_PHASES, PLAYBOOK_TASKS, stepLabel, taskById, type CabGate } from '../../workflows/playbook';
 import type { ChangeWindow, Environment, ProjectInput } from '../../workflows/project-input';
-import { cabOwner } from '../../workflows/project-state';
+import { cabOwner } from '../../workflows/contract';
 import type { Role } from '../../workflows/roles';
 import type { Style } from '../io';
 
@@ -64,7 +64,8 @@ export interface PlannedCommand {
 function targetText(environment: Environment): string {
   const remote = environment.remote;
   if (!remote) return 'not run (no remote configured)';
-  if (remote.type === 'local') return `LOCAL SHELL ON THE WORKER (cwd ${remote.cwd ?? '.'}; refused unless the worker sets CUO_ALLOW_LOCAL_COMMANDS=1)`;
+  if (remote.type === 'local')
+    return `LOCAL SHELL ON THE WORKER (cwd ${remote.cwd ?? '.'}; refused unless the worker sets CUO_ALLOW_LOCAL_COMMANDS=1)`;
   return `ssh ${remote.user}@${remote.host}:${remote.port ?? 22}${remote.identity ? ` (identity ${remote.identity})` : ''}`;
 }
 
@@ -202,9 +203,7 @@ const byRole = (list: PlanPerson[]) =>
 
 export function renderPlan(plan: ProjectPlan, style: Style): string {
   const { colors } = style;
-  const lines = [
-    `Plan for ${colors.bold(plan.projectId)} — ${plan.customer}: ${plan.currentVersion} → ${plan.targetVersion}`,
-  ];
+  const lines = [`Plan for ${colors.bold(plan.projectId)} — ${plan.customer}: ${plan.currentVersion} → ${plan.targetVersion}`];
   let n = 0;
   for (const phase of plan.phases) {
     lines.push('', colors.bold(`Phase ${phase.id} — ${phase.title}`));
@@ -226,7 +225,9 @@ export function renderPlan(plan: ProjectPlan, style: Style): string {
   }
   for (const warning of plan.warnings) lines.push('', colors.red(`warning: ${warning}`));
   lines.push('', `Change windows: ${plan.changeWindows.map(describeWindow).join('; ')}`);
-  lines.push(`Reminders after ${plan.timing.remindAfter}, escalation to the CSE after ${plan.timing.escalateAfter}; no step is approved by a timer.`);
+  lines.push(
+    `Reminders after ${plan.timing.remindAfter}, escalation to the CSE after ${plan.timing.escalateAfter}; no step is approved by a timer.`,
+  );
   lines.push(`Post-launch monitoring for ${plan.postLaunch.monitorFor}, a check every ${plan.postLaunch.checkEvery}.`);
   lines.push('', colors.bold('The worker reaches'));
   for (const r of plan.reaches) lines.push(`  ${r.what}: ${r.url}`);

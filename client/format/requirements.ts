@@ -46,7 +46,12 @@ export function renderRequirements(r: CommerceRequirements, lifecycle: ReleaseLi
   ];
   const onPremises = onPremisesRows(r);
   if (onPremises.length) {
-    lines.push('', style.colors.bold(r.platform === 'cloud' ? 'On-premises only (not part of cloud infrastructure)' : 'On-premises'), '', renderTable(['service', 'supported versions'], onPremises, style));
+    lines.push(
+      '',
+      style.colors.bold(r.platform === 'cloud' ? 'On-premises only (not part of cloud infrastructure)' : 'On-premises'),
+      '',
+      renderTable(['service', 'supported versions'], onPremises, style),
+    );
   }
   if (r.cloudOverrides.length) lines.push('', `Cloud values used for: ${r.cloudOverrides.join(', ')}`);
   if (lifecycle) {

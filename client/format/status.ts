@@ -1,6 +1,5 @@
 /** The `status` view of one project: header, every gate's state, whom it waits on since when, overdue marks. */
-import type { GateState, ProjectStatus } from '../../workflows/project-state';
-import { summaryOf, type GateLine, type ProjectSummary } from '../../workflows/status-views';
+import { summaryOf, type GateLine, type GateState, type ProjectStatus, type ProjectSummary } from '../../workflows/contract';
 import type { Colors, Style } from '../io';
 import { renderTable, wrapLines } from './table';
 import { clean } from './text';
@@ -36,7 +35,10 @@ const PROJECT_ACTIVITIES: ReadonlySet<string> = new Set(['sendNotification', 'st
  * The gate an activity works for: tasks run one at a time, so a task activity belongs to the running task (a CAB
  * gate runs no activity of its own).
  */
-export function gateOfActivity<G extends Pick<GateLine, 'state' | 'kind'>>(status: { gates: readonly G[] }, activity: RunningActivity): G | undefined {
+export function gateOfActivity<G extends Pick<GateLine, 'state' | 'kind'>>(
+  status: { gates: readonly G[] },
+  activity: RunningActivity,
+): G | undefined {
   if (PROJECT_ACTIVITIES.has(activity.activityType)) return undefined;
   const running = status.gates.filter((g) => g.state === 'running' && g.kind === 'task');
   return running.length === 1 ? running[0] : undefined;
@@ -108,7 +110,11 @@ export function renderStatus(answer: ProjectSummary | ProjectStatus, now: number
   const lines = [
     `${colors.bold(clean(status.projectId))} — ${clean(status.customer)}: ${clean(status.currentVersion)} → ${clean(status.targetVersion)}`,
     `state ${closedByTemporal ? colors.red(state) : state} · phase ${colors.bold(status.phase)} · started ${shortIso(status.startedAt)} (${ago(status.startedAt, now)})` +
-      (status.completedAt ? ` · finished ${shortIso(status.completedAt)}` : closedByTemporal && execution?.closeTime ? ` · ${state} ${shortIso(execution.closeTime)}` : ''),
+      (status.completedAt
+        ? ` · finished ${shortIso(status.completedAt)}`
+        : closedByTemporal && execution?.closeTime
+          ? ` · ${state} ${shortIso(execution.closeTime)}`
+          : ''),
   ];
   if (closedByTemporal) {
     lines.push(
@@ -119,14 +125,13 @@ export function renderStatus(answer: ProjectSummary | ProjectStatus, now: number
   lines.push('');
   const rows = status.gates.map((gate) => {
     const wait = awaiting.get(gate.id);
-    const since =
-      wait
-        ? `${shortIso(wait.since)} (${ago(wait.since, now)})`
-        : gate.state === 'waiting-window' && gate.windowStart
-          ? `window ${shortIso(gate.windowStart)}`
-          : gate.state === 'pending'
-            ? ''
-            : shortIso(gate.since);
+    const since = wait
+      ? `${shortIso(wait.since)} (${ago(wait.since, now)})`
+      : gate.state === 'waiting-window' && gate.windowStart
+        ? `window ${shortIso(gate.windowStart)}`
+        : gate.state === 'pending'
+          ? ''
+          : shortIso(gate.since);
     return [
       gate.kind === 'cab' ? `  ${gate.id}` : gate.id,
       gate.phase,
@@ -138,14 +143,21 @@ export function renderStatus(answer: ProjectSummary | ProjectStatus, now: number
     ];
   });
   const head = wrapLines(lines, style);
-  const table = renderTable(['task', 'phase', 'owner', 'state', 'waiting on', 'since', 'approvals'], rows, style, { keep: [6], flex: [4, 5] });
+  const table = renderTable(['task', 'phase', 'owner', 'state', 'waiting on', 'since', 'approvals'], rows, style, {
+    keep: [6],
+    flex: [4, 5],
+  });
   lines.length = 0;
 
   if (activities.length) {
     lines.push('', 'Running now:');
     for (const a of activities) {
       const gate = gateOfActivity(status, a);
-      const retry = a.nextAttemptAt ? `; next attempt ${shortIso(a.nextAttemptAt)}` : a.startedAt ? `; started ${shortIso(a.startedAt)} (${ago(a.startedAt, now)})` : '';
+      const retry = a.nextAttemptAt
+        ? `; next attempt ${shortIso(a.nextAttemptAt)}`
+        : a.startedAt
+          ? `; started ${shortIso(a.startedAt)} (${ago(a.startedAt, now)})`
+          : '';
       lines.push(
         `  ${gate ? `${gate.id}: ` : ''}${clean(a.activityType)} ${a.attempt > 1 ? colors.red(attemptText(a)) : attemptText(a)}${retry}` +
           (a.lastError ? `\n    last error${a.lastFailureAt ? ` (${shortIso(a.lastFailureAt)})` : ''}: ${clean(a.lastError)}` : ''),
@@ -169,7 +181,9 @@ export function renderStatus(answer: ProjectSummary | ProjectStatus, now: number
     for (const gate of attached) {
       for (const a of gate.attachments!) {
         const full = a as { at?: string; url?: string; note?: string }; // the summary leaves the URL to `--task`
-        lines.push(`  ${gate.id}: ${clean(a.id)} sha256 ${a.sha256.slice(0, 12)} by ${clean(a.actor)}${full.at ? ` ${shortIso(full.at)}` : ''}${full.url ? ` — ${clean(full.url)}` : ''}${full.note ? ` — ${clean(full.note)}` : ''}`);
+        lines.push(
+          `  ${gate.id}: ${clean(a.id)} sha256 ${a.sha256.slice(0, 12)} by ${clean(a.actor)}${full.at ? ` ${shortIso(full.at)}` : ''}${full.url ? ` — ${clean(full.url)}` : ''}${full.note ? ` — ${clean(full.note)}` : ''}`,
+        );
       }
     }
   }
@@ -177,8 +191,12 @@ export function renderStatus(answer: ProjectSummary | ProjectStatus, now: number
   for (const gate of blocked) lines.push(`  ${colors.red('blocked')} ${gate.id} at ${gate.blocked!.step}: ${clean(gate.blocked!.error)}`);
   if (status.counts.rework && status.lastRework) {
     const last = status.lastRework;
-    lines.push('', `Rework: ${status.counts.rework} (last: ${last.rejectedTask} rejected by ${clean(last.actor)}, back to ${last.backTo}: ${clean(last.reason)})`);
+    lines.push(
+      '',
+      `Rework: ${status.counts.rework} (last: ${last.rejectedTask} rejected by ${clean(last.actor)}, back to ${last.backTo}: ${clean(last.reason)})`,
+    );
   }
-  if (status.cancelled) lines.push('', `Cancelled by ${clean(status.cancelled.actor)} at ${shortIso(status.cancelled.at)}: ${clean(status.cancelled.reason)}`);
+  if (status.cancelled)
+    lines.push('', `Cancelled by ${clean(status.cancelled.actor)} at ${shortIso(status.cancelled.at)}: ${clean(status.cancelled.reason)}`);
   return [...head, table, ...wrapLines(lines, style)].join('\n');
 }

@@ -97,7 +97,14 @@ export function wrapText(text: string, width: number, options: { hyphens?: boole
 }
 
 /** A kept column wraps only at spaces: a time stays `2026-03-02` / `09:00:07Z`. */
-const longestWord = (text: string) => Math.max(0, ...text.replace(ANSI, '').split(' ').map((w) => [...w].length));
+const longestWord = (text: string) =>
+  Math.max(
+    0,
+    ...text
+      .replace(ANSI, '')
+      .split(' ')
+      .map((w) => [...w].length),
+  );
 
 export interface TableOptions {
   /**
@@ -122,7 +129,11 @@ export function renderTable(headers: string[], rows: Row[], style: Style, option
     );
     const fitted = Number.isFinite(width) ? fitWidths(natural, floors, width - chrome, options.flex) : natural;
     const table = new Table({
-      head: headers.map((h, i) => wrapText(h, fitted[i]!).map((line) => style.colors.bold(line)).join('\n')),
+      head: headers.map((h, i) =>
+        wrapText(h, fitted[i]!)
+          .map((line) => style.colors.bold(line))
+          .join('\n'),
+      ),
       style: { head: [], border: [] },
       ...(Number.isFinite(width) ? { colWidths: fitted.map((w) => w + 2) } : {}),
     });

@@ -1,5 +1,5 @@
 /** `status <project> --task <id>`: one task or CAB gate in full (the `taskDetails` query): steps, approvals, its audit entries. */
-import type { TaskDetails } from '../../workflows/status-views';
+import { type TaskDetails } from '../../workflows/contract';
 import type { Style } from '../io';
 import { colorState } from './status';
 import { renderTable } from './table';

@@ -23,5 +23,8 @@ export function clean(text: string | undefined): string {
 
 /** Many lines safe to print (a markdown report): the same escapes, line breaks and tabs kept. */
 export function cleanBlock(text: string): string {
-  return text.replace(UNSAFE, visible).replace(/\r\n?/g, '\n').replace(/[\u2028\u2029]/g, '\n');
+  return text
+    .replace(UNSAFE, visible)
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u2028\u2029]/g, '\n');
 }

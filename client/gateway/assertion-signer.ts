@@ -22,8 +22,7 @@ import {
   type TrustClaims,
   type TrustedKey,
 } from '../../workflows/decision-assertion';
-import type { AttachPayload, CancelPayload, DecisionPayload } from '../../workflows/messages';
-import { evidenceOfGate, type ProjectStatus } from '../../workflows/project-state';
+import { evidenceOfGate, type AttachPayload, type CancelPayload, type DecisionPayload, type ProjectStatus } from '../../workflows/contract';
 
 export interface SigningKey {
   /** The public half, as projects trust it. */
@@ -35,7 +34,8 @@ export interface SigningKey {
 export const DEFAULT_ASSERTION_TTL_SEC = 300;
 
 export function signingKeyFrom(privateKey: KeyObject): SigningKey {
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`the signing key must be an Ed25519 key, not ${privateKey.asymmetricKeyType ?? 'unknown'}`);
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new Error(`the signing key must be an Ed25519 key, not ${privateKey.asymmetricKeyType ?? 'unknown'}`);
   const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
   if (typeof jwk.x !== 'string') throw new Error('the signing key has no public part');
   return { publicKey: { kid: keyIdOf(jwk.x), x: jwk.x }, privateKey };
@@ -119,7 +119,12 @@ export function decisionClaims(
 }
 
 /** The claims of an attachment to a gate in the round `status` shows now; the workflow refuses it in another round. */
-export function attachClaims(status: ProjectStatus, payload: Omit<AttachPayload, 'assertion'>, identity: IdentityProof, timing: Timing = {}): AttachClaims {
+export function attachClaims(
+  status: ProjectStatus,
+  payload: Omit<AttachPayload, 'assertion'>,
+  identity: IdentityProof,
+  timing: Timing = {},
+): AttachClaims {
   const gate = status.gates.find((g) => g.id === payload.taskId);
   if (!gate) throw new Error(`project ${status.projectId} has no task ${payload.taskId}`);
   return {
@@ -135,7 +140,12 @@ export function attachClaims(status: ProjectStatus, payload: Omit<AttachPayload,
   };
 }
 
-export function cancelClaims(workflowId: string, payload: Omit<CancelPayload, 'assertion'>, identity: IdentityProof, timing: Timing = {}): CancelClaims {
+export function cancelClaims(
+  workflowId: string,
+  payload: Omit<CancelPayload, 'assertion'>,
+  identity: IdentityProof,
+  timing: Timing = {},
+): CancelClaims {
   return {
     ...common(workflowId, timing),
     typ: 'cancel',
@@ -152,6 +162,12 @@ export function trustClaims(workflowId: string, change: { add: TrustedKey[]; rem
 }
 
 /** A signed decision payload, ready for the `decide` update. */
-export function signDecision(key: SigningKey, status: ProjectStatus, payload: Omit<DecisionPayload, 'assertion'>, identity: IdentityProof, timing?: Timing): DecisionPayload {
+export function signDecision(
+  key: SigningKey,
+  status: ProjectStatus,
+  payload: Omit<DecisionPayload, 'assertion'>,
+  identity: IdentityProof,
+  timing?: Timing,
+): DecisionPayload {
   return { ...payload, assertion: signAssertion(key, decisionClaims(status, payload, identity, timing)) };
 }

@@ -108,11 +108,15 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     try {
       raw = JSON.parse(e.GATEWAY_OIDC_ISSUERS);
     } catch {
-      throw new GatewayConfigError('GATEWAY_OIDC_ISSUERS must be a JSON list of {name, issuer, clientId, clientSecret?, cliClientId?, domains?}');
+      throw new GatewayConfigError(
+        'GATEWAY_OIDC_ISSUERS must be a JSON list of {name, issuer, clientId, clientSecret?, cliClientId?, domains?}',
+      );
     }
     const list = z.array(issuerSchema).min(1).safeParse(raw);
     if (!list.success) {
-      throw new GatewayConfigError(`GATEWAY_OIDC_ISSUERS: ${list.error.issues.map((i) => `[${i.path.join('.')}] ${i.message}`).join('; ')}`);
+      throw new GatewayConfigError(
+        `GATEWAY_OIDC_ISSUERS: ${list.error.issues.map((i) => `[${i.path.join('.')}] ${i.message}`).join('; ')}`,
+      );
     }
     issuers = list.data;
   }
@@ -123,7 +127,9 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     devIdp = { port: n, tokenTtlSec: Number(e.GATEWAY_DEV_IDP_TOKEN_TTL) };
   }
   if (issuers.length === 0 && !devIdp) {
-    throw new GatewayConfigError('no identity provider: set GATEWAY_OIDC_ISSUERS (production) or GATEWAY_DEV_IDP_PORT (local development login)');
+    throw new GatewayConfigError(
+      'no identity provider: set GATEWAY_OIDC_ISSUERS (production) or GATEWAY_DEV_IDP_PORT (local development login)',
+    );
   }
   if (Boolean(e.GATEWAY_TLS_CERT_FILE) !== Boolean(e.GATEWAY_TLS_KEY_FILE)) {
     throw new GatewayConfigError('GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE go together');
@@ -133,19 +139,27 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     port: e.GATEWAY_PORT,
     publicUrl: e.GATEWAY_PUBLIC_URL?.replace(/\/+$/, ''),
     signingKeyFile: e.GATEWAY_SIGNING_KEY_FILE,
-    previousKeyFiles: (e.GATEWAY_PREVIOUS_KEY_FILES ?? '').split(',').map((f) => f.trim()).filter(Boolean),
+    previousKeyFiles: (e.GATEWAY_PREVIOUS_KEY_FILES ?? '')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean),
     issuers,
     devIdp,
     assertionTtlSec: Number(e.GATEWAY_ASSERTION_TTL),
     decisionRatePerMinute: Number(e.GATEWAY_DECISION_RATE),
     loginRatePerMinute: Number(e.GATEWAY_LOGIN_RATE),
     trustProxy: e.GATEWAY_TRUST_PROXY === '1',
-    ...(e.GATEWAY_TLS_CERT_FILE && e.GATEWAY_TLS_KEY_FILE ? { tls: { certFile: e.GATEWAY_TLS_CERT_FILE, keyFile: e.GATEWAY_TLS_KEY_FILE } } : {}),
+    ...(e.GATEWAY_TLS_CERT_FILE && e.GATEWAY_TLS_KEY_FILE
+      ? { tls: { certFile: e.GATEWAY_TLS_CERT_FILE, keyFile: e.GATEWAY_TLS_KEY_FILE } }
+      : {}),
     ...(e.GATEWAY_SESSION_SECRET ? { sessionSecret: e.GATEWAY_SESSION_SECRET } : {}),
     ...(e.GATEWAY_ARTIFACT_DIR ? { artifactDir: e.GATEWAY_ARTIFACT_DIR } : {}),
     ...(e.EMAIL_LINK_SECRET ? { emailLinkSecret: e.EMAIL_LINK_SECRET } : {}),
     ...(e.GATEWAY_TEMPORAL_UI_URL ? { temporalUiUrl: e.GATEWAY_TEMPORAL_UI_URL.replace(/\/+$/, '') } : {}),
-    managers: (e.GATEWAY_MANAGERS ?? '').split(',').map((m) => m.trim().toLowerCase()).filter(Boolean),
+    managers: (e.GATEWAY_MANAGERS ?? '')
+      .split(',')
+      .map((m) => m.trim().toLowerCase())
+      .filter(Boolean),
     logLevel: e.LOG_LEVEL,
   };
 }

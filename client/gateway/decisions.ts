@@ -6,9 +6,17 @@
 import { WorkflowUpdateFailedError, isGrpcServiceError, type Client } from '@temporalio/client';
 import { evidenceDigests, type IdentityProof } from '../../workflows/decision-assertion';
 import { checkAttachPayload, checkCancelPayload, checkDecisionPayload } from '../../workflows/message-checks';
-import { attachUpdate, cancelUpdate, decideUpdate, type AttachmentInput, type AttachResult, type Decision, type DecisionResult } from '../../workflows/messages';
-import { workflowIdFor } from '../../workflows/project-input';
-import { evidenceOfGate } from '../../workflows/project-state';
+import {
+  attachUpdate,
+  cancelUpdate,
+  decideUpdate,
+  evidenceOfGate,
+  workflowIdFor,
+  type AttachResult,
+  type AttachmentInput,
+  type Decision,
+  type DecisionResult,
+} from '../../workflows/contract';
 import type { Role } from '../../workflows/roles';
 import { attachClaims, cancelClaims, decisionClaims, signAssertion, type SigningKey } from './assertion-signer';
 import { messageChain } from '../session';
@@ -67,15 +75,27 @@ export class DecisionSender {
     if (roles.length === 0) throw new GatewayRefusal(403, `${person.email} is not a participant of project ${projectId}`);
     if (named !== undefined) {
       if (!roles.includes(named as Role)) {
-        throw new GatewayRefusal(403, `${person.email} is not a ${named} participant of ${projectId} (your roles there: ${roles.join(', ')})`);
+        throw new GatewayRefusal(
+          403,
+          `${person.email} is not a ${named} participant of ${projectId} (your roles there: ${roles.join(', ')})`,
+        );
       }
       return named as Role;
     }
-    if (roles.length > 1) throw new GatewayRefusal(400, `${person.email} holds several roles in ${projectId} (${roles.join(', ')}); say which with --role`);
+    if (roles.length > 1)
+      throw new GatewayRefusal(400, `${person.email} holds several roles in ${projectId} (${roles.join(', ')}); say which with --role`);
     return roles[0]!;
   }
 
-  async decide(person: VerifiedPerson, projectId: string, taskId: string, request: DecisionRequest, method: IdentityProof['amr'] = 'oidc', timeoutMs = this.timeoutMs, binding: DecisionBinding = {}): Promise<Decided> {
+  async decide(
+    person: VerifiedPerson,
+    projectId: string,
+    taskId: string,
+    request: DecisionRequest,
+    method: IdentityProof['amr'] = 'oidc',
+    timeoutMs = this.timeoutMs,
+    binding: DecisionBinding = {},
+  ): Promise<Decided> {
     const role = await this.roleFor(person, projectId, request.role);
     const checked = checkDecisionPayload({
       taskId,
@@ -86,25 +106,40 @@ export class DecisionSender {
       ...(request.evidence !== undefined ? { evidence: request.evidence } : {}),
       ...(request.requestId !== undefined ? { requestId: request.requestId } : {}),
     });
-    if (!checked.success) throw new GatewayRefusal(400, `invalid decision: ${checked.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+    if (!checked.success)
+      throw new GatewayRefusal(400, `invalid decision: ${checked.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
     const status = await this.call(projectId, () => this.directory.status(projectId), { timeoutMs });
     if (status.state !== 'running') throw new GatewayRefusal(409, `project ${projectId} is ${status.state}; it takes no more decisions`);
     const gate = status.gates.find((g) => g.id === taskId);
     if (!gate) throw new GatewayRefusal(404, `project ${projectId} has no task ${taskId}`);
     const evidence = evidenceDigests(evidenceOfGate(status.gates, gate));
     if (binding.shownRound !== undefined && binding.shownRound !== gate.rounds) {
-      throw new GatewayRefusal(409, `${taskId} has moved on to round ${gate.rounds} since you opened it (round ${binding.shownRound}); nothing was decided: review it again`, { evidence, round: gate.rounds });
+      throw new GatewayRefusal(
+        409,
+        `${taskId} has moved on to round ${gate.rounds} since you opened it (round ${binding.shownRound}); nothing was decided: review it again`,
+        { evidence, round: gate.rounds },
+      );
     }
-    if (binding.shownEvidence && (binding.shownEvidence.length !== evidence.length || binding.shownEvidence.some((d, i) => d !== evidence[i]))) {
-      throw new GatewayRefusal(409, `the evidence of ${taskId} changed since you opened it; nothing was decided: review the new evidence`, { evidence, round: gate.rounds });
+    if (
+      binding.shownEvidence &&
+      (binding.shownEvidence.length !== evidence.length || binding.shownEvidence.some((d, i) => d !== evidence[i]))
+    ) {
+      throw new GatewayRefusal(409, `the evidence of ${taskId} changed since you opened it; nothing was decided: review the new evidence`, {
+        evidence,
+        round: gate.rounds,
+      });
     }
     const assertion = signAssertion(
       this.key,
-      decisionClaims(status, checked.data, proof(person, method), { ttlSec: this.assertionTtlSec, ...(binding.jti ? { jti: binding.jti } : {}) }),
+      decisionClaims(status, checked.data, proof(person, method), {
+        ttlSec: this.assertionTtlSec,
+        ...(binding.jti ? { jti: binding.jti } : {}),
+      }),
     );
     const result = await this.call(
       projectId,
-      () => this.client.workflow.getHandle(workflowIdFor(projectId)).executeUpdate(decideUpdate, { args: [{ ...checked.data, assertion }] }),
+      () =>
+        this.client.workflow.getHandle(workflowIdFor(projectId)).executeUpdate(decideUpdate, { args: [{ ...checked.data, assertion }] }),
       { timeoutMs, sent: { what: request.decision, requestId: checked.data.requestId }, extra: { evidence } },
     );
     return { ...result, role, evidence, ...(checked.data.requestId ? { requestId: checked.data.requestId } : {}) };
@@ -120,33 +155,63 @@ export class DecisionSender {
     timeoutMs = this.timeoutMs,
   ): Promise<AttachResult & { role: Role; requestId?: string }> {
     const role = await this.roleFor(person, projectId, request.role);
-    const checked = checkAttachPayload({ taskId, actor: person.email, role, attachment: request.attachment, ...(request.requestId !== undefined ? { requestId: request.requestId } : {}) });
-    if (!checked.success) throw new GatewayRefusal(400, `invalid attachment: ${checked.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+    const checked = checkAttachPayload({
+      taskId,
+      actor: person.email,
+      role,
+      attachment: request.attachment,
+      ...(request.requestId !== undefined ? { requestId: request.requestId } : {}),
+    });
+    if (!checked.success)
+      throw new GatewayRefusal(400, `invalid attachment: ${checked.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
     const status = await this.call(projectId, () => this.directory.status(projectId), { timeoutMs });
     if (status.state !== 'running') throw new GatewayRefusal(409, `project ${projectId} is ${status.state}; it takes no more attachments`);
     if (!status.gates.some((g) => g.id === taskId)) throw new GatewayRefusal(404, `project ${projectId} has no task ${taskId}`);
     const assertion = signAssertion(this.key, attachClaims(status, checked.data, proof(person, method), { ttlSec: this.assertionTtlSec }));
     const result = await this.call(
       projectId,
-      () => this.client.workflow.getHandle(workflowIdFor(projectId)).executeUpdate(attachUpdate, { args: [{ ...checked.data, assertion }] }),
+      () =>
+        this.client.workflow.getHandle(workflowIdFor(projectId)).executeUpdate(attachUpdate, { args: [{ ...checked.data, assertion }] }),
       { timeoutMs, sent: { what: 'attachment', requestId: checked.data.requestId } },
     );
     return { ...result, role, ...(checked.data.requestId ? { requestId: checked.data.requestId } : {}) };
   }
 
-  async cancel(person: VerifiedPerson, projectId: string, request: { reason: string; requestId?: string }, timeoutMs = this.timeoutMs): Promise<DecisionResult> {
+  async cancel(
+    person: VerifiedPerson,
+    projectId: string,
+    request: { reason: string; requestId?: string },
+    timeoutMs = this.timeoutMs,
+  ): Promise<DecisionResult> {
     const role = await this.roleFor(person, projectId, 'managed-services').catch((err: unknown) => {
-      if (err instanceof GatewayRefusal && err.status === 403) throw new GatewayRefusal(403, `only the CSE (a managed-services participant) cancels a project; ${person.email} is not one in ${projectId}`);
+      if (err instanceof GatewayRefusal && err.status === 403)
+        throw new GatewayRefusal(
+          403,
+          `only the CSE (a managed-services participant) cancels a project; ${person.email} is not one in ${projectId}`,
+        );
       throw err;
     });
-    const checked = checkCancelPayload({ actor: person.email, role, reason: request.reason, ...(request.requestId ? { requestId: request.requestId } : {}) });
-    if (!checked.success) throw new GatewayRefusal(400, `invalid cancellation: ${checked.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
-    const workflowId = workflowIdFor(projectId);
-    const assertion = signAssertion(this.key, cancelClaims(workflowId, checked.data, proof(person, 'oidc'), { ttlSec: this.assertionTtlSec }));
-    return this.call(projectId, () => this.client.workflow.getHandle(workflowId).executeUpdate(cancelUpdate, { args: [{ ...checked.data, assertion }] }), {
-      timeoutMs,
-      sent: { what: 'cancel', requestId: checked.data.requestId },
+    const checked = checkCancelPayload({
+      actor: person.email,
+      role,
+      reason: request.reason,
+      ...(request.requestId ? { requestId: request.requestId } : {}),
     });
+    if (!checked.success)
+      throw new GatewayRefusal(400, `invalid cancellation: ${checked.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+    const workflowId = workflowIdFor(projectId);
+    const assertion = signAssertion(
+      this.key,
+      cancelClaims(workflowId, checked.data, proof(person, 'oidc'), { ttlSec: this.assertionTtlSec }),
+    );
+    return this.call(
+      projectId,
+      () => this.client.workflow.getHandle(workflowId).executeUpdate(cancelUpdate, { args: [{ ...checked.data, assertion }] }),
+      {
+        timeoutMs,
+        sent: { what: 'cancel', requestId: checked.data.requestId },
+      },
+    );
   }
 
   private async people(projectId: string) {
@@ -170,12 +235,18 @@ export class DecisionSender {
     try {
       return await this.client.connection.withDeadline(Date.now() + options.timeoutMs, fn);
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw new GatewayRefusal(409, `refused: ${err.cause?.message ?? err.message}`, options.extra);
+      if (err instanceof WorkflowUpdateFailedError)
+        throw new GatewayRefusal(409, `refused: ${err.cause?.message ?? err.message}`, options.extra);
       const message = messageChain(err);
-      if (/already completed|not found/i.test(message)) throw new GatewayRefusal(409, `project ${projectId} is closed; it takes no more decisions`);
+      if (/already completed|not found/i.test(message))
+        throw new GatewayRefusal(409, `project ${projectId} is closed; it takes no more decisions`);
       if (/deadline|timed? ?out|cancelled/i.test(message)) {
         const seconds = options.timeoutMs / 1000;
-        if (!options.sent) throw new GatewayRefusal(504, `no answer within ${seconds} s from the worker of project ${projectId}; nothing was sent: is a worker running on its task queue?`);
+        if (!options.sent)
+          throw new GatewayRefusal(
+            504,
+            `no answer within ${seconds} s from the worker of project ${projectId}; nothing was sent: is a worker running on its task queue?`,
+          );
         const { what, requestId } = options.sent;
         throw new GatewayRefusal(
           504,
@@ -190,7 +261,6 @@ export class DecisionSender {
 function proof(person: VerifiedPerson, amr: IdentityProof['amr']): IdentityProof {
   return { iss: person.issuer, sub: person.subject, amr, at: person.authTime };
 }
-
 
 function unavailable(err: unknown): GatewayRefusal {
   const code = isGrpcServiceError(err) ? ` (gRPC ${err.code})` : '';

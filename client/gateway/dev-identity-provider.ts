@@ -68,16 +68,30 @@ export async function startDevIdentityProvider(options: DevIdentityOptions): Pro
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     conformIdTokenClaims: false,
-    ttl: { IdToken: options.tokenTtlSec, DeviceCode: 600, Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, AuthorizationCode: 60 },
+    ttl: {
+      IdToken: options.tokenTtlSec,
+      DeviceCode: 600,
+      Interaction: 600,
+      Session: 3600,
+      Grant: 3600,
+      AccessToken: 600,
+      AuthorizationCode: 60,
+    },
     features: {
       devInteractions: { enabled: false },
       deviceFlow: {
         enabled: true,
         userCodeInputSource: async (ctx, form) => {
-          ctx.body = page('Enter the code', `<p>Type the code <code>cuo login</code> shows.</p>${form}<button type="submit" form="op.deviceInputForm">Continue</button>`);
+          ctx.body = page(
+            'Enter the code',
+            `<p>Type the code <code>cuo login</code> shows.</p>${form}<button type="submit" form="op.deviceInputForm">Continue</button>`,
+          );
         },
         userCodeConfirmSource: async (ctx, form, _client, _info, userCode) => {
-          ctx.body = page('Confirm the code', `<p>Is <code>${escapeHtml(userCode)}</code> the code <code>cuo login</code> shows?</p>${form}<button type="submit" form="op.deviceConfirmForm">Yes, sign in</button>`);
+          ctx.body = page(
+            'Confirm the code',
+            `<p>Is <code>${escapeHtml(userCode)}</code> the code <code>cuo login</code> shows?</p>${form}<button type="submit" form="op.deviceConfirmForm">Yes, sign in</button>`,
+          );
         },
         successSource: async (ctx) => {
           ctx.body = page('Signed in', '<p>You are signed in. Go back to the terminal.</p>');
@@ -141,14 +155,24 @@ export async function startDevIdentityProvider(options: DevIdentityOptions): Pro
   });
 
   return {
-    issuer: { name: 'Local development login', issuer: issuerUrl, clientId: DEV_WEB_CLIENT_ID, clientSecret: webSecret, cliClientId: DEV_CLI_CLIENT_ID, domains: [] },
+    issuer: {
+      name: 'Local development login',
+      issuer: issuerUrl,
+      clientId: DEV_WEB_CLIENT_ID,
+      clientSecret: webSecret,
+      cliClientId: DEV_CLI_CLIENT_ID,
+      domains: [],
+    },
     close: () => closeServer(server),
   };
 }
 
 function loginPage(uid: string, people: Participant[], error?: string): string {
   const buttons = people
-    .map((p) => `<li><button type="submit" name="email" value="${escapeHtml(p.email)}">${escapeHtml(p.name)} &lt;${escapeHtml(p.email)}&gt;</button></li>`)
+    .map(
+      (p) =>
+        `<li><button type="submit" name="email" value="${escapeHtml(p.email)}">${escapeHtml(p.name)} &lt;${escapeHtml(p.email)}&gt;</button></li>`,
+    )
     .join('');
   return page(
     'Development login',

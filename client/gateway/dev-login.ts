@@ -28,7 +28,16 @@ function formOf(html: string, baseUrl: string): { action: string; fields: URLSea
   for (const input of form[2]!.matchAll(/<input[^>]*type="hidden"[^>]*>/gi)) {
     const name = /name="([^"]+)"/.exec(input[0])?.[1];
     const value = /value="([^"]*)"/.exec(input[0])?.[1] ?? '';
-    if (name) fields.set(name, value.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
+    if (name)
+      fields.set(
+        name,
+        value
+          .replace(/&amp;/g, '&')
+          .replace(/&quot;/g, '"')
+          .replace(/&#39;/g, "'")
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>'),
+      );
   }
   return { action: new URL(form[1]!.replace(/&amp;/g, '&'), baseUrl).toString(), fields };
 }
@@ -58,7 +67,13 @@ export async function completeDevLogin(link: string, email: string, options: { u
     }
     const html = await res.text();
     if (/Signed in/.test(html)) return;
-    if (!res.ok) throw new Error(`development login failed (${res.status}): ${html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`);
+    if (!res.ok)
+      throw new Error(
+        `development login failed (${res.status}): ${html
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .slice(0, 300)}`,
+      );
     const form = formOf(html, url);
     if (!form) throw new Error(`development login: no form on ${url}`);
     if (/Development login/.test(html)) {

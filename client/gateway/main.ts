@@ -9,7 +9,6 @@ import { GatewayConfigError, loadGatewayConfig } from './config';
 import { GATEWAY_READY } from './ready';
 import { startGatewayService } from './service';
 
-
 async function main(): Promise<void> {
   let config;
   try {

@@ -22,7 +22,7 @@ import type { ArtifactStore } from '../../activities/artifact-store';
 import { evidenceHash, listedIn, verifyEmailLink, type EmailLinkClaims } from '../../activities/notify/email-link';
 import { evidenceDigests } from '../../workflows/decision-assertion';
 import { PHASE_IDS, PLAYBOOK_TASKS } from '../../workflows/playbook';
-import { evidenceOfGate, type Gate, type ProjectStatus } from '../../workflows/project-state';
+import { evidenceOfGate, type Gate, type ProjectStatus } from '../../workflows/contract';
 import { ROLES, type Role } from '../../workflows/roles';
 import { boardQuery, boardRow, myTasksQuery, sortBoard } from '../board-query';
 import { html } from './html';
@@ -31,7 +31,18 @@ import { PAGES_CSS } from './page-style';
 import { DecisionSender, GatewayRefusal } from './decisions';
 import { ProjectNotFound, type ProjectDirectory, type ProjectPeople, type ProjectView } from './project-directory';
 import type { TokenVerifier, VerifiedPerson } from './token-verifier';
-import { boardPage, errorPage, linkPage, loginChoicePage, myTasksPage, taskPage, taskPath, type ArtifactView, type MyTask, type Viewer } from './views';
+import {
+  boardPage,
+  errorPage,
+  linkPage,
+  loginChoicePage,
+  myTasksPage,
+  taskPage,
+  taskPath,
+  type ArtifactView,
+  type MyTask,
+  type Viewer,
+} from './views';
 import { safeReturnTo, WebLogin, WebLoginError } from './web-login';
 import type { IssuerConfig } from './config';
 
@@ -82,12 +93,20 @@ export class PageError extends Error {
 }
 
 /** What the error handler answers for a page URL (the JSON API keeps its JSON errors). */
-export function pageErrorOf(err: Error & { statusCode?: number; code?: string }): { status: number; title: string; message: string } | undefined {
+export function pageErrorOf(
+  err: Error & { statusCode?: number; code?: string },
+): { status: number; title: string; message: string } | undefined {
   if (err instanceof PageError) return { status: err.status, title: err.title, message: err.message };
-  if (err instanceof GatewayRefusal) return { status: err.status, title: err.status === 403 ? 'Not allowed' : 'Refused', message: err.message };
+  if (err instanceof GatewayRefusal)
+    return { status: err.status, title: err.status === 403 ? 'Not allowed' : 'Refused', message: err.message };
   if (err instanceof ProjectNotFound) return { status: 404, title: 'No such project', message: err.message };
   if (err instanceof WebLoginError) return { status: 400, title: 'Sign-in failed', message: err.message };
-  if (err.code?.startsWith('FST_CSRF')) return { status: 403, title: 'Form expired', message: 'This form is no longer valid (its security token is missing or old). Go back, reload the page and send it again.' };
+  if (err.code?.startsWith('FST_CSRF'))
+    return {
+      status: 403,
+      title: 'Form expired',
+      message: 'This form is no longer valid (its security token is missing or old). Go back, reload the page and send it again.',
+    };
   if (err.statusCode && err.statusCode < 500) return { status: err.statusCode, title: 'Bad request', message: err.message };
   return undefined;
 }
@@ -118,12 +137,20 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
   };
   const parse = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
     const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new PageError(400, 'Bad request', `invalid ${what}: ${parsed.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new PageError(
+        400,
+        'Bad request',
+        `invalid ${what}: ${parsed.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`).join('; ')}`,
+      );
     return parsed.data;
   };
-  const uiLink = (workflowId: string) => (deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/+$/, '')}/workflows/${encodeURIComponent(workflowId)}` : undefined);
+  const uiLink = (workflowId: string) =>
+    deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/+$/, '')}/workflows/${encodeURIComponent(workflowId)}` : undefined;
 
-  app.get('/assets/pages.css', async (_request, reply) => reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(PAGES_CSS));
+  app.get('/assets/pages.css', async (_request, reply) =>
+    reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(PAGES_CSS),
+  );
   app.get('/', async (_request, reply) => reply.redirect('/my/tasks', 303));
 
   // ---- sign-in ----
@@ -149,7 +176,11 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
     return { people, roles: deps.directory.rolesOf(people, email) };
   };
   const forbidden = (email: string, projectId: string) =>
-    new PageError(403, 'Not allowed', `${email} is not a participant of project ${projectId}. Ask the project's CSE to add you to the project file, or sign in with the account the project names.`);
+    new PageError(
+      403,
+      'Not allowed',
+      `${email} is not a participant of project ${projectId}. Ask the project's CSE to add you to the project file, or sign in with the account the project names.`,
+    );
 
   const artifactViews = async (projectId: string, gate: Gate, status: ProjectStatus): Promise<ArtifactView[]> => {
     const refs = evidenceOfGate(status.gates, gate);
@@ -165,7 +196,8 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
     } catch {
       return { missing: `The artifact store has no ${ref.id}.` };
     }
-    if (createHash('sha256').update(bytes).digest('hex') !== ref.sha256) return { missing: 'The stored document does not match its sha256: it is not shown.' };
+    if (createHash('sha256').update(bytes).digest('hex') !== ref.sha256)
+      return { missing: 'The stored document does not match its sha256: it is not shown.' };
     const text = bytes.toString('utf8');
     const markdown = ref.mediaType === 'text/markdown' || ref.name.endsWith('.md');
     return { body: markdown ? renderMarkdown(text) : html`<pre>${text}</pre>` };
@@ -236,55 +268,76 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
     });
   });
 
-  app.post('/projects/:project/tasks/:task', { ...guarded, config: { rateLimit: { max: deps.decisionRatePerMinute, timeWindow: '1 minute' } } }, async (request, reply) => {
-    const person = login.person(request);
-    if (!person) throw new PageError(401, 'Not signed in', 'Your session ended. Sign in again and send the form again.');
-    const params = request.params as { project: string; task: string };
-    const projectId = parse(projectParam, params.project, 'project');
-    const taskId = parse(taskParam, params.task, 'task');
-    const form = parse(decisionForm, request.body, 'form');
-    const comment = form.comment?.trim() || undefined;
-    if ((form.decision === 'reject' || form.decision === 'skip') && !comment) {
-      return renderTask(reply, person, projectId, taskId, { code: 400, notice: { kind: 'error', text: `To ${form.decision} you must give a reason. Nothing was decided.` } });
-    }
-    if (form.decision === 'comment' && !comment) {
-      return renderTask(reply, person, projectId, taskId, { code: 400, notice: { kind: 'error', text: 'The comment is empty. Nothing was sent.' } });
-    }
-    const { roles } = await rolesIn(projectId, person.email);
-    if (!roles.length) throw forbidden(person.email, projectId);
-    const { status } = await deps.directory.view(projectId);
-    const gate = status.gates.find((g) => g.id === taskId);
-    if (!gate) throw new PageError(404, 'No such task', `project ${projectId} has no task ${taskId}`);
-    // Decisions in the owner role (retry and skip also as the CSE); a comment in the owner role if held, else a
-    // contributor role. The workflow checks the role again.
-    const resolving = form.decision === 'retry' || form.decision === 'skip';
-    const role =
-      form.decision === 'comment'
-        ? roles.includes(gate.owner)
-          ? gate.owner
-          : (gate.contributors.find((r) => roles.includes(r)) ?? roles[0]!)
-        : resolving && !roles.includes(gate.owner) && roles.includes('managed-services')
-          ? 'managed-services'
-          : gate.owner;
-    const shown = (form.evidence ?? '').split(',').filter(Boolean).sort();
-    try {
-      await deps.sender.decide(
-        person,
-        projectId,
-        taskId,
-        { decision: form.decision, role, ...(comment ? { comment } : {}), ...(form.commit?.trim() ? { evidence: form.commit.trim() } : {}) },
-        'oidc',
-        10_000,
-        form.decision === 'comment' ? {} : { shownEvidence: shown, ...(form.round !== undefined ? { shownRound: form.round } : {}) },
-      );
-    } catch (err) {
-      if (!(err instanceof GatewayRefusal) || err.status >= 500) throw err;
-      request.log.info({ project: projectId, task: taskId, decision: form.decision, actor: person.email, status: err.status }, 'page decision refused');
-      return renderTask(reply, person, projectId, taskId, { code: err.status, notice: { kind: 'error', text: `Nothing was decided: ${err.message}` } });
-    }
-    request.log.info({ project: projectId, task: taskId, decision: form.decision, actor: person.email, role }, 'page decision sent');
-    return reply.redirect(`${taskPath(projectId, taskId)}?done=${form.decision}`, 303);
-  });
+  app.post(
+    '/projects/:project/tasks/:task',
+    { ...guarded, config: { rateLimit: { max: deps.decisionRatePerMinute, timeWindow: '1 minute' } } },
+    async (request, reply) => {
+      const person = login.person(request);
+      if (!person) throw new PageError(401, 'Not signed in', 'Your session ended. Sign in again and send the form again.');
+      const params = request.params as { project: string; task: string };
+      const projectId = parse(projectParam, params.project, 'project');
+      const taskId = parse(taskParam, params.task, 'task');
+      const form = parse(decisionForm, request.body, 'form');
+      const comment = form.comment?.trim() || undefined;
+      if ((form.decision === 'reject' || form.decision === 'skip') && !comment) {
+        return renderTask(reply, person, projectId, taskId, {
+          code: 400,
+          notice: { kind: 'error', text: `To ${form.decision} you must give a reason. Nothing was decided.` },
+        });
+      }
+      if (form.decision === 'comment' && !comment) {
+        return renderTask(reply, person, projectId, taskId, {
+          code: 400,
+          notice: { kind: 'error', text: 'The comment is empty. Nothing was sent.' },
+        });
+      }
+      const { roles } = await rolesIn(projectId, person.email);
+      if (!roles.length) throw forbidden(person.email, projectId);
+      const { status } = await deps.directory.view(projectId);
+      const gate = status.gates.find((g) => g.id === taskId);
+      if (!gate) throw new PageError(404, 'No such task', `project ${projectId} has no task ${taskId}`);
+      // Decisions in the owner role (retry and skip also as the CSE); a comment in the owner role if held, else a
+      // contributor role. The workflow checks the role again.
+      const resolving = form.decision === 'retry' || form.decision === 'skip';
+      const role =
+        form.decision === 'comment'
+          ? roles.includes(gate.owner)
+            ? gate.owner
+            : (gate.contributors.find((r) => roles.includes(r)) ?? roles[0]!)
+          : resolving && !roles.includes(gate.owner) && roles.includes('managed-services')
+            ? 'managed-services'
+            : gate.owner;
+      const shown = (form.evidence ?? '').split(',').filter(Boolean).sort();
+      try {
+        await deps.sender.decide(
+          person,
+          projectId,
+          taskId,
+          {
+            decision: form.decision,
+            role,
+            ...(comment ? { comment } : {}),
+            ...(form.commit?.trim() ? { evidence: form.commit.trim() } : {}),
+          },
+          'oidc',
+          10_000,
+          form.decision === 'comment' ? {} : { shownEvidence: shown, ...(form.round !== undefined ? { shownRound: form.round } : {}) },
+        );
+      } catch (err) {
+        if (!(err instanceof GatewayRefusal) || err.status >= 500) throw err;
+        request.log.info(
+          { project: projectId, task: taskId, decision: form.decision, actor: person.email, status: err.status },
+          'page decision refused',
+        );
+        return renderTask(reply, person, projectId, taskId, {
+          code: err.status,
+          notice: { kind: 'error', text: `Nothing was decided: ${err.message}` },
+        });
+      }
+      request.log.info({ project: projectId, task: taskId, decision: form.decision, actor: person.email, role }, 'page decision sent');
+      return reply.redirect(`${taskPath(projectId, taskId)}?done=${form.decision}`, 303);
+    },
+  );
 
   app.get('/projects/:project/artifacts/:file', async (request, reply) => {
     const person = signedIn(request, reply);
@@ -297,10 +350,14 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
     const { status } = await deps.directory.view(projectId);
     // Only what the project's own status names: never a path of another project, never a guess.
     const id = `${projectId}/${file}`;
-    const ref = [...status.gates.flatMap((g) => g.steps.flatMap((s) => (s.artifact ? [s.artifact] : []))), ...(status.report ? [status.report] : [])].find((a) => a.id === id);
+    const ref = [
+      ...status.gates.flatMap((g) => g.steps.flatMap((s) => (s.artifact ? [s.artifact] : []))),
+      ...(status.report ? [status.report] : []),
+    ].find((a) => a.id === id);
     if (!ref || !deps.artifacts) throw new PageError(404, 'No such artifact', `project ${projectId} has no artifact ${file}`);
     const bytes = await deps.artifacts.get(id).catch(() => undefined);
-    if (!bytes || createHash('sha256').update(bytes).digest('hex') !== ref.sha256) throw new PageError(404, 'Artifact unavailable', `the stored ${file} is missing or does not match its sha256`);
+    if (!bytes || createHash('sha256').update(bytes).digest('hex') !== ref.sha256)
+      throw new PageError(404, 'Artifact unavailable', `the stored ${file} is missing or does not match its sha256`);
     // Always as text, whatever it holds: a stored document can never run as a page of the gateway.
     return reply
       .header('content-type', 'text/plain; charset=utf-8')
@@ -317,7 +374,12 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
     gate: Gate;
   }
   const openLink = async (token: string): Promise<LinkContext> => {
-    if (!deps.emailLinkSecret) throw new PageError(404, 'Links are off', 'This gateway does not accept e-mail links (EMAIL_LINK_SECRET is not set). Sign in to decide.');
+    if (!deps.emailLinkSecret)
+      throw new PageError(
+        404,
+        'Links are off',
+        'This gateway does not accept e-mail links (EMAIL_LINK_SECRET is not set). Sign in to decide.',
+      );
     const checked = verifyEmailLink(deps.emailLinkSecret, token);
     if (!checked.ok) throw new PageError(checked.status, checked.status === 410 ? 'Link expired' : 'Invalid link', checked.reason);
     const { claims } = checked;
@@ -328,13 +390,24 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
     const { status, live } = await deps.directory.view(claims.pid);
     const gate = status.gates.find((g) => g.id === claims.tid);
     if (!gate) throw new PageError(404, 'No such task', `project ${claims.pid} has no task ${claims.tid}`);
-    if (status.audit.some((e) => e.identity?.jti === claims.jti)) throw new PageError(410, 'Link already used', 'This one-time link has already been used to decide; it cannot decide again.');
+    if (status.audit.some((e) => e.identity?.jti === claims.jti))
+      throw new PageError(410, 'Link already used', 'This one-time link has already been used to decide; it cannot decide again.');
     if (!live) throw new PageError(409, 'Project finished', `project ${claims.pid} is ${status.state}; it takes no more decisions`);
-    if (gate.rounds !== claims.rnd) throw new PageError(409, 'Link out of date', `this link was for round ${claims.rnd} of ${gate.title}; the task is now in round ${gate.rounds}. A new message brings a new link.`);
+    if (gate.rounds !== claims.rnd)
+      throw new PageError(
+        409,
+        'Link out of date',
+        `this link was for round ${claims.rnd} of ${gate.title}; the task is now in round ${gate.rounds}. A new message brings a new link.`,
+      );
     if (evidenceHash(evidenceDigests(evidenceOfGate(status.gates, gate))) !== claims.evh) {
-      throw new PageError(409, 'Evidence changed', `the evidence of ${gate.title} changed since this link was sent; nothing can be decided with it. A new message brings a new link.`);
+      throw new PageError(
+        409,
+        'Evidence changed',
+        `the evidence of ${gate.title} changed since this link was sent; nothing can be decided with it. A new message brings a new link.`,
+      );
     }
-    if (gate.state !== 'awaiting-approval') throw new PageError(409, 'Nothing to decide', `${gate.title} does not await a decision now (it is ${gate.state}).`);
+    if (gate.state !== 'awaiting-approval')
+      throw new PageError(409, 'Nothing to decide', `${gate.title} does not await a decision now (it is ${gate.state}).`);
     return { claims, status, gate };
   };
   const linkModel = async (reply: FastifyReply, token: string, ctx: LinkContext) => ({
@@ -357,32 +430,66 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
     return sendHtml(reply, 200, linkPage(await linkModel(reply, token, ctx)));
   });
 
-  app.post('/links/:token', { ...guarded, config: { rateLimit: { max: deps.decisionRatePerMinute, timeWindow: '1 minute' } } }, async (request, reply) => {
-    const token = tokenParam(request);
-    const form = parse(linkForm, request.body, 'form');
-    const ctx = await openLink(token);
-    const comment = form.comment?.trim() || undefined;
-    reply.header('referrer-policy', 'no-referrer');
-    if (form.decision === 'reject' && !comment) {
-      return sendHtml(reply, 400, linkPage({ ...(await linkModel(reply, token, ctx)), notice: { kind: 'error', text: 'To reject you must give a reason. Nothing was decided.' } }));
-    }
-    const { claims } = ctx;
-    // The person proved by the link: the gateway's own link issuer, the e-mail as subject, when the link was made.
-    const person: VerifiedPerson = { email: claims.sub, issuer: `${deps.publicUrl()}/links`, subject: claims.sub, authTime: claims.iat };
-    try {
-      await deps.sender.decide(person, claims.pid, claims.tid, { decision: form.decision, role: claims.rol, ...(comment ? { comment } : {}) }, 'email-link', 10_000, {
-        shownEvidence: evidenceDigests(evidenceOfGate(ctx.status.gates, ctx.gate)),
-        shownRound: claims.rnd,
-        jti: claims.jti,
-      });
-    } catch (err) {
-      if (!(err instanceof GatewayRefusal) || err.status >= 500) throw err;
-      const used = /already used/.test(err.message);
-      throw new PageError(used ? 410 : err.status, used ? 'Link already used' : 'Refused', used ? 'This one-time link has already been used to decide; it cannot decide again.' : `Nothing was decided: ${err.message}`);
-    }
-    request.log.info({ project: claims.pid, task: claims.tid, decision: form.decision, actor: claims.sub, method: 'email-link' }, 'e-mail link decision sent');
-    return sendHtml(reply, 200, linkPage({ ...(await linkModel(reply, token, ctx)), done: true, notice: { kind: 'ok', text: `${DONE[form.decision]} This link cannot be used again.` } }));
-  });
+  app.post(
+    '/links/:token',
+    { ...guarded, config: { rateLimit: { max: deps.decisionRatePerMinute, timeWindow: '1 minute' } } },
+    async (request, reply) => {
+      const token = tokenParam(request);
+      const form = parse(linkForm, request.body, 'form');
+      const ctx = await openLink(token);
+      const comment = form.comment?.trim() || undefined;
+      reply.header('referrer-policy', 'no-referrer');
+      if (form.decision === 'reject' && !comment) {
+        return sendHtml(
+          reply,
+          400,
+          linkPage({
+            ...(await linkModel(reply, token, ctx)),
+            notice: { kind: 'error', text: 'To reject you must give a reason. Nothing was decided.' },
+          }),
+        );
+      }
+      const { claims } = ctx;
+      // The person proved by the link: the gateway's own link issuer, the e-mail as subject, when the link was made.
+      const person: VerifiedPerson = { email: claims.sub, issuer: `${deps.publicUrl()}/links`, subject: claims.sub, authTime: claims.iat };
+      try {
+        await deps.sender.decide(
+          person,
+          claims.pid,
+          claims.tid,
+          { decision: form.decision, role: claims.rol, ...(comment ? { comment } : {}) },
+          'email-link',
+          10_000,
+          {
+            shownEvidence: evidenceDigests(evidenceOfGate(ctx.status.gates, ctx.gate)),
+            shownRound: claims.rnd,
+            jti: claims.jti,
+          },
+        );
+      } catch (err) {
+        if (!(err instanceof GatewayRefusal) || err.status >= 500) throw err;
+        const used = /already used/.test(err.message);
+        throw new PageError(
+          used ? 410 : err.status,
+          used ? 'Link already used' : 'Refused',
+          used ? 'This one-time link has already been used to decide; it cannot decide again.' : `Nothing was decided: ${err.message}`,
+        );
+      }
+      request.log.info(
+        { project: claims.pid, task: claims.tid, decision: form.decision, actor: claims.sub, method: 'email-link' },
+        'e-mail link decision sent',
+      );
+      return sendHtml(
+        reply,
+        200,
+        linkPage({
+          ...(await linkModel(reply, token, ctx)),
+          done: true,
+          notice: { kind: 'ok', text: `${DONE[form.decision]} This link cannot be used again.` },
+        }),
+      );
+    },
+  );
 
   // ---- across projects ----
   app.get('/my/tasks', async (request, reply) => {
@@ -399,7 +506,16 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
       const roles = deps.directory.rolesOf(people, person.email);
       for (const a of view.status.awaiting) {
         if (!a.actors.includes(person.email)) continue;
-        tasks.push({ projectId, customer: view.status.customer, gateId: a.gateId, title: a.title, state: a.state, role: a.roles.find((r) => roles.includes(r)) ?? roles[0]!, since: a.since, overdue: a.overdue });
+        tasks.push({
+          projectId,
+          customer: view.status.customer,
+          gateId: a.gateId,
+          title: a.title,
+          state: a.state,
+          role: a.roles.find((r) => roles.includes(r)) ?? roles[0]!,
+          since: a.since,
+          overdue: a.overdue,
+        });
       }
     }
     tasks.sort((a, b) => a.since.localeCompare(b.since));
@@ -410,7 +526,11 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
     const person = signedIn(request, reply);
     if (!person) return reply;
     if (!listedIn(person.email, deps.managers)) {
-      throw new PageError(403, 'Not allowed', `the manager board is for managers; ${person.email} is not one of GATEWAY_MANAGERS. Your own tasks are under My tasks.`);
+      throw new PageError(
+        403,
+        'Not allowed',
+        `the manager board is for managers; ${person.email} is not one of GATEWAY_MANAGERS. Your own tasks are under My tasks.`,
+      );
     }
     const raw = Object.fromEntries(Object.entries(request.query as Record<string, string>).filter(([, v]) => v !== ''));
     const filters = parse(boardFilters, raw, 'filters');
@@ -420,7 +540,12 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
     return sendHtml(
       reply,
       200,
-      boardPage(await viewerOf(reply, person), rows, filters, { phases: PHASE_IDS, customers, temporalUiUrl: (wid) => uiLink(wid) ?? '#', now: Date.now() }),
+      boardPage(await viewerOf(reply, person), rows, filters, {
+        phases: PHASE_IDS,
+        customers,
+        temporalUiUrl: (wid) => uiLink(wid) ?? '#',
+        now: Date.now(),
+      }),
     );
   });
 }

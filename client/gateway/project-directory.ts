@@ -4,14 +4,17 @@
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import type { UpgradeProjectResult } from '../../workflows/final-report';
+import {
+  WORKFLOW_TYPE,
+  statusQuery,
+  workflowIdFor,
+  type ProjectStatus,
+  type UpgradeProjectResult,
+  type UpgradeWorkflowInput,
+} from '../../workflows/contract';
 import { statusFromResult } from '../closed-project';
-import { statusQuery, WORKFLOW_TYPE } from '../../workflows/messages';
 import type { Participant, ProjectFile } from '../../workflows/project-input';
-import { workflowIdFor } from '../../workflows/project-input';
-import type { ProjectStatus } from '../../workflows/project-state';
 import { ROLES, type Role } from '../../workflows/roles';
-import type { UpgradeWorkflowInput } from '../../workflows/contract';
 
 export interface ProjectPeople {
   projectId: string;
@@ -97,7 +100,8 @@ export class ProjectDirectory {
     try {
       closedAs = (await handle.describe()).status.name;
     } catch (err) {
-      if (/not found/i.test((err as Error).message)) throw new ProjectNotFound(`no upgrade project ${projectId} (workflow ${workflowIdFor(projectId)})`);
+      if (/not found/i.test((err as Error).message))
+        throw new ProjectNotFound(`no upgrade project ${projectId} (workflow ${workflowIdFor(projectId)})`);
       throw err;
     }
     if (closedAs === 'RUNNING') return { status: await handle.query(statusQuery), live: true };

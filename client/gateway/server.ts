@@ -23,7 +23,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { TrustedKey } from '../../workflows/decision-assertion';
-import { DECISIONS } from '../../workflows/messages';
+import { DECISIONS } from '../../workflows/contract';
 import { ROLES } from '../../workflows/roles';
 import type { GatewayConfig, IssuerConfig } from './config';
 import { DecisionSender, GatewayRefusal } from './decisions';
@@ -80,7 +80,9 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     maxParamLength: 1300,
     trustProxy: config.trustProxy,
     serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
-      tls ? createTlsServer({ ...tls, maxHeaderSize: MAX_HEADER_BYTES }, handler) : createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),
+      tls
+        ? createTlsServer({ ...tls, maxHeaderSize: MAX_HEADER_BYTES }, handler)
+        : createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),
   });
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -105,12 +107,24 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (!req.url.startsWith('/api/')) {
       const page = pageErrorOf(err);
-      if (page) return reply.code(page.status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(errorPage(page.status, page.title, page.message));
+      if (page)
+        return reply
+          .code(page.status)
+          .header('content-type', 'text/html; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send(errorPage(page.status, page.title, page.message));
       app.log.error({ err: { message: err.message, name: err.name } }, 'page failed');
-      return reply.code(500).header('content-type', 'text/html; charset=utf-8').send(errorPage(500, 'Something failed', 'The gateway failed; the error is in its log.'));
+      return reply
+        .code(500)
+        .header('content-type', 'text/html; charset=utf-8')
+        .send(errorPage(500, 'Something failed', 'The gateway failed; the error is in its log.'));
     }
     if (err instanceof GatewayRefusal) return reply.code(err.status).send({ error: err.message, ...err.extra });
-    if (err instanceof TokenRejected) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: `not signed in: ${err.message}` });
+    if (err instanceof TokenRejected)
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: `not signed in: ${err.message}` });
     if (err instanceof ProjectNotFound) return reply.code(404).send({ error: err.message });
     if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: err.message });
     app.log.error({ err: { message: err.message, name: err.name } }, 'request failed');
@@ -125,7 +139,11 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   };
   const parse = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
     const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new GatewayRefusal(400, `invalid ${what}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new GatewayRefusal(
+        400,
+        `invalid ${what}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`,
+      );
     return parsed.data;
   };
   const decisionLimit = { rateLimit: { max: config.decisionRatePerMinute, timeWindow: '1 minute' } };
@@ -191,8 +209,18 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     const person = await authenticate(request);
     const { project, task } = request.params as { project: string; task: string };
     const body = parse(decisionBody, request.body, 'decision');
-    const result = await deps.sender.decide(person, parse(projectParam, project, 'project'), parse(taskParam, task, 'task'), body, 'oidc', waitOf(request));
-    request.log.info({ project, task, decision: body.decision, actor: person.email, role: result.role, auditId: result.auditId }, 'decision sent');
+    const result = await deps.sender.decide(
+      person,
+      parse(projectParam, project, 'project'),
+      parse(taskParam, task, 'task'),
+      body,
+      'oidc',
+      waitOf(request),
+    );
+    request.log.info(
+      { project, task, decision: body.decision, actor: person.email, role: result.role, auditId: result.auditId },
+      'decision sent',
+    );
     noStore(reply);
     return result;
   });
@@ -205,11 +233,18 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
       person,
       parse(projectParam, project, 'project'),
       parse(taskParam, task, 'task'),
-      { attachment: body.attachment as never, ...(body.role ? { role: body.role } : {}), ...(body.requestId ? { requestId: body.requestId } : {}) },
+      {
+        attachment: body.attachment as never,
+        ...(body.role ? { role: body.role } : {}),
+        ...(body.requestId ? { requestId: body.requestId } : {}),
+      },
       'oidc',
       waitOf(request),
     );
-    request.log.info({ project, task, actor: person.email, role: result.role, auditId: result.auditId, sha256: result.sha256 }, 'attachment sent');
+    request.log.info(
+      { project, task, actor: person.email, role: result.role, auditId: result.auditId, sha256: result.sha256 },
+      'attachment sent',
+    );
     noStore(reply);
     return result;
   });

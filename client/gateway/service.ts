@@ -45,7 +45,12 @@ export async function startGatewayService(config: GatewayConfig): Promise<Runnin
   url = config.publicUrl ?? `http://${config.host}:${port}`;
   let devIdp: DevIdentityProvider | undefined;
   if (config.devIdp) {
-    devIdp = await startDevIdentityProvider({ port: config.devIdp.port, gatewayUrl: url, tokenTtlSec: config.devIdp.tokenTtlSec, knownPeople: () => directory.knownPeople() });
+    devIdp = await startDevIdentityProvider({
+      port: config.devIdp.port,
+      gatewayUrl: url,
+      tokenTtlSec: config.devIdp.tokenTtlSec,
+      knownPeople: () => directory.knownPeople(),
+    });
     issuers = [...issuers, devIdp.issuer];
     verifier.add(devIdp.issuer);
   }

@@ -23,7 +23,11 @@ const ROOT = path.resolve(__dirname, '..', '..');
  * before the caller has used it one last time (the demo cancels its project through it); the caller stops it, and
  * it is killed when the caller's process exits.
  */
-export async function spawnGateway(env: NodeJS.ProcessEnv, timeoutMs = 90_000, options: { ownGroup?: boolean } = {}): Promise<GatewayChild> {
+export async function spawnGateway(
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 90_000,
+  options: { ownGroup?: boolean } = {},
+): Promise<GatewayChild> {
   const source = path.join(ROOT, 'client', 'gateway', 'main.ts');
   const built = path.join(ROOT, 'dist', 'client', 'gateway', 'main.js');
   const args = existsSync(source) && (env.CUO_FROM_SOURCE === '1' || !existsSync(built)) ? ['--import', 'tsx', source] : [built];

@@ -54,7 +54,10 @@ export class TokenVerifier {
       throw new TokenRejected('the token is not a JWT (sign in again with `cuo login`)');
     }
     const runtime = typeof unverified.iss === 'string' ? this.issuers.get(unverified.iss) : undefined;
-    if (!runtime) throw new TokenRejected(`the token's issuer ${JSON.stringify(String(unverified.iss ?? '')).slice(0, 120)} is not one this gateway trusts`);
+    if (!runtime)
+      throw new TokenRejected(
+        `the token's issuer ${JSON.stringify(String(unverified.iss ?? '')).slice(0, 120)} is not one this gateway trusts`,
+      );
     runtime.jwks ??= jose.createRemoteJWKSet(new URL(await jwksUri(runtime.config.issuer)));
     const audience = [runtime.config.clientId, ...(runtime.config.cliClientId ? [runtime.config.cliClientId] : [])];
     let payload: Record<string, unknown>;
@@ -66,11 +69,12 @@ export class TokenVerifier {
         ERR_JWT_EXPIRED: 'the token has expired; sign in again with `cuo login`',
         ERR_JWT_CLAIM_VALIDATION_FAILED: `the token's ${(err as { claim?: string }).claim ?? 'claims'} is not for this gateway`,
         ERR_JWS_SIGNATURE_VERIFICATION_FAILED: "the token's signature does not verify with the issuer's keys",
-        ERR_JWKS_NO_MATCHING_KEY: "the token is signed by a key the issuer does not publish",
+        ERR_JWKS_NO_MATCHING_KEY: 'the token is signed by a key the issuer does not publish',
       };
       throw new TokenRejected(why[code] ?? `the token does not verify (${code || 'invalid'})`);
     }
-    if (typeof payload.email !== 'string' || !payload.email) throw new TokenRejected('the token carries no e-mail; the identity provider must release the email scope');
+    if (typeof payload.email !== 'string' || !payload.email)
+      throw new TokenRejected('the token carries no e-mail; the identity provider must release the email scope');
     if (payload.email_verified !== true) throw new TokenRejected(`the e-mail ${payload.email} is not verified by ${runtime.config.name}`);
     if (typeof payload.sub !== 'string') throw new TokenRejected('the token has no subject');
     const authTime = typeof payload.auth_time === 'number' ? payload.auth_time : typeof payload.iat === 'number' ? payload.iat : 0;

@@ -6,7 +6,7 @@
 import type { ArtifactRef } from '../../activities/contract';
 import { formatDuration } from '../../activities/notify/message';
 import type { PlaybookTask } from '../../workflows/playbook';
-import type { AuditEntry, Gate, ProjectStatus } from '../../workflows/project-state';
+import { type AuditEntry, type Gate, type ProjectStatus } from '../../workflows/contract';
 import { ROLE_LABELS, ROLES, type Role } from '../../workflows/roles';
 import { html, type SafeHtml } from './html';
 import type { ProjectPeople } from './project-directory';
@@ -26,18 +26,21 @@ export interface Notice {
 const when = (iso: string | undefined) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '');
 const ageOf = (iso: string | undefined, now: number) => (iso ? formatDuration(Math.max(0, now - Date.parse(iso))) : '');
 const short = (sha: string) => sha.slice(0, 12);
-export const taskPath = (projectId: string, taskId: string) => `/projects/${encodeURIComponent(projectId)}/tasks/${encodeURIComponent(taskId)}`;
+export const taskPath = (projectId: string, taskId: string) =>
+  `/projects/${encodeURIComponent(projectId)}/tasks/${encodeURIComponent(taskId)}`;
 
 export function layout(title: string, viewer: Viewer | undefined, body: SafeHtml): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Commerce Upgrade Orchestrator</title><link rel="stylesheet" href="/assets/pages.css"></head>
 <body><header class="top"><a href="/my/tasks">Commerce upgrades</a>
-${viewer
-  ? html`<nav aria-label="Main"><a href="/my/tasks">My tasks</a><a href="/board">Board</a></nav>
+${
+  viewer
+    ? html`<nav aria-label="Main"><a href="/my/tasks">My tasks</a><a href="/board">Board</a></nav>
 <span class="who">${viewer.name ?? viewer.email}
 <form class="inline" method="post" action="/auth/logout"><input type="hidden" name="_csrf" value="${viewer.csrf}"><button type="submit">Sign out</button></form></span>`
-  : ''}
+    : ''
+}
 </header><main id="main">${body}</main></body></html>`.value;
 }
 
@@ -94,7 +97,8 @@ function auditRows(entries: AuditEntry[]): SafeHtml {
   return html`<div class="table"><table><caption class="muted">Audit trail of this task</caption>
 <thead><tr><th scope="col">#</th><th scope="col">when</th><th scope="col">what</th><th scope="col">who</th><th scope="col">comment or reason</th><th scope="col">evidence</th><th scope="col">signed in by</th></tr></thead>
 <tbody>${entries.map(
-    (e) => html`<tr><td>${e.id}</td><td>${when(e.at)}</td><td>${e.decision ?? e.kind}</td><td>${e.actor ? `${e.actor}${e.role ? ` (${e.role})` : ''}` : ''}</td><td>${e.comment ?? e.reason ?? ''}</td><td>${(e.evidence ?? []).map((d) => html`<code>${d.length === 64 ? short(d) : d}</code> `)}</td><td>${e.identity ? `${e.identity.amr} (${e.identity.iss})` : ''}</td></tr>`,
+    (e) =>
+      html`<tr><td>${e.id}</td><td>${when(e.at)}</td><td>${e.decision ?? e.kind}</td><td>${e.actor ? `${e.actor}${e.role ? ` (${e.role})` : ''}` : ''}</td><td>${e.comment ?? e.reason ?? ''}</td><td>${(e.evidence ?? []).map((d) => html`<code>${d.length === 64 ? short(d) : d}</code> `)}</td><td>${e.identity ? `${e.identity.amr} (${e.identity.iss})` : ''}</td></tr>`,
   )}</tbody></table></div>`;
 }
 
@@ -143,11 +147,15 @@ ${model.notice ? html`<p class="notice ${model.notice.kind}" role="${model.notic
 ${model.temporalUiUrl ? html`<dt>Temporal</dt><dd><a href="${model.temporalUiUrl}">the workflow in the Temporal UI</a></dd>` : ''}
 </dl>
 <h2>Automation results</h2>
-${gate.steps.length
-  ? html`<ul>${gate.steps.map((s) => html`<li><code>${s.step}</code> ${s.status}${s.passed === false ? ' (check failed)' : ''}: ${s.summary}</li>`)}</ul>`
-  : html`<p class="muted">No automated step has finished in this round.</p>`}
+${
+  gate.steps.length
+    ? html`<ul>${gate.steps.map((s) => html`<li><code>${s.step}</code> ${s.status}${s.passed === false ? ' (check failed)' : ''}: ${s.summary}</li>`)}</ul>`
+    : html`<p class="muted">No automated step has finished in this round.</p>`
+}
 ${model.artifacts.map(
-  (a) => html`<section class="artifact" aria-label="${a.ref.name}"><header><h3>${a.ref.name}</h3><span class="muted">from ${a.step}</span><span>sha256 <code title="${a.ref.sha256}">${a.ref.sha256}</code></span><a href="/projects/${encodeURIComponent(status.projectId)}/artifacts/${encodeURIComponent(a.ref.id.split('/')[1] ?? '')}">raw</a></header>
+  (
+    a,
+  ) => html`<section class="artifact" aria-label="${a.ref.name}"><header><h3>${a.ref.name}</h3><span class="muted">from ${a.step}</span><span>sha256 <code title="${a.ref.sha256}">${a.ref.sha256}</code></span><a href="/projects/${encodeURIComponent(status.projectId)}/artifacts/${encodeURIComponent(a.ref.id.split('/')[1] ?? '')}">raw</a></header>
 <div class="doc">${a.body ?? html`<p class="notice error">${a.missing ?? 'not available'}</p>`}</div></section>`,
 )}
 ${decisionForm(model)}
@@ -178,14 +186,17 @@ export function linkPage(model: LinkPageModel): string {
 ${model.notice ? html`<p class="notice ${model.notice.kind}" role="${model.notice.kind === 'error' ? 'alert' : 'status'}">${model.notice.text}</p>` : ''}
 <p>This one-time link is for <strong>${model.email}</strong> (${ROLE_LABELS[model.role]}), round ${gate.rounds}, valid until ${when(model.expiresAt)}. Opening it decides nothing: review the evidence and confirm below.</p>
 ${model.artifacts.map(
-  (a) => html`<section class="artifact" aria-label="${a.ref.name}"><header><h3>${a.ref.name}</h3><span>sha256 <code>${a.ref.sha256}</code></span></header><div class="doc">${a.body ?? html`<p class="notice error">${a.missing ?? 'not available'}</p>`}</div></section>`,
+  (a) =>
+    html`<section class="artifact" aria-label="${a.ref.name}"><header><h3>${a.ref.name}</h3><span>sha256 <code>${a.ref.sha256}</code></span></header><div class="doc">${a.body ?? html`<p class="notice error">${a.missing ?? 'not available'}</p>`}</div></section>`,
 )}
-${model.done
-  ? ''
-  : html`<form class="decide" method="post" action="/links/${model.token}"><h2>Confirm your decision</h2>
+${
+  model.done
+    ? ''
+    : html`<form class="decide" method="post" action="/links/${model.token}"><h2>Confirm your decision</h2>
 <input type="hidden" name="_csrf" value="${model.csrf}">
 <label for="comment">Comment (a reason is required to reject)</label><textarea id="comment" name="comment" maxlength="4000"></textarea>
-<div class="buttons"><button class="primary" type="submit" name="decision" value="approve">Confirm approval</button><button class="danger" type="submit" name="decision" value="reject">Reject</button></div></form>`}`;
+<div class="buttons"><button class="primary" type="submit" name="decision" value="approve">Confirm approval</button><button class="danger" type="submit" name="decision" value="reject">Reject</button></div></form>`
+}`;
   return layout(gate.title, undefined, body);
 }
 
@@ -203,12 +214,15 @@ export interface MyTask {
 export function myTasksPage(viewer: Viewer, tasks: MyTask[], now: number): string {
   const body = html`<h1>My tasks</h1>
 <p class="muted">Everything awaiting ${viewer.email}, oldest first.</p>
-${tasks.length
-  ? html`<div class="table"><table><thead><tr><th scope="col">waiting</th><th scope="col">task</th><th scope="col">project</th><th scope="col">as</th><th scope="col">since</th></tr></thead><tbody>
+${
+  tasks.length
+    ? html`<div class="table"><table><thead><tr><th scope="col">waiting</th><th scope="col">task</th><th scope="col">project</th><th scope="col">as</th><th scope="col">since</th></tr></thead><tbody>
 ${tasks.map(
-  (t) => html`<tr><td>${ageOf(t.since, now)}${t.overdue ? html` <span class="badge overdue">overdue</span>` : ''}</td><td><a href="${taskPath(t.projectId, t.gateId)}">${t.title}</a> <span class="badge ${t.state}">${t.state}</span></td><td>${t.projectId} (${t.customer})</td><td>${ROLE_LABELS[t.role]}</td><td>${when(t.since)}</td></tr>`,
+  (t) =>
+    html`<tr><td>${ageOf(t.since, now)}${t.overdue ? html` <span class="badge overdue">overdue</span>` : ''}</td><td><a href="${taskPath(t.projectId, t.gateId)}">${t.title}</a> <span class="badge ${t.state}">${t.state}</span></td><td>${t.projectId} (${t.customer})</td><td>${ROLE_LABELS[t.role]}</td><td>${when(t.since)}</td></tr>`,
 )}</tbody></table></div>`
-  : html`<p class="notice ok" role="status">Nothing awaits you now.</p>`}`;
+    : html`<p class="notice ok" role="status">Nothing awaits you now.</p>`
+}`;
   return layout('My tasks', viewer, body);
 }
 
@@ -220,8 +234,19 @@ export interface BoardFilters {
   role?: Role;
 }
 
-export function boardPage(viewer: Viewer, rows: BoardRow[], filters: BoardFilters, options: { phases: readonly string[]; customers: string[]; temporalUiUrl: (workflowId: string) => string; now: number }): string {
-  const select = (name: string, label: string, values: readonly string[], current: string | undefined, labels: (v: string) => string = (v) => v) =>
+export function boardPage(
+  viewer: Viewer,
+  rows: BoardRow[],
+  filters: BoardFilters,
+  options: { phases: readonly string[]; customers: string[]; temporalUiUrl: (workflowId: string) => string; now: number },
+): string {
+  const select = (
+    name: string,
+    label: string,
+    values: readonly string[],
+    current: string | undefined,
+    labels: (v: string) => string = (v) => v,
+  ) =>
     html`<div><label for="${name}">${label}</label><select id="${name}" name="${name}"><option value="">all</option>${values.map((v) => html`<option value="${v}"${v === current ? html` selected` : ''}>${labels(v)}</option>`)}</select></div>`;
   const body = html`<h1>Manager board</h1>
 <p class="muted">Running upgrade projects, the longest waiting first, from one visibility query (no project is asked for its status).</p>
@@ -232,7 +257,8 @@ ${select('role', 'Waiting on role', ROLES, filters.role, (r) => ROLE_LABELS[r as
 <div><button type="submit">Filter</button></div></form>
 <div class="table"><table><thead><tr><th scope="col">waiting</th><th scope="col">project</th><th scope="col">phase</th><th scope="col">awaited task</th><th scope="col">waits on</th><th scope="col">since</th><th scope="col">rework</th><th scope="col">links</th></tr></thead><tbody>
 ${rows.map(
-  (r) => html`<tr><td>${r.since ? ageOf(r.since, options.now) : '—'}${r.overdue ? html` <span class="badge overdue">overdue</span>` : ''}</td><td>${r.projectId}<br><span class="muted">${r.customer} → ${r.targetVersion}</span></td><td>${r.phase}</td><td>${r.tasks.length ? r.tasks.map((t, i) => html`${i ? ', ' : ''}<a href="${taskPath(r.projectId, t)}">${t}</a>`) : '—'}</td><td>${r.roles.map((role) => ROLE_LABELS[role]).join(', ') || '—'}${r.actors.length ? html`<br><span class="muted">${r.actors.join(', ')}</span>` : ''}</td><td>${when(r.since)}</td><td>${r.rework ?? '—'}</td><td><a href="/projects/${encodeURIComponent(r.projectId)}">task page</a> · <a href="${options.temporalUiUrl(r.workflowId)}">Temporal UI</a></td></tr>`,
+  (r) =>
+    html`<tr><td>${r.since ? ageOf(r.since, options.now) : '—'}${r.overdue ? html` <span class="badge overdue">overdue</span>` : ''}</td><td>${r.projectId}<br><span class="muted">${r.customer} → ${r.targetVersion}</span></td><td>${r.phase}</td><td>${r.tasks.length ? r.tasks.map((t, i) => html`${i ? ', ' : ''}<a href="${taskPath(r.projectId, t)}">${t}</a>`) : '—'}</td><td>${r.roles.map((role) => ROLE_LABELS[role]).join(', ') || '—'}${r.actors.length ? html`<br><span class="muted">${r.actors.join(', ')}</span>` : ''}</td><td>${when(r.since)}</td><td>${r.rework ?? '—'}</td><td><a href="/projects/${encodeURIComponent(r.projectId)}">task page</a> · <a href="${options.temporalUiUrl(r.workflowId)}">Temporal UI</a></td></tr>`,
 )}</tbody></table></div>
 ${rows.length ? '' : html`<p class="muted">No running project matches.</p>`}`;
   return layout('Manager board', viewer, body);

@@ -87,7 +87,13 @@ export class WebLogin {
   async start(reply: FastifyReply, issuer: IssuerConfig, returnTo: string): Promise<FastifyReply> {
     const oidc = this.lib();
     const config = await this.configOf(issuer);
-    const state: LoginState = { s: oidc.randomState(), n: oidc.randomNonce(), v: oidc.randomPKCECodeVerifier(), i: issuer.issuer, r: safeReturnTo(returnTo) };
+    const state: LoginState = {
+      s: oidc.randomState(),
+      n: oidc.randomNonce(),
+      v: oidc.randomPKCECodeVerifier(),
+      i: issuer.issuer,
+      r: safeReturnTo(returnTo),
+    };
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: this.redirectUri,
       scope: 'openid email profile',
@@ -96,7 +102,11 @@ export class WebLogin {
       state: state.s,
       nonce: state.n,
     });
-    reply.setCookie(LOGIN_COOKIE, Buffer.from(JSON.stringify(state)).toString('base64url'), { ...this.cookieOptions(), maxAge: LOGIN_TTL_SEC, path: '/auth' });
+    reply.setCookie(LOGIN_COOKIE, Buffer.from(JSON.stringify(state)).toString('base64url'), {
+      ...this.cookieOptions(),
+      maxAge: LOGIN_TTL_SEC,
+      path: '/auth',
+    });
     return reply.redirect(url.href, 303);
   }
 
@@ -105,7 +115,8 @@ export class WebLogin {
     const raw = request.cookies[LOGIN_COOKIE];
     const unsigned = raw ? request.unsignCookie(raw) : undefined;
     reply.clearCookie(LOGIN_COOKIE, { path: '/auth' });
-    if (!unsigned?.valid || !unsigned.value) throw new WebLoginError('this sign-in was not started here or took longer than 10 minutes; start again');
+    if (!unsigned?.valid || !unsigned.value)
+      throw new WebLoginError('this sign-in was not started here or took longer than 10 minutes; start again');
     let state: LoginState;
     try {
       state = JSON.parse(Buffer.from(unsigned.value, 'base64url').toString('utf8')) as LoginState;
@@ -132,7 +143,11 @@ export class WebLogin {
     if (!idToken) throw new WebLoginError('the identity provider returned no ID token');
     const person = await this.verifier.verify(idToken);
     const body: SessionBody = { p: person, x: Math.floor(Date.now() / 1000) + SESSION_TTL_SEC };
-    reply.setCookie(SESSION_COOKIE, Buffer.from(JSON.stringify(body)).toString('base64url'), { ...this.cookieOptions(), maxAge: SESSION_TTL_SEC, path: '/' });
+    reply.setCookie(SESSION_COOKIE, Buffer.from(JSON.stringify(body)).toString('base64url'), {
+      ...this.cookieOptions(),
+      maxAge: SESSION_TTL_SEC,
+      path: '/',
+    });
     return state.r;
   }
 

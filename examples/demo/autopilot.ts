@@ -7,9 +7,7 @@ import type { Client } from '@temporalio/client';
 import { run } from '../../client/cli';
 import type { DemoPeople } from './sign-in';
 import { plainStyle, type Io } from '../../client/io';
-import { statusQuery } from '../../workflows/messages';
-import { workflowIdFor } from '../../workflows/project-input';
-import type { ProjectStatus } from '../../workflows/project-state';
+import { statusQuery, workflowIdFor, type ProjectStatus } from '../../workflows/contract';
 
 export interface AutopilotOptions {
   client: Client;
@@ -58,7 +56,11 @@ export function shellLine(args: string[]): string {
 /** Runs one `cuo` command in this process, printing it and its output; returns the exit code. */
 export async function cuo(args: string[], print: (line: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   print(`$ npx cuo ${shellLine(args)}`);
-  const indent = (text: string) => text.replace(/\n$/, '').split('\n').forEach((line) => print(`    ${line}`));
+  const indent = (text: string) =>
+    text
+      .replace(/\n$/, '')
+      .split('\n')
+      .forEach((line) => print(`    ${line}`));
   const io: Io = {
     style: plainStyle(),
     out: indent,

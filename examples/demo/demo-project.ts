@@ -57,7 +57,9 @@ export function demoProject(landscape: LocalLandscape, projectId: string, timing
   };
   const checked = validateProjectInput(project);
   if (!checked.ok) {
-    throw new Error(`the demo project is invalid (a bug in the demo): ${checked.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+    throw new Error(
+      `the demo project is invalid (a bug in the demo): ${checked.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+    );
   }
   return project;
 }

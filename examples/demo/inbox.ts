@@ -19,7 +19,11 @@ function slackText(body: unknown): string {
   return '(not a chat message)';
 }
 
-export function watchInbox(landscape: Pick<LocalLandscape, 'smtp' | 'webhook'>, print: (line: string) => void, intervalMs = 300): InboxWatcher {
+export function watchInbox(
+  landscape: Pick<LocalLandscape, 'smtp' | 'webhook'>,
+  print: (line: string) => void,
+  intervalMs = 300,
+): InboxWatcher {
   const lines: string[] = [];
   let mails = 0;
   let hooks = 0;

@@ -20,16 +20,13 @@ import { ensureDevSigningKey } from '../../client/gateway/assertion-signer';
 import { spawnGateway, type GatewayChild } from '../../client/gateway/spawn';
 import { resolveSettings, uiLink } from '../../client/settings';
 import { startLocalLandscape, type LocalLandscape } from '../../test/support/local-landscape';
-import { DURATION_PATTERN, workflowIdFor, type ProjectFile } from '../../workflows/project-input';
-import type { ProjectStatus } from '../../workflows/project-state';
-import type { UpgradeProjectResult } from '../../workflows/final-report';
-import { statusQuery, WORKFLOW_TYPE } from '../../workflows/messages';
+import { DURATION_PATTERN, type ProjectFile } from '../../workflows/project-input';
+import { WORKFLOW_TYPE, statusQuery, workflowIdFor, type ProjectStatus, type UpgradeProjectResult } from '../../workflows/contract';
 import { autopilot, cuo } from './autopilot';
 import { DEFAULT_TIMINGS, demoProject, demoProjectId, writeDemoProjectFile, type DemoTimings } from './demo-project';
 import { watchInbox } from './inbox';
 import { DemoPeople } from './sign-in';
 import { workerLogLine } from './worker-log';
-
 
 export const DEMO_TASK_QUEUE = 'commerce-upgrades-demo';
 const ROOT = resolve(__dirname, '..', '..');
@@ -104,7 +101,15 @@ function people(project: ProjectFile): string {
   return `customer ${emails(p.customer)} · partner ${emails(p.partner)} · managed services (CSE) ${emails(p['managed-services'])}`;
 }
 
-function instructions(landscape: LocalLandscape, project: ProjectFile, file: string, artifacts: string, ui: string, options: DemoOptions, gateway: GatewayChild): string[] {
+function instructions(
+  landscape: LocalLandscape,
+  project: ProjectFile,
+  file: string,
+  artifacts: string,
+  ui: string,
+  options: DemoOptions,
+  gateway: GatewayChild,
+): string[] {
   const id = project.projectId;
   const [carla, chris] = project.participants.customer;
   const address = process.env.TEMPORAL_ADDRESS;
@@ -152,7 +157,7 @@ function instructions(landscape: LocalLandscape, project: ProjectFile, file: str
     );
   }
   lines.push(
-    'This worker shortens Adobe\'s 48 weekday hours of notice for Production changes to none (examples/demo/demo-tunables.ts).',
+    "This worker shortens Adobe's 48 weekday hours of notice for Production changes to none (examples/demo/demo-tunables.ts).",
     'Ctrl-C cancels the project and stops the worker and the stand-ins; the project stays in Temporal (the UI shows it),',
     `its project file and artifacts stay where shown above.`,
     '──────────────────────────────────────────────────────────────────────────────',
@@ -180,11 +185,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   const { print, signal } = options;
   quietRuntime();
   print('demo: starting the local stand-ins and bundling the workflow code...');
-  const [landscapeStart, bundleStart, nativeStart] = await Promise.allSettled([
-    startLocalLandscape(),
-    workflowBundle(),
-    connectNative(),
-  ]);
+  const [landscapeStart, bundleStart, nativeStart] = await Promise.allSettled([startLocalLandscape(), workflowBundle(), connectNative()]);
   if (landscapeStart.status === 'rejected' || bundleStart.status === 'rejected' || nativeStart.status === 'rejected') {
     // Whatever did start must not keep the process alive.
     if (landscapeStart.status === 'fulfilled') await landscapeStart.value.close();
@@ -222,7 +223,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     const keyFile = join(options.dataDir, 'gateway-signing-key.pem');
     ensureDevSigningKey(keyFile);
     // Its own process group: Ctrl-C stops the demo, which then cancels its project through the gateway and stops it.
-    gateway = await spawnGateway({ ...process.env, GATEWAY_PORT: '0', GATEWAY_DEV_IDP_PORT: '0', GATEWAY_SIGNING_KEY_FILE: keyFile, LOG_LEVEL: 'error' }, 90_000, { ownGroup: true });
+    gateway = await spawnGateway(
+      { ...process.env, GATEWAY_PORT: '0', GATEWAY_DEV_IDP_PORT: '0', GATEWAY_SIGNING_KEY_FILE: keyFile, LOG_LEVEL: 'error' },
+      90_000,
+      { ownGroup: true },
+    );
     process.env.CUO_GATEWAY_URL = gateway.url;
     const people = new DemoPeople(options.dataDir, gateway.url, print);
     worker = await Worker.create({
@@ -269,7 +274,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
       print('demo: running until Ctrl-C');
       await untilAborted(signal);
     }
-    state = (await handle.query(statusQuery).then((s) => s.state).catch(() => undefined)) ?? state;
+    state =
+      (await handle
+        .query(statusQuery)
+        .then((s) => s.state)
+        .catch(() => undefined)) ?? state;
     if (state === 'running') {
       // Its stand-ins go with the demo: cancel it as the CSE would (people are told, the final report is kept),
       // so no later demo worker on this task queue picks up its work.
@@ -293,7 +302,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
       ),
       new Promise<false>((resolve) => setTimeout(() => resolve(false), WORKER_STOP_TIMEOUT_MS).unref()),
     ]);
-    if (!stopped) print(`demo: the worker did not stop within ${WORKER_STOP_TIMEOUT_MS / 1000} s (is the Temporal server gone?); leaving it`);
+    if (!stopped)
+      print(`demo: the worker did not stop within ${WORKER_STOP_TIMEOUT_MS / 1000} s (is the Temporal server gone?); leaving it`);
     clean = stopped;
     await deps.notifier.close().catch(() => undefined);
     await gateway?.stop().catch(() => undefined);
@@ -304,7 +314,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     printLog = (line) => console.log(line);
     if (projectFile) {
       const shown = (path: string) => relative(process.cwd(), path) || path;
-      print(`demo: kept the project file ${shown(projectFile)} and the artifacts in ${shown(join(artifactsRoot, projectId))}/ (the stand-ins are removed)`);
+      print(
+        `demo: kept the project file ${shown(projectFile)} and the artifacts in ${shown(join(artifactsRoot, projectId))}/ (the stand-ins are removed)`,
+      );
     }
     print('demo: stopped');
   }

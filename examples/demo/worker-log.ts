@@ -8,7 +8,18 @@ import type { LogEntry } from '@temporalio/worker';
 import { clean } from '../../client/format/text';
 
 /** Attributes every workflow and activity log entry carries: the project is named once, the rest is noise here. */
-const CONTEXT_KEYS = new Set(['namespace', 'taskQueue', 'runId', 'workflowType', 'sdkComponent', 'activityId', 'attempt', 'isLocal', 'activityType', 'taskToken']);
+const CONTEXT_KEYS = new Set([
+  'namespace',
+  'taskQueue',
+  'runId',
+  'workflowType',
+  'sdkComponent',
+  'activityId',
+  'attempt',
+  'isLocal',
+  'activityType',
+  'taskToken',
+]);
 /** The attributes a person reads first, in this order. */
 const FIRST = ['reason', 'error', 'taskId', 'gateId', 'decision', 'actor', 'role'];
 
@@ -30,7 +41,12 @@ export function workerLogLine(entry: Pick<LogEntry, 'level' | 'message' | 'meta'
   const reason = meta.reason ?? meta.error;
   delete meta.reason;
   delete meta.error;
-  const keys = [...FIRST.filter((k) => k in meta), ...Object.keys(meta).filter((k) => !FIRST.includes(k)).sort()];
+  const keys = [
+    ...FIRST.filter((k) => k in meta),
+    ...Object.keys(meta)
+      .filter((k) => !FIRST.includes(k))
+      .sort(),
+  ];
   const details = keys.filter((k) => meta[k] !== undefined && meta[k] !== '').map((k) => `${k} ${value(meta[k])}`);
   const text = [
     `${entry.message}${reason !== undefined ? `: ${value(reason)}` : ''}`,

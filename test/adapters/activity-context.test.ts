@@ -16,7 +16,9 @@ let project: ProjectInput;
 
 beforeAll(async () => {
   landscape = await startLocalLandscape();
-  const parsed = validateProjectInput(landscape.project({ postLaunch: { monitorFor: '1500ms', checkEvery: '250ms' } }), { shortTimings: true });
+  const parsed = validateProjectInput(landscape.project({ postLaunch: { monitorFor: '1500ms', checkEvery: '250ms' } }), {
+    shortTimings: true,
+  });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   project = parsed.project;
 });

@@ -201,7 +201,9 @@ export class OwnerDriver {
           const requestId = `${handle.workflowId}/${gate.id}/r${gate.rounds}/approve`;
           this.sent.set(requestId, (this.sent.get(requestId) ?? 0) + 1);
           await withTimeout(
-            handle.executeUpdate(decideUpdate, { args: [{ taskId: gate.id, decision: 'approve', actor: OWNER_EMAIL[role], role, requestId }] }),
+            handle.executeUpdate(decideUpdate, {
+              args: [{ taskId: gate.id, decision: 'approve', actor: OWNER_EMAIL[role], role, requestId }],
+            }),
             10_000,
           );
           continue;
@@ -245,7 +247,9 @@ export async function waitAll(handles: WorkflowHandle[], done: (s: ProjectStatus
     last = await Promise.all(handles.map((h) => withTimeout(h.query(statusQuery), 5_000).catch(() => undefined)));
     if (last.every((s) => s && done(s))) return last as ProjectStatus[];
     if (Date.now() > deadline) {
-      throw new Error(`projects not done in ${timeoutMs} ms: ${last.map((s, i) => `${handles[i]!.workflowId}=${s ? `${s.phase}/${s.awaiting.map((a) => `${a.gateId}:${a.state}`).join(',')}` : '?'}`).join('; ')}`);
+      throw new Error(
+        `projects not done in ${timeoutMs} ms: ${last.map((s, i) => `${handles[i]!.workflowId}=${s ? `${s.phase}/${s.awaiting.map((a) => `${a.gateId}:${a.state}`).join(',')}` : '?'}`).join('; ')}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -291,7 +295,8 @@ export async function historyText(client: Client, workflowId: string): Promise<s
     if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
     // Buffers serialise themselves first (toJSON) as { type: 'Buffer', data: [...] }.
     const asBuffer = value as { type?: unknown; data?: unknown };
-    if (asBuffer && asBuffer.type === 'Buffer' && Array.isArray(asBuffer.data)) return Buffer.from(asBuffer.data as number[]).toString('utf8');
+    if (asBuffer && asBuffer.type === 'Buffer' && Array.isArray(asBuffer.data))
+      return Buffer.from(asBuffer.data as number[]).toString('utf8');
     if (typeof value === 'bigint') return value.toString();
     return value;
   });
@@ -307,12 +312,23 @@ export async function diagnose(handles: WorkflowHandle[]): Promise<string> {
   const lines = await Promise.all(
     handles.map(async (h) => {
       const query = await withTimeout(h.query(statusQuery), 5_000).then(
-        (s) => `query ok (${s.state}${s.gates.filter((g) => g.blocked).map((g) => `; ${g.id} blocked at ${g.blocked!.step}: ${g.blocked!.error}`).join('')})`,
+        (s) =>
+          `query ok (${s.state}${s.gates
+            .filter((g) => g.blocked)
+            .map((g) => `; ${g.id} blocked at ${g.blocked!.step}: ${g.blocked!.error}`)
+            .join('')})`,
         (e: Error) => `query failed: ${e.message}`,
       );
       const d = await h.describe().catch(() => undefined);
-      const raw = d?.raw as { pendingActivities?: { activityType?: { name?: string }; attempt?: number; lastFailure?: { message?: string } }[]; pendingWorkflowTask?: { attempt?: number } } | undefined;
-      const pending = (raw?.pendingActivities ?? []).map((p) => `${p.activityType?.name}#${p.attempt}${p.lastFailure?.message ? ` (${p.lastFailure.message.slice(0, 200)})` : ''}`);
+      const raw = d?.raw as
+        | {
+            pendingActivities?: { activityType?: { name?: string }; attempt?: number; lastFailure?: { message?: string } }[];
+            pendingWorkflowTask?: { attempt?: number };
+          }
+        | undefined;
+      const pending = (raw?.pendingActivities ?? []).map(
+        (p) => `${p.activityType?.name}#${p.attempt}${p.lastFailure?.message ? ` (${p.lastFailure.message.slice(0, 200)})` : ''}`,
+      );
       const history = await h.fetchHistory().catch(() => undefined);
       const events = history?.events ?? [];
       let saved = '';
@@ -321,11 +337,15 @@ export async function diagnose(handles: WorkflowHandle[]): Promise<string> {
         const dir = join(tmpdir(), 'cuo-chaos-histories');
         await mkdir(dir, { recursive: true });
         const file = join(dir, `${h.workflowId}.json`);
-        await writeFile(file, JSON.stringify(history, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+        await writeFile(
+          file,
+          JSON.stringify(history, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+        );
         saved = `; history saved to ${file}`;
       }
       const last = events.slice(-5).map((e) => {
-        const failed = (e as { workflowTaskFailedEventAttributes?: { failure?: { message?: string } } }).workflowTaskFailedEventAttributes?.failure?.message;
+        const failed = (e as { workflowTaskFailedEventAttributes?: { failure?: { message?: string } } }).workflowTaskFailedEventAttributes
+          ?.failure?.message;
         return `${String(e.eventType)}${failed ? `(${failed.slice(0, 300)})` : ''}`;
       });
       return `${h.workflowId}: ${d?.status.name ?? '?'}; ${query}; workflow task attempt ${raw?.pendingWorkflowTask?.attempt ?? '-'}; pending [${pending.join(', ')}]; last events ${last.join(', ')}${saved}`;

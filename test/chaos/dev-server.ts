@@ -66,9 +66,21 @@ export class DevServer {
     const child = spawn(
       cli,
       [
-        'server', 'start-dev', '--headless', '--ip', '127.0.0.1',
-        '--port', String(this.port), '--http-port', String(this.httpPort), '--metrics-port', String(this.metricsPort),
-        '--db-filename', this.dbFile, '--log-level', 'error',
+        'server',
+        'start-dev',
+        '--headless',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(this.port),
+        '--http-port',
+        String(this.httpPort),
+        '--metrics-port',
+        String(this.metricsPort),
+        '--db-filename',
+        this.dbFile,
+        '--log-level',
+        'error',
         ...devServerSearchAttributeArgs(UPGRADE_SEARCH_ATTRIBUTES),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -88,7 +100,8 @@ export class DevServer {
           await connection.close();
         }
       } catch (err) {
-        if (Date.now() > deadline) throw new Error(`dev server did not answer on ${this.address}: ${(err as Error).message}\n${this.output.join('')}`);
+        if (Date.now() > deadline)
+          throw new Error(`dev server did not answer on ${this.address}: ${(err as Error).message}\n${this.output.join('')}`);
         await new Promise((r) => setTimeout(r, 300));
       }
     }

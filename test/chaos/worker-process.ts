@@ -43,7 +43,9 @@ async function main(): Promise<void> {
       activities: createActivities(deps),
       interceptors: { activity: redactingInterceptors(config.secrets) },
       shutdownGraceTime: config.shutdownGraceTimeMs,
-      ...(config.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: config.maxConcurrentActivityTaskExecutions } : {}),
+      ...(config.maxConcurrentActivityTaskExecutions
+        ? { maxConcurrentActivityTaskExecutions: config.maxConcurrentActivityTaskExecutions }
+        : {}),
     });
     logger.info({ pid: process.pid, taskQueue: config.taskQueue }, WORKER_STARTED);
     await worker.run();

@@ -25,9 +25,9 @@ import {
   rejectSignal,
   statusQuery,
 } from '../../workflows/messages';
-import { workflowIdFor, type ProjectFile } from '../../workflows/project-input';
+import { type ProjectFile } from '../../workflows/project-input';
+import { workflowIdFor, type UpgradeWorkflowInput } from '../../workflows/contract';
 import { MAX_REFUSED_KEPT, type ProjectStatus } from '../../workflows/project-state';
-import type { UpgradeWorkflowInput } from '../../workflows/contract';
 import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { approveUntil, gateState, OWNER_EMAIL, waitForStatus } from '../support/drive';
 import { makeProject } from '../support/project-fixture';
@@ -37,7 +37,15 @@ const WORKFLOWS = require.resolve('../../workflows');
 
 let client: Client;
 let closeClient: () => Promise<void>;
-const counts = { updatesTried: 0, updatesAccepted: 0, signalsTried: 0, signalsAccepted: 0, signalsRecordedRefused: 0, signalsDuplicateIgnored: 0, signalsRefusedByServer: 0 };
+const counts = {
+  updatesTried: 0,
+  updatesAccepted: 0,
+  signalsTried: 0,
+  signalsAccepted: 0,
+  signalsRecordedRefused: 0,
+  signalsDuplicateIgnored: 0,
+  signalsRefusedByServer: 0,
+};
 
 beforeAll(async () => {
   // Each refused update is logged as a warning by the workflow (by design); here they would bury the test output.
@@ -59,7 +67,13 @@ function fingerprint(status: ProjectStatus): string {
   return JSON.stringify({
     state: status.state,
     cancelled: status.cancelled,
-    gates: status.gates.map((g) => [g.id, g.state, g.approvals.map((a) => a.actor), g.acknowledgements.map((a) => a.actor), g.blockedResolution ?? null]),
+    gates: status.gates.map((g) => [
+      g.id,
+      g.state,
+      g.approvals.map((a) => a.actor),
+      g.acknowledgements.map((a) => a.actor),
+      g.blockedResolution ?? null,
+    ]),
     decisions: status.audit.filter((e) => e.kind === 'decision' || e.kind === 'cancel').length,
   });
 }
@@ -70,10 +84,31 @@ const plan = { taskId: 'create-upgrade-plan', actor: OWNER_EMAIL.customer, role:
 function badDecisions(): { payload: unknown; reason: RegExp }[] {
   return [
     { payload: { ...plan, taskId: 'make-coffee', decision: 'approve' }, reason: /unknown task "make-coffee"/ },
-    { payload: { ...plan, taskId: 'post-launch-monitoring', decision: 'approve', role: 'managed-services', actor: OWNER_EMAIL['managed-services'] }, reason: /is pending, not awaiting approval/ },
-    { payload: { ...plan, taskId: 'cab-production-deployment', decision: 'approve', role: 'managed-services', actor: OWNER_EMAIL['managed-services'] }, reason: /not awaiting approval/ },
+    {
+      payload: {
+        ...plan,
+        taskId: 'post-launch-monitoring',
+        decision: 'approve',
+        role: 'managed-services',
+        actor: OWNER_EMAIL['managed-services'],
+      },
+      reason: /is pending, not awaiting approval/,
+    },
+    {
+      payload: {
+        ...plan,
+        taskId: 'cab-production-deployment',
+        decision: 'approve',
+        role: 'managed-services',
+        actor: OWNER_EMAIL['managed-services'],
+      },
+      reason: /not awaiting approval/,
+    },
     { payload: { ...plan, decision: 'approve', role: 'partner', actor: OWNER_EMAIL.partner }, reason: /only the owner role \(customer\)/ },
-    { payload: { ...plan, decision: 'reject', role: 'managed-services', actor: OWNER_EMAIL['managed-services'], comment: 'no' }, reason: /only the owner role/ },
+    {
+      payload: { ...plan, decision: 'reject', role: 'managed-services', actor: OWNER_EMAIL['managed-services'], comment: 'no' },
+      reason: /only the owner role/,
+    },
     { payload: { ...plan, decision: 'approve', actor: 'mallory@evil.example' }, reason: /not a named customer participant/ },
     // A real participant claiming another role is not a participant of that role.
     { payload: { ...plan, decision: 'approve', actor: OWNER_EMAIL.partner }, reason: /not a named customer participant/ },
@@ -105,10 +140,16 @@ function badDecisions(): { payload: unknown; reason: RegExp }[] {
 function badCancels(): { payload: unknown; reason: RegExp }[] {
   return [
     { payload: { actor: OWNER_EMAIL.customer, role: 'customer', reason: 'budget cut' }, reason: /only the CSE/ },
-    { payload: { actor: 'mallory@evil.example', role: 'managed-services', reason: 'because' }, reason: /not a named managed-services participant/ },
+    {
+      payload: { actor: 'mallory@evil.example', role: 'managed-services', reason: 'because' },
+      reason: /not a named managed-services participant/,
+    },
     { payload: { actor: OWNER_EMAIL['managed-services'], role: 'managed-services' }, reason: /reason/ },
     { payload: { actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'no' }, reason: /must say why/ },
-    { payload: { actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'stop now', force: true }, reason: /unknown field/ },
+    {
+      payload: { actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'stop now', force: true },
+      reason: /unknown field/,
+    },
     { payload: 'cancel', reason: /malformed cancellation/ },
   ];
 }
@@ -205,15 +246,26 @@ it('refuses every bad decision through the update and records every bad signal, 
     // The attempts are in the audit trail, with who tried and why they were refused.
     expect(afterSignals.audit).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ kind: 'refused', via: 'signal', actor: 'mallory@evil.example', reason: expect.stringMatching(/not a named customer participant/) }),
-        expect.objectContaining({ kind: 'refused', via: 'signal', reason: expect.stringMatching(/malformed approve signal: .*unknown field\(s\) "admin"/) }),
+        expect.objectContaining({
+          kind: 'refused',
+          via: 'signal',
+          actor: 'mallory@evil.example',
+          reason: expect.stringMatching(/not a named customer participant/),
+        }),
+        expect.objectContaining({
+          kind: 'refused',
+          via: 'signal',
+          reason: expect.stringMatching(/malformed approve signal: .*unknown field\(s\) "admin"/),
+        }),
         expect.objectContaining({ kind: 'refused', via: 'signal', reason: expect.stringMatching(/malformed reject signal/) }),
         expect.objectContaining({ kind: 'refused', via: 'signal', reason: expect.stringMatching(/comment: must be at most 2000/) }),
       ]),
     );
 
     // ---- duplicates: a requestId is applied once, whether repeated by update or by signal ----
-    const first = await handle.executeUpdate(decideUpdate, { args: [{ ...plan, decision: 'approve', requestId: 'req-1', evidence: planArtifact.sha256.slice(0, 12) }] });
+    const first = await handle.executeUpdate(decideUpdate, {
+      args: [{ ...plan, decision: 'approve', requestId: 'req-1', evidence: planArtifact.sha256.slice(0, 12) }],
+    });
     expect(first).toMatchObject({ duplicate: false, taskState: 'awaiting-approval' });
     for (let i = 0; i < 3; i += 1) {
       counts.updatesTried += 1;
@@ -224,7 +276,9 @@ it('refuses every bad decision through the update and records every bad signal, 
       counts.signalsDuplicateIgnored += 1;
     }
     // The same person again under a new requestId is a second approval by one person: refused.
-    expect(await refusedUpdate(handle.executeUpdate(decideUpdate, { args: [{ ...plan, decision: 'approve', requestId: 'req-2' }] }))).toMatch(/already approved/);
+    expect(
+      await refusedUpdate(handle.executeUpdate(decideUpdate, { args: [{ ...plan, decision: 'approve', requestId: 'req-2' }] })),
+    ).toMatch(/already approved/);
     await sendSignal(handle, 'approve', { ...plan, requestId: 'req-3' });
     const afterDuplicates = await waitForStatus(handle, (s) => s.audit.some((e) => e.requestId === 'req-3'), 15_000);
     const planGate = afterDuplicates.gates.find((g) => g.id === 'create-upgrade-plan')!;
@@ -237,7 +291,9 @@ it('refuses every bad decision through the update and records every bad signal, 
     const flood = MAX_REFUSED_KEPT + 30;
     for (let i = 0; i < flood; i += 25) {
       await Promise.all(
-        Array.from({ length: Math.min(25, flood - i) }, (_, j) => sendSignal(handle, 'approve', { ...plan, actor: `bot${i + j}@evil.example` })),
+        Array.from({ length: Math.min(25, flood - i) }, (_, j) =>
+          sendSignal(handle, 'approve', { ...plan, actor: `bot${i + j}@evil.example` }),
+        ),
       );
     }
     const flooded = await waitForStatus(handle, (s) => refusedSignals(s) >= refusedSignals(afterDuplicates) + flood, 30_000);
@@ -254,8 +310,13 @@ it('refuses every bad decision through the update and records every bad signal, 
     expect(result.outcome).toBe('completed');
     // Only the owners' approvals are in the record: one per gate, two for the plan.
     const decisions = done.audit.filter((e) => e.kind === 'decision');
-    expect(decisions.filter((e) => e.gateId === 'create-upgrade-plan').map((e) => e.actor)).toEqual([OWNER_EMAIL.customer, 'chris@acme.example']);
-    expect(decisions.every((e) => e.actor === OWNER_EMAIL[e.role as keyof typeof OWNER_EMAIL] || e.actor === 'chris@acme.example')).toBe(true);
+    expect(decisions.filter((e) => e.gateId === 'create-upgrade-plan').map((e) => e.actor)).toEqual([
+      OWNER_EMAIL.customer,
+      'chris@acme.example',
+    ]);
+    expect(decisions.every((e) => e.actor === OWNER_EMAIL[e.role as keyof typeof OWNER_EMAIL] || e.actor === 'chris@acme.example')).toBe(
+      true,
+    );
     expect(decisions.some((e) => e.actor?.endsWith('@evil.example'))).toBe(false);
   });
 }, 180_000);
@@ -279,10 +340,15 @@ it('refuses decisions on a completed and on a cancelled project, while it wraps 
     const finished = await start(taskQueue, makeProject());
     const cancelled = await start(taskQueue, makeProject());
     await waitForStatus(cancelled, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
-    await cancelled.executeUpdate(cancelUpdate, { args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'customer postponed', requestId: 'cancel-1' }] });
+    await cancelled.executeUpdate(cancelUpdate, {
+      args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'customer postponed', requestId: 'cancel-1' }],
+    });
     await approveUntil(finished);
 
-    for (const [handle, word] of [[finished, 'completed'], [cancelled, 'cancelled']] as const) {
+    for (const [handle, word] of [
+      [finished, 'completed'],
+      [cancelled, 'cancelled'],
+    ] as const) {
       await waitForStatus(handle, (s) => s.state === word && reportStarted.includes(handle.workflowId), 15_000);
       const before = await handle.query(statusQuery);
       const tries: unknown[] = [
@@ -292,10 +358,16 @@ it('refuses decisions on a completed and on a cancelled project, while it wraps 
         { taskId: 'post-launch-monitoring', decision: 'retry', actor: OWNER_EMAIL['managed-services'], role: 'managed-services' },
       ];
       for (const payload of tries) {
-        expect(await refusedUpdate(handle.executeUpdate(decideUpdate, { args: [payload as never] }))).toMatch(new RegExp(`is ${word}; it takes no more decisions`));
+        expect(await refusedUpdate(handle.executeUpdate(decideUpdate, { args: [payload as never] }))).toMatch(
+          new RegExp(`is ${word}; it takes no more decisions`),
+        );
       }
       expect(
-        await refusedUpdate(handle.executeUpdate(cancelUpdate, { args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'cancel again' }] })),
+        await refusedUpdate(
+          handle.executeUpdate(cancelUpdate, {
+            args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'cancel again' }],
+          }),
+        ),
       ).toMatch(new RegExp(`already ${word}`));
       await sendSignal(handle, 'approve', plan);
       await sendSignal(handle, 'comment', { ...plan, comment: 'hello?' });
@@ -304,7 +376,9 @@ it('refuses decisions on a completed and on a cancelled project, while it wraps 
       expect(fingerprint(after)).toBe(fingerprint(before));
     }
     // A repeated cancellation with the same requestId is answered, not applied again.
-    const repeat = await cancelled.executeUpdate(cancelUpdate, { args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'customer postponed', requestId: 'cancel-1' }] });
+    const repeat = await cancelled.executeUpdate(cancelUpdate, {
+      args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'customer postponed', requestId: 'cancel-1' }],
+    });
     expect(repeat.duplicate).toBe(true);
 
     for (const release of releases.splice(0)) release();
@@ -344,8 +418,14 @@ it('refuses a signal payload that carries a decision of its own (it must not be 
     const before = await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
     await handle.signal(approveSignal, { ...plan, decision: 'reject', comment: 'the plan misses the ERP cut-over' } as never);
     const after = await waitForStatus(handle, (s) => s.audit.length > before.audit.length, 15_000);
-    expect(after.audit.at(-1)).toMatchObject({ kind: 'refused', via: 'signal', reason: expect.stringMatching(/unknown field\(s\) "decision"/) });
+    expect(after.audit.at(-1)).toMatchObject({
+      kind: 'refused',
+      via: 'signal',
+      reason: expect.stringMatching(/unknown field\(s\) "decision"/),
+    });
     expect(fingerprint(after)).toBe(fingerprint(before));
-    await handle.executeUpdate(cancelUpdate, { args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'test finished' }] });
+    await handle.executeUpdate(cancelUpdate, {
+      args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'test finished' }],
+    });
   });
 }, 60_000);

@@ -10,14 +10,15 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { stringify } from 'yaml';
 import { validateProjectText } from '../../client/project-file';
-import { workflowIdFor } from '../../workflows/project-input';
+import { workflowIdFor } from '../../workflows/contract';
 import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { makeProject } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
 
 type Loose = Record<string, unknown>;
 
-const valid = (): Loose => structuredClone(makeProject({ repository: { url: 'git@github.com:acme/shop.git', baseBranch: 'master' } })) as Loose;
+const valid = (): Loose =>
+  structuredClone(makeProject({ repository: { url: 'git@github.com:acme/shop.git', baseBranch: 'master' } })) as Loose;
 
 interface BadFile {
   name: string;
@@ -32,7 +33,17 @@ function yamlOf(mutate: (p: Loose) => void): string {
   return stringify(project);
 }
 
-const REQUIRED = ['version', 'projectId', 'customer', 'participants', 'currentVersion', 'targetVersion', 'repository', 'environments', 'changeWindows'];
+const REQUIRED = [
+  'version',
+  'projectId',
+  'customer',
+  'participants',
+  'currentVersion',
+  'targetVersion',
+  'repository',
+  'environments',
+  'changeWindows',
+];
 
 const BAD_FILES: BadFile[] = [
   ...REQUIRED.map((field) => ({ name: `missing ${field}`, text: yamlOf((p) => delete p[field]), field: new RegExp(`^${field}$`) })),
@@ -41,14 +52,30 @@ const BAD_FILES: BadFile[] = [
   { name: 'customer a list', text: yamlOf((p) => (p.customer = ['Acme'])), field: /^customer$/ },
   { name: 'participants a string', text: yamlOf((p) => (p.participants = 'everyone')), field: /^participants$/ },
   { name: 'changeWindows a mapping', text: yamlOf((p) => (p.changeWindows = { days: ['mon'] })), field: /^changeWindows$/ },
-  { name: 'durationMinutes a string', text: yamlOf((p) => ((p.changeWindows as Loose[])[0]!.durationMinutes = '90')), field: /^changeWindows\.0\.durationMinutes$/ },
-  { name: 'performance.connections negative', text: yamlOf((p) => (p.performance = { connections: -1 })), field: /^performance\.connections$/ },
+  {
+    name: 'durationMinutes a string',
+    text: yamlOf((p) => ((p.changeWindows as Loose[])[0]!.durationMinutes = '90')),
+    field: /^changeWindows\.0\.durationMinutes$/,
+  },
+  {
+    name: 'performance.connections negative',
+    text: yamlOf((p) => (p.performance = { connections: -1 })),
+    field: /^performance\.connections$/,
+  },
   { name: 'unknown version 2.4.3', text: yamlOf((p) => (p.currentVersion = '2.4.3')), field: /^currentVersion$/ },
   { name: 'unknown version 2.5.0', text: yamlOf((p) => (p.targetVersion = '2.5.0')), field: /^targetVersion$/ },
   { name: 'unknown patch 2.4.8-p99', text: yamlOf((p) => (p.targetVersion = '2.4.8-p99')), field: /^targetVersion$/ },
   { name: 'version as a YAML number', text: yamlOf((p) => (p.currentVersion = 2.4)), field: /^currentVersion$/ },
-  { name: 'target older than current', text: yamlOf((p) => Object.assign(p, { currentVersion: '2.4.8-p3', targetVersion: '2.4.7-p3' })), field: /^targetVersion$/ },
-  { name: 'target equal to current', text: yamlOf((p) => Object.assign(p, { currentVersion: '2.4.7-p3', targetVersion: '2.4.7-p3' })), field: /^targetVersion$/ },
+  {
+    name: 'target older than current',
+    text: yamlOf((p) => Object.assign(p, { currentVersion: '2.4.8-p3', targetVersion: '2.4.7-p3' })),
+    field: /^targetVersion$/,
+  },
+  {
+    name: 'target equal to current',
+    text: yamlOf((p) => Object.assign(p, { currentVersion: '2.4.7-p3', targetVersion: '2.4.7-p3' })),
+    field: /^targetVersion$/,
+  },
   {
     name: 'a person twice in one role',
     text: yamlOf((p) => (p.participants as Record<string, Loose[]>).customer!.push({ name: 'Carla Again', email: 'CARLA@acme.example' })),
@@ -56,14 +83,28 @@ const BAD_FILES: BadFile[] = [
   },
   {
     name: 'a person in two roles',
-    text: yamlOf((p) => (p.participants as Record<string, Loose[]>)['managed-services']!.push({ name: 'Pat', email: 'pat@agency.example' })),
+    text: yamlOf((p) =>
+      (p.participants as Record<string, Loose[]>)['managed-services']!.push({ name: 'Pat', email: 'pat@agency.example' }),
+    ),
     field: /^participants\.managed-services\.\d+\.email$/,
   },
   { name: 'a role without people', text: yamlOf((p) => ((p.participants as Loose).partner = [])), field: /^participants\.partner$/ },
-  { name: 'participant without e-mail', text: yamlOf((p) => ((p.participants as Loose).partner = [{ name: 'Pat' }])), field: /^participants\.partner\.0\.email$/ },
+  {
+    name: 'participant without e-mail',
+    text: yamlOf((p) => ((p.participants as Loose).partner = [{ name: 'Pat' }])),
+    field: /^participants\.partner\.0\.email$/,
+  },
   { name: 'unknown top-level field', text: yamlOf((p) => (p.smtpPassword = 'hunter2')), field: /^\(project file\)$/ },
-  { name: 'unparsable YAML: bad indentation', text: 'version: 1\nprojectId: acme\n  customer: Acme\n', field: /^\(yaml line \d+, column \d+\)$/ },
-  { name: 'unparsable YAML: unclosed quote', text: 'version: 1\nprojectId: "acme\ncustomer: Acme\n', field: /^\(yaml( line \d+, column \d+)?\)$/ },
+  {
+    name: 'unparsable YAML: bad indentation',
+    text: 'version: 1\nprojectId: acme\n  customer: Acme\n',
+    field: /^\(yaml line \d+, column \d+\)$/,
+  },
+  {
+    name: 'unparsable YAML: unclosed quote',
+    text: 'version: 1\nprojectId: "acme\ncustomer: Acme\n',
+    field: /^\(yaml( line \d+, column \d+)?\)$/,
+  },
   { name: 'unparsable YAML: duplicate key', text: 'version: 1\nversion: 1\n', field: /^\(yaml line \d+, column \d+\)$/ },
   { name: 'a YAML list, not a mapping', text: '- version: 1\n', field: /^\(project file\)$/ },
   { name: 'an empty file', text: '', field: /^\(project file\)$/ },
@@ -84,7 +125,10 @@ it('the CLI reader refuses each bad project file with a message naming the field
   expect(accepted).toEqual([]);
   for (const { bad, result } of outcomes) {
     if (result.ok) continue;
-    expect({ file: bad.name, fields: result.problems.map((p) => p.field) }).toEqual({ file: bad.name, fields: expect.arrayContaining([expect.stringMatching(bad.field)]) });
+    expect({ file: bad.name, fields: result.problems.map((p) => p.field) }).toEqual({
+      file: bad.name,
+      fields: expect.arrayContaining([expect.stringMatching(bad.field)]),
+    });
     for (const problem of result.problems) expect(problem.message.length).toBeGreaterThan(5);
   }
   process.stdout.write(`bad project files: ${BAD_FILES.length} tried, ${accepted.length} accepted\n`);
@@ -96,7 +140,11 @@ it('a workflow started with a bad project refuses it (non-retryable, naming the 
   const cases: [string, (p: Loose) => void, RegExp][] = [
     ['missing customer', (p) => delete p.customer, /customer:/],
     ['target older', (p) => Object.assign(p, { currentVersion: '2.4.8-p3', targetVersion: '2.4.7-p3' }), /targetVersion: must be newer/],
-    ['duplicate participant', (p) => (p.participants as Record<string, Loose[]>).partner!.push({ name: 'Sam', email: 'sam@adobe.example' }), /listed twice/],
+    [
+      'duplicate participant',
+      (p) => (p.participants as Record<string, Loose[]>).partner!.push({ name: 'Sam', email: 'sam@adobe.example' }),
+      /listed twice/,
+    ],
     ['wrong type', (p) => (p.changeWindows = 'weekends'), /changeWindows:/],
   ];
   await runWorker({ taskQueue, workflowsPath: require.resolve('../../workflows'), activities: stubs.activities() }, async () => {
@@ -106,7 +154,10 @@ it('a workflow started with a bad project refuses it (non-retryable, naming the 
       mutate(project);
       const error = await client.workflow
         .execute('upgradeProject', { taskQueue, workflowId: workflowIdFor(String(project.projectId)), args: [{ version: 1, project }] })
-        .then(() => undefined, (err: unknown) => err);
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
       expect(error).toBeInstanceOf(WorkflowFailedError);
       const cause = (error as WorkflowFailedError).cause;
       expect(cause).toBeInstanceOf(ApplicationFailure);

@@ -16,9 +16,9 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { EnvironmentName, ProjectContext } from '../../activities/contract';
 import { Notifier } from '../../activities/notify/channels';
-import { workflowIdFor, type ProjectFile } from '../../workflows/project-input';
+import { type ProjectFile } from '../../workflows/project-input';
+import { workflowIdFor, type UpgradeWorkflowInput } from '../../workflows/contract';
 import type { ProjectStatus } from '../../workflows/project-state';
-import type { UpgradeWorkflowInput } from '../../workflows/contract';
 import { startTcpProxy, type TcpProxy } from '../chaos/tcp-proxy';
 import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { approveUntil, decide, gateState, OWNER_EMAIL, waitForStatus } from '../support/drive';
@@ -81,7 +81,11 @@ async function start(taskQueue: string, project: ProjectFile): Promise<WorkflowH
 /** A pre-receive hook that refuses one push and then removes itself: a real rejection, exactly once. */
 async function rejectNextPushOnce(remoteDir: string): Promise<string> {
   const marker = join(remoteDir, 'rejected-once');
-  await writeFile(join(remoteDir, 'hooks', 'pre-receive'), `#!/bin/sh\necho "branch is being migrated, try again" >&2\ntouch "${marker}"\nrm -f "$0"\nexit 1\n`, { mode: 0o755 });
+  await writeFile(
+    join(remoteDir, 'hooks', 'pre-receive'),
+    `#!/bin/sh\necho "branch is being migrated, try again" >&2\ntouch "${marker}"\nrm -f "$0"\nexit 1\n`,
+    { mode: 0o755 },
+  );
   return marker;
 }
 
@@ -127,7 +131,19 @@ it('retries transient faults (webhook 500s, SMTP drops, one rejected push, Produ
     expect(mail.messageId).toBeTruthy();
     expect(done.audit.filter((e) => /not delivered/.test(e.reason ?? ''))).toEqual([]);
     await repo.git(['fetch', '--quiet', 'origin']);
-    expect((await repo.git(['log', '--format=%H', '--fixed-strings', `--grep=Upgrade-Step: ${handle.workflowId}/prepare-upgrade-branch`, 'origin/upgrade/2.4.8-p3'])).split('\n').filter(Boolean)).toHaveLength(1);
+    expect(
+      (
+        await repo.git([
+          'log',
+          '--format=%H',
+          '--fixed-strings',
+          `--grep=Upgrade-Step: ${handle.workflowId}/prepare-upgrade-branch`,
+          'origin/upgrade/2.4.8-p3',
+        ])
+      )
+        .split('\n')
+        .filter(Boolean),
+    ).toHaveLength(1);
   });
 }, 150_000);
 
@@ -157,20 +173,39 @@ it('blocks on permanent faults with the reason, keeps the workflow running, and 
     // Fix the cause: the repository appears at that URL. Then retry.
     await run('git', ['clone', '--quiet', '--bare', source.remoteDir, missing]);
     await waitForStatus(handle, (s) => gateState(s, gate.id) === 'blocked', 30_000);
-    await decide(handle, { taskId: gate.id, decision: 'retry', actor: OWNER_EMAIL['managed-services'], role: 'managed-services', requestId: 'retry-2' });
+    await decide(handle, {
+      taskId: gate.id,
+      decision: 'retry',
+      actor: OWNER_EMAIL['managed-services'],
+      role: 'managed-services',
+      requestId: 'retry-2',
+    });
     await waitForStatus(handle, (s) => gateState(s, gate.id) === 'awaiting-approval', 60_000);
 
     // Pushes always refused by the remote: the branch step blocks with git's reason; allowing pushes + retry fixes it.
     await rejectPushes(missing, 'pushes are frozen during the change freeze');
     const frozen = await approveUntil(handle, (s) => gateState(s, 'update-code-base') === 'blocked', 120_000);
     const code = frozen.gates.find((g) => g.id === 'update-code-base')!;
-    expect(code.blocked).toMatchObject({ step: 'prepareUpgradeBranch', error: expect.stringMatching(/rejected.*pushes are frozen during the change freeze/) });
+    expect(code.blocked).toMatchObject({
+      step: 'prepareUpgradeBranch',
+      error: expect.stringMatching(/rejected.*pushes are frozen during the change freeze/),
+    });
     await acceptPushes(missing);
-    await decide(handle, { taskId: 'update-code-base', decision: 'retry', actor: OWNER_EMAIL.partner, role: 'partner', requestId: 'retry-3' });
+    await decide(handle, {
+      taskId: 'update-code-base',
+      decision: 'retry',
+      actor: OWNER_EMAIL.partner,
+      role: 'partner',
+      requestId: 'retry-3',
+    });
     const done = await approveUntil(handle, () => false, 120_000);
     expect(done.state).toBe('completed');
     expect((await handle.result()).outcome).toBe('completed');
-    expect(done.audit.filter((e) => e.kind === 'decision' && e.decision === 'retry').map((e) => e.requestId)).toEqual(['retry-1', 'retry-2', 'retry-3']);
+    expect(done.audit.filter((e) => e.kind === 'decision' && e.decision === 'retry').map((e) => e.requestId)).toEqual([
+      'retry-1',
+      'retry-2',
+      'retry-3',
+    ]);
   });
   await unlink(join(missing, 'hooks', 'pre-receive')).catch(() => undefined);
 }, 200_000);
@@ -198,13 +233,17 @@ it('a change request retried after a partial delivery keeps its idempotency key 
   const env = new MockActivityEnvironment();
   // Attempt 1: the webhook takes it, the SMTP server drops the connection → a retryable failure.
   smtpProxy.setMode('reset');
-  await expect(env.run(acts.requestInfrastructureChange, ctx, { environment: 'staging' as EnvironmentName, window })).rejects.toThrow(/not delivered/);
+  await expect(env.run(acts.requestInfrastructureChange, ctx, { environment: 'staging' as EnvironmentName, window })).rejects.toThrow(
+    /not delivered/,
+  );
   smtpProxy.setMode('up');
   // Attempt 2, as Temporal's retry would run it a moment later.
   await new Promise((r) => setTimeout(r, 1_100));
   await env.run(acts.requestInfrastructureChange, ctx, { environment: 'staging' as EnvironmentName, window });
   const keys = new Set(
-    landscape.webhook.messages.filter((m) => m.idempotencyKey?.startsWith(`${ctx.workflowId}/change-request/staging/`)).map((m) => m.idempotencyKey),
+    landscape.webhook.messages
+      .filter((m) => m.idempotencyKey?.startsWith(`${ctx.workflowId}/change-request/staging/`))
+      .map((m) => m.idempotencyKey),
   );
   expect([...keys]).toHaveLength(1);
 }, 60_000);

@@ -18,8 +18,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { workflowIdFor } from '../../workflows/project-input';
-import type { UpgradeWorkflowInput } from '../../workflows/contract';
+import { workflowIdFor, type UpgradeWorkflowInput } from '../../workflows/contract';
 import {
   CHAOS_TUNABLES,
   diagnose,
@@ -112,7 +111,7 @@ it(`survives ${KILLS} kill -9 of the worker process with ${PROJECTS} projects in
   for (let k = 0; k < KILLS; k += 1) {
     const delay = 2_000 + Math.floor(Math.random() * 5_000);
     await new Promise((r) => setTimeout(r, delay));
-    const statuses = await Promise.all(handles.map((h) => h.query('status').catch(() => undefined))) as ({ phase: string } | undefined)[];
+    const statuses = (await Promise.all(handles.map((h) => h.query('status').catch(() => undefined)))) as ({ phase: string } | undefined)[];
     killLog.push(`kill ${k + 1} after ${delay} ms, phases: ${statuses.map((s) => s?.phase ?? '?').join(',')}`);
     await worker.kill9();
     worker = await spawnWorker();
@@ -137,44 +136,58 @@ it(`survives ${KILLS} kill -9 of the worker process with ${PROJECTS} projects in
   for (const [i, status] of done.entries()) {
     const workflowId = handles[i]!.workflowId;
     try {
-    // ---- decisions: exactly one per gate, one per requestId, however many times the driver sent it ----
-    const decisions = status.audit.filter((e) => e.kind === 'decision');
-    expect(decisions.map((e) => e.gateId).sort()).toEqual(status.gates.map((g) => g.id).sort());
-    expect(new Set(decisions.map((e) => e.requestId)).size).toBe(decisions.length);
-    for (const gate of status.gates) expect(gate.approvals).toHaveLength(1);
-    counts.decisions += decisions.length;
+      // ---- decisions: exactly one per gate, one per requestId, however many times the driver sent it ----
+      const decisions = status.audit.filter((e) => e.kind === 'decision');
+      expect(decisions.map((e) => e.gateId).sort()).toEqual(status.gates.map((g) => g.id).sort());
+      expect(new Set(decisions.map((e) => e.requestId)).size).toBe(decisions.length);
+      for (const gate of status.gates) expect(gate.approvals).toHaveLength(1);
+      counts.decisions += decisions.length;
 
-    // ---- git: one Upgrade-Step commit for the branch step, one deploy merge, no rollback ----
-    const repo = repos[i]!;
-    await repo.git(['fetch', '--quiet', 'origin']);
-    const stepCommits = (await repo.git(['log', '--format=%H', `--grep=Upgrade-Step: ${workflowId}/prepare-upgrade-branch`, '--fixed-strings', 'origin/upgrade/2.4.8-p3']))
-      .split('\n')
-      .filter(Boolean);
-    expect(stepCommits).toHaveLength(1);
-    const merges = (await repo.git(['log', '--merges', '--format=%H %s', 'origin/master'])).split('\n').filter(Boolean);
-    expect(merges).toHaveLength(1);
-    expect(await repo.git(['log', '--format=%B', 'origin/master'])).not.toMatch(/Upgrade-Rollback/);
-    counts.commits += stepCommits.length;
-    counts.merges += merges.length;
+      // ---- git: one Upgrade-Step commit for the branch step, one deploy merge, no rollback ----
+      const repo = repos[i]!;
+      await repo.git(['fetch', '--quiet', 'origin']);
+      const stepCommits = (
+        await repo.git([
+          'log',
+          '--format=%H',
+          `--grep=Upgrade-Step: ${workflowId}/prepare-upgrade-branch`,
+          '--fixed-strings',
+          'origin/upgrade/2.4.8-p3',
+        ])
+      )
+        .split('\n')
+        .filter(Boolean);
+      expect(stepCommits).toHaveLength(1);
+      const merges = (await repo.git(['log', '--merges', '--format=%H %s', 'origin/master'])).split('\n').filter(Boolean);
+      expect(merges).toHaveLength(1);
+      expect(await repo.git(['log', '--format=%B', 'origin/master'])).not.toMatch(/Upgrade-Rollback/);
+      counts.commits += stepCommits.length;
+      counts.merges += merges.length;
 
-    // ---- receivers: one key per notification; each key is one Message-ID; nothing expected is missing ----
-    const delivered = receivers.webhook.messages.filter((m) => m.idempotencyKey?.startsWith(`${workflowId}/`));
-    const keys = [...new Set(delivered.map((m) => m.idempotencyKey!))];
-    counts.duplicatesDelivered += delivered.length - keys.length;
-    const expected = [...status.gates.map((g) => `${workflowId}/${g.id}/r1/awaiting`), `${workflowId}/project/completed`];
-    expect(keys).toEqual(expect.arrayContaining(expected));
-    // Besides the workflow's notifications: two change requests (staging, production) and two invitations.
-    const extra = keys.filter((k) => !expected.includes(k));
-    expect({ workflowId, changeRequests: extra.filter((k) => k.includes('/change-request/')).length }).toEqual({ workflowId, changeRequests: 2 });
-    expect({ workflowId, invitations: extra.filter((k) => k.includes('/conference:')).length }).toEqual({ workflowId, invitations: 2 });
-    expect({ workflowId, other: extra.filter((k) => !k.includes('/change-request/') && !k.includes('/conference:')) }).toEqual({ workflowId, other: [] });
-    const mails = receivers.smtp.messages.filter((m) => m.headers['idempotency-key']?.startsWith(`${workflowId}/`));
-    const mailKeys = new Set(mails.map((m) => m.headers['idempotency-key']));
-    expect([...mailKeys].sort()).toEqual([...keys].sort());
-    // A retried e-mail carries the same Message-ID: one Message-ID per key.
-    expect(new Set(mails.map((m) => m.messageId)).size).toBe(mailKeys.size);
-    counts.webhookKeys += keys.length;
-    counts.mails += mailKeys.size;
+      // ---- receivers: one key per notification; each key is one Message-ID; nothing expected is missing ----
+      const delivered = receivers.webhook.messages.filter((m) => m.idempotencyKey?.startsWith(`${workflowId}/`));
+      const keys = [...new Set(delivered.map((m) => m.idempotencyKey!))];
+      counts.duplicatesDelivered += delivered.length - keys.length;
+      const expected = [...status.gates.map((g) => `${workflowId}/${g.id}/r1/awaiting`), `${workflowId}/project/completed`];
+      expect(keys).toEqual(expect.arrayContaining(expected));
+      // Besides the workflow's notifications: two change requests (staging, production) and two invitations.
+      const extra = keys.filter((k) => !expected.includes(k));
+      expect({ workflowId, changeRequests: extra.filter((k) => k.includes('/change-request/')).length }).toEqual({
+        workflowId,
+        changeRequests: 2,
+      });
+      expect({ workflowId, invitations: extra.filter((k) => k.includes('/conference:')).length }).toEqual({ workflowId, invitations: 2 });
+      expect({ workflowId, other: extra.filter((k) => !k.includes('/change-request/') && !k.includes('/conference:')) }).toEqual({
+        workflowId,
+        other: [],
+      });
+      const mails = receivers.smtp.messages.filter((m) => m.headers['idempotency-key']?.startsWith(`${workflowId}/`));
+      const mailKeys = new Set(mails.map((m) => m.headers['idempotency-key']));
+      expect([...mailKeys].sort()).toEqual([...keys].sort());
+      // A retried e-mail carries the same Message-ID: one Message-ID per key.
+      expect(new Set(mails.map((m) => m.messageId)).size).toBe(mailKeys.size);
+      counts.webhookKeys += keys.length;
+      counts.mails += mailKeys.size;
     } catch (err) {
       violations.push(`${workflowId}: ${(err as Error).message}`);
     }
@@ -189,7 +202,11 @@ it(`survives ${KILLS} kill -9 of the worker process with ${PROJECTS} projects in
 
   // ---- secrets: not in history, not in the workers' logs, not in artifacts or reports ----
   const needles = secretNeedles(receivers.secrets);
-  for (const handle of handles) expect({ workflowId: handle.workflowId, leaked: findSecrets(await historyText(client, handle.workflowId), needles) }).toEqual({ workflowId: handle.workflowId, leaked: [] });
+  for (const handle of handles)
+    expect({ workflowId: handle.workflowId, leaked: findSecrets(await historyText(client, handle.workflowId), needles) }).toEqual({
+      workflowId: handle.workflowId,
+      leaked: [],
+    });
   for (const [n, w] of workers.entries()) expect({ worker: n, leaked: findSecrets(w.text(), needles) }).toEqual({ worker: n, leaked: [] });
   const files = await readTree(join(dataDir, 'artifacts'));
   expect(files.length).toBeGreaterThan(PROJECTS * 10);

@@ -8,9 +8,18 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Connection, type WorkflowHandle } from '@temporalio/client';
-import { workflowIdFor } from '../../workflows/project-input';
-import type { UpgradeWorkflowInput } from '../../workflows/contract';
-import { CHAOS_TUNABLES, diagnose, OwnerDriver, startChaosReceivers, tempDir, waitAll, WorkerProcess, writeWorkflowBundle, type ChaosReceivers } from '../chaos/chaos-support';
+import { workflowIdFor, type UpgradeWorkflowInput } from '../../workflows/contract';
+import {
+  CHAOS_TUNABLES,
+  diagnose,
+  OwnerDriver,
+  startChaosReceivers,
+  tempDir,
+  waitAll,
+  WorkerProcess,
+  writeWorkflowBundle,
+  type ChaosReceivers,
+} from '../chaos/chaos-support';
 import { DevServer } from '../chaos/dev-server';
 import { signedTestClient, uniqueTaskQueue } from '../harness/temporal';
 import { createCommerceRepo, type CommerceRepo } from '../support/git-fixtures';
@@ -55,7 +64,14 @@ it('stops and restarts the dev server (same SQLite file) mid-flight: every proje
   await writeFile(caFile, [landscape.staging.certificatePem, landscape.production.certificatePem].join('\n'));
   const taskQueue = uniqueTaskQueue('chaos-server');
   const spawnWorker = async () => {
-    const worker = new WorkerProcess({ address: server.address, taskQueue, dataDir: join(work.path, 'data'), bundlePath, caFile, secrets: receivers.secrets });
+    const worker = new WorkerProcess({
+      address: server.address,
+      taskQueue,
+      dataDir: join(work.path, 'data'),
+      bundlePath,
+      caFile,
+      secrets: receivers.secrets,
+    });
     workers.push(worker);
     await worker.waitStarted();
     return worker;
@@ -68,7 +84,10 @@ it('stops and restarts the dev server (same SQLite file) mid-flight: every proje
   for (let i = 0; i < PROJECTS; i += 1) {
     const repo = await createCommerceRepo({ uctReport: 'text' });
     repos.push(repo);
-    const project = landscape.project({ projectId: uniqueProjectId(`srv${i}`), repository: { url: repo.remoteDir, baseBranch: 'master', uctReportPath: 'var/uct/report.txt' } });
+    const project = landscape.project({
+      projectId: uniqueProjectId(`srv${i}`),
+      repository: { url: repo.remoteDir, baseBranch: 'master', uctReportPath: 'var/uct/report.txt' },
+    });
     const input: UpgradeWorkflowInput = { version: 1, project, tunables: CHAOS_TUNABLES };
     handles.push(await client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [input] }));
   }

@@ -8,9 +8,18 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { statusQuery } from '../../workflows/messages';
-import { workflowIdFor } from '../../workflows/project-input';
-import type { UpgradeWorkflowInput } from '../../workflows/contract';
-import { CHAOS_TUNABLES, findSecrets, OwnerDriver, secretNeedles, startChaosReceivers, tempDir, WorkerProcess, writeWorkflowBundle, type ChaosReceivers } from '../chaos/chaos-support';
+import { workflowIdFor, type UpgradeWorkflowInput } from '../../workflows/contract';
+import {
+  CHAOS_TUNABLES,
+  findSecrets,
+  OwnerDriver,
+  secretNeedles,
+  startChaosReceivers,
+  tempDir,
+  WorkerProcess,
+  writeWorkflowBundle,
+  type ChaosReceivers,
+} from '../chaos/chaos-support';
 import { connectTestClient, testServer, uniqueTaskQueue } from '../harness/temporal';
 import { waitForStatus } from '../support/drive';
 import { createCommerceRepo, type CommerceRepo } from '../support/git-fixtures';
@@ -54,7 +63,13 @@ it('SIGTERM during post-launch monitoring stops the worker within the grace time
   const taskQueue = uniqueTaskQueue('chaos-term');
   const spawnWorker = async () => {
     const worker = new WorkerProcess({
-      address: testServer().address, taskQueue, dataDir: join(work.path, 'data'), bundlePath, caFile, secrets: receivers.secrets, shutdownGrace: `${GRACE_MS}ms`,
+      address: testServer().address,
+      taskQueue,
+      dataDir: join(work.path, 'data'),
+      bundlePath,
+      caFile,
+      secrets: receivers.secrets,
+      shutdownGrace: `${GRACE_MS}ms`,
     });
     workers.push(worker);
     await worker.waitStarted();
@@ -94,5 +109,7 @@ it('SIGTERM during post-launch monitoring stops the worker within the grace time
   expect(monitoring).toMatchObject({ step: 'monitorProduction', status: 'done', passed: true });
   expect(done.audit.filter((e) => e.kind === 'blocked')).toEqual([]);
   for (const w of workers) expect(findSecrets(w.text(), secretNeedles(receivers.secrets))).toEqual([]);
-  process.stdout.write(`chaos SIGTERM: worker stopped ${stopMs} ms after SIGTERM (grace ${GRACE_MS} ms); project completed on the next worker\n`);
+  process.stdout.write(
+    `chaos SIGTERM: worker stopped ${stopMs} ms after SIGTERM (grace ${GRACE_MS} ms); project completed on the next worker\n`,
+  );
 }, 240_000);

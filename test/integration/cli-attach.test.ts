@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { workflowIdFor } from '../../workflows/project-input';
+import { workflowIdFor } from '../../workflows/contract';
 import type { ProjectStatus } from '../../workflows/project-state';
 import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { projectFiles, runCli } from '../cli/run-cli';
@@ -67,22 +67,35 @@ it('attaches a file through the gateway, approves it by hash, and keeps the requ
 
     const attached = await as(OWNER_EMAIL.customer, 'attach', id, 'create-upgrade-plan', '--file', results, '--note', 'our own test run');
     expect(attached.code).toBe(0);
-    expect(attached.stdout).toContain(`uat-results.md attached to create-upgrade-plan as attached:${sha.slice(0, 16)}-uat-results.md; approve it by hash with --evidence ${sha.slice(0, 12)}`);
+    expect(attached.stdout).toContain(
+      `uat-results.md attached to create-upgrade-plan as attached:${sha.slice(0, 16)}-uat-results.md; approve it by hash with --evidence ${sha.slice(0, 12)}`,
+    );
     // A partner of the plan (a contributor) may attach too; a second copy of the same document is refused.
     const copy = await as(OWNER_EMAIL.partner, 'attach', id, 'create-upgrade-plan', '--file', results);
     expect(copy.code).toBe(3);
-    expect(copy.stderr).toContain(`attached:${sha.slice(0, 16)}-uat-results.md (sha256 ${sha.slice(0, 12)}…) is already attached to create-upgrade-plan, by ${OWNER_EMAIL.customer}`);
+    expect(copy.stderr).toContain(
+      `attached:${sha.slice(0, 16)}-uat-results.md (sha256 ${sha.slice(0, 12)}…) is already attached to create-upgrade-plan, by ${OWNER_EMAIL.customer}`,
+    );
 
     const status = await as(OWNER_EMAIL.customer, 'status', id);
     expect(status.stdout).toContain('Evidence people attached (this round):');
-    expect(status.stdout).toMatch(new RegExp(`create-upgrade-plan: attached:${sha.slice(0, 16)}-uat-results\\.md sha256 ${sha.slice(0, 12)} by carla@acme\\.example .* — our own test run`));
+    expect(status.stdout).toMatch(
+      new RegExp(
+        `create-upgrade-plan: attached:${sha.slice(0, 16)}-uat-results\\.md sha256 ${sha.slice(0, 12)} by carla@acme\\.example .* — our own test run`,
+      ),
+    );
 
     const approved = await as(OWNER_EMAIL.customer, 'approve', id, 'create-upgrade-plan', '--evidence', sha.slice(0, 12));
     expect(approved.code).toBe(0);
     const after = (await handle.query('status')) as ProjectStatus;
-    expect(after.gates[0]!.approvals[0]).toMatchObject({ actor: OWNER_EMAIL.customer, named: `attached:${sha.slice(0, 16)}-uat-results.md` });
+    expect(after.gates[0]!.approvals[0]).toMatchObject({
+      actor: OWNER_EMAIL.customer,
+      named: `attached:${sha.slice(0, 16)}-uat-results.md`,
+    });
     const history = await as(SAM, 'history', id);
-    expect(history.stdout.split('\n').find((r) => r.includes('attachment'))).toMatch(new RegExp(`create-upgrade-plan +carla@acme\\.example \\(customer\\) +attachment +attached uat-results\\.md`));
+    expect(history.stdout.split('\n').find((r) => r.includes('attachment'))).toMatch(
+      new RegExp(`create-upgrade-plan +carla@acme\\.example \\(customer\\) +attachment +attached uat-results\\.md`),
+    );
 
     // Sam approves the infrastructure changes; the partner the complexity; then the CAB is Casey's, not Sam's.
     await waitForStatus(handle, (s) => gateState(s, 'determine-infrastructure-changes') === 'awaiting-approval');

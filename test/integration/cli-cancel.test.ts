@@ -4,7 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { statusQuery } from '../../workflows/messages';
-import { workflowIdFor } from '../../workflows/project-input';
+import { workflowIdFor } from '../../workflows/contract';
 import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { runCli } from '../cli/run-cli';
 import { gateState, OWNER_EMAIL, waitForStatus } from '../support/drive';
@@ -35,16 +35,19 @@ it('cancels only as the CSE, then refuses decisions (exit 3) and renders the fin
   const id = project.projectId;
 
   await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: stubs.activities() }, async () => {
-    const handle = await client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(id), args: [{ version: 1, project, trust: { keys: [people.gateway.key.publicKey] } }] });
+    const handle = await client.workflow.start('upgradeProject', {
+      taskQueue,
+      workflowId: workflowIdFor(id),
+      args: [{ version: 1, project, trust: { keys: [people.gateway.key.publicKey] } }],
+    });
     await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
 
     // Only the CSE cancels; then the project takes no more decisions and its report is the workflow's result.
-    const [notCse, interim] = await Promise.all([
-      as(OWNER_EMAIL.partner, 'cancel', id, '--reason', 'budget'),
-      cli('report', id),
-    ]);
+    const [notCse, interim] = await Promise.all([as(OWNER_EMAIL.partner, 'cancel', id, '--reason', 'budget'), cli('report', id)]);
     expect(notCse.code).toBe(3);
-    expect(notCse.stderr).toContain(`only the CSE (a managed-services participant) cancels a project; ${OWNER_EMAIL.partner} is not one in ${id}`);
+    expect(notCse.stderr).toContain(
+      `only the CSE (a managed-services participant) cancels a project; ${OWNER_EMAIL.partner} is not one in ${id}`,
+    );
     expect(interim.code).toBe(0);
     expect(interim.stdout).toContain('- Outcome: **in progress** (phase plan; interim report)');
     const cancel = await as(OWNER_EMAIL['managed-services'], 'cancel', id, '--reason', 'customer postponed the upgrade to Q3');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { ProjectStatus } from '../../workflows/project-state';
-import { workflowIdFor } from '../../workflows/project-input';
+import { workflowIdFor } from '../../workflows/contract';
 import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { projectFiles, runCli } from '../cli/run-cli';
 import { gateState, OWNER_EMAIL, waitForStatus } from '../support/drive';
@@ -62,7 +62,9 @@ it('starts a project, shows its status, takes decisions, refuses wrong ones with
     expect(again.stderr).toMatch(new RegExp(`project ${id} was already started: workflow upgrade-${id} is running`));
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/state running · phase plan/);
-    expect(table.stdout).toMatch(/^create-upgrade-plan +plan +customer +awaiting-approval +carla@acme\.example, chris@acme\.example +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(\d+s ago\) +0\/2$/m);
+    expect(table.stdout).toMatch(
+      /^create-upgrade-plan +plan +customer +awaiting-approval +carla@acme\.example, chris@acme\.example +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(\d+s ago\) +0\/2$/m,
+    );
     expect(table.stdout).toMatch(/^ {2}cab-production-deployment +launch +managed-services +pending +0\/1$/m);
     const status = JSON.parse(json.stdout) as ProjectStatus;
     expect(status).toMatchObject({ projectId: id, phase: 'plan', awaiting: [{ gateId: 'create-upgrade-plan', roles: ['customer'] }] });
@@ -77,7 +79,10 @@ it('starts a project, shows its status, takes decisions, refuses wrong ones with
       as(OWNER_EMAIL.customer, 'reject', id, 'create-upgrade-plan'),
       as(OWNER_EMAIL.customer, 'approve', id, 'create-the-plan'),
       as(OWNER_EMAIL.customer, 'approve', id, 'create-upgrade-plan', '--as', 'carla@acme.example', '--role', 'customer'),
-      runCli(['approve', id, 'create-upgrade-plan'], { taskQueue, env: { CUO_GATEWAY_URL: people.gateway.url, CUO_CONFIG_DIR: join(tmpdir(), `cuo-nobody-${randomUUID()}`) } }),
+      runCli(['approve', id, 'create-upgrade-plan'], {
+        taskQueue,
+        env: { CUO_GATEWAY_URL: people.gateway.url, CUO_CONFIG_DIR: join(tmpdir(), `cuo-nobody-${randomUUID()}`) },
+      }),
     ]);
     expect([noReason.code, noTask.code, asFlag.code, anonymous.code]).toEqual([2, 4, 2, 7]);
     expect(noReason.stderr).toContain('a rejection needs the reason');
@@ -98,7 +103,9 @@ it('starts a project, shows its status, takes decisions, refuses wrong ones with
     // The second customer rejects with a reason: the plan is redone (new round), visible in history.
     const reject = await as('chris@acme.example', 'reject', id, 'create-upgrade-plan', '-m', 'launch date missing');
     expect(reject.code).toBe(0);
-    expect(reject.stdout).toMatch(/create-upgrade-plan rejected: launch date missing\n {2}task state: rejected · audit #\d+ · request id cli-[0-9a-f-]{36}/);
+    expect(reject.stdout).toMatch(
+      /create-upgrade-plan rejected: launch date missing\n {2}task state: rejected · audit #\d+ · request id cli-[0-9a-f-]{36}/,
+    );
     await waitForStatus(handle, (s) => s.gates[0]!.rounds === 2 && gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
 
     // A signal sent straight to Temporal, signed with a key the project does not trust (the tests' own, not the
@@ -108,11 +115,14 @@ it('starts a project, shows its status, takes decisions, refuses wrong ones with
     const history = await cli('history', id);
     expect(history.code).toBe(0);
     const rows = history.stdout.split('\n');
-    expect(rows.find((r) => r.includes(`${OWNER_EMAIL.customer} (customer)`))).toMatch(/approve +plan read +test-[0-9a-f]+\/[0-9a-f]{16}-draftupgradeplan\.md +update/);
+    expect(rows.find((r) => r.includes(`${OWNER_EMAIL.customer} (customer)`))).toMatch(
+      /approve +plan read +test-[0-9a-f]+\/[0-9a-f]{16}-draftupgradeplan\.md +update/,
+    );
     expect(rows.find((r) => r.includes('chris@acme.example (customer)'))).toMatch(/reject +launch date missing/);
     expect(rows.find((r) => r.includes('rework'))).toMatch(/back to create-upgrade-plan: launch date missing/);
-    expect(rows.find((r) => r.includes('mallory@evil.example'))).toMatch(/REFUSED approve +the assertion is signed by key "[\w-]+", which this project does not trust +signal$/);
+    expect(rows.find((r) => r.includes('mallory@evil.example'))).toMatch(
+      /REFUSED approve +the assertion is signed by key "[\w-]+", which this project does not trust +signal$/,
+    );
     expect(history.stdout).toContain('Refused attempts: 1.');
-
   });
 });

@@ -36,9 +36,15 @@ it('validates project files: dry-run plan, YAML syntax errors by line, every sch
 
   expect(dry.code).toBe(0);
   expect(dry.stdout).toContain('Plan for acme-2-4-8 — Acme Retail: 2.4.6-p8 → 2.4.8-p3');
-  expect(dry.stdout).toContain('owner customer (2 approvals): Jane Doe <jane.doe@acme-retail.example>, Marcus Lee <marcus.lee@acme-retail.example>');
-  expect(dry.stdout).toContain('CAB gate cab-production-deployment: CAB approval of the Production code deployment; decided by managed-services: Dana Okafor <dana.okafor@adobe.example>');
-  expect(dry.stdout).toContain('separation of duties: not by whoever approved determine-infrastructure-changes, retried or skipped a blocked step of upgrade-infrastructure-services or attached evidence to it in the round');
+  expect(dry.stdout).toContain(
+    'owner customer (2 approvals): Jane Doe <jane.doe@acme-retail.example>, Marcus Lee <marcus.lee@acme-retail.example>',
+  );
+  expect(dry.stdout).toContain(
+    'CAB gate cab-production-deployment: CAB approval of the Production code deployment; decided by managed-services: Dana Okafor <dana.okafor@adobe.example>',
+  );
+  expect(dry.stdout).toContain(
+    'separation of duties: not by whoever approved determine-infrastructure-changes, retried or skipped a blocked step of upgrade-infrastructure-services or attached evidence to it in the round',
+  );
   expect(dry.stdout).not.toContain('warning:');
   expect(dry.stdout).toContain('Change windows: Sat 22:00 UTC for 240 min; Tue 23:00 UTC for 120 min');
   expect(dry.stdout).toContain('is valid; nothing was started (dry run).');
@@ -59,7 +65,9 @@ it('validates project files: dry-run plan, YAML syntax errors by line, every sch
   expect(versions.stderr).toContain('  targetVersion: must be newer than currentVersion 2.4.8-p3');
 
   expect(unknown.code).toBe(2);
-  expect(unknown.stderr).toMatch(/targetVersion: 2\.4\.8-p99 is not in the Adobe Commerce requirements catalog; 2\.4\.8 has 2\.4\.8 … 2\.4\.8-p\d+/);
+  expect(unknown.stderr).toMatch(
+    /targetVersion: 2\.4\.8-p99 is not in the Adobe Commerce requirements catalog; 2\.4\.8 has 2\.4\.8 … 2\.4\.8-p\d+/,
+  );
 
   expect(absent.code).toBe(2);
   expect(absent.stderr).toContain('cannot read project file');
@@ -82,7 +90,9 @@ it('says "no upgrade project" with exit 4, and names the address with exit 5 whe
   expect(unreachable.code).toBe(5);
   const lines = unreachable.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^cuo: cannot reach Temporal at 127\.0\.0\.1:1 \(.+\)\. Start the local server with `npm run dev`, or point TEMPORAL_ADDRESS \/ TEMPORAL_PROFILE at your cluster\.$/);
+  expect(lines[0]).toMatch(
+    /^cuo: cannot reach Temporal at 127\.0\.0\.1:1 \(.+\)\. Start the local server with `npm run dev`, or point TEMPORAL_ADDRESS \/ TEMPORAL_PROFILE at your cluster\.$/,
+  );
   await people.stop();
 }, 150_000);
 

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { PendingItem } from '../../client/format/pending';
 import type { ListItem } from '../../client/format/list';
-import { workflowIdFor, type ProjectFile } from '../../workflows/project-input';
+import { type ProjectFile } from '../../workflows/project-input';
+import { workflowIdFor } from '../../workflows/contract';
 import { connectTestClient, eventually, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { runCli } from '../cli/run-cli';
 import { decide, gateState, waitForStatus } from '../support/drive';
@@ -45,12 +46,21 @@ it('lists what waits on a role or a person across projects, oldest first, and fi
     const handles: WorkflowHandle[] = [];
     for (const project of projects) {
       // Started in order, so "oldest first" has a known answer.
-      const handle = await client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [{ version: 1, project }] });
+      const handle = await client.workflow.start('upgradeProject', {
+        taskQueue,
+        workflowId: workflowIdFor(project.projectId),
+        args: [{ version: 1, project }],
+      });
       await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
       handles.push(handle);
     }
     // b's plan is approved: b now waits on its CSE for the infrastructure changes.
-    await decide(handles[1]!, { taskId: 'create-upgrade-plan', decision: 'approve', actor: `customer-b${run}@acme.example`, role: 'customer' });
+    await decide(handles[1]!, {
+      taskId: 'create-upgrade-plan',
+      decision: 'approve',
+      actor: `customer-b${run}@acme.example`,
+      role: 'customer',
+    });
     await waitForStatus(handles[1]!, (s) => gateState(s, 'determine-infrastructure-changes') === 'awaiting-approval');
     // Visibility is eventually consistent: wait until the search attributes say so before asking the CLI.
     await eventually(async () => {
@@ -98,9 +108,14 @@ it('lists what waits on a role or a person across projects, oldest first, and fi
 
     expect((JSON.parse(listed.stdout) as ListItem[]).map((i) => i.projectId)).toEqual([b.projectId]);
     expect(inPlan.code).toBe(0);
-    expect(inPlan.stdout.trim().split('\n').slice(1).map((l) => l.split(/\s{2,}/)[0]).sort()).toEqual(
-      [a.projectId, b.projectId, c.projectId].sort(),
-    );
+    expect(
+      inPlan.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(/\s{2,}/)[0])
+        .sort(),
+    ).toEqual([a.projectId, b.projectId, c.projectId].sort());
     expect(badRole.code).toBe(2);
     expect(badRole.stderr).toContain('--role must be one of customer, partner, managed-services, got "cse"');
 

@@ -7,8 +7,8 @@
  * be applied.
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { workflowIdFor, type ProjectFile } from '../../workflows/project-input';
-import type { UpgradeWorkflowInput } from '../../workflows/contract';
+import { type ProjectFile } from '../../workflows/project-input';
+import { workflowIdFor, type UpgradeWorkflowInput } from '../../workflows/contract';
 import { runCli } from '../cli/run-cli';
 import { connectTestClient, eventually, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { gateState, OWNER_EMAIL, waitForStatus } from '../support/drive';
@@ -32,7 +32,11 @@ afterAll(async () => {
 });
 
 function start(taskQueue: string, project: ProjectFile, tunables: UpgradeWorkflowInput['tunables'] = {}): Promise<WorkflowHandle> {
-  return client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [{ version: 1, project, tunables, trust: { keys: [people.gateway.key.publicKey] } }] });
+  return client.workflow.start('upgradeProject', {
+    taskQueue,
+    workflowId: workflowIdFor(project.projectId),
+    args: [{ version: 1, project, tunables, trust: { keys: [people.gateway.key.publicKey] } }],
+  });
 }
 
 it('status shows the attempt and the last error of a step while it retries', async () => {
@@ -43,15 +47,28 @@ it('status shows the attempt and the last error of a step while it retries', asy
   const id = project.projectId;
   await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: stubs.activities() }, async () => {
     // Five attempts a second apart: long enough to look at it while it retries.
-    const handle = await start(taskQueue, project, { activityMaximumAttempts: 5, activityInitialInterval: '1s', activityMaximumInterval: '1s' });
-    await eventually(async () => ((await handle.describe()).raw.pendingActivities?.[0]?.attempt ?? 0) >= 2 || undefined, { timeoutMs: 20_000 });
+    const handle = await start(taskQueue, project, {
+      activityMaximumAttempts: 5,
+      activityInitialInterval: '1s',
+      activityMaximumInterval: '1s',
+    });
+    await eventually(async () => ((await handle.describe()).raw.pendingActivities?.[0]?.attempt ?? 0) >= 2 || undefined, {
+      timeoutMs: 20_000,
+    });
     const status = await runCli(['status', id], { taskQueue });
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/^create-upgrade-plan +plan +customer +running \(attempt [2-5]\/5\)/m);
     expect(status.stdout).toMatch(/Running now:\n {2}create-upgrade-plan: draftUpgradePlan attempt [2-5]\/5/);
-    expect(status.stdout).toMatch(/ {4}last error \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\): fatal: repository 'git@git\.example\.com:acme\/commerce-cloud\.git' does not exist/);
-    const json = JSON.parse((await runCli(['status', id, '--json'], { taskQueue })).stdout) as { execution: { activities: { attempt: number; lastError?: string }[] } };
-    expect(json.execution.activities[0]).toMatchObject({ attempt: expect.any(Number), lastError: expect.stringContaining('does not exist') });
+    expect(status.stdout).toMatch(
+      / {4}last error \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\): fatal: repository 'git@git\.example\.com:acme\/commerce-cloud\.git' does not exist/,
+    );
+    const json = JSON.parse((await runCli(['status', id, '--json'], { taskQueue })).stdout) as {
+      execution: { activities: { attempt: number; lastError?: string }[] };
+    };
+    expect(json.execution.activities[0]).toMatchObject({
+      attempt: expect.any(Number),
+      lastError: expect.stringContaining('does not exist'),
+    });
     await handle.terminate('test over');
   });
 });
@@ -64,7 +81,10 @@ it('list says cancelled for a cancelled project; status says terminated for a te
   await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: stubs.activities() }, async () => {
     const [a, b] = await Promise.all([start(taskQueue, cancelled), start(taskQueue, terminated)]);
     await Promise.all([a, b].map((h) => waitForStatus(h, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval')));
-    const cancel = await runCli(['cancel', cancelled.projectId, '--reason', 'postponed'], { taskQueue, env: people.env(OWNER_EMAIL['managed-services']) });
+    const cancel = await runCli(['cancel', cancelled.projectId, '--reason', 'postponed'], {
+      taskQueue,
+      env: people.env(OWNER_EMAIL['managed-services']),
+    });
     expect(cancel.code).toBe(0);
     await a.result();
     await b.terminate('its stand-ins are gone');
@@ -90,7 +110,8 @@ it('history fits COLUMNS=120, shows all with --wide, and shows escape sequences 
   const taskQueue = uniqueTaskQueue('cli-history-fit');
   const project = makeProject();
   const id = project.projectId;
-  const long = 'The checkout fails on Staging with the new payment module when a gift card and a coupon are combined; see the HAR file in the ticket.';
+  const long =
+    'The checkout fails on Staging with the new payment module when a gift card and a coupon are combined; see the HAR file in the ticket.';
   await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: stubs.activities() }, async () => {
     const handle = await start(taskQueue, project);
     await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
@@ -119,10 +140,10 @@ it('a cancel nobody answers says it may still be applied, and how to check', asy
   const taskQueue = uniqueTaskQueue('cli-no-worker');
   const project = makeProject();
   const handle = await start(taskQueue, project);
-  const cancel = await runCli(
-    ['--timeout', '2', 'cancel', project.projectId, '--reason', 'postponed', '--request-id', 'cancel-1'],
-    { taskQueue, env: people.env(OWNER_EMAIL['managed-services']) },
-  );
+  const cancel = await runCli(['--timeout', '2', 'cancel', project.projectId, '--reason', 'postponed', '--request-id', 'cancel-1'], {
+    taskQueue,
+    env: people.env(OWNER_EMAIL['managed-services']),
+  });
   expect(cancel.code).toBe(5);
   expect(cancel.stderr).toContain('no answer within 2 s');
   expect(cancel.stderr).toContain('the cancel (request id cancel-1) was sent and may still be applied when a worker picks it up');

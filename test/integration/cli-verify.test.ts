@@ -13,8 +13,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { generateSigningKey, signAssertion, signDecision, trustClaims } from '../../client/gateway/assertion-signer';
 import type { VerifyReport } from '../../client/verify-history';
 import { statusQuery, trustUpdate } from '../../workflows/messages';
-import { workflowIdFor } from '../../workflows/project-input';
-import type { UpgradeWorkflowInput } from '../../workflows/contract';
+import { workflowIdFor, type UpgradeWorkflowInput } from '../../workflows/contract';
 import { runCli } from '../cli/run-cli';
 import { resolveTemporalCliPath } from '../harness/temporal-cli';
 import { connectTestClient, runWorker, testServer, uniqueTaskQueue } from '../harness/temporal';
@@ -23,7 +22,12 @@ import { makeProject } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
 import { TEST_GATEWAY_KEY, testIdentity } from '../support/test-gateway-signer';
 
-const TUNABLES = { productionNoticeHours: 0, activityMaximumAttempts: 2, activityInitialInterval: '100ms', activityMaximumInterval: '200ms' };
+const TUNABLES = {
+  productionNoticeHours: 0,
+  activityMaximumAttempts: 2,
+  activityInitialInterval: '100ms',
+  activityMaximumInterval: '200ms',
+};
 const COMMENT = 'The plan reads well; the window on Saturday suits us.';
 
 let client: Client;
@@ -41,7 +45,18 @@ afterAll(async () => {
 async function exportHistory(workflowId: string): Promise<string> {
   const { stdout } = await promisify(execFile)(
     resolveTemporalCliPath() ?? 'temporal',
-    ['workflow', 'show', '--workflow-id', workflowId, '--address', testServer().address, '--namespace', testServer().namespace, '--output', 'json'],
+    [
+      'workflow',
+      'show',
+      '--workflow-id',
+      workflowId,
+      '--address',
+      testServer().address,
+      '--namespace',
+      testServer().namespace,
+      '--output',
+      'json',
+    ],
     { maxBuffer: 64 * 1024 * 1024 },
   );
   return stdout;
@@ -50,7 +65,9 @@ async function exportHistory(workflowId: string): Promise<string> {
 /** The part of an exported history event this test reads and alters (proto JSON, payload data in base64). */
 interface JsonEvent {
   eventId: string;
-  workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest?: { input?: { name?: string; args: { payloads: { data: string }[] } } } };
+  workflowExecutionUpdateAcceptedEventAttributes?: {
+    acceptedRequest?: { input?: { name?: string; args: { payloads: { data: string }[] } } };
+  };
 }
 
 const decoded = (payload: { data: string }) => JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')) as Record<string, unknown>;
@@ -66,17 +83,44 @@ it('verifies every decision of a finished project with no worker, across a key r
     const handle: WorkflowHandle = await client.workflow.start('upgradeProject', { taskQueue, workflowId, args: [input] });
     await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
     // A comment by the partner, signed by the test gateway key: the decision the copied history will alter.
-    await decide(handle, { taskId: 'create-upgrade-plan', decision: 'comment', actor: OWNER_EMAIL.partner, role: 'partner', comment: COMMENT });
+    await decide(handle, {
+      taskId: 'create-upgrade-plan',
+      decision: 'comment',
+      actor: OWNER_EMAIL.partner,
+      role: 'partner',
+      comment: COMMENT,
+    });
     // Rotation: the gateway's next key, added by an assertion signed with the key trusted now.
     const rotation = signAssertion(TEST_GATEWAY_KEY, trustClaims(workflowId, { add: [second.publicKey], remove: [] }));
-    expect((await handle.executeUpdate(trustUpdate, { args: [{ assertion: rotation }] })).keys).toEqual([TEST_GATEWAY_KEY.publicKey.kid, second.publicKey.kid]);
+    expect((await handle.executeUpdate(trustUpdate, { args: [{ assertion: rotation }] })).keys).toEqual([
+      TEST_GATEWAY_KEY.publicKey.kid,
+      second.publicKey.kid,
+    ]);
     // The plan approved with the new key.
     const status = await handle.query(statusQuery);
-    await decide(handle, signDecision(second, status, { taskId: 'create-upgrade-plan', decision: 'approve', actor: OWNER_EMAIL.customer, role: 'customer' }, testIdentity(OWNER_EMAIL.customer)));
+    await decide(
+      handle,
+      signDecision(
+        second,
+        status,
+        { taskId: 'create-upgrade-plan', decision: 'approve', actor: OWNER_EMAIL.customer, role: 'customer' },
+        testIdentity(OWNER_EMAIL.customer),
+      ),
+    );
     await waitForStatus(handle, (s) => gateState(s, 'determine-infrastructure-changes') === 'awaiting-approval');
     // A signed comment signal (the interceptor signs it) and one whose assertion is garbage: the workflow refuses it.
-    await handle.signal('comment', { taskId: 'determine-infrastructure-changes', actor: OWNER_EMAIL['managed-services'], role: 'managed-services', comment: 'checking the services' });
-    await handle.signal('approve', { taskId: 'determine-infrastructure-changes', actor: OWNER_EMAIL['managed-services'], role: 'managed-services', assertion: 'not-a-jws' });
+    await handle.signal('comment', {
+      taskId: 'determine-infrastructure-changes',
+      actor: OWNER_EMAIL['managed-services'],
+      role: 'managed-services',
+      comment: 'checking the services',
+    });
+    await handle.signal('approve', {
+      taskId: 'determine-infrastructure-changes',
+      actor: OWNER_EMAIL['managed-services'],
+      role: 'managed-services',
+      assertion: 'not-a-jws',
+    });
     await waitForStatus(handle, (s) => s.audit.filter((e) => e.via === 'signal').length === 2);
     expect((await approveUntil(handle)).state).toBe('completed');
     await handle.result();
@@ -102,19 +146,33 @@ it('verifies every decision of a finished project with no worker, across a key r
   writeFileSync(otherKeys, JSON.stringify([generateSigningKey().key.publicKey]));
   const foreign = await runCli(['verify', project.projectId, '--keys', otherKeys]);
   expect(foreign.code).toBe(8);
-  expect(foreign.stdout).toContain(`the project started trusting ${TEST_GATEWAY_KEY.publicKey.kid}, which the keys given with --keys do not hold`);
+  expect(foreign.stdout).toContain(
+    `the project started trusting ${TEST_GATEWAY_KEY.publicKey.kid}, which the keys given with --keys do not hold`,
+  );
 
   const json = await runCli(['verify', project.projectId, '--json']);
   const report = JSON.parse(json.stdout) as VerifyReport;
   expect(report.signed).toBe(true);
   expect(report.auditChecked).toBe(true);
-  expect(report.keys.map((k) => k.kids)).toEqual([[TEST_GATEWAY_KEY.publicKey.kid], [TEST_GATEWAY_KEY.publicKey.kid, second.publicKey.kid]]);
+  expect(report.keys.map((k) => k.kids)).toEqual([
+    [TEST_GATEWAY_KEY.publicKey.kid],
+    [TEST_GATEWAY_KEY.publicKey.kid, second.publicKey.kid],
+  ]);
   const approvals = report.decisions.filter((d) => d.decision === 'approve' && d.via === 'update');
   expect(approvals).toHaveLength(12);
-  expect(approvals.every((d) => d.verdict === 'verified' && d.identity?.iss === 'https://idp.test.example' && d.identity.amr === 'oidc')).toBe(true);
+  expect(
+    approvals.every((d) => d.verdict === 'verified' && d.identity?.iss === 'https://idp.test.example' && d.identity.amr === 'oidc'),
+  ).toBe(true);
   const plan = approvals.find((d) => d.task === 'create-upgrade-plan')!;
-  expect(plan).toMatchObject({ kid: second.publicKey.kid, actor: OWNER_EMAIL.customer, role: 'customer', identity: { sub: `test|${OWNER_EMAIL.customer}` } });
-  expect(report.decisions.find((d) => d.via === 'signal' && d.verdict === 'refused')?.reason).toMatch(/refused by the workflow \(unsigned or invalid\): the assertion is not a compact JWS/);
+  expect(plan).toMatchObject({
+    kid: second.publicKey.kid,
+    actor: OWNER_EMAIL.customer,
+    role: 'customer',
+    identity: { sub: `test|${OWNER_EMAIL.customer}` },
+  });
+  expect(report.decisions.find((d) => d.via === 'signal' && d.verdict === 'refused')?.reason).toMatch(
+    /refused by the workflow \(unsigned or invalid\): the assertion is not a compact JWS/,
+  );
 
   // A copy of the history with the partner's comment changed after the fact.
   const exported = JSON.parse(await exportHistory(workflowId)) as { events: JsonEvent[] };
@@ -131,7 +189,9 @@ it('verifies every decision of a finished project with no worker, across a key r
   })!;
   expect(target).toBeDefined();
   const payload = target.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.args.payloads[0]!;
-  payload.data = Buffer.from(JSON.stringify({ ...decoded(payload), comment: 'The plan is fine, go ahead without the CAB.' })).toString('base64');
+  payload.data = Buffer.from(JSON.stringify({ ...decoded(payload), comment: 'The plan is fine, go ahead without the CAB.' })).toString(
+    'base64',
+  );
   const altered = path.join(dir, 'altered.json');
   writeFileSync(altered, JSON.stringify(exported));
 
@@ -141,7 +201,7 @@ it('verifies every decision of a finished project with no worker, across a key r
   const notVerified = verdict.stdout.split('\n').filter((line) => line.includes('NOT VERIFIED'));
   expect(notVerified).toHaveLength(1);
   expect(notVerified[0]).toMatch(/create-upgrade-plan\s+comment\s+pat@agency\.example \(partner\)/);
-  expect(notVerified[0]).toContain("comment does not match");
+  expect(notVerified[0]).toContain('comment does not match');
   expect(verdict.stdout).toMatch(/14 verified, 1 not verified, 1 refused signal/);
   const alteredReport = JSON.parse((await runCli(['verify', '--history', altered, '--json'])).stdout) as VerifyReport;
   expect(alteredReport.decisions.filter((d) => d.verdict === 'not-verified').map((d) => d.eventId)).toEqual([Number(target.eventId)]);

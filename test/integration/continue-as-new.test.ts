@@ -30,7 +30,6 @@ const comment = (actor: string, role: DecisionPayload['role'], n: number, reques
   ...(requestId ? { requestId } : {}),
 });
 
-
 async function runIds(workflowId: string): Promise<string[]> {
   const ids: string[] = [];
   for await (const execution of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) ids.push(execution.runId);
@@ -45,7 +44,11 @@ it('continues as new before the run limits, carrying the wait, request ids and a
   await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: stubs.activities() }, async () => {
     const project = makeProject({ projectId: 'long-lived' });
     const input: UpgradeWorkflowInput = { version: 1, project, tunables: TUNABLES, playbookVersion: 1 };
-    const handle = await client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [input] });
+    const handle = await client.workflow.start('upgradeProject', {
+      taskQueue,
+      workflowId: workflowIdFor(project.projectId),
+      args: [input],
+    });
     const firstRun = handle.firstExecutionRunId;
     await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
 
@@ -70,7 +73,9 @@ it('continues as new before the run limits, carrying the wait, request ids and a
 
     // Comments are rate-limited per person: Carla has sent 30 this hour, the 31st is refused with when to retry.
     expect(await refusal(decide(handle, comment(OWNER_EMAIL.customer, 'customer', 31)))).toMatch(
-      new RegExp(`carla@acme\\.example has sent ${NOTES_PER_PERSON_PER_HOUR} comments and acknowledgements to this project in the last hour, the most a person may; send again after 20`),
+      new RegExp(
+        `carla@acme\\.example has sent ${NOTES_PER_PERSON_PER_HOUR} comments and acknowledgements to this project in the last hour, the most a person may; send again after 20`,
+      ),
     );
 
     // The project continued as new, and is still waiting on the same approval with the same reminder schedule.
@@ -94,7 +99,12 @@ it('continues as new before the run limits, carrying the wait, request ids and a
     expect(await decide(handle, comment(OWNER_EMAIL.customer, 'customer', 0, 'early-request'))).toEqual({ ...early, duplicate: true });
 
     // A signal with a 100 KB unknown field is refused and recorded, with its reason cut.
-    await handle.signal('approve', { taskId: 'create-upgrade-plan', actor: OWNER_EMAIL.customer, role: 'customer', ['x'.repeat(100_000)]: 1 });
+    await handle.signal('approve', {
+      taskId: 'create-upgrade-plan',
+      actor: OWNER_EMAIL.customer,
+      role: 'customer',
+      ['x'.repeat(100_000)]: 1,
+    });
     const refused = await waitForStatus(handle, (s) => s.audit.some((e) => e.kind === 'refused'));
     expect(refused.audit.find((e) => e.kind === 'refused')!.reason!.length).toBeLessThanOrEqual(MAX_REASON_KEPT + 10);
 
@@ -103,9 +113,14 @@ it('continues as new before the run limits, carrying the wait, request ids and a
     await waitForStatus(handle, (s) => gateState(s, 'determine-infrastructure-changes') === 'awaiting-approval');
     // Told once per wait, not again by a continued run (the status shows the wait before the message is sent).
     await eventually(async () => (stubs.notificationsFor(handle.workflowId, 'awaiting-decision').length >= 2 ? true : undefined));
-    expect(stubs.notificationsFor(handle.workflowId, 'awaiting-decision').map((n) => n.taskId)).toEqual(['create-upgrade-plan', 'determine-infrastructure-changes']);
+    expect(stubs.notificationsFor(handle.workflowId, 'awaiting-decision').map((n) => n.taskId)).toEqual([
+      'create-upgrade-plan',
+      'determine-infrastructure-changes',
+    ]);
 
-    await handle.executeUpdate('cancel', { args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'end of the test' }] });
+    await handle.executeUpdate('cancel', {
+      args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'end of the test' }],
+    });
     const result = await handle.result();
     expect(result).toMatchObject({ outcome: 'cancelled', projectId: 'long-lived' });
     for (const runId of await runIds(handle.workflowId)) {
@@ -121,19 +136,38 @@ it('continues as new while a step is blocked, and the retry in the new run runs 
   const taskQueue = uniqueTaskQueue('continue-blocked');
   await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: stubs.activities() }, async () => {
     const project = makeProject({ projectId: 'long-blocked' });
-    const input: UpgradeWorkflowInput = { version: 1, project, tunables: { ...TUNABLES, continueAsNewAfterMessages: 5 }, playbookVersion: 1 };
-    const handle = await client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [input] });
+    const input: UpgradeWorkflowInput = {
+      version: 1,
+      project,
+      tunables: { ...TUNABLES, continueAsNewAfterMessages: 5 },
+      playbookVersion: 1,
+    };
+    const handle = await client.workflow.start('upgradeProject', {
+      taskQueue,
+      workflowId: workflowIdFor(project.projectId),
+      args: [input],
+    });
     await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'blocked');
     for (let n = 1; n <= 6; n += 1) await decide(handle, comment(OWNER_EMAIL['managed-services'], 'managed-services', n));
     const continued = await waitForStatus(handle, (s) => (s.continuedRuns ?? 0) >= 1);
-    expect(continued.gates.find((g) => g.id === 'create-upgrade-plan')).toMatchObject({ state: 'blocked', blocked: { step: 'draftUpgradePlan', error: expect.stringMatching(/repository unreachable/) } });
+    expect(continued.gates.find((g) => g.id === 'create-upgrade-plan')).toMatchObject({
+      state: 'blocked',
+      blocked: { step: 'draftUpgradePlan', error: expect.stringMatching(/repository unreachable/) },
+    });
     expect(stubs.notificationsFor(handle.workflowId, 'blocked')).toHaveLength(1); // the new run does not tell it again
 
     stubs.failing.delete('draftUpgradePlan');
-    await decide(handle, { taskId: 'create-upgrade-plan', decision: 'retry', actor: OWNER_EMAIL['managed-services'], role: 'managed-services' });
+    await decide(handle, {
+      taskId: 'create-upgrade-plan',
+      decision: 'retry',
+      actor: OWNER_EMAIL['managed-services'],
+      role: 'managed-services',
+    });
     const after = await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
     expect(after.gates[0]!.steps).toEqual([expect.objectContaining({ step: 'draftUpgradePlan', status: 'done' })]);
-    await handle.executeUpdate('cancel', { args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'end of the test' }] });
+    await handle.executeUpdate('cancel', {
+      args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'end of the test' }],
+    });
     expect(await handle.result()).toMatchObject({ outcome: 'cancelled' });
   });
 });

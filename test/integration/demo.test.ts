@@ -14,8 +14,8 @@ import { parse } from 'yaml';
 import { DEMO_TASK_QUEUE, runDemo, type DemoOptions } from '../../examples/demo/main';
 import { DEFAULT_TIMINGS } from '../../examples/demo/demo-project';
 import type { UpgradeProjectResult } from '../../workflows/final-report';
-import type { UpgradeWorkflowInput } from '../../workflows/contract';
-import { validateProjectInput, workflowIdFor } from '../../workflows/project-input';
+import { workflowIdFor, type UpgradeWorkflowInput } from '../../workflows/contract';
+import { validateProjectInput } from '../../workflows/project-input';
 import { connectTestClient, testServer } from '../harness/temporal';
 
 let client: Client;
@@ -34,7 +34,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await closeClient();
   rmSync(dataDir, { recursive: true, force: true });
-  for (const [name, value] of [['TEMPORAL_ADDRESS', savedEnv.address], ['TEMPORAL_NAMESPACE', savedEnv.namespace]] as const) {
+  for (const [name, value] of [
+    ['TEMPORAL_ADDRESS', savedEnv.address],
+    ['TEMPORAL_NAMESPACE', savedEnv.namespace],
+  ] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
@@ -73,14 +76,20 @@ it('--auto --exit-when-done: the whole project through cuo commands, with delive
   expect(text).toContain(`started ${workflowIdFor(run.projectId)}`);
   const file = validateProjectInput(parse(readFileSync(run.projectFile, 'utf8')));
   if (!file.ok) throw new Error(JSON.stringify(file.problems));
-  expect(file.project).toMatchObject({ projectId: run.projectId, targetVersion: '2.4.8-p3', requiredApprovals: { 'create-upgrade-plan': 2 } });
+  expect(file.project).toMatchObject({
+    projectId: run.projectId,
+    targetVersion: '2.4.8-p3',
+    requiredApprovals: { 'create-upgrade-plan': 2 },
+  });
   expect(text).toContain(`/namespaces/default/workflows/${workflowIdFor(run.projectId)}`);
   const description = await client.workflow.getHandle(workflowIdFor(run.projectId)).describe();
   expect(description.taskQueue).toBe(DEMO_TASK_QUEUE);
 
   // The autopilot typed what a person would: a rejection with its reason, two customer approvals of the plan.
   // Each person signed in to the demo's approvals gateway first (`cuo login`, the development login).
-  expect(text).toMatch(/\$ npx cuo login --email carla@acme\.example[^\n]*\n[\s\S]*?signed in to http:\/\/127\.0\.0\.1:\d+ as carla@acme\.example/);
+  expect(text).toMatch(
+    /\$ npx cuo login --email carla@acme\.example[^\n]*\n[\s\S]*?signed in to http:\/\/127\.0\.0\.1:\d+ as carla@acme\.example/,
+  );
   expect(text).toMatch(new RegExp(`# as carla@acme\\.example\\n\\$ npx cuo reject ${run.projectId} create-upgrade-plan -m '`));
   expect(text).toContain(`# as chris@acme.example\n$ npx cuo approve ${run.projectId} create-upgrade-plan\n`);
   expect(text).toContain(`# as sam@adobe.example\n$ npx cuo approve ${run.projectId} post-launch-monitoring\n`);

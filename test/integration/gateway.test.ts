@@ -12,7 +12,7 @@ import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:cryp
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { generateSigningKey, signAssertion, signDecision, trustClaims } from '../../client/gateway/assertion-signer';
 import { decideUpdate, statusQuery, trustUpdate, type DecisionPayload } from '../../workflows/messages';
-import { workflowIdFor } from '../../workflows/project-input';
+import { workflowIdFor } from '../../workflows/contract';
 import type { ProjectStatus } from '../../workflows/project-state';
 import { runCli, projectFiles } from '../cli/run-cli';
 import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
@@ -34,7 +34,8 @@ class TokenMint {
     const jwk = { ...this.key.publicKey.export({ format: 'jwk' }), kid: 'mint-1', alg: 'RS256', use: 'sig' };
     this.server = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
-      if (req.url === '/.well-known/openid-configuration') res.end(JSON.stringify({ issuer: this.issuer, jwks_uri: `${this.issuer}/jwks` }));
+      if (req.url === '/.well-known/openid-configuration')
+        res.end(JSON.stringify({ issuer: this.issuer, jwks_uri: `${this.issuer}/jwks` }));
       else if (req.url === '/jwks') res.end(JSON.stringify({ keys: [jwk] }));
       else res.writeHead(404).end('{}');
     });
@@ -45,7 +46,17 @@ class TokenMint {
   token(claims: Record<string, unknown>, key: KeyObject = this.key.privateKey): string {
     const now = Math.floor(Date.now() / 1000);
     const header = Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'mint-1' })).toString('base64url');
-    const body = Buffer.from(JSON.stringify({ iss: this.issuer, aud: TEST_ISSUER_AUDIENCE, iat: now, exp: now + 600, sub: 'someone', email_verified: true, ...claims })).toString('base64url');
+    const body = Buffer.from(
+      JSON.stringify({
+        iss: this.issuer,
+        aud: TEST_ISSUER_AUDIENCE,
+        iat: now,
+        exp: now + 600,
+        sub: 'someone',
+        email_verified: true,
+        ...claims,
+      }),
+    ).toString('base64url');
     return `${header}.${body}.${sign('sha256', Buffer.from(`${header}.${body}`), key).toString('base64url')}`;
   }
 
@@ -93,14 +104,19 @@ async function refusedUpdate(promise: Promise<unknown>): Promise<string> {
 async function api(path: string, token: string | undefined, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${gateway.url}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as { error?: string }) : {}, headers: res.headers };
 }
 
-const cuo = (person: SignedInCli, args: string[], taskQueue?: string) => runCli(args, { env: person.env, ...(taskQueue ? { taskQueue } : {}) });
+const cuo = (person: SignedInCli, args: string[], taskQueue?: string) =>
+  runCli(args, { env: person.env, ...(taskQueue ? { taskQueue } : {}) });
 
 it('the customer signs in and approves the plan; the partner cannot; unsigned, forged and replayed decisions sent straight to Temporal are refused', async () => {
   const stubs = new StubActivities();
@@ -122,10 +138,22 @@ it('the customer signs in and approves the plan; the partner cannot; unsigned, f
       await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
 
       const whoami = await cuo(carla, ['whoami', '--json']);
-      expect(JSON.parse(whoami.stdout)).toMatchObject({ email: 'carla@acme.example', issuer: gateway.devIssuer, projects: expect.arrayContaining([{ projectId: project.projectId, customer: 'Acme Retail', roles: ['customer'] }]) });
+      expect(JSON.parse(whoami.stdout)).toMatchObject({
+        email: 'carla@acme.example',
+        issuer: gateway.devIssuer,
+        projects: expect.arrayContaining([{ projectId: project.projectId, customer: 'Acme Retail', roles: ['customer'] }]),
+      });
 
       // --as is gone for decisions; the partner is refused by the workflow (not the owner role), carla approves.
-      const asFlag = await cuo(carla, ['approve', project.projectId, 'create-upgrade-plan', '--as', 'carla@acme.example', '--role', 'customer']);
+      const asFlag = await cuo(carla, [
+        'approve',
+        project.projectId,
+        'create-upgrade-plan',
+        '--as',
+        'carla@acme.example',
+        '--role',
+        'customer',
+      ]);
       expect(asFlag.code).toBe(2);
       expect(asFlag.stderr).toMatch(/not from --as: run `cuo login`/);
       const partner = await cuo(pat, ['approve', project.projectId, 'create-upgrade-plan']);
@@ -138,25 +166,62 @@ it('the customer signs in and approves the plan; the partner cannot; unsigned, f
       refusals.push(wrongRole.stderr);
 
       // Straight to Temporal, no assertion: refused with the way to do it right.
-      const plain: DecisionPayload = { taskId: 'create-upgrade-plan', decision: 'approve', actor: 'carla@acme.example', role: 'customer', requestId: 'raw-1' };
-      expect(await refusedUpdate(handle.executeUpdate(decideUpdate, { args: [plain] }))).toMatch(/decisions need a signed assertion from the approvals gateway; sign in with `cuo login`/);
+      const plain: DecisionPayload = {
+        taskId: 'create-upgrade-plan',
+        decision: 'approve',
+        actor: 'carla@acme.example',
+        role: 'customer',
+        requestId: 'raw-1',
+      };
+      expect(await refusedUpdate(handle.executeUpdate(decideUpdate, { args: [plain] }))).toMatch(
+        /decisions need a signed assertion from the approvals gateway; sign in with `cuo login`/,
+      );
       // Forged: a well-formed assertion, signed by a key the project does not trust.
       const status = await handle.query(statusQuery);
       const identity = { iss: gateway.devIssuer, sub: 'carla@acme.example', amr: 'oidc' as const, at: Math.floor(Date.now() / 1000) };
       const forged = signDecision(generateSigningKey().key, status, plain, identity);
       expect(await refusedUpdate(handle.executeUpdate(decideUpdate, { args: [forged] }))).toMatch(/which this project does not trust/);
-      expect(await refusedUpdate(handle.executeUpdate(decideUpdate, { args: [{ ...plain, assertion: 'eyJhbGciOiJub25lIn0.e30.' }] }))).toMatch(/header must be/);
-      expect(await refusedUpdate(handle.executeUpdate(decideUpdate, { args: [{ ...plain, assertion: 'x'.repeat(5000) }] }))).toMatch(/malformed decision: assertion/);
+      expect(
+        await refusedUpdate(handle.executeUpdate(decideUpdate, { args: [{ ...plain, assertion: 'eyJhbGciOiJub25lIn0.e30.' }] })),
+      ).toMatch(/header must be/);
+      expect(await refusedUpdate(handle.executeUpdate(decideUpdate, { args: [{ ...plain, assertion: 'x'.repeat(5000) }] }))).toMatch(
+        /malformed decision: assertion/,
+      );
       // A comment signed with the gateway's own key (as if stolen in transit) is accepted once, then refused as a replay.
-      const note = signDecision(gateway.key, status, { taskId: 'create-upgrade-plan', decision: 'comment', actor: 'carla@acme.example', role: 'customer', comment: 'one note' }, identity);
+      const note = signDecision(
+        gateway.key,
+        status,
+        { taskId: 'create-upgrade-plan', decision: 'comment', actor: 'carla@acme.example', role: 'customer', comment: 'one note' },
+        identity,
+      );
       await handle.executeUpdate(decideUpdate, { args: [note] });
-      expect(await refusedUpdate(handle.executeUpdate(decideUpdate, { args: [note] }))).toMatch(/already used in this project; a replayed assertion is refused/);
+      expect(await refusedUpdate(handle.executeUpdate(decideUpdate, { args: [note] }))).toMatch(
+        /already used in this project; a replayed assertion is refused/,
+      );
 
-      const approved = await cuo(carla, ['approve', project.projectId, 'create-upgrade-plan', '-m', 'Plan OK', '--request-id', 'carla-plan', '--json']);
+      const approved = await cuo(carla, [
+        'approve',
+        project.projectId,
+        'create-upgrade-plan',
+        '-m',
+        'Plan OK',
+        '--request-id',
+        'carla-plan',
+        '--json',
+      ]);
       expect(approved.stderr).toBe('');
       expect(JSON.parse(approved.stdout)).toMatchObject({ taskState: 'approved', duplicate: false, requestId: 'carla-plan' });
       // The same command again is answered, not applied twice (the gateway signs anew; the workflow sees the request).
-      const again = await cuo(carla, ['approve', project.projectId, 'create-upgrade-plan', '-m', 'Plan OK', '--request-id', 'carla-plan', '--json']);
+      const again = await cuo(carla, [
+        'approve',
+        project.projectId,
+        'create-upgrade-plan',
+        '-m',
+        'Plan OK',
+        '--request-id',
+        'carla-plan',
+        '--json',
+      ]);
       expect(JSON.parse(again.stdout)).toMatchObject({ duplicate: true });
 
       const after: ProjectStatus = await handle.query(statusQuery);
@@ -166,7 +231,12 @@ it('the customer signs in and approves the plan; the partner cannot; unsigned, f
         ['approve', 'carla@acme.example'],
       ]);
       const approval = decisions[1]!;
-      expect(approval.identity).toMatchObject({ iss: gateway.devIssuer, sub: 'carla@acme.example', amr: 'oidc', kid: gateway.key.publicKey.kid });
+      expect(approval.identity).toMatchObject({
+        iss: gateway.devIssuer,
+        sub: 'carla@acme.example',
+        amr: 'oidc',
+        kid: gateway.key.publicKey.kid,
+      });
       expect(approval.assertion).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
       expect(gateway.output()).not.toContain(approval.assertion!);
       expect(gateway.output()).not.toMatch(/eyJ[\w-]{20,}\.eyJ/); // no token in the gateway's log
@@ -189,7 +259,11 @@ it('refuses expired, forged, wrong-issuer, wrong-audience and unverified tokens,
     ['expired', mint.token({ email: 'carla@acme.example', exp: Math.floor(Date.now() / 1000) - 120 }), /the token has expired/],
     ['forged', mint.token({ email: 'carla@acme.example' }, otherKey), /signature does not verify/],
     ['wrong audience', mint.token({ email: 'carla@acme.example', aud: 'someone-else' }), /token's aud is not for this gateway/],
-    ['wrong issuer', mint.token({ email: 'carla@acme.example', iss: 'https://evil.example' }), /issuer "https:\/\/evil\.example" is not one this gateway trusts/],
+    [
+      'wrong issuer',
+      mint.token({ email: 'carla@acme.example', iss: 'https://evil.example' }),
+      /issuer "https:\/\/evil\.example" is not one this gateway trusts/,
+    ],
     ['unverified e-mail', mint.token({ email: 'carla@acme.example', email_verified: false }), /not verified by Test IdP/],
     ['not a JWT', 'abc.def', /not a JWT/],
   ];
@@ -221,9 +295,17 @@ it('answers a non-participant 403 and rate-limits the login endpoint', async () 
   const project = makeProject();
   await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: stubs.activities() }, async () => {
     const { keys } = (await api('/api/keys', undefined)).body as unknown as { keys: { kid: string; x: string }[] };
-    const handle = await raw.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [{ version: 1, project, trust: { keys } }] });
+    const handle = await raw.workflow.start('upgradeProject', {
+      taskQueue,
+      workflowId: workflowIdFor(project.projectId),
+      args: [{ version: 1, project, trust: { keys } }],
+    });
     await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
-    const mallory = await api(`/api/projects/${project.projectId}/tasks/create-upgrade-plan/decisions`, mint.token({ email: 'mallory@evil.example' }), { decision: 'approve' });
+    const mallory = await api(
+      `/api/projects/${project.projectId}/tasks/create-upgrade-plan/decisions`,
+      mint.token({ email: 'mallory@evil.example' }),
+      { decision: 'approve' },
+    );
     expect(mallory.status).toBe(403);
     expect(mallory.body.error).toBe(`mallory@evil.example is not a participant of project ${project.projectId}`);
     refusals.push(mallory.body.error!);
@@ -241,26 +323,65 @@ it('rotates the trusted keys of a running project: a key added by a rotation sig
   const project = makeProject();
   const { file: nextFile, key: next } = signingKeyFile();
   await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: stubs.activities() }, async () => {
-    const handle = await raw.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [{ version: 1, project, trust: { keys: [gateway.key.publicKey] } }] });
+    const handle = await raw.workflow.start('upgradeProject', {
+      taskQueue,
+      workflowId: workflowIdFor(project.projectId),
+      args: [{ version: 1, project, trust: { keys: [gateway.key.publicKey] } }],
+    });
     await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
     const wid = workflowIdFor(project.projectId);
     const stranger = generateSigningKey().key;
-    expect(await refusedUpdate(handle.executeUpdate(trustUpdate, { args: [{ assertion: signAssertion(stranger, trustClaims(wid, { add: [stranger.publicKey], remove: [] })) }] }))).toMatch(/does not trust/);
+    expect(
+      await refusedUpdate(
+        handle.executeUpdate(trustUpdate, {
+          args: [{ assertion: signAssertion(stranger, trustClaims(wid, { add: [stranger.publicKey], remove: [] })) }],
+        }),
+      ),
+    ).toMatch(/does not trust/);
     // The operator's command: signed with the key the project trusts now, it adds the new one and retires the old.
-    const rotated = await runCli(['admin', 'rotate-keys', '--old-key', gateway.keyFile, '--new-key', nextFile, '--remove-old', '--project', project.projectId]);
+    const rotated = await runCli([
+      'admin',
+      'rotate-keys',
+      '--old-key',
+      gateway.keyFile,
+      '--new-key',
+      nextFile,
+      '--remove-old',
+      '--project',
+      project.projectId,
+    ]);
     expect(rotated.stderr).toBe('');
     expect(rotated.stdout).toContain(`✔ ${project.projectId}: trusts ${next.publicKey.kid}`);
-    const again = await runCli(['admin', 'rotate-keys', '--old-key', gateway.keyFile, '--new-key', nextFile, '--project', project.projectId]);
+    const again = await runCli([
+      'admin',
+      'rotate-keys',
+      '--old-key',
+      gateway.keyFile,
+      '--new-key',
+      nextFile,
+      '--project',
+      project.projectId,
+    ]);
     expect(again.code).toBe(3);
     expect(again.stderr).toMatch(/which this project does not trust/);
     const identity = { iss: gateway.devIssuer, sub: 'carla@acme.example', amr: 'oidc' as const, at: Math.floor(Date.now() / 1000) };
-    const plain = { taskId: 'create-upgrade-plan', decision: 'approve' as const, actor: 'carla@acme.example', role: 'customer' as const, requestId: randomUUID() };
+    const plain = {
+      taskId: 'create-upgrade-plan',
+      decision: 'approve' as const,
+      actor: 'carla@acme.example',
+      role: 'customer' as const,
+      requestId: randomUUID(),
+    };
     const status = await handle.query(statusQuery);
-    expect(await refusedUpdate(handle.executeUpdate(decideUpdate, { args: [signDecision(gateway.key, status, plain, identity)] }))).toMatch(/does not trust/);
+    expect(await refusedUpdate(handle.executeUpdate(decideUpdate, { args: [signDecision(gateway.key, status, plain, identity)] }))).toMatch(
+      /does not trust/,
+    );
     const accepted = await handle.executeUpdate(decideUpdate, { args: [signDecision(next, status, plain, identity)] });
     expect(accepted.taskState).toBe('approved');
     const audit = (await handle.query(statusQuery)).audit;
-    expect(audit.find((e) => e.kind === 'trust')?.reason).toMatch(new RegExp(`added ${next.publicKey.kid}, removed ${gateway.key.publicKey.kid}`));
+    expect(audit.find((e) => e.kind === 'trust')?.reason).toMatch(
+      new RegExp(`added ${next.publicKey.kid}, removed ${gateway.key.publicKey.kid}`),
+    );
     await handle.terminate('test finished');
   });
 }, 120_000);

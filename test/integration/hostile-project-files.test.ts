@@ -14,8 +14,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ProjectStatus } from '../../workflows/project-state';
-import { workflowIdFor, type ProjectFile } from '../../workflows/project-input';
-import type { UpgradeWorkflowInput } from '../../workflows/contract';
+import { type ProjectFile } from '../../workflows/project-input';
+import { workflowIdFor, type UpgradeWorkflowInput } from '../../workflows/contract';
 import {
   findSecrets,
   historyText,
@@ -77,7 +77,16 @@ it('refuses every hostile project file, and no secret reaches history, logs or a
   const start = async (queue: 'strict' | 'lab', env: Record<string, string>) => {
     // Only the landscape's own repository folder is allowed, so the orchestrator's checkout (the hostile "repository"
     // below) is outside it wherever the checkout lives (CI clones it under the temp folder).
-    const worker = new WorkerProcess({ address: testServer().address, taskQueue: queues[queue], dataDir: dataDirs[queue], bundlePath, caFile, secrets: receivers.secrets, env, repositoryRoots: [realpathSync(dirname(landscape.repo.remoteDir))] });
+    const worker = new WorkerProcess({
+      address: testServer().address,
+      taskQueue: queues[queue],
+      dataDir: dataDirs[queue],
+      bundlePath,
+      caFile,
+      secrets: receivers.secrets,
+      env,
+      repositoryRoots: [realpathSync(dirname(landscape.repo.remoteDir))],
+    });
     workers.push(worker);
     await worker.waitStarted();
     return worker;
@@ -96,25 +105,35 @@ it('refuses every hostile project file, and no secret reaches history, logs or a
       name: 'local remote on a worker without local commands (finding 1)',
       queue: 'strict',
       project: { ...landscape.project(), runbookCommands: [`touch ${marker}`] },
-      expect: { blockedTask: 'upgrade-infrastructure-services', reason: /environments\.production\.remote is "local".*CUO_ALLOW_LOCAL_COMMANDS/ },
+      expect: {
+        blockedTask: 'upgrade-infrastructure-services',
+        reason: /environments\.production\.remote is "local".*CUO_ALLOW_LOCAL_COMMANDS/,
+      },
     },
     {
-      name: 'a failing import that prints the worker\'s environment (finding 2)',
+      name: "a failing import that prints the worker's environment (finding 2)",
       queue: 'lab',
       project: {
         ...landscape.project(),
         environments: {
           ...env,
-          staging: { ...env.staging, mysqlCommand: 'env >&2; echo "SMTP=$SMTP_URL HOOK=$WEBHOOK_URL" >&2; tr "\\0" "\\n" < /proc/$PPID/environ | grep -E "SMTP_URL|WEBHOOK_URL" >&2; exit 1' },
+          staging: {
+            ...env.staging,
+            mysqlCommand:
+              'env >&2; echo "SMTP=$SMTP_URL HOOK=$WEBHOOK_URL" >&2; tr "\\0" "\\n" < /proc/$PPID/environ | grep -E "SMTP_URL|WEBHOOK_URL" >&2; exit 1',
+          },
         },
       },
       expect: { blockedTask: 'upgrade-infrastructure-services', reason: /import dump on staging.*\[redacted\]/ },
     },
     {
-      name: 'a storefront the worker does not reach: localhost, the Temporal UI\'s own host name (finding 3)',
+      name: "a storefront the worker does not reach: localhost, the Temporal UI's own host name (finding 3)",
       queue: 'strict',
       project: { ...landscape.project(), environments: { ...env, staging: { ...env.staging, url: 'http://localhost:8233' } } },
-      expect: { blockedTask: 'upgrade-infrastructure-services', reason: /environments\.staging\.url: the worker does not reach host "localhost"/ },
+      expect: {
+        blockedTask: 'upgrade-infrastructure-services',
+        reason: /environments\.staging\.url: the worker does not reach host "localhost"/,
+      },
     },
     {
       name: "the orchestrator's own checkout as repository (finding 5)",
@@ -125,10 +144,18 @@ it('refuses every hostile project file, and no secret reaches history, logs or a
     {
       name: 'CRLF in a load-test path (finding 3)',
       queue: 'lab',
-      project: { ...landscape.project(), performance: { ...base.performance!, paths: ['/ HTTP/1.1\r\nHost: 127.0.0.1:8233\r\n\r\nPOST /x'] } },
+      project: {
+        ...landscape.project(),
+        performance: { ...base.performance!, paths: ['/ HTTP/1.1\r\nHost: 127.0.0.1:8233\r\n\r\nPOST /x'] },
+      },
       expect: { invalid: /performance\.paths\.0: must be a path/ },
     },
-    { name: 'a zero reminder period (finding 8)', queue: 'lab', project: { ...landscape.project(), timing: { remindAfter: '0s', escalateAfter: '0ms' } }, expect: { invalid: /timing\.remindAfter: must be at least 1s/ } },
+    {
+      name: 'a zero reminder period (finding 8)',
+      queue: 'lab',
+      project: { ...landscape.project(), timing: { remindAfter: '0s', escalateAfter: '0ms' } },
+      expect: { invalid: /timing\.remindAfter: must be at least 1s/ },
+    },
     {
       name: 'more people in a role than the search attribute holds (finding 9)',
       queue: 'lab',
@@ -147,7 +174,14 @@ it('refuses every hostile project file, and no secret reaches history, logs or a
   for (const h of hostile) {
     const project = { ...h.project, projectId: uniqueProjectId('hostile') };
     const input: UpgradeWorkflowInput = { version: 1, project, tunables: TUNABLES };
-    handles.push({ h, handle: await client.workflow.start('upgradeProject', { taskQueue: queues[h.queue], workflowId: workflowIdFor(project.projectId), args: [input] }) });
+    handles.push({
+      h,
+      handle: await client.workflow.start('upgradeProject', {
+        taskQueue: queues[h.queue],
+        workflowId: workflowIdFor(project.projectId),
+        args: [input],
+      }),
+    });
   }
   const running = handles.filter(({ h }) => 'blockedTask' in h.expect);
   const driver = new OwnerDriver(running.map((r) => r.handle));
@@ -156,14 +190,21 @@ it('refuses every hostile project file, and no secret reaches history, logs or a
   const outcomes: string[] = [];
   for (const { h, handle } of handles) {
     if ('invalid' in h.expect) {
-      const error = await handle.result().then(() => undefined, (e: unknown) => e);
+      const error = await handle.result().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(WorkflowFailedError);
       const cause = (error as WorkflowFailedError).cause as Error;
       expect(cause.message).toMatch(h.expect.invalid);
       outcomes.push(`${h.name}: refused as invalid`);
     } else {
       const { blockedTask, reason } = h.expect;
-      const status: ProjectStatus = await waitForStatus(handle, (s) => s.gates.some((g) => g.id === blockedTask && g.state === 'blocked'), 90_000);
+      const status: ProjectStatus = await waitForStatus(
+        handle,
+        (s) => s.gates.some((g) => g.id === blockedTask && g.state === 'blocked'),
+        90_000,
+      );
       const gate = status.gates.find((g) => g.id === blockedTask)!;
       expect(gate.blocked?.error).toMatch(reason);
       outcomes.push(`${h.name}: ${blockedTask} blocked`);
@@ -178,14 +219,17 @@ it('refuses every hostile project file, and no secret reaches history, logs or a
   const strictWorkspaces = await readdir(join(dataDirs.strict, 'workspaces')).catch(() => []);
   expect(strictWorkspaces.length).toBeGreaterThan(0); // its projects did reach the repository steps
   const labWorkspaces = await readdir(join(dataDirs.lab, 'workspaces')).catch(() => [] as string[]);
-  const orchestratorProject = handles.find(({ h }) => h.name.includes("orchestrator's own checkout"))!.handle.workflowId.replace(/^upgrade-/, '');
+  const orchestratorProject = handles
+    .find(({ h }) => h.name.includes("orchestrator's own checkout"))!
+    .handle.workflowId.replace(/^upgrade-/, '');
   expect(labWorkspaces).not.toContain(orchestratorProject);
 
   // Nothing secret anywhere: every history, both workers' logs, every file they wrote.
   const needles = secretNeedles(receivers.secrets);
   const leaks: string[] = [];
   for (const { handle } of handles) {
-    for (const found of findSecrets(await historyText(client, handle.workflowId), needles)) leaks.push(`history of ${handle.workflowId}: ${found}`);
+    for (const found of findSecrets(await historyText(client, handle.workflowId), needles))
+      leaks.push(`history of ${handle.workflowId}: ${found}`);
   }
   for (const [name, worker] of Object.entries({ strict, lab })) {
     for (const found of findSecrets(worker.text(), needles)) leaks.push(`${name} worker log: ${found}`);

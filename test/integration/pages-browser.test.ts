@@ -19,7 +19,7 @@ import { createNotifyActivities } from '../../activities/notify/activities';
 import { Notifier } from '../../activities/notify/channels';
 import { mintEmailLink } from '../../activities/notify/email-link';
 import { statusQuery } from '../../workflows/messages';
-import { workflowIdFor } from '../../workflows/project-input';
+import { workflowIdFor } from '../../workflows/contract';
 import type { ProjectStatus } from '../../workflows/project-state';
 import { runCli } from '../cli/run-cli';
 import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
@@ -96,7 +96,15 @@ function activities(stubs: StubActivities): UpgradeActivities {
     gatewayUrl: gateway.url,
     emailLinks: { secret: LINK_SECRET, ttlSec: 72 * 3600, recipients: ['chris@acme.example'] },
   });
-  const automated = ['draftUpgradePlan', 'determineInfrastructureChanges', 'assessUpgradeComplexity', 'prepareUpgradeBranch', 'runPostUpgradeRunbook', 'runPerformanceTest', 'runSecurityChecks'] as const;
+  const automated = [
+    'draftUpgradePlan',
+    'determineInfrastructureChanges',
+    'assessUpgradeComplexity',
+    'prepareUpgradeBranch',
+    'runPostUpgradeRunbook',
+    'runPerformanceTest',
+    'runSecurityChecks',
+  ] as const;
   // Projects since lean-history send a reference to the project file: resolved the way the worker's activities are.
   const all = { ...base, ...Object.fromEntries(automated.map((n) => [n, stored(n)])), sendNotification: notify.sendNotification };
   return resolvingProjectFiles(all as unknown as Parameters<typeof resolvingProjectFiles>[0], new ProjectFiles());
@@ -108,7 +116,9 @@ async function startProject(taskQueue: string, overrides: Parameters<typeof make
   const handle = await client.workflow.start('upgradeProject', {
     taskQueue,
     workflowId: workflowIdFor(project.projectId),
-    args: [{ version: 1, project, trust: { keys: [gateway.key.publicKey, TEST_GATEWAY_KEY.publicKey] }, tunables: { productionNoticeHours: 0 } }],
+    args: [
+      { version: 1, project, trust: { keys: [gateway.key.publicKey, TEST_GATEWAY_KEY.publicKey] }, tunables: { productionNoticeHours: 0 } },
+    ],
   });
   return { project, handle };
 }
@@ -121,7 +131,9 @@ function watchCsp(page: Page): void {
 
 /** Every form field has a label; nothing is wider than the screen (a phone). */
 async function checkAccessible(page: Page): Promise<void> {
-  const unlabelled = await page.$$eval('textarea, select, input:not([type=hidden])', (els) => els.filter((e) => !(e as HTMLInputElement).labels?.length).map((e) => e.outerHTML));
+  const unlabelled = await page.$$eval('textarea, select, input:not([type=hidden])', (els) =>
+    els.filter((e) => !(e as HTMLInputElement).labels?.length).map((e) => e.outerHTML),
+  );
   expect(unlabelled).toEqual([]);
   expect(await page.$$eval('form[method=post]', (forms) => forms.filter((f) => !f.querySelector('input[name=_csrf]')).length)).toBe(0);
 }
@@ -162,7 +174,12 @@ it('the customer approves the plan on its page, a partner cannot, an e-mail link
     expect(board).toContain('carla@acme.example');
     // Age, awaited task, since and rework come from the search attributes alone (UpgradeAwaitingSince,
     // UpgradeAwaitingTasks, UpgradeReworkCount): cells age, project, phase, task, waits on, since, rework, links.
-    const row = await sam.page.$$eval('main tbody tr', (rows, pid) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.innerText)).find((cells) => cells[1]!.includes(pid)), id);
+    const row = await sam.page.$$eval(
+      'main tbody tr',
+      (rows, pid) =>
+        rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.innerText)).find((cells) => cells[1]!.includes(pid)),
+      id,
+    );
     expect(row![0]).toMatch(/^\d+m/);
     expect(row![3]).toBe('create-upgrade-plan');
     expect(row![5]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
@@ -205,7 +222,9 @@ it('the customer approves the plan on its page, a partner cannot, an e-mail link
     await chrome.screenshot(page, '03-task-page-plan');
     await page.setViewportSize({ width: 390, height: 844 });
     const overflowing = await page.evaluate(() =>
-      Array.from(document.querySelectorAll('main *')).filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('.table, pre')).map((el) => el.outerHTML.slice(0, 80)),
+      Array.from(document.querySelectorAll('main *'))
+        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('.table, pre'))
+        .map((el) => el.outerHTML.slice(0, 80)),
     );
     expect(overflowing).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
@@ -225,7 +244,12 @@ it('the customer approves the plan on its page, a partner cannot, an e-mail link
     expect(await textOf(page)).toMatch(/Approvals\s+1 of 2/);
     const afterCarla = await status(handle);
     const carlaDecision = afterCarla.audit.find((e) => e.kind === 'decision' && e.actor === 'carla@acme.example')!;
-    expect(carlaDecision).toMatchObject({ decision: 'approve', comment: 'The plan is fine with us.', evidence: [planRef.id], identity: { amr: 'oidc', iss: gateway.devIssuer } });
+    expect(carlaDecision).toMatchObject({
+      decision: 'approve',
+      comment: 'The plan is fine with us.',
+      evidence: [planRef.id],
+      identity: { amr: 'oidc', iss: gateway.devIssuer },
+    });
 
     // ---- a partner opening the same page cannot approve: no decision form, and a forged POST is refused ----
     const pat = await chrome.person();
@@ -238,13 +262,27 @@ it('the customer approves the plan on its page, a partner cannot, an e-mail link
       const form = document.querySelector('form.decide') as HTMLFormElement;
       const data = new URLSearchParams(new FormData(form) as unknown as Record<string, string>);
       data.set('decision', 'approve');
-      const res = await fetch(form.action, { method: 'POST', body: data, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const res = await fetch(form.action, {
+        method: 'POST',
+        body: data,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       return { status: res.status, text: await res.text() };
     });
     expect(forged.status).toBe(403);
     expect(forged.text).toMatch(/pat@agency\.example is not a customer participant/);
     // Without the CSRF token, nothing is even considered.
-    const noToken = await pat.page.evaluate(async (url) => (await fetch(url, { method: 'POST', body: 'decision=comment&comment=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status, planUrl);
+    const noToken = await pat.page.evaluate(
+      async (url) =>
+        (
+          await fetch(url, {
+            method: 'POST',
+            body: 'decision=comment&comment=x',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          })
+        ).status,
+      planUrl,
+    );
     expect(noToken).toBe(403);
 
     // ---- Chris confirms with the link's POST: the second approval, method email-link; a second POST is refused ----
@@ -261,7 +299,11 @@ it('the customer approves the plan on its page, a partner cannot, an e-mail link
     expect(chrisDecision.identity).toMatchObject({ amr: 'email-link', sub: 'chris@acme.example', iss: `${gateway.url}/links` });
     const again = await chris.page.evaluate(
       async ([url, csrf]) => {
-        const res = await fetch(url!, { method: 'POST', body: new URLSearchParams({ decision: 'approve', _csrf: csrf! }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        const res = await fetch(url!, {
+          method: 'POST',
+          body: new URLSearchParams({ decision: 'approve', _csrf: csrf! }),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
         return { status: res.status, text: await res.text() };
       },
       [link, linkCsrf],
@@ -286,7 +328,9 @@ it('the customer approves the plan on its page, a partner cannot, an e-mail link
     // ---- the other owners (driven by the test) up to UAT; Carla rejects UAT with a reason on its page ----
     await approveUntil(handle, (s) => gateState(s, 'user-acceptance-testing') === 'awaiting-approval', 90_000).catch(async (err: Error) => {
       const s = await status(handle);
-      throw new Error(`${err.message}: ${JSON.stringify(s.gates.map((g) => [g.id, g.state, g.blocked?.error]))} ${JSON.stringify(s.audit.filter((e) => e.kind === 'refused').slice(-3))}`);
+      throw new Error(
+        `${err.message}: ${JSON.stringify(s.gates.map((g) => [g.id, g.state, g.blocked?.error]))} ${JSON.stringify(s.audit.filter((e) => e.kind === 'refused').slice(-3))}`,
+      );
     });
     const uatUrl = `${gateway.url}/projects/${id}/tasks/user-acceptance-testing`;
     await page.goto(uatUrl, { waitUntil: 'load' });
@@ -296,7 +340,12 @@ it('the customer approves the plan on its page, a partner cannot, an e-mail link
     await submit(page, 'reject');
     expect(await textOf(page, '.notice')).toMatch(/Your rejection is recorded/);
     const back = await waitForStatus(handle, (s) => ['running', 'awaiting-approval'].includes(gateState(s, 'update-code-base') ?? ''));
-    expect(back.rework.at(-1)).toMatchObject({ rejectedTask: 'user-acceptance-testing', backTo: 'update-code-base', reason: 'Checkout fails with the new payment module.', actor: 'carla@acme.example' });
+    expect(back.rework.at(-1)).toMatchObject({
+      rejectedTask: 'user-acceptance-testing',
+      backTo: 'update-code-base',
+      reason: 'Checkout fails with the new payment module.',
+      actor: 'carla@acme.example',
+    });
     expect(back.gates.find((g) => g.id === 'update-code-base')!.rounds).toBe(2);
     await page.goto(`${gateway.url}/projects/${id}/tasks/update-code-base`, { waitUntil: 'load' });
     expect(await textOf(page)).toMatch(/Checkout fails with the new payment module/);
@@ -323,7 +372,9 @@ it('a finished project opens with no worker running, and the pages carry the sec
     const started = await startProject(taskQueue);
     id = started.project.projectId;
     await approveUntil(started.handle, (s) => gateState(s, 'determine-infrastructure-changes') === 'awaiting-approval');
-    await started.handle.executeUpdate('cancel', { args: [{ actor: 'sam@adobe.example', role: 'managed-services', reason: 'customer postponed' }] });
+    await started.handle.executeUpdate('cancel', {
+      args: [{ actor: 'sam@adobe.example', role: 'managed-services', reason: 'customer postponed' }],
+    });
     expect((await started.handle.result()).outcome).toBe('cancelled');
   });
   // The worker is gone: a query could not be answered, the result still can.
@@ -349,7 +400,8 @@ it('a finished project opens with no worker running, and the pages carry the sec
   const res = await fetch(`${gateway.url}/projects/${id}/tasks/create-upgrade-plan`, { headers: { cookie: cookies } });
   expect(res.status).toBe(200);
   const csp = res.headers.get('content-security-policy') ?? '';
-  for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "form-action 'self'"]) expect(csp).toContain(directive);
+  for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "form-action 'self'"])
+    expect(csp).toContain(directive);
   expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   const body = await res.text();
   expect(body).not.toMatch(/<script|style="/);
@@ -358,7 +410,9 @@ it('a finished project opens with no worker running, and the pages carry the sec
   expect(raw.headers.get('content-type')).toBe('text/plain; charset=utf-8');
   expect(await raw.text()).toContain('| step | owner | when |');
   for (const probe of ['..%2F..%2Fetc%2Fpasswd', '0123456789abcdef-other.md', `..%2F${id}%2Fx`]) {
-    expect((await fetch(`${gateway.url}/projects/${id}/artifacts/${probe}`, { headers: { cookie: cookies } })).status).toBeGreaterThanOrEqual(400);
+    expect(
+      (await fetch(`${gateway.url}/projects/${id}/artifacts/${probe}`, { headers: { cookie: cookies } })).status,
+    ).toBeGreaterThanOrEqual(400);
   }
   // Not a participant: a clear 403 page.
   const mallory = await chrome.person();

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { decideUpdate, statusQuery } from '../../workflows/messages';
-import { workflowIdFor } from '../../workflows/project-input';
+import { workflowIdFor } from '../../workflows/contract';
 import type { ProjectStatus } from '../../workflows/project-state';
 import { cliEnv, ROOT } from '../cli/run-cli';
 import { connectTestClient, eventually, uniqueTaskQueue } from '../harness/temporal';
@@ -94,7 +94,11 @@ async function loginThroughBrowserStep(command: string, env: NodeJS.ProcessEnv, 
   return { code: await exited, stdout: out };
 }
 
-function startDemo(command: string, env: NodeJS.ProcessEnv, taskQueue: string): { output: () => string; ready: Promise<string>; exited: Promise<number | null> } {
+function startDemo(
+  command: string,
+  env: NodeJS.ProcessEnv,
+  taskQueue: string,
+): { output: () => string; ready: Promise<string>; exited: Promise<number | null> } {
   const args = command.includes(' -- ') ? ` --task-queue ${taskQueue}` : ` -- --task-queue ${taskQueue}`;
   // Its own process group, so Ctrl-C reaches scripts/demo.sh and the demo together, as in a terminal.
   demo = spawn('bash', ['-c', command + args], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -135,7 +139,10 @@ it('runs the README quick start as written: a project waiting on the customer, a
       running = startDemo(command, env, taskQueue);
       projectId = await running.ready;
       const handle = client.workflow.getHandle(workflowIdFor(projectId));
-      await eventually(async () => ((await handle.query(statusQuery)).awaiting.length > 0 ? true : undefined), { timeoutMs: 60_000, intervalMs: 500 });
+      await eventually(async () => ((await handle.query(statusQuery)).awaiting.length > 0 ? true : undefined), {
+        timeoutMs: 60_000,
+        intervalMs: 500,
+      });
       continue;
     }
     const exported = /^export ([A-Za-z_][A-Za-z0-9_]*)=(\S+)$/.exec(command);
@@ -143,7 +150,8 @@ it('runs the README quick start as written: a project waiting on the customer, a
       const value = exported[2]!.replace(/^["']|["']$/g, '');
       if (DEMO_ID.test(value) && !projectId) throw new Error(`"${line}" names the demo's project before a line starts the demo`);
       // The gateway's port is the demo's choice: the URL it printed, as the reader copies it.
-      const gateway = exported[1] === 'CUO_GATEWAY_URL' ? /gateway +(http:\/\/127\.0\.0\.1:\d+)/.exec(running?.output() ?? '')?.[1] : undefined;
+      const gateway =
+        exported[1] === 'CUO_GATEWAY_URL' ? /gateway +(http:\/\/127\.0\.0\.1:\d+)/.exec(running?.output() ?? '')?.[1] : undefined;
       if (exported[1] === 'CUO_GATEWAY_URL' && !gateway) throw new Error(`"${line}": the demo printed no gateway URL`);
       env[exported[1]!] = gateway ?? (DEMO_ID.test(value) ? projectId : value);
       continue;
@@ -184,11 +192,22 @@ it('runs the README quick start as written: a project waiting on the customer, a
   // (Sent as a raw update, as any client could, so this check does not depend on the CLI's decision options.)
   await expect(
     client.workflow.getHandle(workflowIdFor(projectId!)).executeUpdate(decideUpdate, {
-      args: [{ taskId: 'create-upgrade-plan', decision: 'approve', actor: 'pat@agency.example', role: 'customer', requestId: 'readme-refused-1' }],
+      args: [
+        {
+          taskId: 'create-upgrade-plan',
+          decision: 'approve',
+          actor: 'pat@agency.example',
+          role: 'customer',
+          requestId: 'readme-refused-1',
+        },
+      ],
     }),
   ).rejects.toThrow();
   await eventually(async () => (running!.output().includes('decision refused') ? true : undefined), { timeoutMs: 10_000 });
-  const warning = running!.output().split('\n').find((l) => l.includes('decision refused'))!;
+  const warning = running!
+    .output()
+    .split('\n')
+    .find((l) => l.includes('decision refused'))!;
   expect(warning).toMatch(/^worker +WARN +decision refused: .*pat@agency\.example.* · upgrade-acme-demo-[a-z0-9]{4}$/);
   expect(running!.output()).not.toMatch(/\[WARN\] decision refused \{/);
 

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { createActivities } from '../../activities';
 import type { UpgradeProjectResult } from '../../workflows/final-report';
-import { workflowIdFor } from '../../workflows/project-input';
-import type { UpgradeWorkflowInput } from '../../workflows/contract';
+import { workflowIdFor, type UpgradeWorkflowInput } from '../../workflows/contract';
 import { connectTestClient, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { approveUntil, gateState, waitForStatus } from '../support/drive';
 import { startLocalLandscape, type LocalLandscape } from '../support/local-landscape';
@@ -37,7 +36,11 @@ it('runs a whole upgrade with the real activities: plan, change requests, branch
       project,
       tunables: { productionNoticeHours: 0, activityMaximumAttempts: 2, activityInitialInterval: '200ms' },
     };
-    const handle = await client.workflow.start('upgradeProject', { taskQueue, workflowId: workflowIdFor(project.projectId), args: [input] });
+    const handle = await client.workflow.start('upgradeProject', {
+      taskQueue,
+      workflowId: workflowIdFor(project.projectId),
+      args: [input],
+    });
 
     // The plan is real: it names the service changes computed from the repository's services.yaml.
     const planned = await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval', 60_000);

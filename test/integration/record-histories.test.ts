@@ -75,39 +75,93 @@ record('records the happy path, a rework path and a blocked-then-skipped path', 
   await recordRun('uat-rework-v6', async (handle) => {
     // v6: the CAB rejects the infrastructure change once (the task is redone, its people are told), then UAT fails.
     await approveUntil(handle, (s) => gateState(s, 'cab-infrastructure-change') === 'awaiting-approval');
-    await decide(handle, { taskId: 'cab-infrastructure-change', decision: 'reject', actor: OWNER_EMAIL['managed-services'], role: 'managed-services', comment: 'overlaps the sale freeze' });
+    await decide(handle, {
+      taskId: 'cab-infrastructure-change',
+      decision: 'reject',
+      actor: OWNER_EMAIL['managed-services'],
+      role: 'managed-services',
+      comment: 'overlaps the sale freeze',
+    });
     await approveUntil(handle, (s) => gateState(s, 'user-acceptance-testing') === 'awaiting-approval');
-    await decide(handle, { taskId: 'user-acceptance-testing', decision: 'reject', actor: OWNER_EMAIL.customer, role: 'customer', comment: 'checkout fails' });
+    await decide(handle, {
+      taskId: 'user-acceptance-testing',
+      decision: 'reject',
+      actor: OWNER_EMAIL.customer,
+      role: 'customer',
+      comment: 'checkout fails',
+    });
     await approveUntil(handle);
   });
   await recordRun('blocked-skip-cancel-v6', async (handle, stubs) => {
     stubs.failing.set('draftUpgradePlan', 'repository unreachable');
     await approveUntil(handle, (s) => gateState(s, 'create-upgrade-plan') === 'blocked');
-    await decide(handle, { taskId: 'create-upgrade-plan', decision: 'skip', actor: OWNER_EMAIL['managed-services'], role: 'managed-services', comment: 'plan drafted by hand' });
+    await decide(handle, {
+      taskId: 'create-upgrade-plan',
+      decision: 'skip',
+      actor: OWNER_EMAIL['managed-services'],
+      role: 'managed-services',
+      comment: 'plan drafted by hand',
+    });
     await approveUntil(handle, (s) => gateState(s, 'determine-infrastructure-changes') === 'awaiting-approval');
     await handle.signal('approve', { taskId: 'determine-infrastructure-changes', actor: 'mallory@evil.example', role: 'managed-services' });
     // v5: a key rotation signed by the trusted key, then a decision signed by the new key.
     const next = generateSigningKey().key;
-    await handle.executeUpdate(trustUpdate, { args: [{ assertion: signAssertion(TEST_GATEWAY_KEY, trustClaims(handle.workflowId, { add: [next.publicKey], remove: [] })) }] });
+    await handle.executeUpdate(trustUpdate, {
+      args: [{ assertion: signAssertion(TEST_GATEWAY_KEY, trustClaims(handle.workflowId, { add: [next.publicKey], remove: [] })) }],
+    });
     const status = await handle.query(statusQuery);
-    const comment = { taskId: 'determine-infrastructure-changes', decision: 'comment' as const, actor: OWNER_EMAIL['managed-services'], role: 'managed-services' as const, comment: 'signed with the rotated key' };
+    const comment = {
+      taskId: 'determine-infrastructure-changes',
+      decision: 'comment' as const,
+      actor: OWNER_EMAIL['managed-services'],
+      role: 'managed-services' as const,
+      comment: 'signed with the rotated key',
+    };
     await handle.executeUpdate(decideUpdate, { args: [signDecision(next, status, comment, testIdentity(comment.actor))] });
-    await handle.executeUpdate('cancel', { args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'recorded cancellation' }] });
+    await handle.executeUpdate('cancel', {
+      args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'recorded cancellation' }],
+    });
   });
   // v6: a project that continues as new twice (every 5 messages): while awaiting a decision, then while blocked.
   await recordRun(
     'continued-v6',
     async (handle, stubs) => {
       await approveUntil(handle, (s) => gateState(s, 'determine-infrastructure-changes') === 'awaiting-approval');
-      for (let n = 1; n <= 6; n += 1) await decide(handle, { taskId: 'determine-infrastructure-changes', decision: 'comment', actor: OWNER_EMAIL.partner, role: 'partner', comment: `note ${n}` });
+      for (let n = 1; n <= 6; n += 1)
+        await decide(handle, {
+          taskId: 'determine-infrastructure-changes',
+          decision: 'comment',
+          actor: OWNER_EMAIL.partner,
+          role: 'partner',
+          comment: `note ${n}`,
+        });
       stubs.failing.set('assessUpgradeComplexity', 'UCT report missing');
       await approveUntil(handle, (s) => (s.continuedRuns ?? 0) >= 1 && gateState(s, 'assess-upgrade-complexity') === 'blocked');
-      for (let n = 1; n <= 6; n += 1) await decide(handle, { taskId: 'assess-upgrade-complexity', decision: 'comment', actor: OWNER_EMAIL.partner, role: 'partner', comment: `blocked note ${n}` });
+      for (let n = 1; n <= 6; n += 1)
+        await decide(handle, {
+          taskId: 'assess-upgrade-complexity',
+          decision: 'comment',
+          actor: OWNER_EMAIL.partner,
+          role: 'partner',
+          comment: `blocked note ${n}`,
+        });
       await approveUntil(handle, (s) => (s.continuedRuns ?? 0) >= 2);
       stubs.failing.delete('assessUpgradeComplexity');
-      await decide(handle, { taskId: 'assess-upgrade-complexity', decision: 'retry', actor: OWNER_EMAIL['managed-services'], role: 'managed-services' });
-      await approveUntil(handle, (s) => gateState(s, 'upgrade-infrastructure-services') === 'running' || gateState(s, 'cab-infrastructure-change') === 'awaiting-approval');
-      await handle.executeUpdate('cancel', { args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'recorded cancellation' }] });
+      await decide(handle, {
+        taskId: 'assess-upgrade-complexity',
+        decision: 'retry',
+        actor: OWNER_EMAIL['managed-services'],
+        role: 'managed-services',
+      });
+      await approveUntil(
+        handle,
+        (s) =>
+          gateState(s, 'upgrade-infrastructure-services') === 'running' ||
+          gateState(s, 'cab-infrastructure-change') === 'awaiting-approval',
+      );
+      await handle.executeUpdate('cancel', {
+        args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'recorded cancellation' }],
+      });
     },
     { ...TUNABLES, continueAsNewAfterMessages: 5 },
   );
@@ -118,13 +172,26 @@ record('records the happy path, a rework path and a blocked-then-skipped path', 
     'playbook2-v6',
     async (handle) => {
       await approveUntil(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
-      await decide(handle, { taskId: 'create-upgrade-plan', decision: 'reject', actor: OWNER_EMAIL.customer, role: 'customer', comment: 'launch date missing' });
+      await decide(handle, {
+        taskId: 'create-upgrade-plan',
+        decision: 'reject',
+        actor: OWNER_EMAIL.customer,
+        role: 'customer',
+        comment: 'launch date missing',
+      });
       await approveUntil(handle, (s) => gateState(s, 'cab-infrastructure-change') === 'awaiting-approval');
-      await decide(handle, { taskId: 'cab-infrastructure-change', decision: 'approve', actor: 'casey@adobe.example', role: 'managed-services' });
+      await decide(handle, {
+        taskId: 'cab-infrastructure-change',
+        decision: 'approve',
+        actor: 'casey@adobe.example',
+        role: 'managed-services',
+      });
       await approveUntil(handle);
     },
     TUNABLES,
-    { participants: { ...PEOPLE, 'managed-services': [...PEOPLE['managed-services'], { name: 'Casey CAB', email: 'casey@adobe.example' }] } },
+    {
+      participants: { ...PEOPLE, 'managed-services': [...PEOPLE['managed-services'], { name: 'Casey CAB', email: 'casey@adobe.example' }] },
+    },
     CURRENT_PLAYBOOK_VERSION,
   );
 });

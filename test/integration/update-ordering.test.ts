@@ -138,7 +138,9 @@ async function playRound(pairs: number): Promise<RoundOutcome> {
     const settled = await coldWorker.runUntil(async () => {
       const outcomes = await Promise.allSettled(decisions);
       // Refused (the SDK ran the validator before the workflow code saw the result): send it again, as a person would.
-      await Promise.all(handles.map((h, i) => (outcomes[i]!.status === 'rejected' ? h.executeUpdate(decideUpdate, { args: ['second'] }) : undefined)));
+      await Promise.all(
+        handles.map((h, i) => (outcomes[i]!.status === 'rejected' ? h.executeUpdate(decideUpdate, { args: ['second'] }) : undefined)),
+      );
       await Promise.all(handles.map((h) => h.result()));
       return outcomes;
     });

@@ -4,15 +4,20 @@
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { ProjectFile } from '../../workflows/project-input';
-import { workflowIdFor } from '../../workflows/project-input';
+import {
+  UpgradeAwaitingSince,
+  UpgradeAwaitingTasks,
+  UpgradeReworkCount,
+  workflowIdFor,
+  type UpgradeTunables,
+  type UpgradeWorkflowInput,
+} from '../../workflows/contract';
 import { approveSignal, cancelUpdate, commentSignal, statusQuery } from '../../workflows/messages';
 import type { UpgradeProjectResult } from '../../workflows/final-report';
-import type { UpgradeTunables, UpgradeWorkflowInput } from '../../workflows/contract';
 import { connectTestClient, eventually, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { approveUntil, decide, FAST_STUB_TUNABLES, gateState, OWNER_EMAIL, refusal, waitForStatus } from '../support/drive';
 import { makeProject } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
-import { UpgradeAwaitingSince, UpgradeAwaitingTasks, UpgradeReworkCount } from '../../workflows/contract';
 
 const WORKFLOWS = require.resolve('../../workflows');
 const TUNABLES: UpgradeTunables = FAST_STUB_TUNABLES;
@@ -35,7 +40,6 @@ async function start(taskQueue: string, project: ProjectFile): Promise<WorkflowH
     args: [input],
   });
 }
-
 
 function withStubs(fn: (stubs: StubActivities, taskQueue: string) => Promise<void>): () => Promise<void> {
   return async () => {
@@ -112,9 +116,9 @@ describe('upgradeProject', () => {
       expect(await refusal(decide(handle, { ...plan, actor: 'mallory@evil.example', role: 'customer' }))).toMatch(
         /mallory@evil\.example is not a named customer participant/,
       );
-      expect(await refusal(decide(handle, { ...plan, taskId: 'launch-to-production', actor: OWNER_EMAIL.partner, role: 'partner' }))).toMatch(
-        /launch-to-production is pending, not awaiting approval/,
-      );
+      expect(
+        await refusal(decide(handle, { ...plan, taskId: 'launch-to-production', actor: OWNER_EMAIL.partner, role: 'partner' })),
+      ).toMatch(/launch-to-production is pending, not awaiting approval/);
       expect(await refusal(decide(handle, { ...plan, actor: 'x', role: 'customer', extra: 1 } as never))).toMatch(/malformed decision/);
 
       const first = await decide(handle, { ...plan, actor: OWNER_EMAIL.customer, role: 'customer', requestId: 'req-1' });
@@ -125,12 +129,27 @@ describe('upgradeProject', () => {
       // Signals cannot answer: a refused one is recorded in the audit trail and changes nothing.
       await handle.signal(approveSignal, { taskId: 'create-upgrade-plan', actor: 'mallory@evil.example', role: 'customer' });
       await handle.signal(approveSignal, { nonsense: true } as never);
-      await handle.signal(commentSignal, { taskId: 'create-upgrade-plan', actor: OWNER_EMAIL.partner, role: 'partner', comment: 'composer.lock attached' });
-      const status = await waitForStatus(handle, (s) => s.audit.filter((e) => e.kind === 'refused').length === 2 && s.audit.some((e) => e.decision === 'comment'));
+      await handle.signal(commentSignal, {
+        taskId: 'create-upgrade-plan',
+        actor: OWNER_EMAIL.partner,
+        role: 'partner',
+        comment: 'composer.lock attached',
+      });
+      const status = await waitForStatus(
+        handle,
+        (s) => s.audit.filter((e) => e.kind === 'refused').length === 2 && s.audit.some((e) => e.decision === 'comment'),
+      );
       const plansGate = status.gates.find((g) => g.id === 'create-upgrade-plan')!;
-      expect(plansGate).toMatchObject({ state: 'awaiting-approval', approvals: [expect.objectContaining({ actor: OWNER_EMAIL.customer })] });
+      expect(plansGate).toMatchObject({
+        state: 'awaiting-approval',
+        approvals: [expect.objectContaining({ actor: OWNER_EMAIL.customer })],
+      });
       expect(status.audit.filter((e) => e.kind === 'refused')).toEqual([
-        expect.objectContaining({ via: 'signal', actor: 'mallory@evil.example', reason: expect.stringMatching(/not a named customer participant/) }),
+        expect.objectContaining({
+          via: 'signal',
+          actor: 'mallory@evil.example',
+          reason: expect.stringMatching(/not a named customer participant/),
+        }),
         expect.objectContaining({ via: 'signal', reason: expect.stringMatching(/malformed approve signal/) }),
       ]);
 
@@ -146,14 +165,26 @@ describe('upgradeProject', () => {
     withStubs(async (stubs, taskQueue) => {
       const handle = await start(taskQueue, makeProject());
       await approveUntil(handle, (s) => gateState(s, 'user-acceptance-testing') === 'awaiting-approval');
-      expect(await refusal(decide(handle, { taskId: 'user-acceptance-testing', decision: 'reject', actor: OWNER_EMAIL.customer, role: 'customer' }))).toMatch(
-        /must say why/,
-      );
+      expect(
+        await refusal(
+          decide(handle, { taskId: 'user-acceptance-testing', decision: 'reject', actor: OWNER_EMAIL.customer, role: 'customer' }),
+        ),
+      ).toMatch(/must say why/);
       stubs.bumpVersion('prepareUpgradeBranch');
-      await decide(handle, { taskId: 'user-acceptance-testing', decision: 'reject', actor: OWNER_EMAIL.customer, role: 'customer', comment: 'checkout fails with saved cards' });
+      await decide(handle, {
+        taskId: 'user-acceptance-testing',
+        decision: 'reject',
+        actor: OWNER_EMAIL.customer,
+        role: 'customer',
+        comment: 'checkout fails with saved cards',
+      });
       const reworked = await waitForStatus(handle, (s) => gateState(s, 'update-code-base') === 'awaiting-approval');
       expect(reworked.rework).toEqual([
-        expect.objectContaining({ rejectedTask: 'user-acceptance-testing', backTo: 'update-code-base', reason: 'checkout fails with saved cards' }),
+        expect.objectContaining({
+          rejectedTask: 'user-acceptance-testing',
+          backTo: 'update-code-base',
+          reason: 'checkout fails with saved cards',
+        }),
       ]);
       const codeGate = reworked.gates.find((g) => g.id === 'update-code-base')!;
       expect(codeGate).toMatchObject({ rounds: 2, voidedApprovals: 1, approvals: [] });
@@ -174,12 +205,32 @@ describe('upgradeProject', () => {
       const handle = await start(taskQueue, makeProject());
       await approveUntil(handle, (s) => gateState(s, 'cab-infrastructure-change') === 'awaiting-approval');
       const cse = OWNER_EMAIL['managed-services'];
-      await decide(handle, { taskId: 'cab-infrastructure-change', decision: 'reject', actor: cse, role: 'managed-services', comment: 'Redis change overlaps the sale freeze' });
-      const redone = await waitForStatus(handle, (s) => gateState(s, 'cab-infrastructure-change') === 'awaiting-approval' && s.gates.find((g) => g.id === 'cab-infrastructure-change')!.rounds === 2);
-      expect(redone.rework).toEqual([expect.objectContaining({ rejectedTask: 'cab-infrastructure-change', backTo: 'upgrade-infrastructure-services', reason: 'Redis change overlaps the sale freeze', actor: cse })]);
+      await decide(handle, {
+        taskId: 'cab-infrastructure-change',
+        decision: 'reject',
+        actor: cse,
+        role: 'managed-services',
+        comment: 'Redis change overlaps the sale freeze',
+      });
+      const redone = await waitForStatus(
+        handle,
+        (s) =>
+          gateState(s, 'cab-infrastructure-change') === 'awaiting-approval' &&
+          s.gates.find((g) => g.id === 'cab-infrastructure-change')!.rounds === 2,
+      );
+      expect(redone.rework).toEqual([
+        expect.objectContaining({
+          rejectedTask: 'cab-infrastructure-change',
+          backTo: 'upgrade-infrastructure-services',
+          reason: 'Redis change overlaps the sale freeze',
+          actor: cse,
+        }),
+      ]);
       expect(redone.gates.find((g) => g.id === 'upgrade-infrastructure-services')!.rounds).toBe(2);
       // The board's rework column: one search attribute, no status query.
-      expect(await eventually(async () => ((await handle.describe()).typedSearchAttributes.get(UpgradeReworkCount) === 1 ? true : undefined))).toBe(true);
+      expect(
+        await eventually(async () => ((await handle.describe()).typedSearchAttributes.get(UpgradeReworkCount) === 1 ? true : undefined)),
+      ).toBe(true);
       expect(stubs.notificationsFor(handle.workflowId, 'rejected')).toEqual([
         expect.objectContaining({
           taskId: 'cab-infrastructure-change',
@@ -204,11 +255,18 @@ describe('upgradeProject', () => {
       expect(gate.blocked).toMatchObject({ step: 'draftUpgradePlan', error: expect.stringMatching(/ECONNREFUSED/) });
       expect(blocked.awaiting[0]).toMatchObject({ gateId: 'create-upgrade-plan', roles: ['customer', 'managed-services'] });
       // The status shows the block before the notification activity has run: wait for the message itself.
-      expect(await eventually(async () => stubs.notificationsFor(handle.workflowId, 'blocked')[0])).toMatchObject({ to: ['customer', 'managed-services'] });
+      expect(await eventually(async () => stubs.notificationsFor(handle.workflowId, 'blocked')[0])).toMatchObject({
+        to: ['customer', 'managed-services'],
+      });
       expect((await handle.describe()).status.name).toBe('RUNNING');
 
       stubs.failing.delete('draftUpgradePlan');
-      await decide(handle, { taskId: 'create-upgrade-plan', decision: 'retry', actor: OWNER_EMAIL['managed-services'], role: 'managed-services' });
+      await decide(handle, {
+        taskId: 'create-upgrade-plan',
+        decision: 'retry',
+        actor: OWNER_EMAIL['managed-services'],
+        role: 'managed-services',
+      });
       await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
 
       stubs.failing.set('assessUpgradeComplexity', 'UCT report missing');
@@ -222,7 +280,11 @@ describe('upgradeProject', () => {
       });
       const skipped = await waitForStatus(handle, (s) => gateState(s, 'assess-upgrade-complexity') === 'awaiting-approval');
       expect(skipped.gates.find((g) => g.id === 'assess-upgrade-complexity')!.steps).toEqual([
-        expect.objectContaining({ step: 'assessUpgradeComplexity', status: 'skipped', summary: 'skipped: UCT report reviewed by hand, attached to the ticket' }),
+        expect.objectContaining({
+          step: 'assessUpgradeComplexity',
+          status: 'skipped',
+          summary: 'skipped: UCT report reviewed by hand, attached to the ticket',
+        }),
       ]);
       await cancel(handle);
     }),
@@ -236,7 +298,9 @@ describe('upgradeProject', () => {
       const overdue = await waitForStatus(handle, (s) => s.awaiting.some((a) => a.overdue) && s.gates[0]!.reminders >= 2, 20_000);
       expect(overdue.gates[0]).toMatchObject({ id: 'create-upgrade-plan', state: 'awaiting-approval', overdue: true, escalations: 1 });
       expect(await eventually(async () => stubs.notificationsFor(handle.workflowId, 'reminder')[0])).toMatchObject({ to: ['customer'] });
-      expect(await eventually(async () => stubs.notificationsFor(handle.workflowId, 'escalation')[0])).toMatchObject({ to: ['managed-services'] });
+      expect(await eventually(async () => stubs.notificationsFor(handle.workflowId, 'escalation')[0])).toMatchObject({
+        to: ['managed-services'],
+      });
       const query = `UpgradeProjectId = '${project.projectId}' AND UpgradeOverdue = true`;
       expect(await countOf(query)).toBe(1);
       await decide(handle, { taskId: 'create-upgrade-plan', decision: 'approve', actor: OWNER_EMAIL.customer, role: 'customer' });
@@ -260,10 +324,9 @@ describe('upgradeProject', () => {
       const infra = waiting.gates.find((g) => g.id === 'upgrade-infrastructure-services')!;
       expect(gateState(waiting, 'cab-infrastructure-change')).toBe('approved');
       expect(Date.parse(infra.window!.startIso)).toBeGreaterThan(Date.now() + 86_000_000);
-      expect(stubs.callsOf('requestInfrastructureChange', handle.workflowId).map((c) => (c.detail as { environment: string }).environment)).toEqual([
-        'staging',
-        'production',
-      ]);
+      expect(
+        stubs.callsOf('requestInfrastructureChange', handle.workflowId).map((c) => (c.detail as { environment: string }).environment),
+      ).toEqual(['staging', 'production']);
       expect(stubs.callsOf('deployToProduction', handle.workflowId)).toHaveLength(0);
       await cancel(handle);
     }),
@@ -274,20 +337,25 @@ describe('upgradeProject', () => {
     withStubs(async (stubs, taskQueue) => {
       const handle = await start(taskQueue, makeProject());
       await waitForStatus(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
-      expect(await refusal(handle.executeUpdate(cancelUpdate, { args: [{ actor: OWNER_EMAIL.customer, role: 'customer', reason: 'budget' }] }))).toMatch(
-        /only the CSE/,
-      );
-      await handle.executeUpdate(cancelUpdate, { args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'customer postponed to Q2' }] });
+      expect(
+        await refusal(handle.executeUpdate(cancelUpdate, { args: [{ actor: OWNER_EMAIL.customer, role: 'customer', reason: 'budget' }] })),
+      ).toMatch(/only the CSE/);
+      await handle.executeUpdate(cancelUpdate, {
+        args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'customer postponed to Q2' }],
+      });
       const result: UpgradeProjectResult = await handle.result();
-      expect(result).toMatchObject({ outcome: 'cancelled', cancelled: { actor: OWNER_EMAIL['managed-services'], reason: 'customer postponed to Q2' } });
+      expect(result).toMatchObject({
+        outcome: 'cancelled',
+        cancelled: { actor: OWNER_EMAIL['managed-services'], reason: 'customer postponed to Q2' },
+      });
       const status = await handle.query(statusQuery);
       expect(status).toMatchObject({ state: 'cancelled', phase: 'cancelled' });
       expect(status.gates[0]!.state).toBe('cancelled');
       expect(stubs.notificationsFor(handle.workflowId, 'cancelled')[0]).toMatchObject({ to: ['customer', 'partner', 'managed-services'] });
       // A finished workflow takes no updates at all: Temporal itself refuses them.
-      await expect(decide(handle, { taskId: 'create-upgrade-plan', decision: 'approve', actor: OWNER_EMAIL.customer, role: 'customer' })).rejects.toThrow(
-        /completed|not found/i,
-      );
+      await expect(
+        decide(handle, { taskId: 'create-upgrade-plan', decision: 'approve', actor: OWNER_EMAIL.customer, role: 'customer' }),
+      ).rejects.toThrow(/completed|not found/i);
     }),
   );
 
@@ -299,7 +367,10 @@ describe('upgradeProject', () => {
       // What the UI's "Request Cancellation" sends: a cancellation request, not our `cancel` update.
       await handle.cancel();
       const result: UpgradeProjectResult = await handle.result();
-      expect(result).toMatchObject({ outcome: 'cancelled', cancelled: { actor: 'temporal', reason: 'the workflow was cancelled through Temporal' } });
+      expect(result).toMatchObject({
+        outcome: 'cancelled',
+        cancelled: { actor: 'temporal', reason: 'the workflow was cancelled through Temporal' },
+      });
       expect(result.report).toBeDefined();
       expect(stubs.notificationsFor(handle.workflowId, 'cancelled')[0]).toMatchObject({ to: ['customer', 'partner', 'managed-services'] });
       // No workflow task failed on the way (it used to fail with an unhandled CancelledFailure and wedge the project).
@@ -329,13 +400,24 @@ describe('upgradeProject', () => {
       const project = makeProject();
       const handle = await start(taskQueue, project);
       await eventually(async () => (checking ? true : undefined));
-      await handle.signal(commentSignal, { taskId: 'create-upgrade-plan', actor: OWNER_EMAIL.partner, role: 'partner', comment: 'sent during the check' });
+      await handle.signal(commentSignal, {
+        taskId: 'create-upgrade-plan',
+        actor: OWNER_EMAIL.partner,
+        role: 'partner',
+        comment: 'sent during the check',
+      });
       // The check is still held here (only release() ends it), so this answer comes from the check's moment. The
       // SDK answers it once the first workflow task is heartbeated (measured: 7.8 s into a check held that long; a
       // real check takes milliseconds).
       const during = await handle.query(statusQuery);
       release();
-      expect(during).toMatchObject({ projectId: project.projectId, customer: project.customer, state: 'running', phase: 'plan', gates: [] });
+      expect(during).toMatchObject({
+        projectId: project.projectId,
+        customer: project.customer,
+        state: 'running',
+        phase: 'plan',
+        gates: [],
+      });
       const after = await waitForStatus(handle, (s) => s.audit.some((a) => a.comment === 'sent during the check'));
       expect(after.gates.length).toBeGreaterThan(0);
       await cancel(handle);
@@ -350,10 +432,22 @@ describe('upgradeProject', () => {
     await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: first.activities() }, async () => {
       handle = await start(taskQueue, project);
       await approveUntil(handle, (s) => gateState(s, 'update-code-base') === 'awaiting-approval');
-      await decide(handle, { taskId: 'update-code-base', decision: 'comment', actor: OWNER_EMAIL.customer, role: 'customer', comment: 'please keep the B2B module' });
+      await decide(handle, {
+        taskId: 'update-code-base',
+        decision: 'comment',
+        actor: OWNER_EMAIL.customer,
+        role: 'customer',
+        comment: 'please keep the B2B module',
+      });
     });
     // No worker now: a decision sent while none runs waits in Temporal and is applied once one returns.
-    const pending = decide(handle, { taskId: 'update-code-base', decision: 'approve', actor: OWNER_EMAIL.partner, role: 'partner', requestId: 'while-down' });
+    const pending = decide(handle, {
+      taskId: 'update-code-base',
+      decision: 'approve',
+      actor: OWNER_EMAIL.partner,
+      role: 'partner',
+      requestId: 'while-down',
+    });
     const second = new StubActivities();
     await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: second.activities() }, async () => {
       await pending;
@@ -371,7 +465,9 @@ describe('upgradeProject', () => {
 });
 
 async function cancel(handle: WorkflowHandle): Promise<void> {
-  await handle.executeUpdate(cancelUpdate, { args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'test finished' }] });
+  await handle.executeUpdate(cancelUpdate, {
+    args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'test finished' }],
+  });
   await handle.result();
 }
 

@@ -30,9 +30,16 @@ export async function approvalsAsTheSdkDelivers(): Promise<string[]> {
       approved.add(gate);
       return 'approved';
     },
-    { validator: (gate) => { if (gate !== awaiting) throw new Error(`${gate} is not awaiting a decision (awaiting: ${awaiting || 'nothing'})`); } },
+    {
+      validator: (gate) => {
+        if (gate !== awaiting) throw new Error(`${gate} is not awaiting a decision (awaiting: ${awaiting || 'nothing'})`);
+      },
+    },
   );
-  const run = (name: string) => { current = name; return step(name); };
+  const run = (name: string) => {
+    current = name;
+    return step(name);
+  };
 
   await run('prepare');
   awaiting = 'first';

@@ -15,7 +15,10 @@ export const SCREENSHOT_DIR = path.resolve(__dirname, '..', '..', 'test-output',
 export function chromiumPath(): string {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => Boolean(p));
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`no Chromium at ${candidates.join(', ')}: run scripts/ensure-deps.sh as root (apt-get install -y chromium), or set CHROMIUM_PATH`);
+  if (!found)
+    throw new Error(
+      `no Chromium at ${candidates.join(', ')}: run scripts/ensure-deps.sh as root (apt-get install -y chromium), or set CHROMIUM_PATH`,
+    );
   return found;
 }
 
@@ -32,7 +35,16 @@ export async function startBrowser(): Promise<TestBrowser> {
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+    ],
   });
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return {

@@ -27,7 +27,9 @@ export async function waitForStatus(
     if (predicate(last)) return last;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`status did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last?.gates.map((g) => `${g.id}:${g.state}`))}`);
+  throw new Error(
+    `status did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last?.gates.map((g) => `${g.id}:${g.state}`))}`,
+  );
 }
 
 export function gateState(status: ProjectStatus, id: string): string | undefined {

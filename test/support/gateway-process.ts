@@ -30,7 +30,9 @@ export function signingKeyFile(): { file: string; key: SigningKey } {
   return { file, key };
 }
 
-export async function startGateway(options: { keyFile?: string; key?: SigningKey; env?: Record<string, string> } = {}): Promise<GatewayProcess> {
+export async function startGateway(
+  options: { keyFile?: string; key?: SigningKey; env?: Record<string, string> } = {},
+): Promise<GatewayProcess> {
   const made = options.keyFile && options.key ? { file: options.keyFile, key: options.key } : signingKeyFile();
   const server = testServer();
   const child = await spawnGateway({
@@ -56,10 +58,18 @@ export interface SignedInCli {
 }
 
 /** Runs the real `cuo login` and signs `email` in at the development login, as the person would in a browser. */
-export async function loginAs(gateway: GatewayProcess, email: string, options: { unverified?: boolean } = {}): Promise<SignedInCli & { stdout: string; code: number }> {
+export async function loginAs(
+  gateway: GatewayProcess,
+  email: string,
+  options: { unverified?: boolean } = {},
+): Promise<SignedInCli & { stdout: string; code: number }> {
   const configDir = mkdtempSync(path.join(tmpdir(), 'cuo-cfg-'));
   const env = { CUO_GATEWAY_URL: gateway.url, CUO_CONFIG_DIR: configDir };
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'cuo.js'), 'login'], { cwd: ROOT, env: cliEnv({ env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'cuo.js'), 'login'], {
+    cwd: ROOT,
+    env: cliEnv({ env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -118,9 +118,9 @@ export function commerceProjectFiles(options: CommerceRepoOptions = {}): Record<
     ...customModule('Acme', 'Checkout', ['Magento_Checkout', 'Magento_Quote']),
     ...customModule('Acme', 'Erp', ['Magento_Sales']),
     'app/code/Acme/Checkout/Plugin/QuotePlugin.php':
-      "<?php\nnamespace Acme\\Checkout\\Plugin;\n\nclass QuotePlugin\n{\n    public function afterGetItems($subject, $result)\n    {\n        return $result;\n    }\n}\n",
+      '<?php\nnamespace Acme\\Checkout\\Plugin;\n\nclass QuotePlugin\n{\n    public function afterGetItems($subject, $result)\n    {\n        return $result;\n    }\n}\n',
     'app/code/Acme/Erp/Model/Export.php':
-      "<?php\nnamespace Acme\\Erp\\Model;\n\nclass Export\n{\n    public function run(): void\n    {\n    }\n}\n",
+      '<?php\nnamespace Acme\\Erp\\Model;\n\nclass Export\n{\n    public function run(): void\n    {\n    }\n}\n',
     // A folder without registration.php is not a module (left-over files); the inventory must ignore it.
     'app/code/Acme/README.md': '# Acme custom code\n',
     'm2-hotfixes/.gitkeep': '',
@@ -135,8 +135,7 @@ function customModule(vendor: string, module: string, sequence: string[]): Recor
   const base = `app/code/${vendor}/${module}`;
   const name = `${vendor}_${module}`;
   return {
-    [`${base}/registration.php`]:
-      `<?php\nuse Magento\\Framework\\Component\\ComponentRegistrar;\n\nComponentRegistrar::register(ComponentRegistrar::MODULE, '${name}', __DIR__);\n`,
+    [`${base}/registration.php`]: `<?php\nuse Magento\\Framework\\Component\\ComponentRegistrar;\n\nComponentRegistrar::register(ComponentRegistrar::MODULE, '${name}', __DIR__);\n`,
     [`${base}/etc/module.xml`]:
       '<?xml version="1.0"?>\n' +
       '<config xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="urn:magento:framework:Module/etc/module.xsd">\n' +
@@ -179,7 +178,7 @@ function composerJson(commerce: string): string {
     'minimum-stability': 'alpha',
     'prefer-stable': true,
     extra: {
-      'component_paths': {
+      component_paths: {
         'trentrichardson/jquery-timepicker-addon': 'lib/web/jquery/jquery-ui-timepicker-addon.js',
         'components/jquery': ['lib/web/jquery.js', 'lib/web/jquery/jquery.min.js'],
       },
@@ -229,15 +228,30 @@ function composerLock(commerce: string, metapackage: string): string {
       },
     },
     { name: 'magento/magento2-base', version: commerce, type: 'magento2-component', require: { 'magento/framework': '*' } },
-    { name: 'magento/framework', version: '103.0.6-p8', type: 'magento2-library', require: { 'laminas/laminas-mvc': '^3.6', 'symfony/console': '^5.4', 'monolog/monolog': '^2.7' } },
+    {
+      name: 'magento/framework',
+      version: '103.0.6-p8',
+      type: 'magento2-library',
+      require: { 'laminas/laminas-mvc': '^3.6', 'symfony/console': '^5.4', 'monolog/monolog': '^2.7' },
+    },
     { name: 'magento/module-catalog', version: '104.0.6-p8', type: 'magento2-module', require: { 'magento/framework': '103.0.*' } },
     { name: 'magento/module-checkout', version: '100.4.6-p8', type: 'magento2-module', require: { 'magento/framework': '103.0.*' } },
     { name: 'magento/module-staging', version: '101.2.6-p8', type: 'magento2-module', require: { 'magento/framework': '103.0.*' } },
     { name: 'magento/module-paypal-on-boarding', version: '100.5.0', type: 'magento2-module', require: { 'magento/framework': '103.0.*' } },
     { name: 'magento/ece-tools', version: '2002.1.16', type: 'library', require: { 'symfony/console': '^5.4', 'monolog/monolog': '^2.7' } },
-    { name: 'magento/composer-root-update-plugin', version: '2.0.4', type: 'composer-plugin', require: { 'composer-plugin-api': '^1.1 || ^2.0' } },
+    {
+      name: 'magento/composer-root-update-plugin',
+      version: '2.0.4',
+      type: 'composer-plugin',
+      require: { 'composer-plugin-api': '^1.1 || ^2.0' },
+    },
     { name: 'fastly/magento2', version: '1.2.222', type: 'magento2-module', require: { 'magento/framework': '*' } },
-    { name: 'paypal/module-braintree', version: '4.6.1-p3', type: 'magento2-module', require: { 'paypal/module-braintree-core': '4.6.1-p3' } },
+    {
+      name: 'paypal/module-braintree',
+      version: '4.6.1-p3',
+      type: 'magento2-module',
+      require: { 'paypal/module-braintree-core': '4.6.1-p3' },
+    },
     { name: 'paypal/module-braintree-core', version: '4.6.1-p3', type: 'magento2-module', require: { 'braintree/braintree_php': '^6.13' } },
     { name: 'braintree/braintree_php', version: '6.13.0', type: 'library', require: { php: '>=7.3' } },
     { name: 'laminas/laminas-mvc', version: '3.6.1', type: 'library', require: { php: '~8.0.0 || ~8.1.0 || ~8.2.0' } },
@@ -245,9 +259,19 @@ function composerLock(commerce: string, metapackage: string): string {
     { name: 'monolog/monolog', version: '2.9.2', type: 'library', require: { php: '>=7.2' } },
     { name: 'amasty/base', version: '1.17.3', type: 'magento2-module', require: { 'magento/framework': '103.0.*' } },
     { name: 'amasty/module-shop-by-brand', version: '1.16.9', type: 'metapackage', require: { 'amasty/shopby-brand': '2.16.9' } },
-    { name: 'amasty/shopby-brand', version: '2.16.9', type: 'magento2-module', require: { 'amasty/base': '>=1.15', 'magento/framework': '103.0.*' } },
+    {
+      name: 'amasty/shopby-brand',
+      version: '2.16.9',
+      type: 'magento2-module',
+      require: { 'amasty/base': '>=1.15', 'magento/framework': '103.0.*' },
+    },
     { name: 'mageplaza/module-core', version: '1.5.6', type: 'magento2-module', require: { 'magento/framework': '*' } },
-    { name: 'mageplaza/module-smtp', version: '4.7.6', type: 'magento2-module', require: { 'mageplaza/module-core': '^1.5.0', 'phpmailer/phpmailer': '^6.5' } },
+    {
+      name: 'mageplaza/module-smtp',
+      version: '4.7.6',
+      type: 'magento2-module',
+      require: { 'mageplaza/module-core': '^1.5.0', 'phpmailer/phpmailer': '^6.5' },
+    },
     { name: 'phpmailer/phpmailer', version: 'v6.9.1', type: 'library', require: { php: '>=5.5.0' } },
   ];
   const lock = {
@@ -378,10 +402,34 @@ export const UCT_JSON_REPORT = `${JSON.stringify(
       totalWarnings: 1,
     },
     issues: [
-      { file: '/app/code/Acme/Checkout/Plugin/QuotePlugin.php', severity: 'warning', code: 1131, line: 3, message: "Extending from class 'Magento\\Framework\\App\\Action\\Action' that is @deprecated on version '2.4.7'" },
-      { file: '/app/code/Acme/Checkout/Plugin/QuotePlugin.php', severity: 'error', code: 1328, line: 10, message: "Implemented interface 'Magento\\Framework\\App\\Action\\HttpGetActionInterface' that is non API on version '2.4.7'" },
-      { file: '/app/code/Acme/Erp/Model/Export.php', severity: 'critical', code: 1110, line: 42, message: "Instantiating non-existent class 'Magento\\Sales\\Model\\Order\\LegacyExporter'" },
-      { file: '/app/code/Acme/Erp/Model/Export.php', severity: 'error', code: 1429, line: 57, message: "Call non-API method 'Magento\\Sales\\Model\\Order::getPayment' on version '2.4.7'" },
+      {
+        file: '/app/code/Acme/Checkout/Plugin/QuotePlugin.php',
+        severity: 'warning',
+        code: 1131,
+        line: 3,
+        message: "Extending from class 'Magento\\Framework\\App\\Action\\Action' that is @deprecated on version '2.4.7'",
+      },
+      {
+        file: '/app/code/Acme/Checkout/Plugin/QuotePlugin.php',
+        severity: 'error',
+        code: 1328,
+        line: 10,
+        message: "Implemented interface 'Magento\\Framework\\App\\Action\\HttpGetActionInterface' that is non API on version '2.4.7'",
+      },
+      {
+        file: '/app/code/Acme/Erp/Model/Export.php',
+        severity: 'critical',
+        code: 1110,
+        line: 42,
+        message: "Instantiating non-existent class 'Magento\\Sales\\Model\\Order\\LegacyExporter'",
+      },
+      {
+        file: '/app/code/Acme/Erp/Model/Export.php',
+        severity: 'error',
+        code: 1429,
+        line: 57,
+        message: "Call non-API method 'Magento\\Sales\\Model\\Order::getPayment' on version '2.4.7'",
+      },
     ],
   },
   null,

@@ -103,7 +103,12 @@ export async function startLocalLandscape(): Promise<LocalLandscape> {
       targetVersion: '2.4.8-p3',
       repository: { url: repo.remoteDir, baseBranch: 'master', uctReportPath: FIXTURE_UCT_PATHS.text },
       environments: {
-        staging: { url: staging.url, branch: 'staging', mysqlCommand: 'bin/mysql', remote: { type: 'local', cwd: environmentDirs.staging } },
+        staging: {
+          url: staging.url,
+          branch: 'staging',
+          mysqlCommand: 'bin/mysql',
+          remote: { type: 'local', cwd: environmentDirs.staging },
+        },
         production: { url: production.url, branch: 'master', remote: { type: 'local', cwd: environmentDirs.production } },
       },
       changeWindows: ALWAYS_OPEN,

@@ -7,13 +7,18 @@ export function uniqueProjectId(prefix = 'test'): string {
 }
 
 export const PEOPLE = {
-  customer: [{ name: 'Carla Customer', email: 'carla@acme.example' }, { name: 'Chris Buyer', email: 'chris@acme.example' }],
+  customer: [
+    { name: 'Carla Customer', email: 'carla@acme.example' },
+    { name: 'Chris Buyer', email: 'chris@acme.example' },
+  ],
   partner: [{ name: 'Pat Partner', email: 'pat@agency.example' }],
   'managed-services': [{ name: 'Sam CSE', email: 'sam@adobe.example' }],
 };
 
 /** A window open every day around the clock: production steps never wait unless a test says so. */
-export const ALWAYS_OPEN = [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], startUtc: '00:00', durationMinutes: 1440 }] as ProjectFile['changeWindows'];
+export const ALWAYS_OPEN = [
+  { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], startUtc: '00:00', durationMinutes: 1440 },
+] as ProjectFile['changeWindows'];
 
 export function makeProject(overrides: Partial<ProjectFile> = {}): ProjectFile {
   return {

@@ -144,7 +144,11 @@ function waitForItem<T>(
     };
     const timer = setTimeout(() => {
       waiters.delete(check);
-      reject(new Error(`nothing matching arrived within ${timeoutMs} ms; received ${items.length}: ${items.map(describe).join(' | ') || 'nothing'}`));
+      reject(
+        new Error(
+          `nothing matching arrived within ${timeoutMs} ms; received ${items.length}: ${items.map(describe).join(' | ') || 'nothing'}`,
+        ),
+      );
     }, timeoutMs);
     if (!check()) waiters.add(check);
   });
@@ -278,10 +282,7 @@ export function decodeWords(value: string): string {
   return value
     .replace(/(\?=)\s+(=\?)/g, '$1$2')
     .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_m, charset: string, kind: string, data: string) => {
-      const bytes =
-        kind.toUpperCase() === 'B'
-          ? Buffer.from(data, 'base64')
-          : decodeQuotedPrintable(data.replace(/_/g, ' '));
+      const bytes = kind.toUpperCase() === 'B' ? Buffer.from(data, 'base64') : decodeQuotedPrintable(data.replace(/_/g, ' '));
       return bytes.toString(/^(iso-8859-1|latin1|us-ascii)$/i.test(charset) ? 'latin1' : 'utf8');
     });
 }
@@ -335,7 +336,10 @@ export function parseAddresses(header: string): MailAddress[] {
     .map((entry) => {
       const angle = /^(.*)<([^>]+)>\s*$/.exec(entry);
       if (!angle) return { name: '', address: entry.toLowerCase() };
-      const name = (angle[1] ?? '').trim().replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1');
+      const name = (angle[1] ?? '')
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .replace(/\\(.)/g, '$1');
       return { name, address: (angle[2] ?? '').trim().toLowerCase() };
     });
 }

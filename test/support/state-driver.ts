@@ -21,7 +21,12 @@ export interface DoneStep {
 export function startWith(state: ProjectState, id: GateId, steps: DoneStep[] = []): Gate {
   const gate = id.startsWith('cab-') ? state.startCab(id) : state.startTask(taskById(id as TaskId, state.playbook));
   for (const s of steps) {
-    state.stepDone(id, s.step, { artifact: s.artifact ?? artifactRef(`p/${s.step}.md`, '00'), summary: s.summary ?? `${s.step} done`, passed: true, ...(s.facts ? { facts: s.facts } : {}) });
+    state.stepDone(id, s.step, {
+      artifact: s.artifact ?? artifactRef(`p/${s.step}.md`, '00'),
+      summary: s.summary ?? `${s.step} done`,
+      passed: true,
+      ...(s.facts ? { facts: s.facts } : {}),
+    });
   }
   return gate;
 }

@@ -132,7 +132,11 @@ export async function startStorefront(initial: StorefrontOptions = {}): Promise<
     const path = url.pathname;
     if (mode === 'error') return html(500, 'Internal Server Error', '<h1>There has been an error processing your request</h1>');
     if (mode === 'maintenance') {
-      return html(503, 'Service Temporarily Unavailable', '<h1>The server is temporarily unable to service your request due to maintenance downtime.</h1>');
+      return html(
+        503,
+        'Service Temporarily Unavailable',
+        '<h1>The server is temporarily unable to service your request due to maintenance downtime.</h1>',
+      );
     }
     const rate = options.errorRate ?? 0;
     // Deterministic spread: request n fails when floor(n*rate) steps up, so exactly ~rate of requests fail.
@@ -147,13 +151,22 @@ export async function startStorefront(initial: StorefrontOptions = {}): Promise<
     }
     const adminPath = normalisePath(options.adminPath ?? '/admin');
     if (path === adminPath || path === `${adminPath}/`) {
-      return html(200, 'Magento Admin', '<form id="login-form" action="#" method="post"><input name="login[username]"/><input name="login[password]" type="password"/></form>');
+      return html(
+        200,
+        'Magento Admin',
+        '<form id="login-form" action="#" method="post"><input name="login[username]"/><input name="login[password]" type="password"/></form>',
+      );
     }
     if (path === '/') return html(200, 'Home page', '<h1>Welcome</h1><a href="' + categoryPath() + '">Women</a>');
-    if (path === categoryPath()) return html(200, 'Women', '<ol class="products list items product-items"><li class="item product">Juno Jacket</li></ol>');
+    if (path === categoryPath())
+      return html(200, 'Women', '<ol class="products list items product-items"><li class="item product">Juno Jacket</li></ol>');
     if (path === '/catalogsearch/result/' || path === '/catalogsearch/result') {
       const q = url.searchParams.get('q') ?? '';
-      return html(200, `Search results for: '${escapeHtml(q)}'`, `<div class="search results"><li class="item product">${escapeHtml(q)} result</li></div>`);
+      return html(
+        200,
+        `Search results for: '${escapeHtml(q)}'`,
+        `<div class="search results"><li class="item product">${escapeHtml(q)} result</li></div>`,
+      );
     }
     if (path === '/graphql') return graphql(req);
     return html(404, '404 Not Found', '<h1>Whoops, our bad...</h1>');
@@ -173,7 +186,11 @@ export async function startStorefront(initial: StorefrontOptions = {}): Promise<
       query = new URL(req.url ?? '/', 'http://storefront.local').searchParams.get('query') ?? '';
     }
     if (!/\bstoreConfig\b/.test(query)) {
-      return { status: 200, headers: json, body: JSON.stringify({ errors: [{ message: 'Only storeConfig is served by this stand-in.' }] }) };
+      return {
+        status: 200,
+        headers: json,
+        body: JSON.stringify({ errors: [{ message: 'Only storeConfig is served by this stand-in.' }] }),
+      };
     }
     const config = {
       store_code: 'default',
@@ -295,10 +312,40 @@ async function makeCertificate(expired: boolean): Promise<{ key: string; cert: s
     const key = join(dir, 'key.pem');
     const csr = join(dir, 'req.csr');
     const cert = join(dir, 'cert.pem');
-    await run('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=storefront-${randomUUID().slice(0, 8)}`]);
     await run('openssl', [
-      'ca', '-batch', '-config', join(dir, 'ca.cnf'), '-selfsign', '-keyfile', key, '-in', csr, '-out', cert,
-      '-startdate', opensslDate(start), '-enddate', opensslDate(end), '-extensions', 'ext', '-notext',
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      csr,
+      '-subj',
+      `/CN=storefront-${randomUUID().slice(0, 8)}`,
+    ]);
+    await run('openssl', [
+      'ca',
+      '-batch',
+      '-config',
+      join(dir, 'ca.cnf'),
+      '-selfsign',
+      '-keyfile',
+      key,
+      '-in',
+      csr,
+      '-out',
+      cert,
+      '-startdate',
+      opensslDate(start),
+      '-enddate',
+      opensslDate(end),
+      '-extensions',
+      'ext',
+      '-notext',
     ]);
     return { key: await readFile(key, 'utf8'), cert: await readFile(cert, 'utf8') };
   } finally {

@@ -82,7 +82,11 @@ export class StubActivities {
       },
       // Kept in memory by id, so a test can check that an archive holds exactly the entries the run moved out.
       archiveAuditTrail: async (ctx, archive) => {
-        this.calls.push({ name: 'archiveAuditTrail', workflowId: ctx.workflowId, detail: { firstId: archive.firstId, lastId: archive.lastId } });
+        this.calls.push({
+          name: 'archiveAuditTrail',
+          workflowId: ctx.workflowId,
+          detail: { firstId: archive.firstId, lastId: archive.lastId },
+        });
         const ref = artifact(projectIdOf(ctx), `audit-${archive.firstId}-${archive.lastId}.json`, JSON.stringify(archive.entries));
         this.archives.set(ref.id, archive.entries);
         return ref;

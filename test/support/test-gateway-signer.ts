@@ -27,7 +27,9 @@ export function testIdentity(actor: string): IdentityProof {
 export function signDecisionFor(status: ProjectStatus, payload: Omit<DecisionPayload, 'assertion'>): DecisionPayload {
   // While the project file is being checked there are no gates yet: the decision waits for round 0, no evidence.
   const known = status.gates.some((g) => g.id === payload.taskId);
-  const view: ProjectStatus = known ? status : { ...status, gates: [{ id: payload.taskId, kind: 'task', taskId: payload.taskId, rounds: 0, steps: [] } as never] };
+  const view: ProjectStatus = known
+    ? status
+    : { ...status, gates: [{ id: payload.taskId, kind: 'task', taskId: payload.taskId, rounds: 0, steps: [] } as never] };
   return { ...payload, assertion: signAssertion(TEST_GATEWAY_KEY, decisionClaims(view, payload, testIdentity(payload.actor))) };
 }
 
@@ -45,7 +47,9 @@ function signingView(client: () => Client) {
   return async (workflowId: string, taskId: string): Promise<ProjectStatus | undefined> => {
     if (notUpgradeProjects.has(workflowId)) return undefined;
     try {
-      const details = await client().workflow.getHandle(workflowId).query<TaskDetails | null, [{ taskId: string }]>('taskDetails', { taskId });
+      const details = await client()
+        .workflow.getHandle(workflowId)
+        .query<TaskDetails | null, [{ taskId: string }]>('taskDetails', { taskId });
       if (details && details.view === 'task') {
         const gates = [details.gate, ...(details.task ? [details.task] : [])];
         return { workflowId: details.workflowId, projectId: details.projectId, gates } as unknown as ProjectStatus;

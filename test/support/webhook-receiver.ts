@@ -180,7 +180,11 @@ function waitForItem<T>(
     };
     const timer = setTimeout(() => {
       waiters.delete(check);
-      reject(new Error(`nothing matching arrived within ${timeoutMs} ms; received ${items.length}: ${items.map(describe).join(' | ') || 'nothing'}`));
+      reject(
+        new Error(
+          `nothing matching arrived within ${timeoutMs} ms; received ${items.length}: ${items.map(describe).join(' | ') || 'nothing'}`,
+        ),
+      );
     }, timeoutMs);
     if (!check()) waiters.add(check);
   });

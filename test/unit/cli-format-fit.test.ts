@@ -18,7 +18,8 @@ import { makeProject } from '../support/project-fixture';
 import { awaitingDecision, startWith } from '../support/state-driver';
 
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
-const LONG = 'The checkout fails on Staging with the new payment module when a gift card and a coupon are combined; see the attached HAR file and the screenshots in the ticket.';
+const LONG =
+  'The checkout fails on Staging with the new payment module when a gift card and a coupon are combined; see the attached HAR file and the screenshots in the ticket.';
 
 const piped = (width?: number): Style => ({ ...plainStyle(), width });
 const terminal = (width?: number): Style => ({ tty: true, colors: createColors(false), width });
@@ -36,10 +37,27 @@ function busyHistory() {
   const { state, advance } = projectState();
   awaitingDecision(state, 'create-upgrade-plan');
   advance(7_000);
-  state.apply({ taskId: 'create-upgrade-plan', decision: 'approve', actor: 'carla@acme.example', role: 'customer', comment: LONG, evidence: 'acme-2-4-8/5f1c0e2a9b7d-upgrade-plan.md' }, 'update');
+  state.apply(
+    {
+      taskId: 'create-upgrade-plan',
+      decision: 'approve',
+      actor: 'carla@acme.example',
+      role: 'customer',
+      comment: LONG,
+      evidence: 'acme-2-4-8/5f1c0e2a9b7d-upgrade-plan.md',
+    },
+    'update',
+  );
   advance(2_000);
-  state.apply({ taskId: 'create-upgrade-plan', decision: 'comment', actor: 'chris@acme.example', role: 'customer', comment: LONG }, 'update');
-  state.refuse({ taskId: 'create-upgrade-plan', actor: 'mallory@evil.example', role: 'customer', decision: 'approve' }, 'not a participant of the project', 'signal');
+  state.apply(
+    { taskId: 'create-upgrade-plan', decision: 'comment', actor: 'chris@acme.example', role: 'customer', comment: LONG },
+    'update',
+  );
+  state.refuse(
+    { taskId: 'create-upgrade-plan', actor: 'mallory@evil.example', role: 'customer', decision: 'approve' },
+    'not a participant of the project',
+    'signal',
+  );
   return state.status();
 }
 
@@ -66,7 +84,8 @@ describe('table widths', () => {
     expect(widest(plain)).toBeLessThanOrEqual(width);
     // One row per line, cut where needed; short columns (id, time, via) whole.
     expect(plain).toMatch(/^1 +2026-03-02 09:00:07Z +create-.* +The che.*… +update$/m);
-    if (width === 120) expect(plain).toMatch(/^1 +2026-03-02 09:00:07Z +create-upgrade-plan +carla@acme\.example… +approve +The checkout fail… +update$/m);
+    if (width === 120)
+      expect(plain).toMatch(/^1 +2026-03-02 09:00:07Z +create-upgrade-plan +carla@acme\.example… +approve +The checkout fail… +update$/m);
   });
 
   it('--wide shows every cell whole; piped without COLUMNS is whole too', () => {
@@ -80,10 +99,33 @@ describe('table widths', () => {
     const { state } = projectState();
     awaitingDecision(state, 'create-upgrade-plan');
     const pending: PendingItem[] = [
-      { projectId: 'acme-2-4-8-spring-sale-replatforming', workflowId: 'upgrade-acme', customer: 'Acme Retail International Holdings', gateId: 'performance-and-security-tests', title: '', state: 'awaiting-approval', roles: ['partner'], actors: ['priya.natarajan@northwind-agency.example', 'tom.becker@northwind-agency.example'], since: new Date(T0).toISOString(), overdue: true },
+      {
+        projectId: 'acme-2-4-8-spring-sale-replatforming',
+        workflowId: 'upgrade-acme',
+        customer: 'Acme Retail International Holdings',
+        gateId: 'performance-and-security-tests',
+        title: '',
+        state: 'awaiting-approval',
+        roles: ['partner'],
+        actors: ['priya.natarajan@northwind-agency.example', 'tom.becker@northwind-agency.example'],
+        since: new Date(T0).toISOString(),
+        overdue: true,
+      },
     ];
     const list: ListItem[] = [
-      { projectId: 'acme-2-4-8-spring-sale-replatforming', workflowId: 'upgrade-acme', customer: 'Acme Retail International Holdings', targetVersion: '2.4.8-p3', phase: 'post-upgrade-checks', awaitingRoles: ['customer', 'partner', 'managed-services'], awaitingActors: [], overdue: true, executionStatus: 'RUNNING', status: 'running', startTime: new Date(T0).toISOString() },
+      {
+        projectId: 'acme-2-4-8-spring-sale-replatforming',
+        workflowId: 'upgrade-acme',
+        customer: 'Acme Retail International Holdings',
+        targetVersion: '2.4.8-p3',
+        phase: 'post-upgrade-checks',
+        awaitingRoles: ['customer', 'partner', 'managed-services'],
+        awaitingActors: [],
+        overdue: true,
+        executionStatus: 'RUNNING',
+        status: 'running',
+        startTime: new Date(T0).toISOString(),
+      },
     ];
     for (const width of [80, 120]) {
       for (const style of [terminal(width), piped(width)]) {
@@ -92,7 +134,9 @@ describe('table widths', () => {
         expect(widest(renderList(list, style))).toBeLessThanOrEqual(width);
       }
     }
-    expect(renderPending(pending, T0, piped(), '')).toContain('priya.natarajan@northwind-agency.example, tom.becker@northwind-agency.example');
+    expect(renderPending(pending, T0, piped(), '')).toContain(
+      'priya.natarajan@northwind-agency.example, tom.becker@northwind-agency.example',
+    );
   });
 
   it('takes the width from COLUMNS, else the terminal, else none (piped)', () => {
@@ -136,12 +180,25 @@ describe('text from a project is shown, not obeyed', () => {
   it('history, status and pending print no raw control character from comments, reasons, names or errors', () => {
     const { state } = projectState();
     awaitingDecision(state, 'create-upgrade-plan');
-    state.apply({ taskId: 'create-upgrade-plan', decision: 'comment', actor: 'carla@acme.example', role: 'customer', comment: hostile }, 'update');
+    state.apply(
+      { taskId: 'create-upgrade-plan', decision: 'comment', actor: 'carla@acme.example', role: 'customer', comment: hostile },
+      'update',
+    );
     state.refuse({ taskId: 'create-upgrade-plan', actor: 'carla@acme.example', role: 'customer', decision: 'approve' }, hostile, 'signal');
     state.block('create-upgrade-plan', 'draftUpgradePlan', hostile);
     state.applyCancel({ actor: 'sam@adobe.example', role: 'managed-services', reason: hostile });
     const execution: ExecutionInfo = { status: 'RUNNING', activities: [] };
-    const pending: PendingItem = { projectId: 'p', workflowId: 'upgrade-p', customer: `Acme${ESC}[8m`, gateId: 'create-upgrade-plan', title: '', state: 'awaiting-approval', roles: ['customer'], actors: ['c@acme.example'], overdue: false };
+    const pending: PendingItem = {
+      projectId: 'p',
+      workflowId: 'upgrade-p',
+      customer: `Acme${ESC}[8m`,
+      gateId: 'create-upgrade-plan',
+      title: '',
+      state: 'awaiting-approval',
+      roles: ['customer'],
+      actors: ['c@acme.example'],
+      overdue: false,
+    };
     // eslint-disable-next-line no-control-regex
     const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/;
     for (const text of [
@@ -167,20 +224,35 @@ describe('status of a retrying step, a cancelled and a terminated project', () =
     const execution: ExecutionInfo = {
       status: 'RUNNING',
       activities: [
-        { activityId: '3', activityType: 'draftUpgradePlan', attempt: 3, maximumAttempts: 5, lastError: `fatal: repository 'git@git.example.com:acme/commerce-cloud.git' not found${'\u001b'}[2J`, lastFailureAt: '2026-03-02T09:00:41.000Z', nextAttemptAt: '2026-03-02T09:01:21.000Z' },
+        {
+          activityId: '3',
+          activityType: 'draftUpgradePlan',
+          attempt: 3,
+          maximumAttempts: 5,
+          lastError: `fatal: repository 'git@git.example.com:acme/commerce-cloud.git' not found${'\u001b'}[2J`,
+          lastFailureAt: '2026-03-02T09:00:41.000Z',
+          nextAttemptAt: '2026-03-02T09:01:21.000Z',
+        },
       ],
     };
     const text = renderStatus(running().status(), T0 + 60_000, piped(), execution);
     expect(text).toMatch(/^create-upgrade-plan +plan +customer +running \(attempt 3\/5\)/m);
     expect(text).toContain('Running now:\n  create-upgrade-plan: draftUpgradePlan attempt 3/5; next attempt 2026-03-02 09:01:21Z');
-    expect(text).toContain("    last error (2026-03-02 09:00:41Z): fatal: repository 'git@git.example.com:acme/commerce-cloud.git' not found\\x1b[2J");
+    expect(text).toContain(
+      "    last error (2026-03-02 09:00:41Z): fatal: repository 'git@git.example.com:acme/commerce-cloud.git' not found\\x1b[2J",
+    );
     // At 80 columns the free lines wrap between words (a time stays whole), continuing indented.
     const narrow = renderStatus(running().status(), T0 + 60_000, piped(80), execution);
     expect(widest(narrow)).toBeLessThanOrEqual(80);
     expect(narrow).toMatch(/next attempt( |\n +)2026-03-02( |\n +)09:01:21Z/);
     expect(narrow).toMatch(/\n {4}last error \(2026-03-02 09:00:41Z\): fatal: repository\n {10}'git@git/);
-        // A first attempt is no news: no attempt mark in the table, but it shows as running now.
-    const first = renderStatus(running().status(), T0, piped(), { status: 'RUNNING', activities: [{ activityId: '1', activityType: 'draftUpgradePlan', attempt: 1, maximumAttempts: 5, startedAt: new Date(T0).toISOString() }] });
+    // A first attempt is no news: no attempt mark in the table, but it shows as running now.
+    const first = renderStatus(running().status(), T0, piped(), {
+      status: 'RUNNING',
+      activities: [
+        { activityId: '1', activityType: 'draftUpgradePlan', attempt: 1, maximumAttempts: 5, startedAt: new Date(T0).toISOString() },
+      ],
+    });
     expect(first).toMatch(/^create-upgrade-plan +plan +customer +running +/m);
     expect(first).not.toContain('attempt 1/5)');
     expect(first).toContain('draftUpgradePlan attempt 1/5; started 2026-03-02 09:00:00Z');
@@ -189,7 +261,12 @@ describe('status of a retrying step, a cancelled and a terminated project', () =
   it('says terminated, not running, and waits on no one', () => {
     const { state } = projectState();
     awaitingDecision(state, 'create-upgrade-plan');
-    const execution: ExecutionInfo = { status: 'TERMINATED', closeTime: '2026-03-02T10:00:05.000Z', terminatedReason: 'stand-ins gone', activities: [] };
+    const execution: ExecutionInfo = {
+      status: 'TERMINATED',
+      closeTime: '2026-03-02T10:00:05.000Z',
+      terminatedReason: 'stand-ins gone',
+      activities: [],
+    };
     const text = renderStatus(state.status(), T0, piped(), execution);
     expect(text).toContain('state terminated · phase plan');
     expect(text).toContain('Temporal terminated this workflow at 2026-03-02 10:00:05Z: stand-ins gone.');

@@ -39,12 +39,24 @@ describe('project files', () => {
   });
 
   it('lists every schema problem by field, not only the first', () => {
-    const project = makeProject({ customer: '', targetVersion: '2.4', participants: { customer: [], partner: [{ name: 'P', email: 'not-mail' }], 'managed-services': [{ name: 'S', email: 's@adobe.example' }] } });
+    const project = makeProject({
+      customer: '',
+      targetVersion: '2.4',
+      participants: {
+        customer: [],
+        partner: [{ name: 'P', email: 'not-mail' }],
+        'managed-services': [{ name: 'S', email: 's@adobe.example' }],
+      },
+    });
     const result = validateProjectText(stringify({ ...project, colour: 'blue' }));
     expect(result.ok).toBe(false);
     const fields = !result.ok ? result.problems.map((p) => p.field) : [];
-    expect(fields).toEqual(expect.arrayContaining(['customer', 'targetVersion', 'participants.customer', 'participants.partner.0.email', '(project file)']));
-    expect(!result.ok && result.problems.find((p) => p.field === '(project file)')?.message).toBe('unknown field(s) "colour"; remove them or check their spelling');
+    expect(fields).toEqual(
+      expect.arrayContaining(['customer', 'targetVersion', 'participants.customer', 'participants.partner.0.email', '(project file)']),
+    );
+    expect(!result.ok && result.problems.find((p) => p.field === '(project file)')?.message).toBe(
+      'unknown field(s) "colour"; remove them or check their spelling',
+    );
   });
 
   it('refuses a document that is not a mapping', () => {
@@ -59,7 +71,9 @@ describe('project files', () => {
     const [problem] = catalogProblems({ currentVersion: '2.4.6-p8', targetVersion: '2.4.8-p99' });
     expect(problem?.field).toBe('targetVersion');
     expect(problem?.message).toMatch(/^2\.4\.8-p99 is not in the Adobe Commerce requirements catalog; 2\.4\.8 has 2\.4\.8 … 2\.4\.8-p\d+/);
-    expect(catalogProblems({ currentVersion: '2.4.3', targetVersion: '2.4.8' })[0]?.message).toMatch(/known versions are 2\.4\.4 … 2\.4\.9/);
+    expect(catalogProblems({ currentVersion: '2.4.3', targetVersion: '2.4.8' })[0]?.message).toMatch(
+      /known versions are 2\.4\.4 … 2\.4\.9/,
+    );
   });
 });
 

@@ -5,7 +5,15 @@ import { plainStyle, type Io } from '../../client/io';
 function captureIo(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { stdout, stderr, style: plainStyle(), out: (t) => stdout.push(t), err: (t) => stderr.push(t), json: (v) => stdout.push(JSON.stringify(v)), now: () => 0 };
+  return {
+    stdout,
+    stderr,
+    style: plainStyle(),
+    out: (t) => stdout.push(t),
+    err: (t) => stderr.push(t),
+    json: (v) => stdout.push(JSON.stringify(v)),
+    now: () => 0,
+  };
 }
 
 const ENV = { TEMPORAL_ADDRESS: '127.0.0.1:1' };
@@ -32,7 +40,9 @@ describe('cuo run()', () => {
   it('answers raci and requirements from the data, 4 when nothing matches', async () => {
     const io = captureIo();
     expect(await run(['raci', 'change', 'approval', '--json'], io, ENV)).toBe(0);
-    expect(JSON.parse(io.stdout.at(-1)!)).toEqual([expect.objectContaining({ id: 'change-approval-board-to-approve-production-deployments', 'managed-services': 'owner' })]);
+    expect(JSON.parse(io.stdout.at(-1)!)).toEqual([
+      expect.objectContaining({ id: 'change-approval-board-to-approve-production-deployments', 'managed-services': 'owner' }),
+    ]);
     expect(await run(['raci', 'quantum'], io, ENV)).toBe(4);
     expect(await run(['requirements', '2.4.7-p3'], io, ENV)).toBe(0);
     expect(io.stdout.at(-1)).toMatch(/^Adobe Commerce 2\.4\.7-p3 on cloud infrastructure\n\nSERVICE +SUPPORTED VERSIONS\nPHP +8\.3, 8\.2/);

@@ -20,9 +20,20 @@ it('names who decided each task, in which role, when and on which evidence', () 
   state.apply({ taskId: 'create-upgrade-plan', decision: 'approve', actor: 'carla@acme.example', role: 'customer' }, 'update');
   now += 60_000;
   state.apply({ taskId: 'create-upgrade-plan', decision: 'approve', actor: 'chris@acme.example', role: 'customer' }, 'update');
-  awaitingDecision(state, 'determine-infrastructure-changes', [{ step: 'determineInfrastructureChanges', artifact: artifactRef('acme-2-4-8/0a1b2c3d4e5f6071-infra.md', '0a1b2c3d4e5f6071') }]);
+  awaitingDecision(state, 'determine-infrastructure-changes', [
+    { step: 'determineInfrastructureChanges', artifact: artifactRef('acme-2-4-8/0a1b2c3d4e5f6071-infra.md', '0a1b2c3d4e5f6071') },
+  ]);
   now += 60_000;
-  state.apply({ taskId: 'determine-infrastructure-changes', decision: 'reject', actor: 'sam@adobe.example', role: 'managed-services', comment: 'wrong | sizing\nfor Redis' }, 'update');
+  state.apply(
+    {
+      taskId: 'determine-infrastructure-changes',
+      decision: 'reject',
+      actor: 'sam@adobe.example',
+      role: 'managed-services',
+      comment: 'wrong | sizing\nfor Redis',
+    },
+    'update',
+  );
 
   const text = renderCurrentDetails(state.status());
   expect(text).toContain('| task | owner | state | waiting on | since | decided by (role), when, on evidence |');
@@ -30,10 +41,15 @@ it('names who decided each task, in which role, when and on which evidence', () 
     '| create-upgrade-plan | customer | ✅ approved |  |  | ✅ carla@acme.example (customer) 2026-03-02 09:01 on f23fa217a20e; ✅ chris@acme.example (customer) 2026-03-02 09:02 on f23fa217a20e |',
   );
   // A reason with a pipe or a line break cannot break the table.
-  expect(text).toMatch(/\| determine-infrastructure-changes \| managed-services \| ↩ rejected \|[^\n]*↩ sam@adobe\.example \(managed-services\) 2026-03-02 09:03 on 0a1b2c3d4e5f: wrong \\\| sizing for Redis \|$/m);
+  expect(text).toMatch(
+    /\| determine-infrastructure-changes \| managed-services \| ↩ rejected \|[^\n]*↩ sam@adobe\.example \(managed-services\) 2026-03-02 09:03 on 0a1b2c3d4e5f: wrong \\\| sizing for Redis \|$/m,
+  );
   expect(text).not.toMatch(/[{}"]/); // no raw JSON
   // With the project's names (as the workflow passes them), a manager reads who, not only an address.
-  const named = renderCurrentDetails(state.status(), new Map(Object.values(project.participants).flatMap((people) => people.map((p) => [p.email, p.name] as const))));
+  const named = renderCurrentDetails(
+    state.status(),
+    new Map(Object.values(project.participants).flatMap((people) => people.map((p) => [p.email, p.name] as const))),
+  );
   expect(named).toContain('✅ Carla Customer <carla@acme.example> (customer) 2026-03-02 09:01 on f23fa217a20e');
   expect(named).toMatch(/↩ Sam CSE <sam@adobe\.example> \(managed-services\)/);
 });

@@ -32,7 +32,11 @@ describe('demo worker log lines', () => {
   });
 
   it('keeps errors and odd values on the line and shows escape sequences instead of obeying them', () => {
-    const line = workerLogLine({ level: 'ERROR', message: 'activity failed', meta: { error: new Error('boom\u001b[2J'), facts: { a: 1 } } });
+    const line = workerLogLine({
+      level: 'ERROR',
+      message: 'activity failed',
+      meta: { error: new Error('boom\u001b[2J'), facts: { a: 1 } },
+    });
     expect(line).toBe('worker   ERROR activity failed: boom\\x1b[2J · facts {"a":1}');
     expect(workerLogLine({ level: 'WARN', message: 'plain' })).toBe('worker   WARN  plain');
   });

@@ -25,9 +25,15 @@ tester.run('patches-at-top', rule, {
      }`,
   ],
   invalid: [
-    { code: `export async function upgradeProject() { await check(); const a = patched('a'); return a; }`, errors: [{ messageId: 'afterAwait' }] },
+    {
+      code: `export async function upgradeProject() { await check(); const a = patched('a'); return a; }`,
+      errors: [{ messageId: 'afterAwait' }],
+    },
     { code: `async function helper() { return patched('a'); }`, errors: [{ messageId: 'outside' }] },
-    { code: `export async function upgradeProject() { for (const t of ts) { if (patched('a')) go(t); } }`, errors: [{ messageId: 'outside' }] },
+    {
+      code: `export async function upgradeProject() { for (const t of ts) { if (patched('a')) go(t); } }`,
+      errors: [{ messageId: 'outside' }],
+    },
     { code: `export async function upgradeProject() { const f = () => patched('a'); return f(); }`, errors: [{ messageId: 'outside' }] },
   ],
 });

@@ -28,8 +28,16 @@ const bad = (value: unknown): Tagged => ({ value, valid: false, present: true })
 const absent = (validWhenAbsent: boolean): Tagged => ({ value: undefined, valid: validWhenAbsent, present: false });
 
 const lower = fc.stringMatching(/^[a-z0-9]{1,12}$/);
-const validEmail = fc.tuple(lower, fc.stringMatching(/^[a-z]{1,10}$/), fc.constantFrom('example', 'com', 'de')).map(([local, host, tld]) => `${local}@${host}.${tld}`);
-const notAString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
+const validEmail = fc
+  .tuple(lower, fc.stringMatching(/^[a-z]{1,10}$/), fc.constantFrom('example', 'com', 'de'))
+  .map(([local, host, tld]) => `${local}@${host}.${tld}`);
+const notAString = fc.oneof(
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.integer(), { maxLength: 2 }),
+  fc.object({ maxDepth: 1 }),
+);
 
 const taskIdField: fc.Arbitrary<Tagged> = fc.oneof(
   { arbitrary: fc.string({ minLength: 1, maxLength: 80 }).map(good), weight: 20 },
@@ -96,21 +104,33 @@ const extraFields = fc.dictionary(
 type Fields = Record<string, fc.Arbitrary<Tagged>>;
 
 function payloadOf(fields: Fields) {
-  return fc.record({ fields: fc.record(fields), extra: fc.option(extraFields, { nil: undefined, freq: 4 }) }).map(({ fields: tagged, extra }) => {
-    const payload: Record<string, unknown> = {};
-    for (const [key, t] of Object.entries(tagged)) if (t.present) payload[key] = t.value;
-    const extras = extra ? Object.keys(extra).filter((k) => !(k in tagged)) : [];
-    for (const key of extras) payload[key] = extra![key];
-    const invalidFields = Object.entries(tagged).filter(([, t]) => !t.valid).map(([k]) => k);
-    return { payload, invalidFields, extras, shouldAccept: invalidFields.length === 0 && extras.length === 0 };
-  });
+  return fc
+    .record({ fields: fc.record(fields), extra: fc.option(extraFields, { nil: undefined, freq: 4 }) })
+    .map(({ fields: tagged, extra }) => {
+      const payload: Record<string, unknown> = {};
+      for (const [key, t] of Object.entries(tagged)) if (t.present) payload[key] = t.value;
+      const extras = extra ? Object.keys(extra).filter((k) => !(k in tagged)) : [];
+      for (const key of extras) payload[key] = extra![key];
+      const invalidFields = Object.entries(tagged)
+        .filter(([, t]) => !t.valid)
+        .map(([k]) => k);
+      return { payload, invalidFields, extras, shouldAccept: invalidFields.length === 0 && extras.length === 0 };
+    });
 }
 
 const SCHEMAS = {
   decide: {
     check: checkDecisionPayload as (raw: unknown) => Checked<unknown>,
     schema: decisionPayloadSchema,
-    fields: { taskId: taskIdField, actor: actorField, role: roleField, comment: commentField, requestId: requestIdField, decision: decisionField, evidence: evidenceField } as Fields,
+    fields: {
+      taskId: taskIdField,
+      actor: actorField,
+      role: roleField,
+      comment: commentField,
+      requestId: requestIdField,
+      decision: decisionField,
+      evidence: evidenceField,
+    } as Fields,
   },
   signal: {
     check: checkSignalPayload as (raw: unknown) => Checked<unknown>,
@@ -165,13 +185,14 @@ describe.each(Object.entries(SCHEMAS))('%s payload check', (_name, { check, sche
   });
 
   it('reports a single broken field by that field alone', () => {
-    const allGood = fc.record(
-      Object.fromEntries(Object.entries(fields).map(([k, arb]) => [k, arb.filter((t) => t.valid && t.present)])),
-    );
+    const allGood = fc.record(Object.fromEntries(Object.entries(fields).map(([k, arb]) => [k, arb.filter((t) => t.valid && t.present)])));
     const brokenKey = fc.constantFrom(...Object.keys(fields));
     fc.assert(
       fc.property(allGood, brokenKey, fc.nat(), (goodFields, key, seed) => {
-        const badValues = fc.sample(fields[key]!.filter((t) => !t.valid), { numRuns: 1, seed })[0]!;
+        const badValues = fc.sample(
+          fields[key]!.filter((t) => !t.valid),
+          { numRuns: 1, seed },
+        )[0]!;
         const payload: Record<string, unknown> = {};
         for (const [k, t] of Object.entries(goodFields)) payload[k] = t.value;
         if (badValues.present) payload[key] = badValues.value;
@@ -199,12 +220,18 @@ describe.each(Object.entries(SCHEMAS))('%s payload check', (_name, { check, sche
   it('answers as the zod schema it replaced: verdict, normalised data, each bad field and its wording', () => {
     let refused = 0;
     fc.assert(
-      fc.property(fc.oneof(payloadOf(fields).map((p) => p.payload), fc.anything()), (raw) => {
-        const ours = check(raw);
-        if (!ours.success) refused += 1;
-        // Through JSON, as payloads travel: an optional field left undefined is the same as one left out.
-        expect(JSON.parse(JSON.stringify(ours))).toEqual(JSON.parse(JSON.stringify(reference(raw))));
-      }),
+      fc.property(
+        fc.oneof(
+          payloadOf(fields).map((p) => p.payload),
+          fc.anything(),
+        ),
+        (raw) => {
+          const ours = check(raw);
+          if (!ours.success) refused += 1;
+          // Through JSON, as payloads travel: an optional field left undefined is the same as one left out.
+          expect(JSON.parse(JSON.stringify(ours))).toEqual(JSON.parse(JSON.stringify(reference(raw))));
+        },
+      ),
       { numRuns: 2000 },
     );
     expect(refused).toBeGreaterThan(500);

@@ -1,6 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CAB_GATES, CURRENT_PLAYBOOK_VERSION, PLAYBOOK_PHASES, PLAYBOOK_TASKS, PLAYBOOKS, checkPlaybook, playbookOf, type Playbook } from '../../workflows/playbook';
+import {
+  CAB_GATES,
+  CURRENT_PLAYBOOK_VERSION,
+  PLAYBOOK_PHASES,
+  PLAYBOOK_TASKS,
+  PLAYBOOKS,
+  checkPlaybook,
+  playbookOf,
+  type Playbook,
+} from '../../workflows/playbook';
 import { validateProjectInput } from '../../workflows/project-input';
 import { ProjectState } from '../../workflows/project-state';
 import { PLAYBOOK_V2 } from '../replay/playbook-with-v2';
@@ -33,7 +42,15 @@ describe('playbook', () => {
   });
 
   it('has the 7 phases and 10 tasks of the design, in order', () => {
-    expect(PLAYBOOK_PHASES.map((p) => p.id)).toEqual(['plan', 'infra-upgrade', 'code-update', 'post-upgrade-checks', 'uat', 'launch', 'post-launch']);
+    expect(PLAYBOOK_PHASES.map((p) => p.id)).toEqual([
+      'plan',
+      'infra-upgrade',
+      'code-update',
+      'post-upgrade-checks',
+      'uat',
+      'launch',
+      'post-launch',
+    ]);
     expect(PLAYBOOK_TASKS.map((t) => t.id)).toEqual(SEED_UPGRADE_TABLE.map((row) => row[1]));
   });
 
@@ -58,7 +75,10 @@ describe('playbook', () => {
   });
 
   (existsSync(reference) ? it : it.skip)('quotes the seed document verbatim', () => {
-    const text = readFileSync(reference, 'utf8').replace(/<br \/>/g, ' ').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+    const text = readFileSync(reference, 'utf8')
+      .replace(/<br \/>/g, ' ')
+      .replace(/&amp;/g, '&')
+      .replace(/\s+/g, ' ');
     for (const task of PLAYBOOK_TASKS) {
       if (task.cseNote) expect(text).toContain(task.cseNote);
       expect(text).toContain(task.sourceTask.split(' — ')[0]!);
@@ -66,7 +86,8 @@ describe('playbook', () => {
   });
 
   it('has versions that each pass checkPlaybook, the current one among them; an unknown version is absent', () => {
-    for (const playbook of PLAYBOOKS) expect({ version: playbook.version, problems: checkPlaybook(playbook) }).toEqual({ version: playbook.version, problems: [] });
+    for (const playbook of PLAYBOOKS)
+      expect({ version: playbook.version, problems: checkPlaybook(playbook) }).toEqual({ version: playbook.version, problems: [] });
     expect(playbookOf(CURRENT_PLAYBOOK_VERSION)?.tasks).toBe(PLAYBOOK_TASKS);
     expect(playbookOf(undefined)?.version).toBe(1);
     expect(playbookOf(99)).toBeUndefined();
@@ -81,11 +102,24 @@ describe('playbook', () => {
     };
     const launch = (tasks: Playbook['tasks'][number][]) => tasks.find((t) => t.id === 'launch-to-production')!;
     // The deployment before its CAB gate: a production change nobody approved.
-    expect(checkPlaybook(edit((tasks) => void (launch(tasks).steps = [{ run: 'scheduleLaunchConference' }, { run: 'deployToProduction', changeWindow: 'wait-before' }, { cab: 'cab-production-deployment' }])))).toEqual([
-      'v1 launch-to-production: a production task waits for a CAB gate before its first step with a change window',
+    expect(
+      checkPlaybook(
+        edit(
+          (tasks) =>
+            void (launch(tasks).steps = [
+              { run: 'scheduleLaunchConference' },
+              { run: 'deployToProduction', changeWindow: 'wait-before' },
+              { cab: 'cab-production-deployment' },
+            ]),
+        ),
+      ),
+    ).toEqual(['v1 launch-to-production: a production task waits for a CAB gate before its first step with a change window']);
+    expect(checkPlaybook(edit((tasks) => void (launch(tasks).production = false)))).toEqual([
+      'v1 launch-to-production: only production tasks have CAB gates or change windows',
     ]);
-    expect(checkPlaybook(edit((tasks) => void (launch(tasks).production = false)))).toEqual(['v1 launch-to-production: only production tasks have CAB gates or change windows']);
-    expect(checkPlaybook(edit((tasks) => void (tasks[0]!.reworkFrom = 'update-code-base')))).toEqual(['v1 create-upgrade-plan: reworkFrom update-code-base is not this task or an earlier one']);
+    expect(checkPlaybook(edit((tasks) => void (tasks[0]!.reworkFrom = 'update-code-base')))).toEqual([
+      'v1 create-upgrade-plan: reworkFrom update-code-base is not this task or an earlier one',
+    ]);
     expect(checkPlaybook(edit((tasks) => void (launch(tasks).steps = launch(tasks).steps.filter((s) => !('cab' in s)))))).toEqual([
       'v1 launch-to-production: a production task waits for a CAB gate before its first step with a change window',
       'v1 cab-production-deployment: used by no task, belongs to launch-to-production',
@@ -97,8 +131,18 @@ describe('playbook', () => {
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     expect(checkPlaybook(PLAYBOOK_V2)).toEqual([]);
     const v2 = new ProjectState('upgrade-v2', parsed.project, () => '2026-12-02T00:00:00.000Z', {}, PLAYBOOK_V2);
-    expect(v2.gates.map((g) => g.id).slice(0, 4)).toEqual(['create-upgrade-plan', 'security-review', 'assess-upgrade-complexity', 'determine-infrastructure-changes']);
+    expect(v2.gates.map((g) => g.id).slice(0, 4)).toEqual([
+      'create-upgrade-plan',
+      'security-review',
+      'assess-upgrade-complexity',
+      'determine-infrastructure-changes',
+    ]);
     const v1 = new ProjectState('upgrade-v1', parsed.project, () => '2026-12-02T00:00:00.000Z');
-    expect(v1.gates.map((g) => g.id).slice(0, 4)).toEqual(['create-upgrade-plan', 'determine-infrastructure-changes', 'assess-upgrade-complexity', 'upgrade-infrastructure-services']);
+    expect(v1.gates.map((g) => g.id).slice(0, 4)).toEqual([
+      'create-upgrade-plan',
+      'determine-infrastructure-changes',
+      'assess-upgrade-complexity',
+      'upgrade-infrastructure-services',
+    ]);
   });
 });

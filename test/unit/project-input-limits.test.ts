@@ -32,7 +32,9 @@ describe('timings (finding 8)', () => {
   });
 
   test('a worker that allows short timings (tests, demos) still refuses zero', () => {
-    expect(problemsOf({ timing: { remindAfter: '1s', escalateAfter: '2500ms' }, postLaunch: { monitorFor: '2s', checkEvery: '250ms' } }, true)).toEqual([]);
+    expect(
+      problemsOf({ timing: { remindAfter: '1s', escalateAfter: '2500ms' }, postLaunch: { monitorFor: '2s', checkEvery: '250ms' } }, true),
+    ).toEqual([]);
     expect(problemsOf({ timing: { remindAfter: '0s', escalateAfter: '1s' } }, true)[0]).toMatchObject({ field: 'timing.remindAfter' });
   });
 });
@@ -49,25 +51,36 @@ describe('participants (finding 9) and requiredApprovals (finding 10)', () => {
 
   test('the awaited people always fit the 2 KB UpgradeAwaitingActors search attribute', () => {
     const longest = (role: string) =>
-      Array.from({ length: MAX_PARTICIPANTS_PER_ROLE }, (_, i) => ({ name: 'N', email: `${role.slice(0, 3)}${i}${'x'.repeat(80 - 14)}@a.example`.slice(-80) }));
+      Array.from({ length: MAX_PARTICIPANTS_PER_ROLE }, (_, i) => ({
+        name: 'N',
+        email: `${role.slice(0, 3)}${i}${'x'.repeat(80 - 14)}@a.example`.slice(-80),
+      }));
     const participants = { customer: longest('cus'), partner: longest('par'), 'managed-services': longest('mse') };
     const result = validateProjectInput(makeProject({ participants }));
     expect(result.ok).toBe(true);
-    const everyone = Object.values(participants).flat().map((p) => p.email);
+    const everyone = Object.values(participants)
+      .flat()
+      .map((p) => p.email);
     expect(Buffer.byteLength(JSON.stringify(everyone))).toBeLessThanOrEqual(2048);
   });
 
   test('a key that is no task or CAB gate, or more approvals than people, is refused', () => {
     expect(problemsOf({ requiredApprovals: { 'create-upgrade-plann': 2 } })).toEqual([
-      { field: 'requiredApprovals.create-upgrade-plann', message: expect.stringMatching(/^"create-upgrade-plann" is not a task or CAB gate id; use one of create-upgrade-plan, /) },
+      {
+        field: 'requiredApprovals.create-upgrade-plann',
+        message: expect.stringMatching(/^"create-upgrade-plann" is not a task or CAB gate id; use one of create-upgrade-plan, /),
+      },
     ]);
     expect(problemsOf({ requiredApprovals: { 'launch-to-production': 2 } })).toEqual([
       {
         field: 'requiredApprovals.launch-to-production',
-        message: 'asks for 2 approvals but participants.partner lists 1 (the owner role of launch-to-production); the gate could never pass',
+        message:
+          'asks for 2 approvals but participants.partner lists 1 (the owner role of launch-to-production); the gate could never pass',
       },
     ]);
-    expect(problemsOf({ requiredApprovals: { 'cab-production-deployment': 2 } })[0]?.message).toContain('participants.managed-services lists 1');
+    expect(problemsOf({ requiredApprovals: { 'cab-production-deployment': 2 } })[0]?.message).toContain(
+      'participants.managed-services lists 1',
+    );
     expect(problemsOf({ requiredApprovals: { 'create-upgrade-plan': 2 } })).toEqual([]);
   });
 });
@@ -75,14 +88,21 @@ describe('participants (finding 9) and requiredApprovals (finding 10)', () => {
 describe('URLs, paths and commands (finding 3)', () => {
   test('a performance path with CR/LF or spaces is refused by the schema and by the request builder', () => {
     const hostile = '/ HTTP/1.1\r\nHost: 127.0.0.1:8233\r\n\r\nPOST /api/v1/namespaces/default/workflows/x/terminate';
-    const problems = problemsOf({ performance: { paths: [hostile], durationSeconds: 1, connections: 1, maxRequests: 1, maxP95Ms: 1000, maxErrorRate: 0.01 } });
-    expect(problems[0]).toMatchObject({ field: 'performance.paths.0', message: expect.stringContaining('no spaces, quotes or line breaks') });
+    const problems = problemsOf({
+      performance: { paths: [hostile], durationSeconds: 1, connections: 1, maxRequests: 1, maxP95Ms: 1000, maxErrorRate: 0.01 },
+    });
+    expect(problems[0]).toMatchObject({
+      field: 'performance.paths.0',
+      message: expect.stringContaining('no spaces, quotes or line breaks'),
+    });
     expect(() => requestTarget(new URL('https://shop.example/base/'), hostile)).toThrow(/URL characters only/);
     expect(requestTarget(new URL('https://shop.example/base/'), '/checkout/cart?x=1')).toBe('/base/checkout/cart?x=1');
   });
 
   test('load-test bounds are capped', () => {
-    const problems = problemsOf({ performance: { paths: ['/'], durationSeconds: 3600, connections: 500, maxRequests: 10_000_000, maxP95Ms: 1000, maxErrorRate: 0.01 } });
+    const problems = problemsOf({
+      performance: { paths: ['/'], durationSeconds: 3600, connections: 500, maxRequests: 10_000_000, maxP95Ms: 1000, maxErrorRate: 0.01 },
+    });
     expect(problems.map((p) => p.field)).toEqual(['performance.durationSeconds', 'performance.connections', 'performance.maxRequests']);
   });
 
@@ -92,7 +112,10 @@ describe('URLs, paths and commands (finding 3)', () => {
     expect(withUrl('file:///etc/passwd')[0]?.message).toContain('http(s) URL');
     expect(withUrl('https://user:pw@staging.example')[0]?.message).toContain('must not carry credentials');
     expect(withUrl('https://staging.example/?a=b')[0]?.message).toContain('without ?query');
-    expect(problemsOf({ runbookCommands: ['bin/magento cache:flush\nrm -rf /'] })[0]).toMatchObject({ field: 'runbookCommands.0', message: 'must be one line' });
+    expect(problemsOf({ runbookCommands: ['bin/magento cache:flush\nrm -rf /'] })[0]).toMatchObject({
+      field: 'runbookCommands.0',
+      message: 'must be one line',
+    });
     expect(problemsOf({ repository: { url: '--upload-pack=touch /tmp/x', baseBranch: 'master' } })[0]?.field).toBe('repository.url');
   });
 });
@@ -103,7 +126,11 @@ describe('tunables (finding 11)', () => {
     [{ activityStartToClose: 'forever' }, 'tunables.activityStartToClose', 'must be a duration'],
     [{ activityStartToClose: '1s' }, 'tunables.activityStartToClose', 'must be between 10s and'],
     [{ activityMaximumAttempts: 0 }, 'tunables.activityMaximumAttempts', ''],
-    [{ activityInitialInterval: '10s', activityMaximumInterval: '1s' }, 'tunables.activityMaximumInterval', 'must not be shorter than activityInitialInterval'],
+    [
+      { activityInitialInterval: '10s', activityMaximumInterval: '1s' },
+      'tunables.activityMaximumInterval',
+      'must not be shorter than activityInitialInterval',
+    ],
     [{ productionNoticeHourz: 48 }, 'tunables', 'unknown field(s) "productionNoticeHourz"'],
   ])('%j is refused', (tunables, field, message) => {
     const result = validateTunables(tunables);

@@ -23,7 +23,11 @@ describe('project input', () => {
       projectId: 'Bad Id',
       targetVersion: '2.4.5',
       currentVersion: '2.4.6',
-      participants: { customer: [], partner: [{ name: 'P', email: 'not-an-email' }], 'managed-services': [{ name: 'S', email: 's@x.example' }] },
+      participants: {
+        customer: [],
+        partner: [{ name: 'P', email: 'not-an-email' }],
+        'managed-services': [{ name: 'S', email: 's@x.example' }],
+      },
       surprise: true,
     });
     expect(problems).toEqual(

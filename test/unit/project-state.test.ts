@@ -20,7 +20,9 @@ const approve = (over: Partial<DecisionPayload> = {}): DecisionPayload => ({
 });
 
 function awaitingPlan(state: ProjectState) {
-  return awaitingDecision(state, 'create-upgrade-plan', [{ step: 'draftUpgradePlan', summary: 'plan', artifact: artifactRef('p/abcdef0123456789-plan.md', 'abcdef0123456789') }]);
+  return awaitingDecision(state, 'create-upgrade-plan', [
+    { step: 'draftUpgradePlan', summary: 'plan', artifact: artifactRef('p/abcdef0123456789-plan.md', 'abcdef0123456789') },
+  ]);
 }
 
 describe('approval rules', () => {
@@ -65,7 +67,10 @@ describe('approval rules', () => {
   it('checks the evidence an approval names and records what was approved', () => {
     const state = newState();
     const gate = awaitingPlan(state);
-    expect(state.validate(approve({ evidence: 'ffffffff' }))).toMatchObject({ ok: false, reason: expect.stringMatching(/not the current evidence/) });
+    expect(state.validate(approve({ evidence: 'ffffffff' }))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/not the current evidence/),
+    });
     expect(state.validate(approve({ evidence: 'abcdef01' }))).toEqual({ ok: true });
     state.apply(approve({ evidence: 'abcdef01' }), 'update');
     expect(gate.approvals[0]?.evidence).toEqual(['p/abcdef0123456789-plan.md']);
@@ -78,12 +83,17 @@ describe('approval rules', () => {
       state.apply({ taskId: id, decision: 'approve', actor: 'pat@agency.example', role: 'partner' }, 'update');
     }
     awaitingDecision(state, 'user-acceptance-testing');
-    state.apply({ taskId: 'user-acceptance-testing', decision: 'reject', actor: 'carla@acme.example', role: 'customer', comment: 'checkout broken' }, 'update');
+    state.apply(
+      { taskId: 'user-acceptance-testing', decision: 'reject', actor: 'carla@acme.example', role: 'customer', comment: 'checkout broken' },
+      'update',
+    );
     state.sendBack('user-acceptance-testing', 'update-code-base');
     expect(state.gate('update-code-base')).toMatchObject({ state: 'pending', approvals: [], voidedApprovals: 1 });
     expect(state.gate('performance-and-security-tests')).toMatchObject({ state: 'pending', voidedApprovals: 1 });
     expect(state.gate('assess-upgrade-complexity').state).toBe('pending');
-    expect(state.rework).toEqual([expect.objectContaining({ rejectedTask: 'user-acceptance-testing', backTo: 'update-code-base', reason: 'checkout broken' })]);
+    expect(state.rework).toEqual([
+      expect.objectContaining({ rejectedTask: 'user-acceptance-testing', backTo: 'update-code-base', reason: 'checkout broken' }),
+    ]);
   });
 
   it('lets the owner or the CSE resolve a blocked task, skip only with a reason', () => {
@@ -114,6 +124,10 @@ describe('approval rules', () => {
 
   it('has a CAB gate owned by the RACI owner of the Change Approval Board', () => {
     const state = newState();
-    expect(state.gate('cab-production-deployment')).toMatchObject({ owner: 'managed-services', contributors: ['customer', 'partner'], taskId: 'launch-to-production' });
+    expect(state.gate('cab-production-deployment')).toMatchObject({
+      owner: 'managed-services',
+      contributors: ['customer', 'partner'],
+      taskId: 'launch-to-production',
+    });
   });
 });

@@ -45,9 +45,7 @@ function parseReferenceTable(markdown: string): ExpectedRow[] {
   const end = markdown.indexOf('</table>', start);
   expect(start).toBeGreaterThan(heading);
   const table = markdown.slice(start, end);
-  const headers = [...table.slice(0, table.indexOf('</thead>')).matchAll(/<th[^>]*>([\s\S]*?)<\/th>/g)].map((m) =>
-    cellText(m[1] ?? ''),
-  );
+  const headers = [...table.slice(0, table.indexOf('</thead>')).matchAll(/<th[^>]*>([\s\S]*?)<\/th>/g)].map((m) => cellText(m[1] ?? ''));
   expect(headers).toEqual(['', 'Customer', 'Partner', 'Customer Success Engineer']);
 
   const rows: ExpectedRow[] = [];
@@ -152,7 +150,8 @@ describe('ENGAGEMENT_RACI', () => {
   );
 
   (referencePresent ? it : it.skip)('the literal fallback table equals the reference file', () => {
-    const normalized = (rows: ExpectedRow[]) => rows.map(([section, activity, ...cells]) => [section, activity, ...cells.map((c) => CELL[c])]);
+    const normalized = (rows: ExpectedRow[]) =>
+      rows.map(([section, activity, ...cells]) => [section, activity, ...cells.map((c) => CELL[c])]);
     expect(normalized(LITERAL_TABLE)).toEqual(normalized(EXPECTED));
   });
 

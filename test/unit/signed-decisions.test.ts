@@ -31,8 +31,12 @@ function setup(keys: SigningKey[] = [generateSigningKey().key], overrides: Param
   const parsed = validateProjectInput(makeProject(overrides));
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   const clock = { ms: T0 };
-  const state = new ProjectState(WID, parsed.project, () => new Date(clock.ms).toISOString(), { trust: { keys: keys.map((k) => k.publicKey) } });
-  const gate = awaitingDecision(state, 'create-upgrade-plan', [{ step: 'draftUpgradePlan', summary: 'plan', artifact: artifactRef('p/abcdef0123456789-plan.md', 'abcdef0123456789') }]);
+  const state = new ProjectState(WID, parsed.project, () => new Date(clock.ms).toISOString(), {
+    trust: { keys: keys.map((k) => k.publicKey) },
+  });
+  const gate = awaitingDecision(state, 'create-upgrade-plan', [
+    { step: 'draftUpgradePlan', summary: 'plan', artifact: artifactRef('p/abcdef0123456789-plan.md', 'abcdef0123456789') },
+  ]);
   return { state, gate, key: keys[0]!, clock };
 }
 
@@ -56,7 +60,7 @@ describe('the workflow-side Ed25519 check', () => {
       const signature = ed.sign(message, secret);
       expect(verifyEd25519(signature, message, publicKey)).toBe(true);
       const tampered = signature.slice();
-      tampered[i % 64]! ^= 1 << i % 8;
+      tampered[i % 64]! ^= 1 << (i % 8);
       expect(verifyEd25519(tampered, message, publicKey)).toBe(ed.verify(tampered, message, publicKey, { zip215: false }));
       const otherMessage = message.slice();
       otherMessage[0]! ^= 0xff;
@@ -81,7 +85,11 @@ describe('a signed project', () => {
 
   const refusals: [string, (s: ReturnType<typeof setup>) => DecisionPayload, RegExp][] = [
     ['no assertion', (_s) => ({ ...plain() }), /need a signed assertion from the approvals gateway; sign in with `cuo login`/],
-    ['a forged one (another key)', (s) => signDecision(generateSigningKey().key, s.state.status(), plain(), carla, { nowSec }), /does not trust/],
+    [
+      'a forged one (another key)',
+      (s) => signDecision(generateSigningKey().key, s.state.status(), plain(), carla, { nowSec }),
+      /does not trust/,
+    ],
     [
       'a signature that does not verify',
       (s) => {
@@ -94,17 +102,78 @@ describe('a signed project', () => {
     ['a malformed JWS', (_s) => ({ ...plain(), assertion: 'not-a-jws' }), /not a compact JWS/],
     ['garbage parts', (_s) => ({ ...plain(), assertion: 'e30.e30.AAAA' }), /header must be/],
     ['an oversized one', (_s) => ({ ...plain(), assertion: 'x'.repeat(MAX_ASSERTION_LENGTH + 1) }), /longer than/],
-    ['one for another workflow', (s) => ({ ...plain(), assertion: signAssertion(s.key, { ...decisionClaims(s.state.status(), plain(), carla, { nowSec }), wid: 'upgrade-other' }) }), /for workflow upgrade-other/],
-    ['one for another task', (s) => ({ ...plain(), assertion: signAssertion(s.key, { ...decisionClaims(s.state.status(), plain(), carla, { nowSec }), tid: 'assess-upgrade-complexity' }) }), /task does not match/],
-    ['one for another round', (s) => ({ ...plain(), assertion: signAssertion(s.key, { ...decisionClaims(s.state.status(), plain(), carla, { nowSec }), rnd: 7 }) }), /round 7/],
-    ['one for other evidence', (s) => ({ ...plain(), assertion: signAssertion(s.key, { ...decisionClaims(s.state.status(), plain(), carla, { nowSec }), evd: ['00'.repeat(32)] }) }), /evidence of create-upgrade-plan changed/],
-    ['another decision than signed', (s) => ({ ...signDecision(s.key, s.state.status(), plain(), carla, { nowSec }), decision: 'reject', comment: 'no' }), /decision does not match/],
-    ['another person than signed', (s) => ({ ...signDecision(s.key, s.state.status(), plain(), carla, { nowSec }), actor: 'chris@acme.example' }), /actor does not match/],
-    ['a changed comment', (s) => ({ ...signDecision(s.key, s.state.status(), plain({ decision: 'comment', comment: 'fine' }), carla, { nowSec }), comment: 'not fine' }), /comment does not match/],
+    [
+      'one for another workflow',
+      (s) => ({
+        ...plain(),
+        assertion: signAssertion(s.key, { ...decisionClaims(s.state.status(), plain(), carla, { nowSec }), wid: 'upgrade-other' }),
+      }),
+      /for workflow upgrade-other/,
+    ],
+    [
+      'one for another task',
+      (s) => ({
+        ...plain(),
+        assertion: signAssertion(s.key, {
+          ...decisionClaims(s.state.status(), plain(), carla, { nowSec }),
+          tid: 'assess-upgrade-complexity',
+        }),
+      }),
+      /task does not match/,
+    ],
+    [
+      'one for another round',
+      (s) => ({ ...plain(), assertion: signAssertion(s.key, { ...decisionClaims(s.state.status(), plain(), carla, { nowSec }), rnd: 7 }) }),
+      /round 7/,
+    ],
+    [
+      'one for other evidence',
+      (s) => ({
+        ...plain(),
+        assertion: signAssertion(s.key, { ...decisionClaims(s.state.status(), plain(), carla, { nowSec }), evd: ['00'.repeat(32)] }),
+      }),
+      /evidence of create-upgrade-plan changed/,
+    ],
+    [
+      'another decision than signed',
+      (s) => ({ ...signDecision(s.key, s.state.status(), plain(), carla, { nowSec }), decision: 'reject', comment: 'no' }),
+      /decision does not match/,
+    ],
+    [
+      'another person than signed',
+      (s) => ({ ...signDecision(s.key, s.state.status(), plain(), carla, { nowSec }), actor: 'chris@acme.example' }),
+      /actor does not match/,
+    ],
+    [
+      'a changed comment',
+      (s) => ({
+        ...signDecision(s.key, s.state.status(), plain({ decision: 'comment', comment: 'fine' }), carla, { nowSec }),
+        comment: 'not fine',
+      }),
+      /comment does not match/,
+    ],
     ['an expired one', (s) => signDecision(s.key, s.state.status(), plain(), carla, { nowSec: nowSec - 400 }), /expired/],
-    ['a participant for a role not theirs', (s) => signDecision(s.key, s.state.status(), plain({ role: 'partner' }), carla, { nowSec }), /not a named partner participant/],
-    ['a non-participant', (s) => signDecision(s.key, s.state.status(), plain({ actor: 'mallory@evil.example' }), carla, { nowSec }), /not a named customer participant/],
-    ['a cancellation assertion sent as a decision', (s) => ({ ...plain(), assertion: signAssertion(s.key, cancelClaims(WID, { actor: 'sam@adobe.example', role: 'managed-services', reason: 'stop' }, carla, { nowSec })) }), /for a cancel, not a decision/],
+    [
+      'a participant for a role not theirs',
+      (s) => signDecision(s.key, s.state.status(), plain({ role: 'partner' }), carla, { nowSec }),
+      /not a named partner participant/,
+    ],
+    [
+      'a non-participant',
+      (s) => signDecision(s.key, s.state.status(), plain({ actor: 'mallory@evil.example' }), carla, { nowSec }),
+      /not a named customer participant/,
+    ],
+    [
+      'a cancellation assertion sent as a decision',
+      (s) => ({
+        ...plain(),
+        assertion: signAssertion(
+          s.key,
+          cancelClaims(WID, { actor: 'sam@adobe.example', role: 'managed-services', reason: 'stop' }, carla, { nowSec }),
+        ),
+      }),
+      /for a cancel, not a decision/,
+    ],
   ];
   it.each(refusals)('refuses %s, with the reason, and changes nothing', (_what, make, reason) => {
     const s = setup();
@@ -117,10 +186,15 @@ describe('a signed project', () => {
 
   it('refuses a replayed assertion, and answers the same request sent again as a duplicate', () => {
     const { state, key } = setup();
-    const comment = signDecision(key, state.status(), plain({ decision: 'comment', comment: 'looks good', requestId: undefined }), carla, { nowSec });
+    const comment = signDecision(key, state.status(), plain({ decision: 'comment', comment: 'looks good', requestId: undefined }), carla, {
+      nowSec,
+    });
     const first = state.validate(comment);
     state.apply(comment, 'update', first.ok ? first.proof : undefined);
-    expect(state.validate(comment)).toEqual({ ok: false, reason: expect.stringMatching(/already used in this project; a replayed assertion is refused/) });
+    expect(state.validate(comment)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/already used in this project; a replayed assertion is refused/),
+    });
     const approve = signDecision(key, state.status(), plain(), carla, { nowSec });
     const verdict = state.validate(approve);
     const result = state.apply(approve, 'update', verdict.ok ? verdict.proof : undefined);
@@ -132,8 +206,17 @@ describe('a signed project', () => {
     const first = signDecision(key, state.status(), plain({ requestId: 'shared' }), carla, { nowSec });
     const v1 = state.validate(first);
     state.apply(first, 'update', v1.ok ? v1.proof : undefined);
-    const chris = signDecision(key, state.status(), plain({ requestId: 'shared', actor: 'chris@acme.example' }), { ...carla, sub: 'chris-2' }, { nowSec });
-    expect(state.validate(chris)).toEqual({ ok: false, reason: expect.stringMatching(/request id "shared" was already used by another person or for another task/) });
+    const chris = signDecision(
+      key,
+      state.status(),
+      plain({ requestId: 'shared', actor: 'chris@acme.example' }),
+      { ...carla, sub: 'chris-2' },
+      { nowSec },
+    );
+    expect(state.validate(chris)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/request id "shared" was already used by another person or for another task/),
+    });
   });
 
   it('trusts a key added by a rotation signed with a trusted key, and no longer one it removed', () => {
@@ -142,11 +225,19 @@ describe('a signed project', () => {
     const stranger = generateSigningKey().key;
     const forged = { assertion: signAssertion(stranger, trustClaims(WID, { add: [stranger.publicKey], remove: [] }, { nowSec })) };
     expect(state.validateTrust(forged)).toEqual({ ok: false, reason: expect.stringMatching(/does not trust/) });
-    const rotation = { assertion: signAssertion(key, trustClaims(WID, { add: [next.publicKey], remove: [key.publicKey.kid] }, { nowSec })) };
+    const rotation = {
+      assertion: signAssertion(key, trustClaims(WID, { add: [next.publicKey], remove: [key.publicKey.kid] }, { nowSec })),
+    };
     expect(state.validateTrust(rotation)).toEqual({ ok: true });
     expect(state.applyTrust(rotation).keys).toEqual([next.publicKey.kid]);
-    expect(state.validateTrust(rotation)).toEqual({ ok: false, reason: expect.stringMatching(/signed by key .* which this project does not trust|replayed/) });
-    expect(state.validate(signDecision(key, state.status(), plain(), carla, { nowSec }))).toEqual({ ok: false, reason: expect.stringMatching(/does not trust/) });
+    expect(state.validateTrust(rotation)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/signed by key .* which this project does not trust|replayed/),
+    });
+    expect(state.validate(signDecision(key, state.status(), plain(), carla, { nowSec }))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/does not trust/),
+    });
     expect(state.validate(signDecision(next, state.status(), plain(), carla, { nowSec }))).toMatchObject({ ok: true });
     expect(state.status().trust?.keys).toEqual([next.publicKey]);
   });
@@ -158,7 +249,10 @@ describe('a signed project', () => {
     const sam: IdentityProof = { iss: 'https://ims.adobe.example', sub: 'sam', amr: 'oidc-device', at: nowSec };
     const cancel = { actor: 'sam@adobe.example', role: 'managed-services' as const, reason: 'Postponed to Q2', requestId: 'c-1' };
     const assertion = signAssertion(key, cancelClaims(WID, cancel, sam, { nowSec }));
-    expect(state.validateCancel({ ...cancel, reason: 'Cancelled for good', assertion })).toEqual({ ok: false, reason: expect.stringMatching(/reason does not match/) });
+    expect(state.validateCancel({ ...cancel, reason: 'Cancelled for good', assertion })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/reason does not match/),
+    });
     expect(state.validateCancel({ ...cancel, assertion })).toMatchObject({ ok: true, proof: { amr: 'oidc-device' } });
   });
 
@@ -166,19 +260,31 @@ describe('a signed project', () => {
     const parsed = validateProjectInput(makeProject());
     if (!parsed.ok) throw new Error('bad fixture');
     const state = new ProjectState(WID, parsed.project, () => new Date(T0).toISOString(), { trust: { keys: [] } });
-    expect(state.validate({ ...plain(), assertion: 'a.b.c' })).toEqual({ ok: false, reason: expect.stringMatching(/trusts no approvals gateway key/) });
+    expect(state.validate({ ...plain(), assertion: 'a.b.c' })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/trusts no approvals gateway key/),
+    });
   });
 });
 
 describe('a continued run (continue-as-new)', () => {
   it('carries keys, used assertions, request ids and the trail; refuses a replayed assertion after the restore', () => {
     const { state, key, clock } = setup();
-    const comment = signDecision(key, state.status(), plain({ decision: 'comment', comment: 'first run', requestId: 'r-1' }), carla, { nowSec });
+    const comment = signDecision(key, state.status(), plain({ decision: 'comment', comment: 'first run', requestId: 'r-1' }), carla, {
+      nowSec,
+    });
     expect(state.validate(comment)).toMatchObject({ ok: true });
     const first = state.apply(comment, 'update', (state.validate(comment) as { proof?: never }).proof);
     // Through JSON, as continue-as-new carries it.
     const snapshot = JSON.parse(JSON.stringify(state.snapshot()));
-    const next = ProjectState.restore(WID, state.project, () => new Date(clock.ms).toISOString(), { trust: { keys: [] } }, state.playbook, snapshot);
+    const next = ProjectState.restore(
+      WID,
+      state.project,
+      () => new Date(clock.ms).toISOString(),
+      { trust: { keys: [] } },
+      state.playbook,
+      snapshot,
+    );
     const plainJson = (v: unknown) => JSON.parse(JSON.stringify(v));
     expect(plainJson(next.status())).toEqual({ ...plainJson(state.status()), continuedRuns: 1 });
     // The same request again: answered as before. The same assertion under a new request id: a replay, refused.
@@ -194,8 +300,20 @@ describe('a continued run (continue-as-new)', () => {
     for (let i = 0; i < 150; i += 1) state.refuse({ taskId: 'x' }, `refusal ${i}`, 'signal');
     const toArchive = state.entriesToArchive();
     expect(toArchive.length).toBe(state.audit.length - AUDIT_ENTRIES_CARRIED);
-    const archive = { firstId: toArchive[0]!.id, lastId: toArchive.at(-1)!.id, entries: toArchive.length, artifact: artifactRef('p/audit.json', 'aa') };
-    const next = ProjectState.restore(WID, state.project, () => new Date(clock.ms).toISOString(), {}, state.playbook, JSON.parse(JSON.stringify(state.snapshot(archive))));
+    const archive = {
+      firstId: toArchive[0]!.id,
+      lastId: toArchive.at(-1)!.id,
+      entries: toArchive.length,
+      artifact: artifactRef('p/audit.json', 'aa'),
+    };
+    const next = ProjectState.restore(
+      WID,
+      state.project,
+      () => new Date(clock.ms).toISOString(),
+      {},
+      state.playbook,
+      JSON.parse(JSON.stringify(state.snapshot(archive))),
+    );
     expect(next.audit.map((e) => e.id)).toEqual(state.audit.slice(-AUDIT_ENTRIES_CARRIED).map((e) => e.id));
     next.refuse({ taskId: 'y' }, 'after the restore', 'signal');
     expect(next.audit.at(-1)!.id).toBe(state.audit.at(-1)!.id + 1);

@@ -191,7 +191,9 @@ describe('CLI views', () => {
     const state = longRunningState(3, 2);
     const now = Date.UTC(2026, 10, 29);
     expect(renderStatus(summaryOf(state.status()), now, plainStyle())).toBe(renderStatus(state.status(), now, plainStyle()));
-    expect(renderStatus(summaryOf(state.status()), now, plainStyle())).toMatch(/Rework: 3 \(last: create-upgrade-plan rejected by carla@acme\.example/);
+    expect(renderStatus(summaryOf(state.status()), now, plainStyle())).toMatch(
+      /Rework: 3 \(last: create-upgrade-plan rejected by carla@acme\.example/,
+    );
   });
 
   it('shows one task with its steps, approvals and audit entries', () => {

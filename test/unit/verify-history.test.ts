@@ -42,7 +42,10 @@ class HistoryBuilder {
   start(input: Record<string, unknown>, patches = [SIGNED_DECISIONS_PATCH]): this {
     this.push({ workflowExecutionStartedEventAttributes: { workflowId: WID, originalExecutionRunId: 'run-1', input: payloads(input) } });
     this.task();
-    for (const id of patches) this.push({ markerRecordedEventAttributes: { markerName: 'core_patch', details: { 'patch-data': payloads({ id, deprecated: false }) } } });
+    for (const id of patches)
+      this.push({
+        markerRecordedEventAttributes: { markerName: 'core_patch', details: { 'patch-data': payloads({ id, deprecated: false }) } },
+      });
     return this;
   }
   task(): this {
@@ -55,7 +58,9 @@ class HistoryBuilder {
   update(name: string, payload: unknown, answer: unknown = { auditId: 0, duplicate: false }, acceptLaterMs = 0): number {
     this.task();
     this.ms += acceptLaterMs;
-    const accepted = this.push({ workflowExecutionUpdateAcceptedEventAttributes: { acceptedRequest: { input: { name, args: payloads(payload) } } } });
+    const accepted = this.push({
+      workflowExecutionUpdateAcceptedEventAttributes: { acceptedRequest: { input: { name, args: payloads(payload) } } },
+    });
     this.push({ workflowExecutionUpdateCompletedEventAttributes: { acceptedEventId: accepted, outcome: { success: payloads(answer) } } });
     return accepted;
   }
@@ -95,9 +100,22 @@ function decisionAssertion(key: SigningKey, payload: Omit<DecisionPayload, 'asse
   return signAssertion(key, claims);
 }
 
-const signed = (key: SigningKey, payload: Omit<DecisionPayload, 'assertion'>, over?: Partial<DecisionClaims>): DecisionPayload => ({ ...payload, assertion: decisionAssertion(key, payload, over) });
-const approve = (over: Partial<DecisionPayload> = {}): Omit<DecisionPayload, 'assertion'> => ({ taskId: 'create-upgrade-plan', decision: 'approve', actor: 'carla@acme.example', role: 'customer', ...over });
-const startInput = (keys: SigningKey[]) => ({ version: 1, project: { projectId: 'verify-unit' }, trust: { keys: keys.map((k) => k.publicKey) } });
+const signed = (key: SigningKey, payload: Omit<DecisionPayload, 'assertion'>, over?: Partial<DecisionClaims>): DecisionPayload => ({
+  ...payload,
+  assertion: decisionAssertion(key, payload, over),
+});
+const approve = (over: Partial<DecisionPayload> = {}): Omit<DecisionPayload, 'assertion'> => ({
+  taskId: 'create-upgrade-plan',
+  decision: 'approve',
+  actor: 'carla@acme.example',
+  role: 'customer',
+  ...over,
+});
+const startInput = (keys: SigningKey[]) => ({
+  version: 1,
+  project: { projectId: 'verify-unit' },
+  trust: { keys: keys.map((k) => k.publicKey) },
+});
 const verdicts = (h: HistoryBuilder) => verifyHistory(h.history()).decisions.map((d) => [d.message, d.verdict]);
 
 describe('verifyHistory', () => {
@@ -106,13 +124,34 @@ describe('verifyHistory', () => {
     const second = generateSigningKey().key;
     const h = new HistoryBuilder().start(startInput([first]));
     h.update('decide', signed(first, approve({ comment: 'ok' })));
-    h.update('trust', { assertion: signAssertion(first, trustClaims(WID, { add: [second.publicKey], remove: [first.publicKey.kid] }, { nowSec: SEC })) }, { keys: [second.publicKey.kid] });
-    h.update('decide', signed(second, approve({ taskId: 'determine-infrastructure-changes', actor: 'sam@adobe.example', role: 'managed-services' })));
-    const late = h.update('decide', signed(first, approve({ taskId: 'assess-upgrade-complexity', actor: 'pat@agency.example', role: 'partner' })));
+    h.update(
+      'trust',
+      { assertion: signAssertion(first, trustClaims(WID, { add: [second.publicKey], remove: [first.publicKey.kid] }, { nowSec: SEC })) },
+      { keys: [second.publicKey.kid] },
+    );
+    h.update(
+      'decide',
+      signed(second, approve({ taskId: 'determine-infrastructure-changes', actor: 'sam@adobe.example', role: 'managed-services' })),
+    );
+    const late = h.update(
+      'decide',
+      signed(first, approve({ taskId: 'assess-upgrade-complexity', actor: 'pat@agency.example', role: 'partner' })),
+    );
     const cancel: CancelPayload = { actor: 'sam@adobe.example', role: 'managed-services', reason: 'postponed' };
     h.update('cancel', {
       ...cancel,
-      assertion: signAssertion(second, { v: 1, wid: WID, iat: SEC, exp: SEC + 300, jti: 'jti-cancel-unit', typ: 'cancel', act: cancel.actor, rol: cancel.role, cmt: sha256Hex(cancel.reason), idp: IDP }),
+      assertion: signAssertion(second, {
+        v: 1,
+        wid: WID,
+        iat: SEC,
+        exp: SEC + 300,
+        jti: 'jti-cancel-unit',
+        typ: 'cancel',
+        act: cancel.actor,
+        rol: cancel.role,
+        cmt: sha256Hex(cancel.reason),
+        idp: IDP,
+      }),
     });
     const report = verifyHistory(h.history());
     expect(report).toMatchObject({ workflowId: WID, runId: 'run-1', signed: true, execution: 'running', auditChecked: false });
@@ -125,7 +164,10 @@ describe('verifyHistory', () => {
       ['cancel', '*', 'verified', second.publicKey.kid],
     ]);
     expect(report.decisions.find((d) => d.eventId === late)?.reason).toMatch(/which this project does not trust/);
-    expect(report.decisions[0]).toMatchObject({ identity: { iss: IDP.iss, sub: 'carla-1', amr: 'oidc', at: '2026-12-01T08:59:30Z' }, signed: { round: 1, evidence: EVIDENCE } });
+    expect(report.decisions[0]).toMatchObject({
+      identity: { iss: IDP.iss, sub: 'carla-1', amr: 'oidc', at: '2026-12-01T08:59:30Z' },
+      signed: { round: 1, evidence: EVIDENCE },
+    });
     expect(report.summary).toMatchObject({ verified: 4, notVerified: 1 });
     expect(reportFails(report)).toBe(true);
   });
@@ -134,8 +176,14 @@ describe('verifyHistory', () => {
     const key = generateSigningKey().key;
     const h = new HistoryBuilder().start(startInput([key]));
     h.update('decide', signed(key, approve({ decision: 'comment', comment: 'fine', actor: 'pat@agency.example', role: 'partner' })));
-    const altered = h.update('decide', { ...signed(key, approve({ decision: 'comment', comment: 'fine too', actor: 'pat@agency.example', role: 'partner' })), comment: 'not fine' });
-    const wrongDecision = h.update('decide', { ...signed(key, approve({ decision: 'comment', comment: 'x', actor: 'pat@agency.example', role: 'partner' })), decision: 'reject' });
+    const altered = h.update('decide', {
+      ...signed(key, approve({ decision: 'comment', comment: 'fine too', actor: 'pat@agency.example', role: 'partner' })),
+      comment: 'not fine',
+    });
+    const wrongDecision = h.update('decide', {
+      ...signed(key, approve({ decision: 'comment', comment: 'x', actor: 'pat@agency.example', role: 'partner' })),
+      decision: 'reject',
+    });
     h.update('decide', signed(key, approve()));
     const report = verifyHistory(h.history());
     expect(report.decisions.filter((d) => d.verdict === 'not-verified').map((d) => [d.eventId, d.reason])).toEqual([
@@ -185,8 +233,27 @@ describe('verifyHistory', () => {
     const { decision: _f, ...rulesRefused } = signed(key, approve({ decision: 'reject', comment: 'no' }));
     h.signal('reject', rulesRefused);
     const audit: Partial<AuditEntry>[] = [
-      { id: 1, kind: 'decision', via: 'signal', gateId: 'create-upgrade-plan', actor: 'carla@acme.example', role: 'customer', decision: 'comment', comment: 'signal ok', assertion: good.assertion },
-      { id: 2, kind: 'decision', via: 'signal', gateId: 'create-upgrade-plan', actor: 'carla@acme.example', role: 'customer', decision: 'approve', assertion: forged.assertion },
+      {
+        id: 1,
+        kind: 'decision',
+        via: 'signal',
+        gateId: 'create-upgrade-plan',
+        actor: 'carla@acme.example',
+        role: 'customer',
+        decision: 'comment',
+        comment: 'signal ok',
+        assertion: good.assertion,
+      },
+      {
+        id: 2,
+        kind: 'decision',
+        via: 'signal',
+        gateId: 'create-upgrade-plan',
+        actor: 'carla@acme.example',
+        role: 'customer',
+        decision: 'approve',
+        assertion: forged.assertion,
+      },
     ];
     h.complete({ version: 1, decisions: audit, gates: [] });
     const report = verifyHistory(h.history());
@@ -213,14 +280,28 @@ describe('verifyHistory', () => {
     h.update('decide', plan, { auditId: 1, duplicate: false });
     h.update('decide', checks, { auditId: 2, duplicate: false });
     h.update('decide', tests, { auditId: 3, duplicate: false });
-    const entry = (id: number, p: DecisionPayload, evidence: string[]): Partial<AuditEntry> => ({ id, kind: 'decision', via: 'update', gateId: p.taskId, actor: p.actor, role: p.role, decision: p.decision, evidence, assertion: p.assertion });
+    const entry = (id: number, p: DecisionPayload, evidence: string[]): Partial<AuditEntry> => ({
+      id,
+      kind: 'decision',
+      via: 'update',
+      gateId: p.taskId,
+      actor: p.actor,
+      role: p.role,
+      decision: p.decision,
+      evidence,
+      assertion: p.assertion,
+    });
     h.complete({
       version: 1,
       gates: [
         { id: 'create-upgrade-plan', steps: [{ artifact: 'p/abab-plan.md', sha256: EVIDENCE[0] }] },
         { id: 'post-upgrade-checks', steps: [{ artifact: 'p/cdcd-checks.json', sha256: 'cd'.repeat(32) }] },
       ],
-      decisions: [entry(1, plan, ['p/abab-plan.md']), entry(2, checks, ['p/cdcd-checks.json']), { ...entry(3, tests, []), assertion: plan.assertion }],
+      decisions: [
+        entry(1, plan, ['p/abab-plan.md']),
+        entry(2, checks, ['p/cdcd-checks.json']),
+        { ...entry(3, tests, []), assertion: plan.assertion },
+      ],
     });
     const report = verifyHistory(h.history());
     expect(report.auditChecked).toBe(true);
@@ -269,7 +350,14 @@ describe('verifyHistory', () => {
     expect(report.decisions.map((d) => [d.via, d.task, d.decision, d.actor, d.verdict, d.reason])).toEqual([
       ['update', 'create-upgrade-plan', 'skip', 'sam@adobe.example', 'declared', undefined],
       ['update', 'create-upgrade-plan', 'approve', 'carla@acme.example', 'declared', undefined],
-      ['signal', 'determine-infrastructure-changes', 'approve', 'mallory@evil.example', 'declared', 'refused by the workflow (`cuo history` shows why)'],
+      [
+        'signal',
+        'determine-infrastructure-changes',
+        'approve',
+        'mallory@evil.example',
+        'declared',
+        'refused by the workflow (`cuo history` shows why)',
+      ],
       ['update', undefined, 'cancel', 'sam@adobe.example', 'declared', undefined],
     ]);
     expect(report.decisions[0]!.at).toBe('2026-11-28T12:51:28Z');
@@ -286,7 +374,11 @@ describe('verifyHistory', () => {
     expect(text).toContain('evil\\x1b[2Jtask');
     const rows = text.split('\n').filter((line) => line.startsWith('2026-12-01 09:00:00Z'));
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatch(new RegExp(`comment\\s+carla@acme\\.example \\(customer\\)\\s+https://idp\\.acme\\.example carla-1 oidc\\s+${key.publicKey.kid.replace(/[-]/g, '\\-')}\\s+verified`));
+    expect(rows[0]).toMatch(
+      new RegExp(
+        `comment\\s+carla@acme\\.example \\(customer\\)\\s+https://idp\\.acme\\.example carla-1 oidc\\s+${key.publicKey.kid.replace(/[-]/g, '\\-')}\\s+verified`,
+      ),
+    );
     expect(rows[1]).toMatch(/NOT VERIFIED\s+accepted, but the assertion's comment does not match/);
     expect(text.trimEnd().split('\n').pop()).toBe('1 verified, 1 not verified, 0 refused signals');
   });
@@ -305,7 +397,9 @@ describe('verifyHistory', () => {
     expect(pinned.keysPinned).toBe(true);
     expect(pinned.decisions.map((d) => d.verdict)).toEqual(['verified', 'not-verified']);
     expect(pinned.decisions[1]!.reason).toContain(`(the keys given with --keys do not hold ${smuggled.publicKey.kid})`);
-    expect(pinned.problems).toEqual([expect.stringContaining(`the project started trusting ${smuggled.publicKey.kid}, which the keys given with --keys do not hold`)]);
+    expect(pinned.problems).toEqual([
+      expect.stringContaining(`the project started trusting ${smuggled.publicKey.kid}, which the keys given with --keys do not hold`),
+    ]);
     expect(reportFails(pinned)).toBe(true);
     // A project that only started trusting published keys passes, also with unused published keys.
     const clean = new HistoryBuilder().start(startInput([gateway]));
@@ -321,10 +415,13 @@ describe('verifyHistory', () => {
 });
 
 describe('a project that continued as new', () => {
-  const recorded = (name: string) => historyFromJSON(JSON.parse(readFileSync(path.join(__dirname, '../histories', `${name}.json`), 'utf8')));
+  const recorded = (name: string) =>
+    historyFromJSON(JSON.parse(readFileSync(path.join(__dirname, '../histories', `${name}.json`), 'utf8')));
 
   it('verifies every run, each later run with the keys its previous run ended with', () => {
-    const runs = ['continued-v6-run1', 'continued-v6-run2', 'continued-v6-run3', 'continued-v6'].map((name) => verifyHistory(recorded(name)));
+    const runs = ['continued-v6-run1', 'continued-v6-run2', 'continued-v6-run3', 'continued-v6'].map((name) =>
+      verifyHistory(recorded(name)),
+    );
     expect(runs.map((r) => r.continued)).toEqual([false, true, true, true]);
     for (const report of runs) {
       expect(report).toMatchObject({ signed: true, workflowId: 'continued-v6', problems: [] });

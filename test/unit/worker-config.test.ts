@@ -59,7 +59,9 @@ describe('defaults', () => {
 
   test('WORKER_MAX_CACHED_WORKFLOWS bounds the projects kept in memory', () => {
     expect(loadWorkerConfig({ WORKER_MAX_CACHED_WORKFLOWS: '250' }).maxCachedWorkflows).toBe(250);
-    expect(() => loadWorkerConfig({ WORKER_MAX_CACHED_WORKFLOWS: '0' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS="0": expected a whole number greater than 0/);
+    expect(() => loadWorkerConfig({ WORKER_MAX_CACHED_WORKFLOWS: '0' })).toThrow(
+      /WORKER_MAX_CACHED_WORKFLOWS="0": expected a whole number greater than 0/,
+    );
   });
 
   test('empty optional variables count as unset', () => {
@@ -166,7 +168,13 @@ describe('bad values stop the worker with the variable and the expected form', (
       TEMPORAL_API_KEY: 'temporal-api-key-value',
     });
     expect(config.secrets).toEqual(
-      expect.arrayContaining(['smtp://bot:p%40ss-w0rd@mail.example.com:587', 'p%40ss-w0rd', 'p@ss-w0rd', 'T0k3n-abcdef123456', 'temporal-api-key-value']),
+      expect.arrayContaining([
+        'smtp://bot:p%40ss-w0rd@mail.example.com:587',
+        'p%40ss-w0rd',
+        'p@ss-w0rd',
+        'T0k3n-abcdef123456',
+        'temporal-api-key-value',
+      ]),
     );
   });
 
@@ -261,12 +269,24 @@ describe('client connection configuration (envconfig)', () => {
 describe('links to the approvals gateway', () => {
   test('GATEWAY_PUBLIC_URL makes messages link to the task pages; e-mail links need the shared secret', () => {
     const secret = 'x'.repeat(40);
-    expect(loadWorkerConfig({ GATEWAY_PUBLIC_URL: 'https://approvals.example.com/' }).links).toEqual({ gatewayUrl: 'https://approvals.example.com' });
-    expect(loadWorkerConfig({ GATEWAY_PUBLIC_URL: 'https://approvals.example.com', EMAIL_LINK_SECRET: secret, EMAIL_LINK_RECIPIENTS: 'Chris@acme.example, @guests.example', EMAIL_LINK_TTL: '24h' }).links).toEqual({
+    expect(loadWorkerConfig({ GATEWAY_PUBLIC_URL: 'https://approvals.example.com/' }).links).toEqual({
+      gatewayUrl: 'https://approvals.example.com',
+    });
+    expect(
+      loadWorkerConfig({
+        GATEWAY_PUBLIC_URL: 'https://approvals.example.com',
+        EMAIL_LINK_SECRET: secret,
+        EMAIL_LINK_RECIPIENTS: 'Chris@acme.example, @guests.example',
+        EMAIL_LINK_TTL: '24h',
+      }).links,
+    ).toEqual({
       gatewayUrl: 'https://approvals.example.com',
       emailLinks: { secret, ttlSec: 86_400, recipients: ['chris@acme.example', '@guests.example'] },
     });
-    expect(loadWorkerConfig({ GATEWAY_PUBLIC_URL: 'https://a.example', EMAIL_LINK_SECRET: secret, EMAIL_LINK_RECIPIENTS: '*' }).links.emailLinks?.ttlSec).toBe(72 * 3600);
+    expect(
+      loadWorkerConfig({ GATEWAY_PUBLIC_URL: 'https://a.example', EMAIL_LINK_SECRET: secret, EMAIL_LINK_RECIPIENTS: '*' }).links.emailLinks
+        ?.ttlSec,
+    ).toBe(72 * 3600);
     expect(() => loadWorkerConfig({ EMAIL_LINK_RECIPIENTS: '*' })).toThrow(/EMAIL_LINK_RECIPIENTS: needs EMAIL_LINK_SECRET/);
     const short = (() => {
       try {

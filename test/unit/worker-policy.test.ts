@@ -20,18 +20,29 @@ test('host patterns: exact names, *.domain below the domain only, * for any', ()
 });
 
 test.each([
-  ['127.0.0.1', false], ['10.1.2.3', false], ['172.16.0.1', false], ['192.168.1.1', false], ['169.254.169.254', false],
-  ['100.64.0.1', false], ['0.0.0.0', false], ['::1', false], ['fe80::1', false], ['fd00::1', false], ['::ffff:127.0.0.1', false],
-  ['93.184.216.34', true], ['2606:2800:220:1:248:1893:25c8:1946', true], ['not-an-address', false],
+  ['127.0.0.1', false],
+  ['10.1.2.3', false],
+  ['172.16.0.1', false],
+  ['192.168.1.1', false],
+  ['169.254.169.254', false],
+  ['100.64.0.1', false],
+  ['0.0.0.0', false],
+  ['::1', false],
+  ['fe80::1', false],
+  ['fd00::1', false],
+  ['::ffff:127.0.0.1', false],
+  ['93.184.216.34', true],
+  ['2606:2800:220:1:248:1893:25c8:1946', true],
+  ['not-an-address', false],
 ])('%s is public: %s', (address, expected) => {
   expect(isPublicAddress(address)).toBe(expected);
 });
 
 test('a public name that resolves to a private address is refused (resolution injected: no DNS here)', async () => {
   const policy = { allowedHosts: ['*.example.com'], allowPrivateNetworks: false };
-  await expect(assertHostAllowed('rebind.example.com', 'environments.staging.url', policy, async () => ['93.184.216.34', '10.0.0.5'])).rejects.toThrow(
-    /host "rebind\.example\.com" is a loopback, link-local or private address \(10\.0\.0\.5\)/,
-  );
+  await expect(
+    assertHostAllowed('rebind.example.com', 'environments.staging.url', policy, async () => ['93.184.216.34', '10.0.0.5']),
+  ).rejects.toThrow(/host "rebind\.example\.com" is a loopback, link-local or private address \(10\.0\.0\.5\)/);
   await expect(assertHostAllowed('shop.example.com', 'x', policy, async () => ['93.184.216.34'])).resolves.toBeUndefined();
 });
 
@@ -61,7 +72,8 @@ test('joinUrl goes through the URL parser: a path cannot add a request line or l
 });
 
 test('git and ssh say "did not accept the connection" whatever the port did (finding 3: no port scan by error text)', () => {
-  const refused = "fatal: unable to access 'http://127.0.0.1:8233/x.git/': Failed to connect to 127.0.0.1 port 8233 after 0 ms: Couldn't connect to server";
+  const refused =
+    "fatal: unable to access 'http://127.0.0.1:8233/x.git/': Failed to connect to 127.0.0.1 port 8233 after 0 ms: Couldn't connect to server";
   const timedOut = 'ssh: connect to host 10.0.0.7 port 22: Connection timed out\nfatal: Could not read from remote repository.';
   expect(gitReason(refused)).toBe('the host did not accept the connection (refused, timed out or unreachable)');
   expect(gitReason(timedOut)).not.toMatch(/timed out|refused|port 22/);

@@ -20,7 +20,11 @@ function eagerImports(file: string): string[] {
       const clause = statement.importClause;
       const typeOnly =
         clause?.isTypeOnly ||
-        (clause && !clause.name && clause.namedBindings && ts.isNamedImports(clause.namedBindings) && clause.namedBindings.elements.every((e) => e.isTypeOnly));
+        (clause &&
+          !clause.name &&
+          clause.namedBindings &&
+          ts.isNamedImports(clause.namedBindings) &&
+          clause.namedBindings.elements.every((e) => e.isTypeOnly));
       if (!typeOnly) found.push((statement.moduleSpecifier as ts.StringLiteral).text);
     } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && !statement.isTypeOnly) {
       found.push((statement.moduleSpecifier as ts.StringLiteral).text);
@@ -50,9 +54,21 @@ it('loads no zod and nothing of Node in each workflow: only the SDK, the signatu
   expect(packages).toContain('@temporalio/workflow');
   // Signed decisions are verified in the workflow with pure JavaScript Ed25519 and SHA-2 (one small file each;
   // no base-point table is built, see decision-assertion.ts); nothing else from outside the SDK.
-  expect(packages.filter((name) => !/^@temporalio\/(workflow|common)(\/|$)/.test(name))).toEqual(['@noble/ed25519', '@noble/hashes/sha2.js']);
+  expect(packages.filter((name) => !/^@temporalio\/(workflow|common)(\/|$)/.test(name))).toEqual([
+    '@noble/ed25519',
+    '@noble/hashes/sha2.js',
+  ]);
   // The walk must reach the workflow's modules, or it proves nothing.
-  expect(files).toEqual(expect.arrayContaining(['index.ts', 'upgrade-project.ts', 'message-checks.ts', 'project-state.ts', 'update-ordering.ts', 'decision-assertion.ts']));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'index.ts',
+      'upgrade-project.ts',
+      'message-checks.ts',
+      'project-state.ts',
+      'update-ordering.ts',
+      'decision-assertion.ts',
+    ]),
+  );
   // The project file schema is zod: checked by a local activity for new projects, loaded lazily for old histories.
   expect(files).not.toContain('project-input.ts');
 });

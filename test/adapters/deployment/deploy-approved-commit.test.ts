@@ -14,7 +14,15 @@ beforeEach(async () => {
 afterEach(async () => fx.cleanup());
 
 const deploy = (approvedCommit: string, checks = deployCallbacks()) =>
-  deployToProduction({ workspace: fx.workspace, projectId: 'acme', repositoryUrl: fx.repo.remoteDir, upgradeBranch: UPGRADE_BRANCH, productionBranch: 'master', approvedCommit, ...checks.input });
+  deployToProduction({
+    workspace: fx.workspace,
+    projectId: 'acme',
+    repositoryUrl: fx.repo.remoteDir,
+    upgradeBranch: UPGRADE_BRANCH,
+    productionBranch: 'master',
+    approvedCommit,
+    ...checks.input,
+  });
 
 describe('deploying the approved commit', () => {
   test('a short sha of the approved head is resolved and merged exactly', async () => {
@@ -31,7 +39,9 @@ describe('deploying the approved commit', () => {
     const checks = deployCallbacks();
     const error = await deploy(approved, checks).catch((e: unknown) => e);
     expect(error).toMatchObject({ type: 'BranchMovedSinceApproval', nonRetryable: true });
-    expect((error as Error).message).toMatch(/has moved since the approval of .{12}: 1 newer commit\(s\) \(\w+ Late change nobody approved\)/);
+    expect((error as Error).message).toMatch(
+      /has moved since the approval of .{12}: 1 newer commit\(s\) \(\w+ Late change nobody approved\)/,
+    );
     expect(checks.calls).toEqual([]);
     expect(await git(['rev-parse', 'master'], fx.repo.remoteDir)).toBe(fx.masterBefore);
   });

@@ -39,7 +39,11 @@ export async function createDeployFixture(): Promise<DeployFixture> {
     await repo.git(['commit', '-q', '-m', message]);
   };
   await repo.git(['checkout', '-q', '-b', UPGRADE_BRANCH]);
-  await commitFile('.magento.app.yaml', (await readRemote('master', '.magento.app.yaml')).replace('type: php:8.2', 'type: php:8.3'), 'PHP 8.3');
+  await commitFile(
+    '.magento.app.yaml',
+    (await readRemote('master', '.magento.app.yaml')).replace('type: php:8.2', 'type: php:8.3'),
+    'PHP 8.3',
+  );
   await commitFile('UPGRADED.md', '2.4.7-p3\n', 'Recompiled for 2.4.7-p3');
   await repo.git(['push', '-q', 'origin', UPGRADE_BRANCH]);
   return {
@@ -50,7 +54,14 @@ export async function createDeployFixture(): Promise<DeployFixture> {
     readRemote,
     treeOf: (ref) => git(['rev-parse', `${ref}^{tree}`], repo.remoteDir),
     deploy: (checks) =>
-      deployToProduction({ workspace, projectId: 'acme', repositoryUrl: repo.remoteDir, upgradeBranch: UPGRADE_BRANCH, productionBranch: 'master', ...checks }),
+      deployToProduction({
+        workspace,
+        projectId: 'acme',
+        repositoryUrl: repo.remoteDir,
+        upgradeBranch: UPGRADE_BRANCH,
+        productionBranch: 'master',
+        ...checks,
+      }),
     async cleanup() {
       await repo.cleanup();
       await rm(workspacesDir, { recursive: true, force: true });
@@ -69,7 +80,9 @@ export function deployCallbacks(checks: { healthy?: boolean; passed?: boolean; t
     goLiveChecks: async () => {
       calls.push('goLiveChecks');
       if (checks.throws) throw new Error(checks.throws);
-      return checks.passed === false ? { passed: false, summary: 'GET / → 503 (expected 200)' } : { passed: true, summary: '4/4 checks passed' };
+      return checks.passed === false
+        ? { passed: false, summary: 'GET / → 503 (expected 200)' }
+        : { passed: true, summary: '4/4 checks passed' };
     },
     onRollback: async (reason) => {
       calls.push(`onRollback: ${reason}`);

@@ -38,7 +38,10 @@ beforeEach(async () => {
 afterEach(async () => landscape.close());
 
 /** A window that is open now and closes in `ms`. */
-const closingWindow = (ms: number) => ({ startIso: new Date(Date.now() - 60_000).toISOString(), endIso: new Date(Date.now() + ms).toISOString() });
+const closingWindow = (ms: number) => ({
+  startIso: new Date(Date.now() - 60_000).toISOString(),
+  endIso: new Date(Date.now() + ms).toISOString(),
+});
 const until = (iso: string) => new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(iso) - Date.now() + 50)));
 const ctx = () => ({ workflowId: `upgrade-${project.projectId}`, project });
 const masterLog = () => git(['log', '--first-parent', '--format=%s', '-3', 'master'], landscape.repo.remoteDir);
@@ -63,7 +66,9 @@ it('resumes a deploy pushed before a crash: runs the checks after the window clo
 
   // A new deployment (another activity) still waits for an open window.
   const other = new MockActivityEnvironment({ activityId: 'deploy-2' });
-  await expect(other.run(activities.deployToProduction, ctx(), { window, approvedCommit: approved })).rejects.toMatchObject({ type: 'ChangeWindowClosed' });
+  await expect(other.run(activities.deployToProduction, ctx(), { window, approvedCommit: approved })).rejects.toMatchObject({
+    type: 'ChangeWindowClosed',
+  });
 });
 
 it('a deploy already rolled back by this attempt stays rolled back and alerts again, whatever the window says', async () => {
@@ -85,7 +90,11 @@ it('a deploy already rolled back by this attempt stays rolled back and alerts ag
   await writeFile(join(landscape.environmentDirs.production, 'var/db-status'), '0');
   const retry = new MockActivityEnvironment({ activityId: 'deploy-1', attempt: 2 });
   const again: AutomationResult = await retry.run(activities.deployToProduction, ctx(), { window, approvedCommit: approved });
-  expect(again).toMatchObject({ passed: false, facts: { status: 'rolled-back' }, summary: expect.stringMatching(/^rolled back: go-live checks failed/) });
+  expect(again).toMatchObject({
+    passed: false,
+    facts: { status: 'rolled-back' },
+    summary: expect.stringMatching(/^rolled back: go-live checks failed/),
+  });
   expect(await git(['rev-parse', 'master'], landscape.repo.remoteDir)).toBe(afterRollback);
   expect(alerts()).toBe(1);
 });

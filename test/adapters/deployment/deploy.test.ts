@@ -28,7 +28,12 @@ describe('deployToProduction', () => {
     const { calls, input } = deployCallbacks();
     const stages: string[] = [];
     const result = await deployToProduction({
-      workspace, projectId: 'acme', repositoryUrl: repo.remoteDir, upgradeBranch: 'upgrade/2.4.7-p3', productionBranch: 'master', ...input,
+      workspace,
+      projectId: 'acme',
+      repositoryUrl: repo.remoteDir,
+      upgradeBranch: 'upgrade/2.4.7-p3',
+      productionBranch: 'master',
+      ...input,
       onProgress: (stage) => stages.push(stage),
     });
     expect(result).toMatchObject({ status: 'deployed', alreadyDeployed: false, checks: '4/4 checks passed' });
@@ -39,12 +44,20 @@ describe('deployToProduction', () => {
     expect(result.mergeCommit).toBe(head);
     const parents = (await git(['rev-list', '--parents', '-n1', 'master'], repo.remoteDir)).split(' ');
     expect(parents.slice(1)).toEqual([masterBefore, await git(['rev-parse', 'upgrade/2.4.7-p3'], repo.remoteDir)]);
-    expect(await git(['log', '-1', '--format=%an|%s', 'master'], repo.remoteDir)).toBe('Commerce Upgrade Orchestrator|Deploy upgrade/2.4.7-p3 to master');
+    expect(await git(['log', '-1', '--format=%an|%s', 'master'], repo.remoteDir)).toBe(
+      'Commerce Upgrade Orchestrator|Deploy upgrade/2.4.7-p3 to master',
+    );
     expect(await fx.readRemote('master', '.magento.app.yaml')).toContain('type: php:8.3');
 
     const again = deployCallbacks();
     const second = await fx.deploy(again.input);
-    expect(second).toEqual({ status: 'deployed', mergeCommit: head, alreadyDeployed: true, checks: '4/4 checks passed', deployedCommit: await git(['rev-parse', 'upgrade/2.4.7-p3'], repo.remoteDir) });
+    expect(second).toEqual({
+      status: 'deployed',
+      mergeCommit: head,
+      alreadyDeployed: true,
+      checks: '4/4 checks passed',
+      deployedCommit: await git(['rev-parse', 'upgrade/2.4.7-p3'], repo.remoteDir),
+    });
     expect(again.calls).toEqual(['waitHealthy', 'goLiveChecks']);
     expect(await git(['rev-parse', 'master'], repo.remoteDir)).toBe(head);
   });

@@ -20,7 +20,14 @@ beforeEach(() => {
 const limits = { maxP95Ms: 500, maxErrorRate: 0.01 };
 
 it('stops at the request cap, loads every path and passes a healthy store', async () => {
-  const result = await runPerformanceTest({ baseUrl: store.url, paths: ['/', '/women.html'], durationSeconds: 5, connections: 2, maxRequests: 60, ...limits });
+  const result = await runPerformanceTest({
+    baseUrl: store.url,
+    paths: ['/', '/women.html'],
+    durationSeconds: 5,
+    connections: 2,
+    maxRequests: 60,
+    ...limits,
+  });
   expect(result.stoppedBy).toBe('request-cap');
   expect(result.requests).toBe(60);
   // The server saw the cap too (autocannon may have one in flight per connection when it stops).
@@ -68,7 +75,14 @@ it('stops at the duration and flags latency injected by the server, with progres
 
 it('counts 5xx answers into the error rate', async () => {
   store.configure({ errorRate: 0.25 });
-  const result = await runPerformanceTest({ baseUrl: store.url, paths: ['/'], durationSeconds: 3, connections: 1, maxRequests: 40, ...limits });
+  const result = await runPerformanceTest({
+    baseUrl: store.url,
+    paths: ['/'],
+    durationSeconds: 3,
+    connections: 1,
+    maxRequests: 40,
+    ...limits,
+  });
   expect(result.statusCounts['502']).toBe(10);
   expect(result.errorRate).toBe(0.25);
   expect(result.verdict.reasons.join('\n')).toMatch(/error rate 25% is above the limit of 1% \(10× HTTP 502\)/);
@@ -76,7 +90,14 @@ it('counts 5xx answers into the error rate', async () => {
 
 it('reports a store that is down as errors, not as a fast store', async () => {
   store.setMode('down');
-  const result = await runPerformanceTest({ baseUrl: store.url, paths: ['/'], durationSeconds: 1, connections: 1, maxRequests: 20, ...limits });
+  const result = await runPerformanceTest({
+    baseUrl: store.url,
+    paths: ['/'],
+    durationSeconds: 1,
+    connections: 1,
+    maxRequests: 20,
+    ...limits,
+  });
   expect(result.responses).toBe(0);
   expect(result.errors).toBeGreaterThan(0);
   expect(result.errorRate).toBe(1);
@@ -86,7 +107,15 @@ it('reports a store that is down as errors, not as a fast store', async () => {
 
 it('stops when cancelled', async () => {
   const controller = new AbortController();
-  const run = runPerformanceTest({ baseUrl: store.url, paths: ['/'], durationSeconds: 10, connections: 1, maxRequests: 1_000_000, ...limits, signal: controller.signal });
+  const run = runPerformanceTest({
+    baseUrl: store.url,
+    paths: ['/'],
+    durationSeconds: 10,
+    connections: 1,
+    maxRequests: 1_000_000,
+    ...limits,
+    signal: controller.signal,
+  });
   setTimeout(() => controller.abort(new Error('cancelled by test')), 300);
   const started = Date.now();
   await expect(run).rejects.toThrow('cancelled by test');

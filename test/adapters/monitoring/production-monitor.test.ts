@@ -66,9 +66,18 @@ it('alerts when p95 latency exceeds the baseline by the factor', async () => {
   store.configure({ latencyMs: 80 });
   // A per-request timeout well above the injected latency: on a loaded machine an 80 ms answer can take longer
   // than the 100 ms interval, which would count as unavailability rather than latency.
-  const result = await monitorProduction({ baseUrl: store.url, paths: ['/'], periodMs: 500, intervalMs: 100, timeoutMs: 2000, baseline: { p95Ms: 20 } });
+  const result = await monitorProduction({
+    baseUrl: store.url,
+    paths: ['/'],
+    periodMs: 500,
+    intervalMs: 100,
+    timeoutMs: 2000,
+    baseline: { p95Ms: 20 },
+  });
   expect(result.p95Ms).toBeGreaterThanOrEqual(80);
-  expect(result.alerts).toEqual([{ kind: 'latency', message: expect.stringMatching(/p95 latency \d+ ms is above 1.5 × the baseline of 20 ms/) }]);
+  expect(result.alerts).toEqual([
+    { kind: 'latency', message: expect.stringMatching(/p95 latency \d+ ms is above 1.5 × the baseline of 20 ms/) },
+  ]);
 });
 
 it('resumes from a heartbeat checkpoint after a crash, keeping the original period', async () => {
@@ -99,7 +108,13 @@ it('resumes from a heartbeat checkpoint after a crash, keeping the original peri
 });
 
 it('refuses a checkpoint of another monitoring run', async () => {
-  await expect(monitorProduction({ baseUrl: store.url, paths: ['/'], periodMs: 100, intervalMs: 50, resumeFrom: { version: 1, baseUrl: 'http://elsewhere' } })).rejects.toThrow(
-    /not a monitoring checkpoint/,
-  );
+  await expect(
+    monitorProduction({
+      baseUrl: store.url,
+      paths: ['/'],
+      periodMs: 100,
+      intervalMs: 50,
+      resumeFrom: { version: 1, baseUrl: 'http://elsewhere' },
+    }),
+  ).rejects.toThrow(/not a monitoring checkpoint/);
 });

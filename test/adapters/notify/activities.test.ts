@@ -73,15 +73,17 @@ describe('notification activities', () => {
   it('sendNotification: composes from the workflow request and delivers to both channels', async () => {
     const acts = createNotifyActivities({ notifier, artifacts, now: () => new Date('2025-06-06T00:00:00Z') });
     const key = `${WORKFLOW_ID}/user-acceptance-testing/r1/escalation/1`;
-    const result = await new MockActivityEnvironment().call(() => acts.sendNotification(ctx, {
-      kind: 'escalation',
-      taskId: 'user-acceptance-testing',
-      taskTitle: 'User Acceptance Testing on Staging',
-      to: ['managed-services'],
-      actors: ['customer'],
-      since: '2025-06-01T00:00:00.000Z',
-      idempotencyKey: key,
-    }));
+    const result = await new MockActivityEnvironment().call(() =>
+      acts.sendNotification(ctx, {
+        kind: 'escalation',
+        taskId: 'user-acceptance-testing',
+        taskTitle: 'User Acceptance Testing on Staging',
+        to: ['managed-services'],
+        actors: ['customer'],
+        since: '2025-06-01T00:00:00.000Z',
+        idempotencyKey: key,
+      }),
+    );
     expect(result).toEqual({ delivered: ['webhook', 'email'], skipped: [] });
     const mail = await smtp.waitFor((m) => m.messageId === messageIdFor(key));
     expect(mail.envelope.to.sort()).toEqual(['chris@adobe.example', 'jane@acme.example', 'omar@acme.example']);
@@ -96,11 +98,13 @@ describe('notification activities', () => {
   it('sendNotification: honours the project switches and reports skipped channels', async () => {
     const acts = createNotifyActivities({ notifier, artifacts });
     const quiet = { ...ctx, project: { ...ctx.project, notifications: { email: true, webhook: false } } };
-    const result = await new MockActivityEnvironment().call(() => acts.sendNotification(quiet, {
-      kind: 'completed',
-      to: ['customer', 'partner', 'managed-services'],
-      idempotencyKey: `${WORKFLOW_ID}/project/completed`,
-    }));
+    const result = await new MockActivityEnvironment().call(() =>
+      acts.sendNotification(quiet, {
+        kind: 'completed',
+        to: ['customer', 'partner', 'managed-services'],
+        idempotencyKey: `${WORKFLOW_ID}/project/completed`,
+      }),
+    );
     expect(result).toEqual({ delivered: ['email'], skipped: ['webhook: turned off in the project file'] });
   });
 
@@ -108,14 +112,16 @@ describe('notification activities', () => {
     const acts = createNotifyActivities({ notifier, artifacts });
     hook.failNext(1, 500);
     const key = `${WORKFLOW_ID}/update-code-base/r1/blocked/prepareUpgradeBranch/3`;
-    const run = new MockActivityEnvironment().call(() => acts.sendNotification(ctx, {
-      kind: 'blocked',
-      taskId: 'update-code-base',
-      to: ['partner', 'managed-services'],
-      actors: ['partner', 'managed-services'],
-      reason: 'prepareUpgradeBranch failed: push rejected',
-      idempotencyKey: key,
-    }));
+    const run = new MockActivityEnvironment().call(() =>
+      acts.sendNotification(ctx, {
+        kind: 'blocked',
+        taskId: 'update-code-base',
+        to: ['partner', 'managed-services'],
+        actors: ['partner', 'managed-services'],
+        reason: 'prepareUpgradeBranch failed: push rejected',
+        idempotencyKey: key,
+      }),
+    );
     await expect(run).rejects.toBeInstanceOf(ApplicationFailure);
     await run.catch((error: ApplicationFailure) => {
       expect(error.nonRetryable).toBe(false);
@@ -123,14 +129,16 @@ describe('notification activities', () => {
       expect(error.message).not.toContain(hook.path);
     });
     // The retry (same worker) delivers the webhook and does not send the e-mail a second time.
-    const retry = await new MockActivityEnvironment({ attempt: 2 }).call(() => acts.sendNotification(ctx, {
-      kind: 'blocked',
-      taskId: 'update-code-base',
-      to: ['partner', 'managed-services'],
-      actors: ['partner', 'managed-services'],
-      reason: 'prepareUpgradeBranch failed: push rejected',
-      idempotencyKey: key,
-    }));
+    const retry = await new MockActivityEnvironment({ attempt: 2 }).call(() =>
+      acts.sendNotification(ctx, {
+        kind: 'blocked',
+        taskId: 'update-code-base',
+        to: ['partner', 'managed-services'],
+        actors: ['partner', 'managed-services'],
+        reason: 'prepareUpgradeBranch failed: push rejected',
+        idempotencyKey: key,
+      }),
+    );
     expect(retry.delivered).toEqual(['webhook']);
     expect(retry.skipped).toEqual([expect.stringMatching(/^email: already delivered/)]);
     expect(smtp.messages.filter((m) => m.messageId === messageIdFor(key))).toHaveLength(1);
@@ -144,10 +152,12 @@ describe('notification activities', () => {
       now: () => new Date('2025-06-01T08:00:00Z'),
     });
     const scheduled = Date.UTC(2025, 5, 1, 7, 59, 0);
-    const result = await new MockActivityEnvironment({ scheduledTimestampMs: scheduled }).call(() => acts.scheduleConference(ctx, {
-      event: 'launch',
-      window: { startIso: '2025-06-12T22:00:00.000Z', endIso: '2025-06-13T00:00:00.000Z' },
-    }));
+    const result = await new MockActivityEnvironment({ scheduledTimestampMs: scheduled }).call(() =>
+      acts.scheduleConference(ctx, {
+        event: 'launch',
+        window: { startIso: '2025-06-12T22:00:00.000Z', endIso: '2025-06-13T00:00:00.000Z' },
+      }),
+    );
     const expectedSequence = Math.floor((scheduled - Date.UTC(2024, 0, 1)) / 1000);
     expect(result.passed).toBe(true);
     expect(result.facts).toMatchObject({

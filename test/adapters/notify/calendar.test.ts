@@ -25,7 +25,10 @@ const input: ConferenceInviteInput = {
 };
 
 function lines(ics: string): string[] {
-  return ics.replace(/\r\n[ \t]/g, '').split('\r\n').filter(Boolean);
+  return ics
+    .replace(/\r\n[ \t]/g, '')
+    .split('\r\n')
+    .filter(Boolean);
 }
 
 /** Reads `NAME;PARAMS:value` of the VEVENT back into a map of name → values. */
@@ -115,7 +118,12 @@ describe('buildConferenceInvite', () => {
     expect(notification.idempotencyKey).toBe(`${WORKFLOW_ID}/-/conference:infrastructure-upgrade/5`);
     expect(notification.to).toHaveLength(4);
     expect(notification.attachments).toEqual([
-      { filename: 'invite.ics', contentType: 'text/calendar; method=REQUEST; charset=UTF-8', content: invite.ics, calendarMethod: 'REQUEST' },
+      {
+        filename: 'invite.ics',
+        contentType: 'text/calendar; method=REQUEST; charset=UTF-8',
+        content: invite.ics,
+        calendarMethod: 'REQUEST',
+      },
     ]);
   });
 });

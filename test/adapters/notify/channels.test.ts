@@ -6,13 +6,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
-import {
-  EmailChannel,
-  messageIdFor,
-  Notifier,
-  redact,
-  WebhookChannel,
-} from '../../../activities/notify/channels';
+import { EmailChannel, messageIdFor, Notifier, redact, WebhookChannel } from '../../../activities/notify/channels';
 import { conferenceNotification } from '../../../activities/notify/calendar';
 import { composeNotification, type Notification } from '../../../activities/notify/message';
 import { startSmtpReceiver, type SmtpReceiver } from '../../support/smtp-receiver';
@@ -55,7 +49,10 @@ async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure>
 
 /** Unfolds iCalendar content lines (CRLF + space/tab continues the previous line). */
 function icsLines(ics: string): string[] {
-  return ics.replace(/\r\n[ \t]/g, '').split('\r\n').filter(Boolean);
+  return ics
+    .replace(/\r\n[ \t]/g, '')
+    .split('\r\n')
+    .filter(Boolean);
 }
 
 describe('EmailChannel with a real SMTP server', () => {
@@ -91,9 +88,7 @@ describe('EmailChannel with a real SMTP server', () => {
     expect(mail.messageId).toBe(messageIdFor(notification.idempotencyKey));
     expect(mail.messageId).toMatch(/^<[0-9a-f]{40}@commerce-upgrades\.invalid>$/);
     expect(mail.headers['x-commerce-upgrade-project']).toBe('acme-2-4-8');
-    expect(mail.text).toContain(
-      'npx cuo approve acme-2-4-8 user-acceptance-testing --as jane@acme.example --role customer -m "<comment>"',
-    );
+    expect(mail.text).toContain('npx cuo approve acme-2-4-8 user-acceptance-testing --as jane@acme.example --role customer -m "<comment>"');
     expect(mail.text).toContain('Project: acme-2-4-8 (Acme Corp), Adobe Commerce 2.4.6-p8 → 2.4.8');
     expect(mail.attachments).toEqual([]);
   });
@@ -217,7 +212,12 @@ describe('WebhookChannel with a real HTTP receiver', () => {
       expect(received.body).toEqual(notification.slack);
       const body = received.body as { text: string; blocks: { type: string; text?: { type: string; text: string } }[] };
       expect(body.text).toContain('[acme-2-4-8] Decision needed');
-      expect(body.blocks.some((b) => b.type === 'section' && b.text?.type === 'mrkdwn' && b.text.text.includes('npx cuo approve acme-2-4-8 user-acceptance-testing'))).toBe(true);
+      expect(
+        body.blocks.some(
+          (b) =>
+            b.type === 'section' && b.text?.type === 'mrkdwn' && b.text.text.includes('npx cuo approve acme-2-4-8 user-acceptance-testing'),
+        ),
+      ).toBe(true);
     } finally {
       await channel.close();
     }

@@ -73,18 +73,11 @@ describe('composeNotification', () => {
     expect(n.cc).toEqual([]);
     expect(n.text).toContain('Task: User Acceptance Testing on Staging (user-acceptance-testing), owner Customer');
     expect(n.text).toContain('Who must act: Customer: Jane Doe <jane@acme.example>, Omar Haddad <omar@acme.example>');
-    expect(n.text).toContain(
-      'npx cuo approve acme-2-4-8 user-acceptance-testing --as jane@acme.example --role customer -m "<comment>"',
-    );
-    expect(n.text).toContain(
-      'npx cuo reject acme-2-4-8 user-acceptance-testing --as omar@acme.example --role customer -m "<reason>"',
-    );
+    expect(n.text).toContain('npx cuo approve acme-2-4-8 user-acceptance-testing --as jane@acme.example --role customer -m "<comment>"');
+    expect(n.text).toContain('npx cuo reject acme-2-4-8 user-acceptance-testing --as omar@acme.example --role customer -m "<reason>"');
     expect(n.text).toContain('acme-2-4-8/0123456789abcdef-uat-report.md');
     expect(n.text).toContain('12 of 12 checks passed');
-    expect(n.actions.filter((a) => a.forEmail === 'jane@acme.example').map((a) => a.command.split(' ')[2])).toEqual([
-      'approve',
-      'reject',
-    ]);
+    expect(n.actions.filter((a) => a.forEmail === 'jane@acme.example').map((a) => a.command.split(' ')[2])).toEqual(['approve', 'reject']);
     // Slack escapes the angle brackets of "Name <email>" (they would be read as links).
     expect(mrkdwnOf(n)).toContain('Jane Doe &lt;jane@acme.example&gt;');
     expect(mrkdwnOf(n)).toContain(
@@ -193,9 +186,7 @@ describe('composeNotification', () => {
     });
     expectCommonShape(n);
     expect(n.subject).toBe('[acme-2-4-8] Cancelled by Chris CSE <chris@adobe.example>');
-    expect(emails(n.to).sort()).toEqual(
-      ['chris@adobe.example', 'jane@acme.example', 'omar@acme.example', 'priya@agency.example'].sort(),
-    );
+    expect(emails(n.to).sort()).toEqual(['chris@adobe.example', 'jane@acme.example', 'omar@acme.example', 'priya@agency.example'].sort());
     expect(n.text).toContain('Reason: Budget moved to next quarter');
     expect(n.text).toContain('Who must act: nobody, for information');
   });
@@ -218,9 +209,7 @@ describe('composeNotification', () => {
     expect(emails(n.cc)).toEqual(['priya@agency.example']);
     expect(n.text).toContain('| mysql | 10.6 | 11.4 |');
     expect(n.text).toContain('Requested window: 2025-06-10 22:00 UTC to 2025-06-11 00:00 UTC');
-    expect(n.text).toContain(
-      'npx cuo approve acme-2-4-8 upgrade-infrastructure-services --as chris@adobe.example --role managed-services',
-    );
+    expect(n.text).toContain('npx cuo approve acme-2-4-8 upgrade-infrastructure-services --as chris@adobe.example --role managed-services');
     expect(n.attachments).toEqual([
       { filename: 'change-request-acme-2-4-8-production.md', contentType: 'text/markdown; charset=UTF-8', content: document },
     ]);
@@ -280,7 +269,13 @@ describe('composeNotification', () => {
       'change-request': { ...base, kind: 'change-request', task: infra, environment: 'staging', document: 'd', summary: 's' },
       completed: { ...base, kind: 'completed' },
       alert: { ...base, kind: 'alert', summary: 's', findings: [] },
-      conference: { ...base, kind: 'conference', event: 'infrastructure-upgrade', startUtc: '2025-06-01T00:00:00Z', endUtc: '2025-06-01T01:00:00Z' },
+      conference: {
+        ...base,
+        kind: 'conference',
+        event: 'infrastructure-upgrade',
+        startUtc: '2025-06-01T00:00:00Z',
+        endUtc: '2025-06-01T01:00:00Z',
+      },
     };
     const keys = new Set<string>();
     for (const kind of NOTIFICATION_KINDS) {
@@ -310,11 +305,18 @@ describe('composeNotification', () => {
         customer: Array.from({ length: 30 }, (_, i) => ({ name: `Approver ${i}`, email: `approver${i}@acme.example` })),
       },
     };
-    const n = composeNotification({ workflowId: WORKFLOW_ID, project: many, kind: 'awaiting-decision', task: uat, summary: 'a < b & c > d' });
+    const n = composeNotification({
+      workflowId: WORKFLOW_ID,
+      project: many,
+      kind: 'awaiting-decision',
+      task: uat,
+      summary: 'a < b & c > d',
+    });
     const sections = n.slack.blocks.filter((b) => b.type === 'section');
     for (const s of sections) expect(s.type === 'section' && s.text.text.length).toBeLessThanOrEqual(3000);
     // Every approve command is whole in some section.
-    for (let i = 0; i < 30; i += 1) expect(mrkdwnOf(n)).toContain(`--as approver${i}@acme.example --role customer -m "&lt;comment&gt;"\`\`\``);
+    for (let i = 0; i < 30; i += 1)
+      expect(mrkdwnOf(n)).toContain(`--as approver${i}@acme.example --role customer -m "&lt;comment&gt;"\`\`\``);
     expect(mrkdwnOf(n)).toContain('a &lt; b &amp; c &gt; d');
     expect(escapeMrkdwn('<@U123>')).toBe('&lt;@U123&gt;');
   });
@@ -330,7 +332,11 @@ describe('eventFromRequest (the workflow request → event)', () => {
   const ctx = { workflowId: WORKFLOW_ID, project };
 
   it('takes owner and title from the playbook, and the CAB gate owner from the RACI', () => {
-    expect(taskRef('user-acceptance-testing')).toEqual({ id: 'user-acceptance-testing', title: 'User Acceptance Testing on Staging', ownerRole: 'customer' });
+    expect(taskRef('user-acceptance-testing')).toEqual({
+      id: 'user-acceptance-testing',
+      title: 'User Acceptance Testing on Staging',
+      ownerRole: 'customer',
+    });
     expect(taskRef('cab-production-deployment').ownerRole).toBe('managed-services');
     expect(taskRef('something-new', undefined, ['partner'])).toEqual({ id: 'something-new', ownerRole: 'partner' });
   });
@@ -382,13 +388,26 @@ describe('eventFromRequest (the workflow request → event)', () => {
   it('reads "(by <e-mail>)" of a cancellation reason into who cancelled', () => {
     const event = eventFromRequest(
       ctx,
-      { kind: 'cancelled', to: ['customer', 'partner', 'managed-services'], reason: 'Budget frozen (by chris@adobe.example)', idempotencyKey: 'k' },
+      {
+        kind: 'cancelled',
+        to: ['customer', 'partner', 'managed-services'],
+        reason: 'Budget frozen (by chris@adobe.example)',
+        idempotencyKey: 'k',
+      },
       '2025-06-01T00:00:00Z',
     );
-    expect(event).toMatchObject({ kind: 'cancelled', reason: 'Budget frozen', by: { email: 'chris@adobe.example', role: 'managed-services' } });
+    expect(event).toMatchObject({
+      kind: 'cancelled',
+      reason: 'Budget frozen',
+      by: { email: 'chris@adobe.example', role: 'managed-services' },
+    });
     expect(composeNotification(event).subject).toBe('[acme-2-4-8] Cancelled by Chris CSE <chris@adobe.example>');
     // Someone who is not a participant: the reason is kept whole.
-    const other = eventFromRequest(ctx, { kind: 'cancelled', to: ['customer'], reason: 'x (by ops@else.example)', idempotencyKey: 'k' }, '2025-06-01T00:00:00Z');
+    const other = eventFromRequest(
+      ctx,
+      { kind: 'cancelled', to: ['customer'], reason: 'x (by ops@else.example)', idempotencyKey: 'k' },
+      '2025-06-01T00:00:00Z',
+    );
     expect(other).toMatchObject({ reason: 'x (by ops@else.example)' });
     expect(other).not.toHaveProperty('by');
   });

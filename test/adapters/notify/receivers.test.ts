@@ -56,7 +56,9 @@ describe('webhook receiver', () => {
       await hook.goUp();
       expect(await post(hook.url, '{"ok":true}', 'k')).toBe(200);
       await expect(hook.waitFor((r) => r.idempotencyKey === 'k', 1000)).resolves.toMatchObject({ body: { ok: true } });
-      await expect(hook.waitFor((r) => r.idempotencyKey === 'never', 50)).rejects.toThrow(/nothing matching arrived within 50 ms; received 1/);
+      await expect(hook.waitFor((r) => r.idempotencyKey === 'never', 50)).rejects.toThrow(
+        /nothing matching arrived within 50 ms; received 1/,
+      );
     } finally {
       await hook.close();
     }

@@ -67,7 +67,10 @@ describe('commands (finding 1)', () => {
   test('an ssh host outside CUO_SSH_ALLOWED_HOSTS is refused', async () => {
     const base = landscape.project();
     const project = projectOf({
-      environments: { ...base.environments, staging: { ...base.environments.staging, remote: { type: 'ssh', host: 'attacker.example', user: 'deploy' } } },
+      environments: {
+        ...base.environments,
+        staging: { ...base.environments.staging, remote: { type: 'ssh', host: 'attacker.example', user: 'deploy' } },
+      },
     });
     const activities = createActivities(depsWith((p) => ({ ...p, commands: { allowLocal: true, sshHosts: ['*.magento.cloud'] } })));
     const failure = await failureOf(env().run(activities.runPostUpgradeRunbook, ctx(project), STAGING_CHECKS));
@@ -114,7 +117,10 @@ describe('secrets in output (finding 2)', () => {
       runbookCommands: ['env', 'echo "SMTP=$SMTP_URL WEBHOOK=$WEBHOOK_URL" >&2; exit 1'],
       environments: {
         ...landscape.project().environments,
-        staging: { ...landscape.project().environments.staging, mysqlCommand: `head -c 20000 /dev/zero | tr '\\0' x >&2; echo >&2; cat ${leaked} >&2; exit 1` },
+        staging: {
+          ...landscape.project().environments.staging,
+          mysqlCommand: `head -c 20000 /dev/zero | tr '\\0' x >&2; echo >&2; cat ${leaked} >&2; exit 1`,
+        },
       },
     });
     const activities = createActivities(landscape.activityDeps());
@@ -139,7 +145,9 @@ describe('secrets in output (finding 2)', () => {
 describe('network (finding 3)', () => {
   test('a host outside CUO_ALLOWED_HOSTS is refused before any request', async () => {
     const project = projectOf();
-    const activities = createActivities(depsWith((p) => ({ ...p, network: { allowedHosts: ['shop.example.com'], allowPrivateNetworks: true } })));
+    const activities = createActivities(
+      depsWith((p) => ({ ...p, network: { allowedHosts: ['shop.example.com'], allowPrivateNetworks: true } })),
+    );
     landscape.staging.resetStats();
     const failure = await failureOf(env().run(activities.runSecurityChecks, ctx(project), { environment: 'staging' as const }));
     expect(failure).toMatchObject({ type: 'EgressRefused', nonRetryable: true });
@@ -156,7 +164,10 @@ describe('network (finding 3)', () => {
     expect(byAddress.message).toContain('CUO_ALLOW_PRIVATE_NETWORKS=1');
     const base = landscape.project();
     const byName = projectOf({
-      environments: { ...base.environments, staging: { ...base.environments.staging, url: landscape.staging.url.replace('127.0.0.1', 'localhost') } },
+      environments: {
+        ...base.environments,
+        staging: { ...base.environments.staging, url: landscape.staging.url.replace('127.0.0.1', 'localhost') },
+      },
     });
     const viaDns = await failureOf(env().run(activities.runPerformanceTest, ctx(byName)));
     expect(viaDns.message).toMatch(/host "localhost" is a loopback, link-local or private address \((127\.0\.0\.1|::1)/);
@@ -164,7 +175,11 @@ describe('network (finding 3)', () => {
   });
 
   test('the connections themselves resolve through the policy: a name answering loopback after the check is not reached', async () => {
-    const prober = new HttpProber({ timeoutMs: 5000, tls: { ca: landscape.staging.certificatePem }, lookup: guardedLookup({ allowedHosts: ['*'], allowPrivateNetworks: false })! });
+    const prober = new HttpProber({
+      timeoutMs: 5000,
+      tls: { ca: landscape.staging.certificatePem },
+      lookup: guardedLookup({ allowedHosts: ['*'], allowPrivateNetworks: false })!,
+    });
     landscape.staging.resetStats();
     try {
       const answer = await prober.probe(landscape.staging.url.replace('127.0.0.1', 'localhost'));
@@ -178,7 +193,9 @@ describe('network (finding 3)', () => {
   });
 
   test('a load test larger than the worker allows is refused, naming the setting', async () => {
-    const project = projectOf({ performance: { paths: ['/'], durationSeconds: 1, connections: 80, maxRequests: 10, maxP95Ms: 1500, maxErrorRate: 0.01 } });
+    const project = projectOf({
+      performance: { paths: ['/'], durationSeconds: 1, connections: 80, maxRequests: 10, maxP95Ms: 1500, maxErrorRate: 0.01 },
+    });
     const activities = createActivities(landscape.activityDeps());
     landscape.staging.resetStats();
     const failure = await failureOf(env().run(activities.runPerformanceTest, ctx(project)));
@@ -194,15 +211,19 @@ describe('local repositories (finding 5)', () => {
     const activities = createActivities(depsWith((p) => ({ ...p, localRepositoryRoots: [landscape.environmentDirs.staging] })));
     const failure = await failureOf(env().run(activities.draftUpgradePlan, ctx(project)));
     expect(failure).toMatchObject({ type: 'LocalRepositoryRefused', nonRetryable: true });
-    expect(failure.message).toContain('outside the worker\'s CUO_LOCAL_REPOSITORY_ROOTS');
+    expect(failure.message).toContain("outside the worker's CUO_LOCAL_REPOSITORY_ROOTS");
     expect(existsSync(join(landscape.dataDir, 'workspaces', project.projectId))).toBe(false);
   });
 
-  test('the orchestrator\'s own checkout through a relative path, and ext:: helpers, are refused', async () => {
+  test("the orchestrator's own checkout through a relative path, and ext:: helpers, are refused", async () => {
     const activities = createActivities(landscape.activityDeps());
-    const relative = await failureOf(env().run(activities.draftUpgradePlan, ctx(projectOf({ repository: { url: '.', baseBranch: 'master' } }))));
+    const relative = await failureOf(
+      env().run(activities.draftUpgradePlan, ctx(projectOf({ repository: { url: '.', baseBranch: 'master' } }))),
+    );
     expect(relative.type).toBe('LocalRepositoryRefused');
-    const ext = await failureOf(env().run(activities.draftUpgradePlan, ctx(projectOf({ repository: { url: 'ext::sh%-c%touch%/tmp/pwned', baseBranch: 'master' } }))));
+    const ext = await failureOf(
+      env().run(activities.draftUpgradePlan, ctx(projectOf({ repository: { url: 'ext::sh%-c%touch%/tmp/pwned', baseBranch: 'master' } }))),
+    );
     expect(ext.type).toBe('EgressRefused');
   });
 });

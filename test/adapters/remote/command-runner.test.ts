@@ -35,7 +35,11 @@ describe('local runner', () => {
 
   it('kills the whole process group at the deadline', async () => {
     const started = Date.now();
-    const result = await runRemoteCommand({ target: { type: 'local', cwd: dir }, command: 'sleep 30 & sleep 30; echo never', timeoutMs: 300 });
+    const result = await runRemoteCommand({
+      target: { type: 'local', cwd: dir },
+      command: 'sleep 30 & sleep 30; echo never',
+      timeoutMs: 300,
+    });
     expect(result.timedOut).toBe(true);
     expect(result.exitCode).toBeNull();
     expect(result.stdout).not.toContain('never');
@@ -94,18 +98,39 @@ describe('local runner', () => {
 
 describe('ssh runner', () => {
   it('builds a non-interactive ssh command line', () => {
-    expect(buildSshArgs({ type: 'ssh', host: 'ssh.us-4.magento.cloud', user: 'abc123_stg', port: 2222, identityFile: '/keys/id_ed25519' }, 'bin/magento setup:db:status', 7)).toEqual([
-      '-o', 'BatchMode=yes',
-      '-o', 'StrictHostKeyChecking=accept-new',
-      '-o', 'ConnectTimeout=7',
-      '-o', 'ServerAliveInterval=15',
-      '-o', 'ServerAliveCountMax=4',
-      '-o', 'ForwardAgent=no',
-      '-o', 'ForwardX11=no',
-      '-o', 'ClearAllForwardings=yes',
-      '-p', '2222',
-      '-i', '/keys/id_ed25519', '-o', 'IdentitiesOnly=yes',
-      '-l', 'abc123_stg', 'ssh.us-4.magento.cloud', 'bin/magento setup:db:status',
+    expect(
+      buildSshArgs(
+        { type: 'ssh', host: 'ssh.us-4.magento.cloud', user: 'abc123_stg', port: 2222, identityFile: '/keys/id_ed25519' },
+        'bin/magento setup:db:status',
+        7,
+      ),
+    ).toEqual([
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=accept-new',
+      '-o',
+      'ConnectTimeout=7',
+      '-o',
+      'ServerAliveInterval=15',
+      '-o',
+      'ServerAliveCountMax=4',
+      '-o',
+      'ForwardAgent=no',
+      '-o',
+      'ForwardX11=no',
+      '-o',
+      'ClearAllForwardings=yes',
+      '-p',
+      '2222',
+      '-i',
+      '/keys/id_ed25519',
+      '-o',
+      'IdentitiesOnly=yes',
+      '-l',
+      'abc123_stg',
+      'ssh.us-4.magento.cloud',
+      'bin/magento setup:db:status',
     ]);
   });
 
@@ -123,11 +148,18 @@ describe('ssh runner', () => {
     const knownHostsFile = join(dir, 'known_hosts');
 
     const started = Date.now();
-    const result = await runRemoteCommand({ target: { type: 'ssh', host: '127.0.0.1', user: 'nobody', port, knownHostsFile }, command: 'true', timeoutMs: 10_000, connectTimeoutSeconds: 3 });
+    const result = await runRemoteCommand({
+      target: { type: 'ssh', host: '127.0.0.1', user: 'nobody', port, knownHostsFile },
+      command: 'true',
+      timeoutMs: 10_000,
+      connectTimeoutSeconds: 3,
+    });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(result.exitCode).toBe(255);
     // One sentence whatever the cause: which way it failed would tell which local ports answer (issue #12).
-    expect(result.transportError).toMatch(/ssh could not run the command on nobody@127\.0\.0\.1:\d+: the host did not accept the connection \(refused, timed out or unreachable\)$/);
+    expect(result.transportError).toMatch(
+      /ssh could not run the command on nobody@127\.0\.0\.1:\d+: the host did not accept the connection \(refused, timed out or unreachable\)$/,
+    );
     expect(interpretDbStatus(result)).toBe('error');
   });
 });

@@ -79,7 +79,10 @@ it('dumps production, transfers and verifies the dump, imports it on staging and
 });
 
 it('stops at the failing step with its output, and runs nothing after it', async () => {
-  await script(join(production, 'vendor/bin/ece-tools'), 'echo "Database dump failed: mysqldump: Got error: 1045: Access denied" >&2; exit 1');
+  await script(
+    join(production, 'vendor/bin/ece-tools'),
+    'echo "Database dump failed: mysqldump: Got error: 1045: Access denied" >&2; exit 1',
+  );
   const failure = await migrateProductionToStaging({
     production: { type: 'local', cwd: production },
     staging: { type: 'local', cwd: staging },
@@ -97,7 +100,10 @@ it('stops at the failing step with its output, and runs nothing after it', async
 });
 
 it('detects a corrupt dump before importing it', async () => {
-  await script(join(production, 'vendor/bin/ece-tools'), 'dir=.; while [ $# -gt 0 ]; do [ "$1" = --dump-directory ] && dir=$2; shift; done; echo "not gzip" > "$dir/dump-1.sql.gz"');
+  await script(
+    join(production, 'vendor/bin/ece-tools'),
+    'dir=.; while [ $# -gt 0 ]; do [ "$1" = --dump-directory ] && dir=$2; shift; done; echo "not gzip" > "$dir/dump-1.sql.gz"',
+  );
   const failure = (await migrateProductionToStaging({
     production: { type: 'local', cwd: production },
     staging: { type: 'local', cwd: staging },
@@ -115,5 +121,9 @@ it('quotes paths so a hostile run id or URL cannot inject shell', () => {
   const commands = migrationCommands({ runId: 'ok', stagingBaseUrl: "https://a.example/it's" });
   // The command still parses as one argument per option in a real shell.
   const echoed = execFileSync('/bin/sh', ['-c', commands.storeConfig.replace('bin/magento', 'printf "%s\\n"')], { encoding: 'utf8' });
-  expect(echoed.trim().split('\n')).toEqual(['setup:store-config:set', "--base-url=https://a.example/it's/", "--base-url-secure=https://a.example/it's/"]);
+  expect(echoed.trim().split('\n')).toEqual([
+    'setup:store-config:set',
+    "--base-url=https://a.example/it's/",
+    "--base-url-secure=https://a.example/it's/",
+  ]);
 });

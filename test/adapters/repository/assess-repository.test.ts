@@ -34,8 +34,24 @@ test('inventory, UCT report and rating from the repository', async () => {
   expect(result.assessment).toMatchObject({ rating: 'high', score: 8 });
   expect(result.markdown).toContain('Source: `var/uct/report.json` (json form)');
 
-  await expect(assessRepositoryComplexity(project, { projectId: 'acme', currentVersion: '2.4.6-p8', targetVersion: '2.4.7-p3', uctReportPath: 'var/uct/other.json' }))
-    .rejects.toMatchObject({ nonRetryable: true, type: 'UnsupportedUctReport', message: expect.stringMatching(/^var\/uct\/other.json: .*not publicly documented/) });
-  await expect(assessRepositoryComplexity(project, { projectId: 'acme', currentVersion: '2.4.6-p8', targetVersion: '2.4.7-p3', uctReportPath: 'var/uct/missing.txt' }))
-    .rejects.toMatchObject({ nonRetryable: true, type: 'RepositoryFileMissing' });
+  await expect(
+    assessRepositoryComplexity(project, {
+      projectId: 'acme',
+      currentVersion: '2.4.6-p8',
+      targetVersion: '2.4.7-p3',
+      uctReportPath: 'var/uct/other.json',
+    }),
+  ).rejects.toMatchObject({
+    nonRetryable: true,
+    type: 'UnsupportedUctReport',
+    message: expect.stringMatching(/^var\/uct\/other.json: .*not publicly documented/),
+  });
+  await expect(
+    assessRepositoryComplexity(project, {
+      projectId: 'acme',
+      currentVersion: '2.4.6-p8',
+      targetVersion: '2.4.7-p3',
+      uctReportPath: 'var/uct/missing.txt',
+    }),
+  ).rejects.toMatchObject({ nonRetryable: true, type: 'RepositoryFileMissing' });
 });

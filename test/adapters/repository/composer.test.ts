@@ -56,7 +56,7 @@ const AFTER = `{
 `;
 
 describe('setCommerceConstraints', () => {
-  test('sets the metapackage range, the exact edition, the root-update plugin and the procedure\'s config', () => {
+  test("sets the metapackage range, the exact edition, the root-update plugin and the procedure's config", () => {
     const edit = setCommerceConstraints(BEFORE, '2.4.7-p3');
     expect(edit.text).toBe(AFTER);
     expect(edit.changes).toEqual([
@@ -75,7 +75,8 @@ describe('setCommerceConstraints', () => {
   });
 
   test('metapackage-only project (the template) gets the range and the exact edition (issue #14: else composer installs the newest patch); sort-packages and 2-space files are honoured', () => {
-    const text = '{\n  "config": {\n    "sort-packages": true,\n    "allow-plugins": true\n  },\n  "require": {\n    "php": "~8.2.0",\n    "magento/magento-cloud-metapackage": ">=2.4.6 <2.4.7",\n    "vendor/zz": "^1.0"\n  },\n  "extra": {\n    "component_paths": {\n      "tinymce/tinymce": "lib/web/tiny_mce_5"\n    }\n  }\n}';
+    const text =
+      '{\n  "config": {\n    "sort-packages": true,\n    "allow-plugins": true\n  },\n  "require": {\n    "php": "~8.2.0",\n    "magento/magento-cloud-metapackage": ">=2.4.6 <2.4.7",\n    "vendor/zz": "^1.0"\n  },\n  "extra": {\n    "component_paths": {\n      "tinymce/tinymce": "lib/web/tiny_mce_5"\n    }\n  }\n}';
     expect(setCommerceConstraints(text, '2.4.8').text).toBe(
       '{\n  "config": {\n    "sort-packages": true,\n    "allow-plugins": true\n  },\n  "require": {\n    "php": "~8.2.0",\n    "magento/composer-root-update-plugin": "^2.0.3",\n    "magento/magento-cloud-metapackage": ">=2.4.8 <2.4.9",\n    "magento/product-enterprise-edition": "2.4.8",\n    "vendor/zz": "^1.0"\n  },\n  "extra": {\n    "component_paths": {\n      "tinymce/tinymce": "lib/web/tiny_mce_5"\n    }\n  }\n}',
     );
@@ -94,7 +95,9 @@ describe('setCommerceConstraints', () => {
   });
 
   test('a known conflicting root pin is removed for a target it blocks, kept for one it does not (issue #14)', () => {
-    const text = JSON.stringify({ require: { 'magento/magento-cloud-metapackage': '>=2.4.4 <2.4.5', 'laminas/laminas-di': '~3.3.0' } }, null, 4) + '\n';
+    const text =
+      JSON.stringify({ require: { 'magento/magento-cloud-metapackage': '>=2.4.4 <2.4.5', 'laminas/laminas-di': '~3.3.0' } }, null, 4) +
+      '\n';
     const to248 = setCommerceConstraints(text, '2.4.8-p5');
     expect(JSON.parse(to248.text).require['laminas/laminas-di']).toBeUndefined();
     expect(to248.changes.join('\n')).toMatch(/laminas\/laminas-di: ~3\.3\.0 removed/);
@@ -104,7 +107,9 @@ describe('setCommerceConstraints', () => {
   test('bad inputs are clear non-retryable errors', () => {
     expect(() => setCommerceConstraints(BEFORE, '2.5.0')).toThrow(/not an Adobe Commerce 2.4 version/);
     expect(() => setCommerceConstraints('{ "require": ', '2.4.7')).toThrow(/composer.json is not valid JSON/);
-    expect(() => setCommerceConstraints('{ "require": { "laravel/framework": "^10" } }', '2.4.7')).toThrow(/not an Adobe Commerce cloud project/);
+    expect(() => setCommerceConstraints('{ "require": { "laravel/framework": "^10" } }', '2.4.7')).toThrow(
+      /not an Adobe Commerce cloud project/,
+    );
     try {
       setCommerceConstraints('[]', '2.4.7');
     } catch (error) {
@@ -117,4 +122,3 @@ describe('setCommerceConstraints', () => {
     expect(metapackageConstraintFor('2.4.9')).toBe('>=2.4.9 <2.4.10');
   });
 });
-

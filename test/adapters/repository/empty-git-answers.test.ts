@@ -54,7 +54,9 @@ it('reads again when git answers nothing, so the branch check and the commit go 
   const dir = await cloned();
   const { git, emptied } = flakyGit(dir, ['rev-parse'], 2);
   const repository = new ProjectRepository('acme-empty', dir, git);
-  const result = await repository.commitAndPush('upgrade/2.4.8-p3', 'Upgrade to 2.4.8-p3', { stepKey: 'upgrade-acme-empty/update-code-base#1' });
+  const result = await repository.commitAndPush('upgrade/2.4.8-p3', 'Upgrade to 2.4.8-p3', {
+    stepKey: 'upgrade-acme-empty/update-code-base#1',
+  });
   expect(emptied()).toBe(2);
   expect(result.commit).toMatch(/^[0-9a-f]{40}$/);
   expect(await repository.rev('origin/upgrade/2.4.8-p3')).toBe(result.commit);

@@ -68,7 +68,10 @@ it('the upgrade branch pins the target, raises Composer, drops the laminas-di pi
   const result: AutomationResult = await new MockActivityEnvironment().run(activities().prepareUpgradeBranch, ctx);
   expect(result.facts).toMatchObject({ branch: 'upgrade/2.4.8-p5' });
   const composer = JSON.parse(await show('upgrade/2.4.8-p5', 'composer.json'));
-  expect(composer.require).toMatchObject({ 'magento/magento-cloud-metapackage': '>=2.4.8 <2.4.9', 'magento/product-enterprise-edition': '2.4.8-p5' });
+  expect(composer.require).toMatchObject({
+    'magento/magento-cloud-metapackage': '>=2.4.8 <2.4.9',
+    'magento/product-enterprise-edition': '2.4.8-p5',
+  });
   expect(composer.require['laminas/laminas-di']).toBeUndefined();
   const app = await show('upgrade/2.4.8-p5', '.magento.app.yaml');
   expect(app).toContain('type: php:8.4');
@@ -100,7 +103,15 @@ it('an Integration staging gets the bridge state only: no PHP, relationship or n
 function captureIo(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { stdout, stderr, style: plainStyle(), out: (t) => stdout.push(t), err: (t) => stderr.push(t), json: (v) => stdout.push(JSON.stringify(v)), now: () => 0 };
+  return {
+    stdout,
+    stderr,
+    style: plainStyle(),
+    out: (t) => stdout.push(t),
+    err: (t) => stderr.push(t),
+    json: (v) => stdout.push(JSON.stringify(v)),
+    now: () => 0,
+  };
 }
 
 it('cuo infrastructure previews the plan from the repository URL, reading the current version from composer.lock', async () => {

@@ -17,7 +17,7 @@ let workspacesDir: string;
 let workspace: RepositoryWorkspace;
 
 const SECRET = 'DB_PASSWORD=outside-secret-4f1e';
-const VICTIM = 'the worker\'s own file, never to be overwritten\n';
+const VICTIM = "the worker's own file, never to be overwritten\n";
 
 beforeAll(async () => {
   repo = await createCommerceRepo();
@@ -46,7 +46,10 @@ afterAll(async () => {
 });
 
 async function refusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ApplicationFailure);
   return error as ApplicationFailure;
 }
@@ -79,7 +82,10 @@ test('links inside the repository and new files still work', async () => {
 
 test('git runs no remote helper even when called with one directly (GIT_ALLOW_PROTOCOL)', async () => {
   const marker = join(outside, 'ext-ran');
-  const error = await workspace.ensureClone('ext-helper', `ext::sh -c touch% ${marker}`).then(() => undefined, (e: unknown) => e);
+  const error = await workspace.ensureClone('ext-helper', `ext::sh -c touch% ${marker}`).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ApplicationFailure);
   await expect(readFile(marker)).rejects.toMatchObject({ code: 'ENOENT' });
 });

@@ -56,7 +56,13 @@ describe('RepositoryWorkspace', () => {
     expect(composer.lockedPackages.map((p) => p.name)).toContain('amasty/shopby-brand');
 
     expect(await project.listCustomModules()).toEqual([
-      { name: 'Acme_Checkout', vendor: 'Acme', module: 'Checkout', path: 'app/code/Acme/Checkout', sequence: ['Magento_Checkout', 'Magento_Quote'] },
+      {
+        name: 'Acme_Checkout',
+        vendor: 'Acme',
+        module: 'Checkout',
+        path: 'app/code/Acme/Checkout',
+        sequence: ['Magento_Checkout', 'Magento_Quote'],
+      },
       { name: 'Acme_Erp', vendor: 'Acme', module: 'Erp', path: 'app/code/Acme/Erp', sequence: ['Magento_Sales'] },
     ]);
     expect(await project.readFile('.magento/services.yaml')).toContain('type: rabbitmq:3.11');
@@ -84,7 +90,12 @@ describe('RepositoryWorkspace', () => {
       const branch = await project.checkoutBranch('upgrade/2.4.7-p3', 'master');
       const composer = await project.readFile('composer.json');
       await project.writeFiles({ 'composer.json': setCommerceConstraints(composer, '2.4.7-p3').text });
-      return { branch, result: await project.commitAndPush('upgrade/2.4.7-p3', 'Set Commerce constraints for 2.4.7-p3', { stepKey: 'upgrade-acme/update-code-base#1' }) };
+      return {
+        branch,
+        result: await project.commitAndPush('upgrade/2.4.7-p3', 'Set Commerce constraints for 2.4.7-p3', {
+          stepKey: 'upgrade-acme/update-code-base#1',
+        }),
+      };
     };
 
     const first = await step();
@@ -96,7 +107,9 @@ describe('RepositoryWorkspace', () => {
 
     const log = await remoteLog('upgrade/2.4.7-p3');
     expect(log).toHaveLength(2);
-    expect(log[0]).toBe(`${first.result.commit} Commerce Upgrade Orchestrator <upgrade-bot@commerce-upgrades.invalid> Set Commerce constraints for 2.4.7-p3`);
+    expect(log[0]).toBe(
+      `${first.result.commit} Commerce Upgrade Orchestrator <upgrade-bot@commerce-upgrades.invalid> Set Commerce constraints for 2.4.7-p3`,
+    );
     const body = await git(['log', '-1', '--format=%B', 'upgrade/2.4.7-p3'], repo.remoteDir);
     expect(body).toContain('Upgrade-Step: upgrade-acme/update-code-base#1');
     const pushed = await git(['show', 'upgrade/2.4.7-p3:composer.json'], repo.remoteDir);

@@ -64,7 +64,12 @@ it('passes on a healthy storefront with an up-to-date database, with evidence pe
 });
 
 it('opens the category page when one is configured', async () => {
-  const result = await runPostUpgradeRunbook({ baseUrl: store.url, adminPath: '/admin_x7k2', categoryPath: '/women.html', timeoutMs: 5000 });
+  const result = await runPostUpgradeRunbook({
+    baseUrl: store.url,
+    adminPath: '/admin_x7k2',
+    categoryPath: '/women.html',
+    timeoutMs: 5000,
+  });
   expect(result.checks[1]).toMatchObject({ name: 'category page', passed: true, status: 200 });
   // No remote target: the database check is reported as not run rather than silently dropped.
   expect(result.checks.find((c) => c.name === 'setup:db:status')).toMatchObject({ skipped: true });
@@ -115,9 +120,20 @@ it('fails on setup:upgrade required, slow pages and failing commands', async () 
     maxResponseMs: 100,
   });
   expect(result.dbStatus).toBe('setup-upgrade-required');
-  expect(result.checks.find((c) => c.name === 'setup:db:status')).toMatchObject({ passed: false, exitCode: 2, evidence: expect.stringContaining('setup:upgrade') });
-  expect(result.checks.find((c) => c.name === 'response times')).toMatchObject({ passed: false, evidence: expect.stringContaining('too slow: storefront home') });
-  expect(result.checks.find((c) => c.name === 'bin/magento no:such:command')).toMatchObject({ passed: false, exitCode: 1, evidence: expect.stringContaining('is not defined') });
+  expect(result.checks.find((c) => c.name === 'setup:db:status')).toMatchObject({
+    passed: false,
+    exitCode: 2,
+    evidence: expect.stringContaining('setup:upgrade'),
+  });
+  expect(result.checks.find((c) => c.name === 'response times')).toMatchObject({
+    passed: false,
+    evidence: expect.stringContaining('too slow: storefront home'),
+  });
+  expect(result.checks.find((c) => c.name === 'bin/magento no:such:command')).toMatchObject({
+    passed: false,
+    exitCode: 1,
+    evidence: expect.stringContaining('is not defined'),
+  });
 });
 
 it('fails the GraphQL check when the answer has no storeConfig', async () => {

@@ -75,7 +75,10 @@ describe('a leaky, misconfigured store over HTTP', () => {
 
   it('finds exposed files, missing headers, version disclosure and the default admin path', async () => {
     const report = await runSecurityChecks({ baseUrl: store.url, adminPath: '/admin' });
-    expect(finding(report, 'exposed:/.git/HEAD')).toMatchObject({ severity: 'critical', evidence: expect.stringContaining('ref: refs/heads/production') });
+    expect(finding(report, 'exposed:/.git/HEAD')).toMatchObject({
+      severity: 'critical',
+      evidence: expect.stringContaining('ref: refs/heads/production'),
+    });
     expect(finding(report, 'exposed:/var/log/exception.log')?.severity).toBe('high');
     expect(finding(report, 'exposed:/composer.json')?.severity).toBe('medium');
     // The stand-in answers 404 for env.php and composer.lock: not reported.

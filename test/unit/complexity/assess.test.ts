@@ -39,7 +39,12 @@ describe('inventoryPackages', () => {
     expect(adobe.get('paypal/module-braintree')?.via).toBe('magento/product-enterprise-edition');
     // Brought by a bundled extension: still traced back to the Adobe product.
     expect(adobe.get('paypal/module-braintree-core')?.via).toBe('magento/product-enterprise-edition');
-    expect(adobe.get('magento/product-enterprise-edition')).toEqual({ name: 'magento/product-enterprise-edition', version: '2.4.6-p8', type: 'metapackage', vendor: 'magento' });
+    expect(adobe.get('magento/product-enterprise-edition')).toEqual({
+      name: 'magento/product-enterprise-edition',
+      version: '2.4.6-p8',
+      type: 'metapackage',
+      vendor: 'magento',
+    });
     expect(adobe.get('magento/ece-tools')?.version).toBe('2002.1.16');
     expect(inventory.adobe).toHaveLength(13);
   });
@@ -57,8 +62,15 @@ describe('inventoryPackages', () => {
 });
 
 function inventoryWith(thirdParty: number, customModules: number): PackageInventory {
-  const packages = Array.from({ length: thirdParty }, (_, i) => ({ name: `vendor${i % 3}/module-${i}`, version: '1.0.0', type: 'magento2-module' }));
-  return inventoryPackages({ packages }, Array.from({ length: customModules }, (_, i) => ({ name: `Acme_M${i}` })));
+  const packages = Array.from({ length: thirdParty }, (_, i) => ({
+    name: `vendor${i % 3}/module-${i}`,
+    version: '1.0.0',
+    type: 'magento2-module',
+  }));
+  return inventoryPackages(
+    { packages },
+    Array.from({ length: customModules }, (_, i) => ({ name: `Acme_M${i}` })),
+  );
 }
 
 describe('assessComplexity', () => {
@@ -107,7 +119,9 @@ describe('assessComplexity', () => {
   });
 
   test('many custom modules, extensions and critical issues across lines → very-high', () => {
-    const uct = parseUctReport('  Total critical issues 42\n  Total errors 310\n  Total warnings 88\n  Modules that require update   71.67% (43/60)\n');
+    const uct = parseUctReport(
+      '  Total critical issues 42\n  Total errors 310\n  Total warnings 88\n  Modules that require update   71.67% (43/60)\n',
+    );
     const assessment = assessComplexity({ inventory: inventoryWith(40, 25), uct, currentVersion: '2.4.4', targetVersion: '2.4.8-p3' });
     expect(assessment.rating).toBe('very-high');
     expect(assessment.score).toBe(3 + 3 + 3 + 7 + 3 + 1 + 1);
@@ -119,14 +133,29 @@ describe('renderComplexityReport', () => {
     const inventory = inventoryPackages(lock, custom);
     const uct = parseUctReport(UCT_TEXT_REPORT.replace("non-existent class 'Magento", "non-existent class | 'Magento"));
     const assessment = assessComplexity({ inventory, uct, currentVersion: '2.4.6-p8', targetVersion: '2.4.7-p3' });
-    const markdown = renderComplexityReport({ projectId: 'acme-2-4-7', customer: 'Acme', currentVersion: '2.4.6-p8', targetVersion: '2.4.7-p3', inventory, uct, uctSource: 'var/uct/report.txt', assessment });
-    expect(markdown.startsWith('# Upgrade complexity assessment: Acme · acme-2-4-7\n\nAdobe Commerce 2.4.6-p8 → 2.4.7-p3\n\n**Rating: high** (score 8)\n\n- 2.4.6-p8 → 2.4.7-p3 crosses 1 release line (+1)\n')).toBe(true);
+    const markdown = renderComplexityReport({
+      projectId: 'acme-2-4-7',
+      customer: 'Acme',
+      currentVersion: '2.4.6-p8',
+      targetVersion: '2.4.7-p3',
+      inventory,
+      uct,
+      uctSource: 'var/uct/report.txt',
+      assessment,
+    });
+    expect(
+      markdown.startsWith(
+        '# Upgrade complexity assessment: Acme · acme-2-4-7\n\nAdobe Commerce 2.4.6-p8 → 2.4.7-p3\n\n**Rating: high** (score 8)\n\n- 2.4.6-p8 → 2.4.7-p3 crosses 1 release line (+1)\n',
+      ),
+    ).toBe(true);
     expect(markdown).toContain('| Third-party extensions | 5 (2 vendors) |');
     expect(markdown).toContain('| Acme_Checkout | app/code/Acme/Checkout | 2 |');
     expect(markdown).toContain('- fastly/magento2 1.2.222 (via magento/magento-cloud-metapackage)');
     expect(markdown).toContain('| Modules that require update | 100% (2/2) |');
     // Critical first; the pipe inside the message is escaped.
-    expect(markdown).toContain("| critical | 1110 | /app/code/Acme/Erp/Model/Export.php | 42 | Instantiating non-existent class \\| 'Magento");
+    expect(markdown).toContain(
+      "| critical | 1110 | /app/code/Acme/Erp/Model/Export.php | 42 | Instantiating non-existent class \\| 'Magento",
+    );
     expect(markdown.indexOf('| critical |')).toBeLessThan(markdown.indexOf('| error |'));
     expect(renderComplexityReport({ inventory, uct, assessment })).toBe(renderComplexityReport({ inventory, uct, assessment }));
   });
@@ -135,6 +164,6 @@ describe('renderComplexityReport', () => {
     const inventory = inventoryPackages(lock, custom);
     const uct = parseUctReport(UCT_TEXT_REPORT);
     const markdown = renderComplexityReport({ targetVersion: '2.4.8', inventory, uct, assessment: assessComplexity({ inventory, uct }) });
-    expect(markdown).toContain('The report was made for 2.4.7-p3, not for the project\'s target 2.4.8; re-run it with `-c 2.4.8`.');
+    expect(markdown).toContain("The report was made for 2.4.7-p3, not for the project's target 2.4.8; re-run it with `-c 2.4.8`.");
   });
 });

@@ -50,7 +50,9 @@ describe('parseUctReport: CLI text', () => {
   });
 
   test('without a summary, counts come from the issue lines', () => {
-    const report = parseUctReport(' * [CRITICAL][1110] Line 4: Instantiating non-existent class \'X\'\n * [ERROR][1429] Call non-API method\n');
+    const report = parseUctReport(
+      " * [CRITICAL][1110] Line 4: Instantiating non-existent class 'X'\n * [ERROR][1429] Call non-API method\n",
+    );
     expect(report.counts).toEqual({ critical: 1, error: 1, warning: 0 });
     expect(report.issues[1]).toEqual({ severity: 'error', code: 1429, message: 'Call non-API method' });
   });
@@ -72,7 +74,7 @@ describe('parseUctReport: unsupported forms', () => {
     expect(() => parseUctReport('Everything is fine.\n')).toThrow(/no supported form.*CLI text output.*cuo-uct-report\/1/s);
   });
 
-  test('JSON in any other shape (the tool\'s own undocumented schema) is refused, not guessed', () => {
+  test("JSON in any other shape (the tool's own undocumented schema) is refused, not guessed", () => {
     const guess = JSON.stringify({ summary: { critical: 1 }, modules: [] });
     expect(() => parseUctReport(guess)).toThrow(/not publicly documented.*Supported/s);
     expect(() => parseUctReport('{ "format": ')).toThrow(/does not parse/);

@@ -88,7 +88,9 @@ describe('infrastructure changes of the 2.4.6 template (mysql:10.11, redis:7.2, 
     expect(byId(changes, 'rabbitmq')).toMatchObject({ kind: 'upgrade', toVersion: '3.12', upgradePath: ['3.12'] });
     expect(byId(changes, 'redis')).toMatchObject({ kind: 'keep' });
     expect(byId(changes, 'mysql')).toMatchObject({ kind: 'keep', toVersion: '10.11' });
-    expect(changes.warnings.join(' ')).toMatch(/MariaDB 10.11 is newer than 2.4.7 supports \(10.6\); services cannot be downgraded in place/);
+    expect(changes.warnings.join(' ')).toMatch(
+      /MariaDB 10.11 is newer than 2.4.7 supports \(10.6\); services cannot be downgraded in place/,
+    );
     expect(changes.relationships).toEqual([]);
   });
 

@@ -21,11 +21,22 @@ function awaitingCodeUpdate() {
       step: 'prepareUpgradeBranch',
       summary: 'branch',
       artifact: artifactRef('p/0123456789abcdef-upgrade-branch.md', '0123456789abcdef'),
-      facts: { branch: 'upgrade/2.4.8-p3', commit: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', head: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', created: true },
+      facts: {
+        branch: 'upgrade/2.4.8-p3',
+        commit: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+        head: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+        created: true,
+      },
     },
   ]);
   const partner = parsed.project.participants.partner[0]!.email;
-  const approve = (evidence: string): DecisionPayload => ({ taskId: 'update-code-base', decision: 'approve', actor: partner, role: 'partner', evidence });
+  const approve = (evidence: string): DecisionPayload => ({
+    taskId: 'update-code-base',
+    decision: 'approve',
+    actor: partner,
+    role: 'partner',
+    evidence,
+  });
   return { state, approve };
 }
 
@@ -42,11 +53,18 @@ describe('commit evidence on the code update', () => {
 
   it('still refuses what is neither the artifact nor a sha, and a sha on a gate that prepared no branch', () => {
     const { state, approve } = awaitingCodeUpdate();
-    expect(state.validate(approve('not-a-commit'))).toMatchObject({ ok: false, reason: expect.stringMatching(/or a commit sha of 7 to 40 hex digits on upgrade\/2\.4\.8-p3/) });
+    expect(state.validate(approve('not-a-commit'))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/or a commit sha of 7 to 40 hex digits on upgrade\/2\.4\.8-p3/),
+    });
     expect(state.validate(approve('abc12'))).toMatchObject({ ok: false });
     // The plan approves a document, not code: a sha is no evidence there.
-    awaitingDecision(state, 'create-upgrade-plan', [{ step: 'draftUpgradePlan', summary: 'plan', artifact: artifactRef('p/1111-plan.md', '1111') }]);
+    awaitingDecision(state, 'create-upgrade-plan', [
+      { step: 'draftUpgradePlan', summary: 'plan', artifact: artifactRef('p/1111-plan.md', '1111') },
+    ]);
     const customer = 'carla@acme.example';
-    expect(state.validate({ taskId: 'create-upgrade-plan', decision: 'approve', actor: customer, role: 'customer', evidence: FULL })).toMatchObject({ ok: false });
+    expect(
+      state.validate({ taskId: 'create-upgrade-plan', decision: 'approve', actor: customer, role: 'customer', evidence: FULL }),
+    ).toMatchObject({ ok: false });
   });
 });

@@ -101,9 +101,11 @@ cache:
   });
 
   it('removes a replaced service with its comment when asked, leaving no double gap', () => {
-    const out = applyServiceChanges(SERVICES_246, [
-      change({ serviceId: 'redis', serviceName: 'redis', kind: 'replace', fromVersion: '7.2', replacedBy: 'cache' }),
-    ], { removeReplaced: true });
+    const out = applyServiceChanges(
+      SERVICES_246,
+      [change({ serviceId: 'redis', serviceName: 'redis', kind: 'replace', fromVersion: '7.2', replacedBy: 'cache' })],
+      { removeReplaced: true },
+    );
     expect(out).toBe(`# This file describes an application's services. You can define as many services as your
 # application requires, subject to your plan's resource restrictions.
 mysql:
@@ -165,9 +167,7 @@ describe('editing .magento.app.yaml keeps comments and layout', () => {
       { action: 'remove', name: 'rabbitmq', reason: 'test' },
       { action: 'add', name: 'valkey', serviceId: 'cache', endpoint: 'valkey', reason: 'test' },
     ]);
-    expect(out).toBe(
-      APP_246.replace('    rabbitmq: "rabbitmq:rabbitmq"\n', '    valkey: "cache:valkey"\n'),
-    );
+    expect(out).toBe(APP_246.replace('    rabbitmq: "rabbitmq:rabbitmq"\n', '    valkey: "cache:valkey"\n'));
   });
 
   it('creates relationships when the file has none', () => {

@@ -41,12 +41,20 @@ const ALL = cases();
 describe('staged plan over template projects', () => {
   it('covers every line from 2.4.4 to 2.4.9, each to every newer line and its newest patch', () => {
     expect(new Set(ALL.map((c) => c.line))).toEqual(new Set(['2.4.4', '2.4.5', '2.4.6', '2.4.7', '2.4.8']));
-    expect(new Set(ALL.map((c) => c.target))).toEqual(new Set(['2.4.5', '2.4.5-p17', '2.4.6', '2.4.6-p15', '2.4.7', '2.4.7-p10', '2.4.8', '2.4.8-p5', '2.4.9']));
+    expect(new Set(ALL.map((c) => c.target))).toEqual(
+      new Set(['2.4.5', '2.4.5-p17', '2.4.6', '2.4.6-p15', '2.4.7', '2.4.7-p10', '2.4.8', '2.4.8-p5', '2.4.9']),
+    );
   });
 
   test.each(ALL.map((c) => [`${c.current} → ${c.target} (${c.variant})`, c] as const))('%s', (_name, c) => {
     const project = templateProject(c.line, c.current, c.variant);
-    const planned = planProjectFiles({ servicesYaml: project.servicesYaml, appYaml: project.appYaml, currentVersion: c.current, targetVersion: c.target, windowMinutes: 240 });
+    const planned = planProjectFiles({
+      servicesYaml: project.servicesYaml,
+      appYaml: project.appYaml,
+      currentVersion: c.current,
+      targetVersion: c.target,
+      windowMinutes: 240,
+    });
     const plan = planned.changes.plan!;
     const current = requirementsFor(c.current);
     const target = requirementsFor(c.target);
@@ -100,11 +108,25 @@ describe('staged plan over template projects', () => {
 describe('the cases the issue names', () => {
   it('2.4.6-p8 → 2.4.8-p3: no common version for MariaDB, OpenSearch, Redis/Valkey; the request asks for none of them', () => {
     const project = templateProject('2.4.6', '2.4.6-p8', 'rabbitmq');
-    const planned = planProjectFiles({ servicesYaml: project.servicesYaml.replace('mysql:10.11', 'mysql:10.6').replace('rabbitmq:3.9', 'rabbitmq:3.13'), appYaml: project.appYaml, currentVersion: '2.4.6-p8', targetVersion: '2.4.8-p3', windowMinutes: 240 });
+    const planned = planProjectFiles({
+      servicesYaml: project.servicesYaml.replace('mysql:10.11', 'mysql:10.6').replace('rabbitmq:3.9', 'rabbitmq:3.13'),
+      appYaml: project.appYaml,
+      currentVersion: '2.4.6-p8',
+      targetVersion: '2.4.8-p3',
+      windowMinutes: 240,
+    });
     const plan = planned.changes.plan!;
     expect(plan.bridge).toEqual([]);
     expect(plan.noCommonVersion.join(' ')).toMatch(/mysql .*opensearch .*rabbitmq/);
-    const parsed = validateProjectInput({ ...PROJECT_FILE, currentVersion: '2.4.6-p8', targetVersion: '2.4.8-p3', environments: { staging: { ...PROJECT_FILE.environments.staging, kind: 'pro' }, production: { ...PROJECT_FILE.environments.production, kind: 'pro' } } });
+    const parsed = validateProjectInput({
+      ...PROJECT_FILE,
+      currentVersion: '2.4.6-p8',
+      targetVersion: '2.4.8-p3',
+      environments: {
+        staging: { ...PROJECT_FILE.environments.staging, kind: 'pro' },
+        production: { ...PROJECT_FILE.environments.production, kind: 'pro' },
+      },
+    });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     const request = buildInfrastructureChangeRequest({
       project: parsed.project,
@@ -133,7 +155,12 @@ describe('the cases the issue names', () => {
 
   it('2.4.6-p8 → 2.4.7-p3: MariaDB 10.6 and RabbitMQ 3.13 are common; PHP 8.2 stays until the code update', () => {
     const project = templateProject('2.4.6', '2.4.6-p8', 'rabbitmq');
-    const planned = planProjectFiles({ servicesYaml: project.servicesYaml.replace('mysql:10.11', 'mysql:10.4'), appYaml: project.appYaml, currentVersion: '2.4.6-p8', targetVersion: '2.4.7-p3' });
+    const planned = planProjectFiles({
+      servicesYaml: project.servicesYaml.replace('mysql:10.11', 'mysql:10.4'),
+      appYaml: project.appYaml,
+      currentVersion: '2.4.6-p8',
+      targetVersion: '2.4.7-p3',
+    });
     const bridge = Object.fromEntries(planned.changes.plan!.bridge.map((b) => [b.serviceId, b.toVersion]));
     expect(bridge).toEqual({ mysql: '10.6', rabbitmq: '3.13' });
     expect(planned.changes.php.toVersion).toBe('8.3');
@@ -142,31 +169,54 @@ describe('the cases the issue names', () => {
 
   it('two Redis services (cache and sessions) each get their own Valkey instead of crashing', () => {
     const project = templateProject('2.4.7', '2.4.7-p9', 'split-redis');
-    const planned = planProjectFiles({ servicesYaml: project.servicesYaml, appYaml: project.appYaml, currentVersion: '2.4.7-p9', targetVersion: '2.4.8-p5' });
+    const planned = planProjectFiles({
+      servicesYaml: project.servicesYaml,
+      appYaml: project.appYaml,
+      currentVersion: '2.4.7-p9',
+      targetVersion: '2.4.8-p5',
+    });
     const added = planned.changes.services.filter((c) => c.kind === 'add').map((c) => c.serviceId);
     expect(added).toEqual(['cache', 'valkey-session']);
     const app = parseAppYaml(planned.updatedAppYaml);
-    expect(app.relationships.map((r) => `${r.name}=${r.serviceId}:${r.endpoint}`)).toEqual(expect.arrayContaining(['valkey=cache:valkey', 'valkey-session=valkey-session:valkey']));
+    expect(app.relationships.map((r) => `${r.name}=${r.serviceId}:${r.endpoint}`)).toEqual(
+      expect.arrayContaining(['valkey=cache:valkey', 'valkey-session=valkey-session:valkey']),
+    );
     // 2.4.7-p9 lists Valkey 8: both can be added in the infrastructure task, unwired until the code update.
     expect(planned.changes.plan!.bridge.map((b) => b.serviceId)).toEqual(['cache', 'valkey-session']);
   });
 
   it('the app-server variant (`mariadb:`) gets its MariaDB upgrade, written back as mariadb:', () => {
     const project = templateProject('2.4.6', '2.4.6-p15', 'app-server-mariadb');
-    const planned = planProjectFiles({ servicesYaml: project.servicesYaml, appYaml: project.appYaml, currentVersion: '2.4.6-p15', targetVersion: '2.4.8-p5' });
-    expect(planned.changes.services.find((c) => c.serviceId === 'mysql')).toMatchObject({ kind: 'upgrade', fromVersion: '10.11', toVersion: '11.8', eceToolsMinimum: '2002.2.11' });
+    const planned = planProjectFiles({
+      servicesYaml: project.servicesYaml,
+      appYaml: project.appYaml,
+      currentVersion: '2.4.6-p15',
+      targetVersion: '2.4.8-p5',
+    });
+    expect(planned.changes.services.find((c) => c.serviceId === 'mysql')).toMatchObject({
+      kind: 'upgrade',
+      fromVersion: '10.11',
+      toVersion: '11.8',
+      eceToolsMinimum: '2002.2.11',
+    });
     expect(planned.updatedServicesYaml).toContain('type: mariadb:11.8');
   });
 
   it('ActiveMQ Artemis on a target that does not support it asks for a decision', () => {
     const project = templateProject('2.4.7', '2.4.7-p10', 'activemq');
-    const planned = planProjectFiles({ servicesYaml: project.servicesYaml, appYaml: project.appYaml, currentVersion: '2.4.7-p10', targetVersion: '2.4.8-p2' });
+    const planned = planProjectFiles({
+      servicesYaml: project.servicesYaml,
+      appYaml: project.appYaml,
+      currentVersion: '2.4.7-p10',
+      targetVersion: '2.4.8-p2',
+    });
     expect(planned.changes.plan!.needsDecision).toBe(true);
     expect(planned.changes.plan!.decisionReasons.join()).toMatch(/ActiveMQ Artemis is not supported by 2\.4\.8-p2/);
   });
 
   it('OpenSearch 1 → 3 goes via 2 with a reindex, and the RabbitMQ 4.2/4.3 note is on every line of the May 2026 patches', () => {
-    const services = 'mysql:\n    type: mysql:10.4\n    disk: 2048\nredis:\n    type: redis:6.2\nopensearch:\n    type: opensearch:1\n    disk: 1024\nrabbitmq:\n    type: rabbitmq:3.9\n    disk: 1024\n';
+    const services =
+      'mysql:\n    type: mysql:10.4\n    disk: 2048\nredis:\n    type: redis:6.2\nopensearch:\n    type: opensearch:1\n    disk: 1024\nrabbitmq:\n    type: rabbitmq:3.9\n    disk: 1024\n';
     const app = templateProject('2.4.4', '2.4.4', 'template').appYaml;
     const planned = planProjectFiles({ servicesYaml: services, appYaml: app, currentVersion: '2.4.4', targetVersion: '2.4.7-p10' });
     const os = planned.changes.services.find((c) => c.serviceId === 'opensearch')!;

@@ -63,17 +63,30 @@ function appYaml(php: string, composer: string, relationships: Record<string, st
 
 function composerJson(line: string, extra: Record<string, string> = {}): string {
   const [major, minor, patch] = line.split('.').map(Number);
-  return JSON.stringify(
-    {
-      name: 'magento/magento-cloud-template',
-      type: 'project',
-      config: { 'sort-packages': true, 'allow-plugins': { 'dealerdirect/phpcodesniffer-composer-installer': true, 'laminas/laminas-dependency-plugin': true, 'magento/*': true } },
-      require: { 'magento/magento-cloud-metapackage': `>=${line} <${major}.${minor}.${(patch ?? 0) + 1}`, 'magento/composer-root-update-plugin': '^2.0.3', ...extra },
-      extra: { component_paths: { 'tinymce/tinymce': 'lib/web/tiny_mce_5' } },
-    },
-    null,
-    4,
-  ) + '\n';
+  return (
+    JSON.stringify(
+      {
+        name: 'magento/magento-cloud-template',
+        type: 'project',
+        config: {
+          'sort-packages': true,
+          'allow-plugins': {
+            'dealerdirect/phpcodesniffer-composer-installer': true,
+            'laminas/laminas-dependency-plugin': true,
+            'magento/*': true,
+          },
+        },
+        require: {
+          'magento/magento-cloud-metapackage': `>=${line} <${major}.${minor}.${(patch ?? 0) + 1}`,
+          'magento/composer-root-update-plugin': '^2.0.3',
+          ...extra,
+        },
+        extra: { component_paths: { 'tinymce/tinymce': 'lib/web/tiny_mce_5' } },
+      },
+      null,
+      4,
+    ) + '\n'
+  );
 }
 
 /** The template project of a line, optionally in a variant. */

@@ -8,7 +8,11 @@ import { APP_246, PROJECT_FILE, SERVICES_246 } from '../infrastructure/fixtures'
 const project = projectInputSchema.parse(PROJECT_FILE);
 const changes = computeInfrastructureChanges({ servicesYaml: SERVICES_246, appYaml: APP_246, targetVersion: project.targetVersion });
 const requirements = requirementsFor(project.targetVersion);
-const inventory = { adobe: ['magento/module-catalog', 'magento/module-sales'], thirdParty: ['mageplaza/smtp', 'amasty/promo'], custom: ['Acme_Checkout'] };
+const inventory = {
+  adobe: ['magento/module-catalog', 'magento/module-sales'],
+  thirdParty: ['mageplaza/smtp', 'amasty/promo'],
+  custom: ['Acme_Checkout'],
+};
 // 2026-05-11 is a Monday; the project's windows are Tuesday and Thursday 22:00 UTC for 4 hours.
 const NOW = '2026-05-11T09:00:00Z';
 
@@ -21,7 +25,9 @@ describe('upgrade plan', () => {
 
   it('shows current and target versions with their support dates from the lifecycle table', () => {
     expect(plan).toContain('# Upgrade plan: ACME Retail, Adobe Commerce 2.4.6-p8 → 2.4.8-p5');
-    expect(plan).toContain('| current | 2.4.6-p8 | 2.4.6 | 2023-03-14 | 2026-08-11 | 2027-08-31 | 2028-05-31 | 2028-06-01 | standard support |');
+    expect(plan).toContain(
+      '| current | 2.4.6-p8 | 2.4.6 | 2023-03-14 | 2026-08-11 | 2027-08-31 | 2028-05-31 | 2028-06-01 | standard support |',
+    );
     expect(plan).toContain('| target | 2.4.8-p5 | 2.4.8 | 2025-04-08 | 2028-05-31 | TBD | N/A | TBD | standard support |');
     expect(plan).toContain('- MariaDB (`mysql` service): 11.4, 11.8');
     expect(plan).toContain('- Valkey: 8.1');
@@ -40,7 +46,9 @@ describe('upgrade plan', () => {
   });
 
   it('summarises the module inventory, or says it is not assessed yet', () => {
-    expect(plan).toContain('- Adobe packages: 2\n- Third-party modules: 2\n  - amasty/promo\n  - mageplaza/smtp\n- Custom modules: 1\n  - Acme_Checkout');
+    expect(plan).toContain(
+      '- Adobe packages: 2\n- Third-party modules: 2\n  - amasty/promo\n  - mageplaza/smtp\n- Custom modules: 1\n  - Acme_Checkout',
+    );
     expect(renderUpgradePlan({ project, requirements, changes, nowIso: NOW })).toContain('Not assessed yet');
   });
 
