@@ -80,7 +80,8 @@ export async function remoteTargetOf(
   }
   if (!hostAllowed(remote.host, policy.sshHosts)) {
     throw ApplicationFailure.nonRetryable(
-      `${field}.host "${remote.host}" is not in the worker's CUO_SSH_ALLOWED_HOSTS (${policy.sshHosts.join(', ') || 'empty: no ssh target allowed'}); ask the worker's operator to allow it`,
+      `${field}.host "${remote.host}" is not in the worker's CUO_SSH_ALLOWED_HOSTS (${policy.sshHosts.join(', ') || 'empty: no ssh target allowed'}); ` +
+        `ask the worker's operator to allow it`,
       COMMAND_REFUSED,
     );
   }
@@ -89,7 +90,8 @@ export async function remoteTargetOf(
     identityFile = sshIdentities[remote.identity.toLowerCase()];
     if (!identityFile) {
       throw ApplicationFailure.nonRetryable(
-        `environments.${name}.remote.identity "${remote.identity}" is not configured on the worker; set SSH_IDENTITY_${remote.identity.toUpperCase()} to the private key's path`,
+        `environments.${name}.remote.identity "${remote.identity}" is not configured on the worker; set ` +
+          `SSH_IDENTITY_${remote.identity.toUpperCase()} to the private key's path`,
         'SshIdentityMissing',
       );
     }

@@ -103,7 +103,8 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
       const staging = await targetOf(project, 'staging');
       if (!production || !staging) {
         throw ApplicationFailure.nonRetryable(
-          'data migration needs environments.production.remote and environments.staging.remote (ssh host/user, or local for a test set-up); add them to the project file, or skip this step with a reason',
+          'data migration needs environments.production.remote and environments.staging.remote (ssh host/user, or local ' +
+            'for a test set-up); add them to the project file, or skip this step with a reason',
           'RemoteTargetMissing',
         );
       }
@@ -193,7 +194,9 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
       const artifact = await deps.artifacts.put(project.projectId, 'performance-test.md', renderPerformanceReport(result, settings));
       return {
         artifact,
-        summary: `${result.requests} requests, p95 ${Math.round(result.latencyMs.p95)} ms, errors ${(result.errorRate * 100).toFixed(2)}%${result.verdict.passed ? '' : `: ${result.verdict.reasons.join('; ')}`}`,
+        summary:
+          `${result.requests} requests, p95 ${Math.round(result.latencyMs.p95)} ms, errors ` +
+          `${(result.errorRate * 100).toFixed(2)}%${result.verdict.passed ? '' : `: ${result.verdict.reasons.join('; ')}`}`,
         passed: result.verdict.passed,
         facts: { p95Ms: result.latencyMs.p95, errorRate: result.errorRate, requestsPerSecond: result.requestsPerSecond },
       };
@@ -318,7 +321,9 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
       const artifact = await deps.artifacts.put(project.projectId, 'post-launch-monitoring.md', renderMonitoringReport(result));
       return {
         artifact,
-        summary: `availability ${(result.availability * 100).toFixed(2)}%, p95 ${Math.round(result.p95Ms)} ms, ${result.errorCount} error(s), ${result.alerts.length} alert(s)`,
+        summary:
+          `availability ${(result.availability * 100).toFixed(2)}%, p95 ${Math.round(result.p95Ms)} ms, ` +
+          `${result.errorCount} error(s), ${result.alerts.length} alert(s)`,
         passed: result.passed,
         facts: { availability: result.availability, p95Ms: result.p95Ms, alerts: result.alerts.length, resumed: result.resumed },
       };

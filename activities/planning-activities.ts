@@ -65,7 +65,8 @@ export function createPlanningActivities(deps: PlanningDeps) {
     const appYaml = await repo.readFileIfExists(APP_YAML_PATH, ref);
     if (servicesYaml === undefined || appYaml === undefined) {
       throw ApplicationFailure.nonRetryable(
-        `${servicesYaml === undefined ? SERVICES_YAML_PATH : APP_YAML_PATH} is missing on ${ref}; an Adobe Commerce cloud project keeps it at the repository root. Check repository.url and repository.baseBranch.`,
+        `${servicesYaml === undefined ? SERVICES_YAML_PATH : APP_YAML_PATH} is missing on ${ref}; an Adobe Commerce ` +
+          `cloud project keeps it at the repository root. Check repository.url and repository.baseBranch.`,
         'RepositoryFileMissing',
       );
     }
@@ -112,11 +113,14 @@ export function createPlanningActivities(deps: PlanningDeps) {
       const artifact = await deps.artifacts.put(project.projectId, 'upgrade-plan.md', markdown);
       const services = effectiveChanges(view.changes);
       const redrafted = rework
-        ? ` — round ${rework.round}, redrafted after: ${rework.reason.split('\n')[0]!.slice(0, 120)}${rework.revision ? ` (revision ${rework.revision.sha256.slice(0, 12)} attached)` : ''}`
+        ? ` — round ${rework.round}, redrafted after: ` +
+          `${rework.reason.split('\n')[0]!.slice(0, 120)}${rework.revision ? ` (revision ${rework.revision.sha256.slice(0, 12)} attached)` : ''}`
         : '';
       return {
         artifact,
-        summary: `plan ${project.currentVersion} → ${project.targetVersion}: ${services.length} service change(s), PHP ${view.changes.php.fromVersion} → ${view.changes.php.toVersion}${redrafted}`,
+        summary:
+          `plan ${project.currentVersion} → ${project.targetVersion}: ${services.length} service change(s), PHP ` +
+          `${view.changes.php.fromVersion} → ${view.changes.php.toVersion}${redrafted}`,
         facts: {
           serviceChanges: services.length,
           php: view.changes.php.toVersion,
@@ -133,7 +137,8 @@ export function createPlanningActivities(deps: PlanningDeps) {
       const services = effectiveChanges(view.changes);
       const plan = view.changes.plan;
       const staged = plan
-        ? `; bridge ${plan.bridge.length}, launch window ${plan.launch.length} step(s) ~${plan.launchMinutes} min${plan.needsDecision ? '; NEEDS A DECISION' : ''}`
+        ? `; bridge ${plan.bridge.length}, launch window ${plan.launch.length} step(s) ` +
+          `~${plan.launchMinutes} min${plan.needsDecision ? '; NEEDS A DECISION' : ''}`
         : '';
       return {
         artifact,
@@ -288,7 +293,8 @@ export function createPlanningActivities(deps: PlanningDeps) {
       heartbeat('committing the upgrade branch');
       const commit = await view.repo.commitAndPush(
         branch,
-        `Prepare the upgrade to Adobe Commerce ${project.targetVersion}\n\n${composer.changes.map((c) => `- ${c}`).join('\n')}\n- PHP ${view.changes.php.toVersion}` +
+        `Prepare the upgrade to Adobe Commerce ${project.targetVersion}\n\n${composer.changes.map((c) => `- ${c}`).join('\n')}\n- ` +
+          `PHP ${view.changes.php.toVersion}` +
           (view.changes.plan?.composer.raiseTo ? `\n- composer/composer ${view.changes.plan.composer.raiseTo}` : ''),
         { stepKey: `${workflowId}/prepare-upgrade-branch` },
       );
@@ -340,7 +346,8 @@ function renderInfrastructureChanges(ctx: ProjectContext, view: InfrastructureVi
     '|---|---|---|---|---|---|',
     ...changes.services.map(
       (c) =>
-        `| ${c.serviceId} (${c.serviceName}) | ${c.fromVersion ?? '—'} | ${c.toVersion ?? 'removed'} | ${c.upgradePath.join(' → ') || '—'} | ${c.kind} | ${c.reason.replace(/\|/g, '\\|')} |`,
+        `| ${c.serviceId} (${c.serviceName}) | ${c.fromVersion ?? '—'} | ${c.toVersion ?? 'removed'} | ` +
+        `${c.upgradePath.join(' → ') || '—'} | ${c.kind} | ${c.reason.replace(/\|/g, '\\|')} |`,
     ),
     `| php | ${changes.php.fromVersion} | ${changes.php.toVersion} | — | ${changes.php.kind} | ${changes.php.reason.replace(/\|/g, '\\|')} |`,
     '',

@@ -35,7 +35,8 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok, 1 unexpected failure, 2 bad usage or invalid project file, 3 refused, 4 not found, 5 Temporal, gateway or worker unavailable, 6 already started, 7 not signed in (`cuo login`), 8 a decision did not verify (`verify`).',
+      '\nExit codes: 0 ok, 1 unexpected failure, 2 bad usage or invalid project file, 3 refused, 4 not found, 5 Temporal, ' +
+        'gateway or worker unavailable, 6 already started, 7 not signed in (`cuo login`), 8 a decision did not verify (`verify`).',
     );
   // Every subcommand throws instead of exiting, so `run` decides the exit code.
   const subcommandSetup = (cmd: Command) =>

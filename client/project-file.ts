@@ -146,7 +146,8 @@ export function loadProjectFile(path: string): ProjectInput {
     const size = statSync(path).size;
     if (size > PROJECT_FILE_LIMITS.bytes) {
       throw new CliError(
-        `project file ${path} is ${Math.round(size / 1024)} KiB; a project file is at most ${PROJECT_FILE_LIMITS.bytes / 1024} KiB (a real one is a few kilobytes)`,
+        `project file ${path} is ${Math.round(size / 1024)} KiB; a project file is at most ${PROJECT_FILE_LIMITS.bytes / 1024} KiB ` +
+          `(a real one is a few kilobytes)`,
         EXIT.usage,
       );
     }

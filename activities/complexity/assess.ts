@@ -106,7 +106,8 @@ export function assessComplexity({ inventory, uct, currentVersion, targetVersion
         [30, 2],
         [Infinity, 3],
       ]),
-      `${thirdParty} third-party extension package${thirdParty > 1 ? 's' : ''} from ${inventory.thirdPartyVendors.length} vendor${inventory.thirdPartyVendors.length > 1 ? 's' : ''} (${inventory.thirdPartyVendors.join(', ')})`,
+      `${thirdParty} third-party extension package${thirdParty > 1 ? 's' : ''} from ` +
+        `${inventory.thirdPartyVendors.length} vendor${inventory.thirdPartyVendors.length > 1 ? 's' : ''} (${inventory.thirdPartyVendors.join(', ')})`,
     );
   }
 

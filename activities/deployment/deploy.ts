@@ -121,7 +121,8 @@ export async function deployToProduction(input: DeployToProductionInput): Promis
   const mergeCommit = deployCommits[0];
   if (!mergeCommit) {
     throw ApplicationFailure.nonRetryable(
-      `${productionBranch} already contains ${upgradeBranch} (${deployCommit.slice(0, 12)}), but not through a deploy by this orchestrator, so it cannot be rolled back automatically. Deploy and check it by hand, then skip this step with a reason.`,
+      `${productionBranch} already contains ${upgradeBranch} (${deployCommit.slice(0, 12)}), but not through a deploy ` +
+        `by this orchestrator, so it cannot be rolled back automatically. Deploy and check it by hand, then skip this step with a reason.`,
       'DeployedElsewhere',
     );
   }
@@ -230,14 +231,16 @@ async function checkApprovedCommit(repo: ProjectRepository, approved: string, up
   const full = await repo.rev(text.toLowerCase()).catch(() => '');
   if (!/^[0-9a-f]{40}$/.test(full) || !(await repo.isAncestor(full, upgradeHead))) {
     throw ApplicationFailure.nonRetryable(
-      `The approved commit ${text} is not on ${upgradeBranch} (head ${upgradeHead.slice(0, 12)}); nothing was deployed. Approve the code update again naming a commit of the branch.`,
+      `The approved commit ${text} is not on ${upgradeBranch} (head ${upgradeHead.slice(0, 12)}); nothing was deployed. ` +
+        `Approve the code update again naming a commit of the branch.`,
       'ApprovedCommitNotOnBranch',
     );
   }
   if (full !== upgradeHead) {
     const newer = (await repo.run(['log', '--format=%h %s', `${full}..${upgradeHead}`])).trim().split('\n').filter(Boolean);
     throw ApplicationFailure.nonRetryable(
-      `${upgradeBranch} has moved since the approval of ${full.slice(0, 12)}: ${newer.length} newer commit(s) (${newer.slice(0, 5).join('; ')}${newer.length > 5 ? '; …' : ''}) were never approved. Nothing was deployed. ` +
+      `${upgradeBranch} has moved since the approval of ${full.slice(0, 12)}: ${newer.length} newer commit(s) ` +
+        `(${newer.slice(0, 5).join('; ')}${newer.length > 5 ? '; …' : ''}) were never approved. Nothing was deployed. ` +
         `Reject the launch back to the code update to approve the new head, or reset the branch to the approved commit, then retry.`,
       'BranchMovedSinceApproval',
     );
@@ -325,7 +328,8 @@ async function rollback(
     '--no-verify',
     '--allow-empty',
     '-m',
-    `Roll back ${upgradeBranch} from ${productionBranch}\n\n${summary}\n\nReverts ${toRevert.join(', ')}.\n\n${trailers(upgradeBranch, ROLLBACK_TRAILER, attemptKey)}`,
+    `Roll back ${upgradeBranch} from ${productionBranch}\n\n${summary}\n\nReverts ` +
+      `${toRevert.join(', ')}.\n\n${trailers(upgradeBranch, ROLLBACK_TRAILER, attemptKey)}`,
   ]);
   await repo.push(productionBranch);
   return repo.rev('HEAD');

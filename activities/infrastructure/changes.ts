@@ -240,7 +240,8 @@ function opensearch(ctx: Context, service: ServiceDefinition): ServiceChange {
       ...notes,
       ...(path.length > 1
         ? [
-            `One major version at a time (${[service.version, ...path].join(' → ')}): indexes created by ${majorOf(service.version)}.x cannot be read by ${highest}, so reindex on each major before the next one.`,
+            `One major version at a time (${[service.version, ...path].join(' → ')}): indexes created by ` +
+              `${majorOf(service.version)}.x cannot be read by ${highest}, so reindex on each major before the next one.`,
           ]
         : []),
       'Reindex the catalog search after the upgrade (`bin/magento indexer:reindex catalogsearch_fulltext`).',
@@ -463,7 +464,8 @@ export function computeInfrastructureChanges(input: InfrastructureChangesInput):
         } else {
           // Kept silently before: the target's matrix does not list ActiveMQ Artemis at all.
           ctx.warnings.push(
-            `${service.id}: ${req.version} does not support ActiveMQ Artemis (the matrix lists it from 2.4.5-p16, 2.4.6-p13, 2.4.7-p8 and 2.4.8-p3); move the queues to RabbitMQ ${req.rabbitmq.raw} or choose a target that supports it.`,
+            `${service.id}: ${req.version} does not support ActiveMQ Artemis (the matrix lists it from 2.4.5-p16, ` +
+              `2.4.6-p13, 2.4.7-p8 and 2.4.8-p3); move the queues to RabbitMQ ${req.rabbitmq.raw} or choose a target that supports it.`,
           );
           ctx.decisions.push(`${service.id}: ActiveMQ Artemis is not supported by ${req.version}`);
           out.push(keep(service, `${req.version} does not support ActiveMQ Artemis`));

@@ -31,7 +31,8 @@ export function renderStagedPlan(plan: StagedPlan): string[] {
     lines.push(`No common version (these move with the code): ${plan.noCommonVersion.join(', ')}.`, '');
   }
   lines.push(
-    `### 2. Launch window, in this order (~${plan.launchMinutes} min${plan.windowMinutes === undefined ? '' : ` of a ${plan.windowMinutes}-min window`}; planning estimates)`,
+    `### 2. Launch window, in this order (~${plan.launchMinutes} min${plan.windowMinutes === undefined ? '' : ` of a ${plan.windowMinutes}-min window`}; ` +
+      `planning estimates)`,
     '',
     ...plan.launch.map((s, i) => `${i + 1}. ${s.action} (~${s.minutes} min)`),
     '',

@@ -106,7 +106,8 @@ export function stagePlan(input: StagePlanInput): StagedPlan {
         const index = change.upgradePath.indexOf(reach);
         if (reach !== change.toVersion) {
           change.notes.push(
-            `${target.version} also supports ${change.serviceName} ${change.toVersion}; the bridge stops at ${reach}, which both ${current.version} and ${target.version} support.`,
+            `${target.version} also supports ${change.serviceName} ${change.toVersion}; the bridge stops at ${reach}, ` +
+              `which both ${current.version} and ${target.version} support.`,
           );
         }
         change.toVersion = reach;
@@ -201,7 +202,8 @@ export function stagePlan(input: StagePlanInput): StagedPlan {
   const launchMinutes = launch.reduce((sum, s) => sum + s.minutes, 0);
   if (input.windowMinutes !== undefined && launchMinutes > input.windowMinutes) {
     decisions.push(
-      `the launch window's work is estimated at ${launchMinutes} minutes but the shortest change window is ${input.windowMinutes} minutes; ask for a longer window or split the service changes`,
+      `the launch window's work is estimated at ${launchMinutes} minutes but the shortest change window is ` +
+        `${input.windowMinutes} minutes; ask for a longer window or split the service changes`,
     );
   }
 

@@ -257,7 +257,8 @@ export function renderMonitoringReport(result: MonitorResult): string {
   const lines = [
     `# Post-launch monitoring — ${result.baseUrl}`,
     '',
-    `From ${result.startedAt} to ${result.endedAt}: ${result.rounds} rounds, ${result.requests} requests over ${result.paths.map((p) => `\`${p}\``).join(', ')}${result.resumed ? ' (resumed after a worker restart)' : ''}.`,
+    `From ${result.startedAt} to ${result.endedAt}: ${result.rounds} rounds, ${result.requests} requests over ` +
+      `${result.paths.map((p) => `\`${p}\``).join(', ')}${result.resumed ? ' (resumed after a worker restart)' : ''}.`,
     '',
     `Result: **${result.passed ? 'NO ALERTS' : `${result.alerts.length} ALERT(S)`}**`,
     '',

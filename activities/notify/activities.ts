@@ -98,7 +98,8 @@ export function createNotifyActivities(deps: NotifyActivityDeps) {
         '',
         `  ${url}`,
         '',
-        `It opens a page with the evidence; nothing is decided until you confirm there. It works once, until ${until}, and only while the evidence stays as it is now. Do not forward this e-mail.`,
+        `It opens a page with the evidence; nothing is decided until you confirm there. It works once, until ${until}, ` +
+          `and only while the evidence stays as it is now. Do not forward this e-mail.`,
         '',
         `Reference: ${shared.idempotencyKey}`,
         '',
@@ -166,7 +167,10 @@ export function createNotifyActivities(deps: NotifyActivityDeps) {
       const sentVia = outcome.results.filter((r) => r.status === 'sent').map((r) => r.channel);
       return {
         artifact,
-        summary: `Invited ${attendees} participants to the ${request.event} conference, ${formatUtc(invite.startUtc)} to ${formatUtc(invite.endUtc)} (${INVITE_FILENAME}, sequence ${invite.sequence}${sentVia.length ? `, via ${sentVia.join(' and ')}` : ', no channel configured'})`,
+        summary:
+          `Invited ${attendees} participants to the ${request.event} conference, ${formatUtc(invite.startUtc)} to ` +
+          (`${formatUtc(invite.endUtc)} (${INVITE_FILENAME}, sequence ` +
+            `${invite.sequence}${sentVia.length ? `, via ${sentVia.join(' and ')}` : ', no channel configured'})`),
         passed: true,
         facts: {
           uid: invite.uid,

@@ -236,7 +236,8 @@ export class EmailChannel implements Channel {
     const server = this.serverLabel();
     if (code === 'EAUTH') {
       return ApplicationFailure.nonRetryable(
-        `SMTP server ${server} refused the login${err.responseCode ? ` (${err.responseCode})` : ''}; check the SMTP user and password in the worker configuration (credentials redacted).`,
+        `SMTP server ${server} refused the login${err.responseCode ? ` (${err.responseCode})` : ''}; check the SMTP user ` +
+          `and password in the worker configuration (credentials redacted).`,
         'EmailAuthFailed',
       );
     }

@@ -91,7 +91,9 @@ export function verifyEmailLink(secret: string, token: string, nowSec = Math.flo
     return {
       ok: false,
       status: 410,
-      reason: `this link expired on ${new Date(parsed.data.exp * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC; sign in to decide, or ask for a new link`,
+      reason:
+        `this link expired on ${new Date(parsed.data.exp * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC; ` +
+        `sign in to decide, or ask for a new link`,
     };
   }
   return { ok: true, claims: parsed.data };

@@ -320,7 +320,8 @@ function draftFor(event: NotificationEvent, cli: string): Draft {
         ccRoles: roles.includes('managed-services') ? [] : ['managed-services'],
         actingRoles: roles,
         body: [
-          `The automated step ${event.step ? `"${event.step}" ` : ''}of "${taskTitle(task)}" failed${attempts}. The project is not failed: the task is blocked until ${roleList(roles)} decides to retry it (after fixing the cause) or to skip it with a reason.`,
+          `The automated step ${event.step ? `"${event.step}" ` : ''}of "${taskTitle(task)}" failed${attempts}. The ` +
+            `project is not failed: the task is blocked until ${roleList(roles)} decides to retry it (after fixing the cause) or to skip it with a reason.`,
           `Error: ${error}`,
         ],
         actions: resolutionActions(cli, project, task, roles),
@@ -342,7 +343,8 @@ function draftFor(event: NotificationEvent, cli: string): Draft {
             ? `${actorName(project, by)} (${ROLE_LABELS[by.role]}) rejected "${taskTitle(task)}".`
             : `${ROLE_LABELS[task.ownerRole]} rejected "${taskTitle(task)}".`,
           `Reason: ${truncate(event.reason, ERROR_MAX)}`,
-          `The project goes back to "${taskTitle(backTo)}" (${backTo.id}); approvals of the work redone from there are void. ${roleList(roles)} redoes it; the owners will be asked to decide again.`,
+          `The project goes back to "${taskTitle(backTo)}" (${backTo.id}); approvals of the work redone from there are ` +
+            `void. ${roleList(roles)} redoes it; the owners will be asked to decide again.`,
         ],
         actions: [],
       };
@@ -356,7 +358,8 @@ function draftFor(event: NotificationEvent, cli: string): Draft {
         ccRoles: [],
         actingRoles: [],
         body: [
-          `The upgrade project was cancelled${by ? ` by ${actorName(project, by)} (${ROLE_LABELS[by.role]})` : ''}${event.task ? ` while at "${taskTitle(event.task)}"` : ''}.`,
+          `The upgrade project was ` +
+            `cancelled${by ? ` by ${actorName(project, by)} (${ROLE_LABELS[by.role]})` : ''}${event.task ? ` while at "${taskTitle(event.task)}"` : ''}.`,
           `Reason: ${truncate(event.reason, ERROR_MAX)}`,
           'No further steps run. The history stays available in the Temporal UI and with the status command.',
         ],

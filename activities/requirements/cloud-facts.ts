@@ -113,7 +113,8 @@ export const VALKEY_MANDATORY_FROM: Readonly<Record<string, string>> = {
   '2.4.9': '2.4.9',
 };
 export const VALKEY_MANDATORY_SOURCE =
-  'AdobeDocs/commerce-operations.en@34971d8c2f8a help/release/notes/security/2-4-{5,6,7,8}-patches.md and _jekyll/_data/system-requirements.yml (newest patch of each line lists Valkey, no Redis)';
+  'AdobeDocs/commerce-operations.en@34971d8c2f8a help/release/notes/security/2-4-{5,6,7,8}-patches.md and ' +
+  '_jekyll/_data/system-requirements.yml (newest patch of each line lists Valkey, no Redis)';
 
 /**
  * RabbitMQ: the newest patches list 4.3 in the matrix while their release notes say "RabbitMQ 4.2 support"; the same
@@ -121,9 +122,12 @@ export const VALKEY_MANDATORY_SOURCE =
  */
 export const RABBITMQ_NOTES_MISMATCH: SourcedFact & { versions: readonly string[]; text: string } = {
   versions: ['2.4.4-p18', '2.4.5-p17', '2.4.6-p15', '2.4.7-p10', '2.4.8-p5'],
-  text: 'The release notes of this patch say "RabbitMQ 4.2 support" while the system-requirements matrix says 4.3; ece-tools supports 4.2 from 2002.2.11 and 4.3 from 2002.2.12. Ask Adobe which one Production gets, and use 4.2 if ece-tools cannot be raised to 2002.2.12.',
+  text:
+    'The release notes of this patch say "RabbitMQ 4.2 support" while the system-requirements matrix says 4.3; ' +
+    'ece-tools supports 4.2 from 2002.2.11 and 4.3 from 2002.2.12. Ask Adobe which one Production gets, and use 4.2 if ece-tools cannot be raised to 2002.2.12.',
   source:
-    'AdobeDocs/commerce-operations.en@34971d8c2f8a help/release/notes/security/2-4-8-patches.md (and the other lines of the 2026-05-12 patch release); ece-tools release notes',
+    'AdobeDocs/commerce-operations.en@34971d8c2f8a help/release/notes/security/2-4-8-patches.md (and the other lines of ' +
+    'the 2026-05-12 patch release); ece-tools release notes',
 };
 
 /** OpenSearch reads only indexes made by the previous major: 1.x indexes cannot be read by 3, so 1 → 3 goes via 2. */
@@ -160,6 +164,7 @@ export const KNOWN_COMPOSER_CONFLICTS: readonly ComposerConflict[] = [
     action: 'remove',
     why: 'a 2.4.4-era root pin (~3.3.0) cannot be installed with the 2.4.8 edition package, which brings its own laminas-di constraint',
     source:
-      'issue #14 (observed: 2.4.4 project upgraded to 2.4.8); magento/composer-root-update-plugin@4233bb9b06f7 README (custom root values are kept without --force-root-updates)',
+      'issue #14 (observed: 2.4.4 project upgraded to 2.4.8); magento/composer-root-update-plugin@4233bb9b06f7 README ' +
+      '(custom root values are kept without --force-root-updates)',
   },
 ];

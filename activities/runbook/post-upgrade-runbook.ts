@@ -86,7 +86,9 @@ export async function runPostUpgradeRunbook(req: RunbookRequest): Promise<Runboo
       passed: problem === undefined,
       status: result.status,
       durationMs: result.durationMs,
-      evidence: `${result.method} ${path} → ${result.status !== undefined ? `HTTP ${result.status}` : 'no answer'} in ${result.durationMs} ms${problem ? `: ${problem}` : `; ${summarise(result)}`}`,
+      evidence:
+        `${result.method} ${path} → ${result.status !== undefined ? `HTTP ${result.status}` : 'no answer'} in ` +
+        `${result.durationMs} ms${problem ? `: ${problem}` : `; ${summarise(result)}`}`,
     });
   };
 
@@ -121,7 +123,8 @@ export async function runPostUpgradeRunbook(req: RunbookRequest): Promise<Runboo
     passed: pageTimes.length > 0 && slow.length === 0,
     durationMs: pageTimes.reduce((sum, t) => sum + t.durationMs, 0),
     evidence: pageTimes.length
-      ? `${pageTimes.map((t) => `${t.name} ${t.durationMs} ms`).join(', ')}; limit ${limit} ms${slow.length ? `; too slow: ${slow.map((t) => t.name).join(', ')}` : ''}`
+      ? `${pageTimes.map((t) => `${t.name} ${t.durationMs} ms`).join(', ')}; limit ` +
+        `${limit} ms${slow.length ? `; too slow: ${slow.map((t) => t.name).join(', ')}` : ''}`
       : 'no page answered, so no response time could be measured',
   });
 
@@ -215,13 +218,16 @@ export function renderRunbookReport(result: RunbookResult): string {
   const lines = [
     `# Post-upgrade runbook — ${result.baseUrl}`,
     '',
-    `Started ${result.startedAt}. Result: **${result.passed ? 'PASSED' : 'FAILED'}** (${result.checks.filter((c) => c.passed && !c.skipped).length} passed, ${result.checks.filter((c) => !c.passed).length} failed, ${result.checks.filter((c) => c.skipped).length} not run).`,
+    `Started ${result.startedAt}. Result: **${result.passed ? 'PASSED' : 'FAILED'}** ` +
+      (`(${result.checks.filter((c) => c.passed && !c.skipped).length} passed, ${result.checks.filter((c) => !c.passed).length} failed, ` +
+        `${result.checks.filter((c) => c.skipped).length} not run).`),
     '',
     '| check | result | status / exit | time | evidence |',
     '|---|---|---|---|---|',
     ...result.checks.map(
       (c) =>
-        `| ${cell(c.name)} | ${c.skipped ? 'not run' : c.passed ? 'pass' : '**FAIL**'} | ${c.status ?? (c.exitCode !== undefined ? `exit ${c.exitCode ?? 'none'}` : '')} | ${c.durationMs} ms | ${cell(c.evidence)} |`,
+        `| ${cell(c.name)} | ${c.skipped ? 'not run' : c.passed ? 'pass' : '**FAIL**'} | ` +
+        `${c.status ?? (c.exitCode !== undefined ? `exit ${c.exitCode ?? 'none'}` : '')} | ${c.durationMs} ms | ${cell(c.evidence)} |`,
     ),
   ];
   if (result.dbStatus) lines.push('', `Database status: \`${result.dbStatus}\` — ${describeDbStatus(result.dbStatus)}.`);

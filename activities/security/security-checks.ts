@@ -429,7 +429,8 @@ export function renderSecurityReport(report: SecurityReport): string {
   if (report.tls) {
     const t = report.tls;
     lines.push(
-      `TLS: ${t.protocol ?? '?'}, ${t.trusted ? 'trusted' : `not trusted (${t.trustError ?? '?'})`}, subject ${t.subject ?? '?'}, issuer ${t.issuer ?? '?'}, expires ${t.validTo ?? '?'} (${t.daysLeft ?? '?'} days left).`,
+      `TLS: ${t.protocol ?? '?'}, ${t.trusted ? 'trusted' : `not trusted (${t.trustError ?? '?'})`}, subject ` +
+        `${t.subject ?? '?'}, issuer ${t.issuer ?? '?'}, expires ${t.validTo ?? '?'} (${t.daysLeft ?? '?'} days left).`,
       '',
     );
   }

@@ -111,7 +111,8 @@ export function registerInfrastructure(program: Command, ctx: CommandContext): v
       const currentVersion = opts.from ?? (files.composerLock === undefined ? undefined : installedCommerceVersion(files.composerLock));
       if (!currentVersion) {
         throw new CliError(
-          `cannot tell the current version: composer.lock ${files.composerLock === undefined ? 'is missing' : `does not lock ${ENTERPRISE_EDITION}`}; name it with --from`,
+          `cannot tell the current version: composer.lock ${files.composerLock === undefined ? 'is missing' : `does not lock ${ENTERPRISE_EDITION}`}; ` +
+            `name it with --from`,
           EXIT.usage,
         );
       }

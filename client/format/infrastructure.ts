@@ -43,7 +43,8 @@ export function renderInfrastructurePreview(planned: PlannedFiles, style: Style)
     lines.push(
       '',
       b(
-        `Launch window, in this order (~${plan.launchMinutes} min, planning estimates${plan.windowMinutes === undefined ? '' : `; window ${plan.windowMinutes} min`})`,
+        `Launch window, in this order (~${plan.launchMinutes} min, planning ` +
+          `estimates${plan.windowMinutes === undefined ? '' : `; window ${plan.windowMinutes} min`})`,
       ),
     );
     lines.push(
@@ -57,7 +58,8 @@ export function renderInfrastructurePreview(planned: PlannedFiles, style: Style)
     lines.push('', b('Requirements'));
     if (plan.eceTools) lines.push(`  magento/ece-tools ${plan.eceTools.minimum} or later (for ${plan.eceTools.for.join(', ')})`);
     lines.push(
-      `  Composer ${plan.composer.required}; .magento.app.yaml installs ${plan.composer.installed ?? 'no named version'}${plan.composer.raiseTo ? ` → raise to ${plan.composer.raiseTo}` : ''}`,
+      `  Composer ${plan.composer.required}; .magento.app.yaml installs ` +
+        `${plan.composer.installed ?? 'no named version'}${plan.composer.raiseTo ? ` → raise to ${plan.composer.raiseTo}` : ''}`,
     );
   }
   if (changes.warnings.length) lines.push('', b('Warnings'), ...changes.warnings.map((w) => `  - ${w}`));

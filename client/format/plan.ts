@@ -137,7 +137,8 @@ export function separationWarnings(project: ProjectInput): string[] {
       const pool = new Set([...deciders, ...owners]);
       if (deciders.length < approvals(gate.id) || pool.size < approvals(gate.id) + approvals(id)) {
         warnings.push(
-          `${gate.id} can never be approved: its deciders (${deciders.join(', ') || 'none'}) also approve ${id}, and whoever approves ${id} may not approve ${gate.id} (separation of duties); ` +
+          `${gate.id} can never be approved: its deciders (${deciders.join(', ') || 'none'}) also approve ${id}, and ` +
+            `whoever approves ${id} may not approve ${gate.id} (separation of duties); ` +
             `add a ${cabOwner(gate)} participant who takes no part in the change and name them in cab.members`,
         );
       }

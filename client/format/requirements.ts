@@ -40,7 +40,8 @@ export function onPremisesRows(r: CommerceRequirements): [string, string][] {
 
 export function renderRequirements(r: CommerceRequirements, lifecycle: ReleaseLineLifecycle | undefined, style: Style): string {
   const lines = [
-    `${style.colors.bold(`Adobe Commerce ${r.version}`)}${r.latestOfLine ? ' (latest patch of its line)' : ''} on ${r.platform === 'cloud' ? 'cloud infrastructure' : 'on-premises'}`,
+    `${style.colors.bold(`Adobe Commerce ${r.version}`)}${r.latestOfLine ? ' (latest patch of its line)' : ''} on ` +
+      `${r.platform === 'cloud' ? 'cloud infrastructure' : 'on-premises'}`,
     '',
     renderTable(['service', 'supported versions'], requirementRows(r), style),
   ];

@@ -109,7 +109,8 @@ export function renderStatus(answer: ProjectSummary | ProjectStatus, now: number
   const state = projectState(status, execution);
   const lines = [
     `${colors.bold(clean(status.projectId))} — ${clean(status.customer)}: ${clean(status.currentVersion)} → ${clean(status.targetVersion)}`,
-    `state ${closedByTemporal ? colors.red(state) : state} · phase ${colors.bold(status.phase)} · started ${shortIso(status.startedAt)} (${ago(status.startedAt, now)})` +
+    `state ${closedByTemporal ? colors.red(state) : state} · phase ${colors.bold(status.phase)} · started ` +
+      `${shortIso(status.startedAt)} (${ago(status.startedAt, now)})` +
       (status.completedAt
         ? ` · finished ${shortIso(status.completedAt)}`
         : closedByTemporal && execution?.closeTime
@@ -118,7 +119,9 @@ export function renderStatus(answer: ProjectSummary | ProjectStatus, now: number
   ];
   if (closedByTemporal) {
     lines.push(
-      `Temporal ${state} this workflow${execution?.closeTime ? ` at ${shortIso(execution.closeTime)}` : ''}${execution?.terminatedReason ? `: ${clean(execution.terminatedReason)}` : ''}.`,
+      `Temporal ${state} this workflow${
+        execution?.closeTime ? ` at ` + `${shortIso(execution.closeTime)}` : ''
+      }${execution?.terminatedReason ? `: ${clean(execution.terminatedReason)}` : ''}.`,
       'Nothing runs or waits any more: the tasks below show where it stopped. A new attempt needs a new project id.',
     );
   }
@@ -182,7 +185,8 @@ export function renderStatus(answer: ProjectSummary | ProjectStatus, now: number
       for (const a of gate.attachments!) {
         const full = a as { at?: string; url?: string; note?: string }; // the summary leaves the URL to `--task`
         lines.push(
-          `  ${gate.id}: ${clean(a.id)} sha256 ${a.sha256.slice(0, 12)} by ${clean(a.actor)}${full.at ? ` ${shortIso(full.at)}` : ''}${full.url ? ` — ${clean(full.url)}` : ''}${full.note ? ` — ${clean(full.note)}` : ''}`,
+          `  ${gate.id}: ${clean(a.id)} sha256 ${a.sha256.slice(0, 12)} by ` +
+            `${clean(a.actor)}${full.at ? ` ${shortIso(full.at)}` : ''}${full.url ? ` — ${clean(full.url)}` : ''}${full.note ? ` — ${clean(full.note)}` : ''}`,
         );
       }
     }

@@ -34,7 +34,8 @@ export function renderTaskDetails(details: TaskDetails, style: Style): string {
     lines.push('', 'Approvals:');
     for (const a of gate.approvals)
       lines.push(
-        `  ${clean(a.actor)} at ${shortIso(a.at)}${a.evidence.length ? ` on ${clean(a.evidence.join(', '))}` : ''}${a.commit ? ` (commit ${clean(a.commit)})` : ''}`,
+        `  ${clean(a.actor)} at ` +
+          `${shortIso(a.at)}${a.evidence.length ? ` on ${clean(a.evidence.join(', '))}` : ''}${a.commit ? ` (commit ${clean(a.commit)})` : ''}`,
       );
   }
   if (details.cabGates.length) {
@@ -44,11 +45,14 @@ export function renderTaskDetails(details: TaskDetails, style: Style): string {
   }
   lines.push(
     '',
-    `Audit entries of ${gate.id}: ${details.auditTotal}${details.auditTotal > details.audit.length ? ` (the newest ${details.audit.length}; \`cuo history\` has all)` : ''}`,
+    `Audit entries of ${gate.id}: ` +
+      `${details.auditTotal}${details.auditTotal > details.audit.length ? ` (the newest ${details.audit.length}; \`cuo history\` has all)` : ''}`,
   );
   for (const e of details.audit) {
     lines.push(
-      `  #${e.id} ${shortIso(e.at)} ${e.kind}${e.decision ? ` ${e.decision}` : ''}${e.actor ? ` by ${clean(e.actor)}` : ''}${e.comment || e.reason ? `: ${clean(e.comment ?? e.reason).replace(/\s+/g, ' ')}` : ''}`,
+      `  #${e.id} ${shortIso(e.at)} ${e.kind}${e.decision ? ` ${e.decision}` : ''}${
+        e.actor ? ` by ` + `${clean(e.actor)}` : ''
+      }${e.comment || e.reason ? `: ${clean(e.comment ?? e.reason).replace(/\s+/g, ' ')}` : ''}`,
     );
   }
   return lines.join('\n');

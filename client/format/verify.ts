@@ -26,7 +26,10 @@ export function summaryLine(report: VerifyReport): string {
     duplicates ? `${duplicates} duplicate${duplicates === 1 ? '' : 's'}` : '',
     refused ? `${refused} refused after acceptance` : '',
   ].filter(Boolean);
-  return `${verified} verified, ${notVerified} not verified, ${refusedSignals} refused signal${refusedSignals === 1 ? '' : 's'}${extra.length ? `, ${extra.join(', ')}` : ''}`;
+  return (
+    `${verified} verified, ${notVerified} not verified, ${refusedSignals} refused ` +
+    `signal${refusedSignals === 1 ? '' : 's'}${extra.length ? `, ${extra.join(', ')}` : ''}`
+  );
 }
 
 export function renderVerify(report: VerifyReport, style: Style): string {
@@ -39,7 +42,26 @@ export function renderVerify(report: VerifyReport, style: Style): string {
   } else {
     for (const k of report.keys) {
       lines.push(
-        `${k.change ? `Keys rotated at ${shortIso(k.at)} (event ${k.eventId}): ${clean(k.change)}; trusted` : `Keys trusted at the start (${shortIso(k.at)})`}: ${clean(k.kids.join(', ')) || 'none'}`,
+        `${k.change ? `Keys rotated at ${shortIso(k.at)} (event ${k.eventId}): ${clean(k.change)}; trusted` : `Keys trusted at the start (${shortIso(k.at)})`}: ` +
+          `` +
+          `` +
+          `` +
+          `` +
+          `` +
+          `` +
+          `` +
+          `` +
+          `` +
+          `` +
+          `` +
+          `` +
+          `` +
+          `` +
+          `` +
+          `` +
+          `` +
+          `` +
+          `${clean(k.kids.join(', ')) || 'none'}`,
       );
     }
     lines.push(
