@@ -116,9 +116,16 @@ it('retries transient faults (webhook 500s, SMTP drops, one rejected push, Produ
     await approveUntil(handle, (s) => gateState(s, 'cab-production-deployment') === 'awaiting-approval', 90_000);
     production.resetStats();
     production.setMode('down');
-    const back = setTimeout(() => production.setMode('healthy'), 1_500);
+    // Back up only after the deployment has met a refused connection (a fixed delay raced the approvals under load).
+    let watching = true;
+    const back = (async () => {
+      while (watching && production.stats().droppedConnections === 0) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 500));
+      production.setMode('healthy');
+    })();
     const done = await approveUntil(handle, () => false, 120_000);
-    clearTimeout(back);
+    watching = false;
+    await back;
     production.setMode('healthy');
 
     expect(done.state).toBe('completed');
