@@ -52,7 +52,8 @@ const participantList = z
   .min(1, 'needs at least one participant of this role')
   .max(
     MAX_PARTICIPANTS_PER_ROLE,
-    `lists at most ${MAX_PARTICIPANTS_PER_ROLE} people per role (the awaited people are a search attribute of at most 2 KB); name the deciders and share the reports with the others`,
+    `lists at most ${MAX_PARTICIPANTS_PER_ROLE} people per role (the awaited people are a search attribute of at most ` +
+      `2 KB); name the deciders and share the reports with the others`,
   );
 
 export const participantsSchema = z.strictObject({
@@ -365,7 +366,9 @@ function refineProject(minimums: TimingMinimums) {
         ctx.addIssue({
           code: 'custom',
           path: ['requiredApprovals', gate],
-          message: `asks for ${count} approvals but participants.${owner} lists ${project.participants[owner].length} (the owner role of ${gate}); the gate could never pass`,
+          message:
+            `asks for ${count} approvals but participants.${owner} lists ${project.participants[owner].length} (the ` +
+            `owner role of ${gate}); the gate could never pass`,
         });
       }
     }
@@ -453,7 +456,8 @@ function tunablesSchemaFor(short: boolean) {
         .int()
         .min(
           noticeMin,
-          `must be at least ${noticeMin} (Adobe asks ${ADOBE_PRODUCTION_NOTICE_HOURS} weekday hours of notice for a Production change; shorter only on a worker with CUO_ALLOW_SHORT_TIMINGS=1)`,
+          `must be at least ${noticeMin} (Adobe asks ${ADOBE_PRODUCTION_NOTICE_HOURS} weekday hours of notice for a ` +
+            `Production change; shorter only on a worker with CUO_ALLOW_SHORT_TIMINGS=1)`,
         )
         .max(30 * 24)
         .optional(),

@@ -86,7 +86,9 @@ export class ProjectTrust {
     if (!Array.isArray(c.evd) || !sameList([...c.evd].sort(), current)) {
       return {
         ok: false,
-        reason: `the evidence of ${gate.id} changed since it was shown (now ${current.map((h) => h.slice(0, 12)).join(', ') || 'none'}); review the current evidence and decide again`,
+        reason:
+          `the evidence of ${gate.id} changed since it was shown (now ${current.map((h) => h.slice(0, 12)).join(', ') || 'none'}); ` +
+          `review the current evidence and decide again`,
       };
     }
     return proven(c, verified.kid);
@@ -199,5 +201,8 @@ function safeKeyId(x: string): string | undefined {
 /** Names the first field where what was signed and what was sent differ. */
 function differs(field: string, signed: unknown, sent: unknown): string | undefined {
   if (signed === sent) return undefined;
-  return `the assertion's ${field} does not match the decision sent (signed ${JSON.stringify(signed ?? null)?.slice(0, 80)}); decisions are sent by the approvals gateway`;
+  return (
+    `the assertion's ${field} does not match the decision sent (signed ${JSON.stringify(signed ?? null)?.slice(0, 80)}); ` +
+    `decisions are sent by the approvals gateway`
+  );
 }
