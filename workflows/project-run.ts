@@ -8,6 +8,7 @@
  */
 import {
   CancellationScope,
+  ContinueAsNew,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -348,7 +349,8 @@ export class ProjectRun {
           this.publish();
           break;
         } catch (err) {
-          if (isCancellation(err)) throw err;
+          // Continuing as new from the window wait (`wait-before`) ends the run here: it is no failure of the step.
+          if (isCancellation(err) || err instanceof ContinueAsNew) throw err;
           const error = innermostMessage(err);
           this.state.block(gate.id, name, error);
           this.publish();

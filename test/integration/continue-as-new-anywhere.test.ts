@@ -18,6 +18,7 @@ import { StubActivities } from '../support/stub-activities';
 const WORKFLOWS = require.resolve('../../workflows');
 const EventType = temporal.api.enums.v1.EventType;
 const INFRA = 'upgrade-infrastructure-services';
+const LAUNCH = 'launch-to-production';
 const CSE = OWNER_EMAIL['managed-services'];
 
 let client: Client;
@@ -61,20 +62,26 @@ function wholeTrail(stubs: StubActivities, status: ProjectStatus): AuditEntry[] 
   return all;
 }
 
+/** The only change window, opening at the next whole minute at least `marginMs` from now (windows are whole minutes). */
+function windowAfter(marginMs: number): { opens: Date; changeWindows: UpgradeWorkflowInput['project']['changeWindows'] } {
+  const opens = new Date(Math.ceil((Date.now() + marginMs) / 60_000) * 60_000);
+  const day = (['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const)[opens.getUTCDay()]!;
+  const startUtc = `${String(opens.getUTCHours()).padStart(2, '0')}:${String(opens.getUTCMinutes()).padStart(2, '0')}`;
+  return { opens, changeWindows: [{ days: [day], startUtc, durationMinutes: 60 }] };
+}
+
 async function cancel(handle: WorkflowHandle): Promise<void> {
   await handle.executeUpdate('cancel', { args: [{ actor: CSE, role: 'managed-services', reason: 'end of the test' }] });
   expect(await handle.result()).toMatchObject({ outcome: 'cancelled' });
 }
 
 it('continues as new inside a change-window wait, goes on waiting for the same window, and tells nobody twice', async () => {
-  // The only change window opens at the next whole minute that leaves ~25 s to reach it and flood the wait.
-  const opens = new Date(Math.ceil((Date.now() + 25_000) / 60_000) * 60_000);
-  const day = (['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const)[opens.getUTCDay()]!;
-  const startUtc = `${String(opens.getUTCHours()).padStart(2, '0')}:${String(opens.getUTCMinutes()).padStart(2, '0')}`;
+  // The only change window opens at the next whole minute that leaves 25 s to reach it and flood the wait.
+  const { opens, changeWindows } = windowAfter(25_000);
   const stubs = new StubActivities();
   const taskQueue = uniqueTaskQueue('continue-window');
   await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: stubs.activities() }, async () => {
-    const project = makeProject({ projectId: 'long-window', changeWindows: [{ days: [day], startUtc, durationMinutes: 60 }] });
+    const project = makeProject({ projectId: 'long-window', changeWindows });
     const tunables: UpgradeTunables = { ...FAST_STUB_TUNABLES, continueAsNewAfterMessages: 10 };
     const input: UpgradeWorkflowInput = { version: 1, project, tunables, playbookVersion: 1 };
     const handle = await client.workflow.start('upgradeProject', {
@@ -195,6 +202,59 @@ it('continues as new between two steps of a task: the next run starts the next s
     ]);
     const trail = wholeTrail(stubs, cab);
     expect(trail.filter((e) => e.kind === 'decision' && e.decision === 'comment')).toHaveLength(6);
+    await cancel(handle);
+  });
+});
+
+it('continues as new while a deployment waits for its window, and the next run deploys in that same window', async () => {
+  const { opens, changeWindows } = windowAfter(30_000);
+  const stubs = new StubActivities();
+  // Both infrastructure requests fail and are skipped: no earlier step waits for the window, only the deployment.
+  stubs.failing.set('requestInfrastructureChange', 'ticketing system down');
+  const taskQueue = uniqueTaskQueue('continue-deploy');
+  await runWorker({ taskQueue, workflowsPath: WORKFLOWS, activities: stubs.activities() }, async () => {
+    const project = makeProject({ projectId: 'long-deploy', changeWindows });
+    const tunables: UpgradeTunables = { ...FAST_STUB_TUNABLES, continueAsNewAfterMessages: 10 };
+    const input: UpgradeWorkflowInput = { version: 1, project, tunables, playbookVersion: 1 };
+    const handle = await client.workflow.start('upgradeProject', {
+      taskQueue,
+      workflowId: workflowIdFor(project.projectId),
+      args: [input],
+    });
+    let waiting: ProjectStatus;
+    for (;;) {
+      waiting = await approveUntil(handle, (s) => gateState(s, INFRA) === 'blocked' || gateState(s, LAUNCH) === 'waiting-window');
+      if (gateState(waiting, LAUNCH) === 'waiting-window') break;
+      await decide(handle, { taskId: INFRA, decision: 'skip', actor: CSE, role: 'managed-services', comment: 'changed by hand' });
+      await waitForStatus(handle, (s) => gateState(s, INFRA) !== 'blocked');
+    }
+    const window = waiting.gates.find((g) => g.id === LAUNCH)!.window!;
+    expect(Date.parse(window.startIso)).toBe(opens.getTime());
+    const before = waiting.continuedRuns ?? 0; // the approvals on the way may have continued the run already
+
+    for (let n = 1; n <= 25; n += 1) await decide(handle, { ...comment(n), taskId: LAUNCH });
+    const continued = await waitForStatus(handle, (s) => (s.continuedRuns ?? 0) >= before + 2);
+    expect(Date.now()).toBeLessThan(opens.getTime());
+    expect(continued.gates.find((g) => g.id === LAUNCH)).toMatchObject({ state: 'waiting-window', window });
+    expect(stubs.callsOf('deployToProduction', handle.workflowId)).toHaveLength(0);
+
+    // The window opens: the deployment runs once, in it, and the launch waits for its owner.
+    const deployed = await waitForStatus(
+      handle,
+      (s) => gateState(s, LAUNCH) === 'awaiting-approval',
+      opens.getTime() - Date.now() + 30_000,
+    );
+    expect(Date.now()).toBeGreaterThanOrEqual(opens.getTime());
+    expect(stubs.callsOf('deployToProduction', handle.workflowId).map((c) => (c.detail as { window: unknown }).window)).toEqual([window]);
+    const trail = wholeTrail(stubs, deployed);
+    expect(trail.filter((e) => e.kind === 'window' && e.gateId === LAUNCH)).toHaveLength(1);
+    const runs = await runsOf(handle.workflowId);
+    expect(runs.filter((r) => r.activities.includes('deployToProduction')).map((r) => r.runId)).toEqual([runs.at(-1)!.runId]);
+    await eventually(async () =>
+      stubs.notificationsFor(handle.workflowId, 'awaiting-decision').some((n) => n.taskId === LAUNCH) ? true : undefined,
+    );
+    const told = stubs.notificationsFor(handle.workflowId, 'awaiting-decision').map((n) => n.taskId);
+    expect(told).toEqual([...new Set(told)]); // every gate was told once, however many runs it took
     await cancel(handle);
   });
 });
