@@ -8,6 +8,7 @@
  */
 import {
   CancellationScope,
+  ContinueAsNew,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -30,7 +31,14 @@ import { makePublisher } from './publisher';
 import { ReminderSchedule } from './reminder-schedule';
 import type { Role } from './roles';
 import { UpgradeCustomer, UpgradeProjectId, UpgradeTargetVersion } from './search-attributes';
-import { MAX_MESSAGES_PER_RUN, type RunCursor, type UpgradeTunables, type UpgradeWorkflowInput } from './workflow-input';
+import {
+  MAX_MESSAGES_PER_RUN,
+  type PeopleWaitCursor,
+  type RunCursor,
+  type UpgradeTunables,
+  type UpgradeWorkflowInput,
+  type WindowWaitCursor,
+} from './workflow-input';
 
 type TaskOutcome = { kind: 'approved' } | { kind: 'rejected'; backTo: PlaybookTask['id'] };
 
@@ -57,6 +65,11 @@ export interface RunOptions {
    * search attributes are upserted once per workflow task (publisher.ts).
    */
   leanHistory?: boolean;
+  /**
+   * Since the patch `continue-as-new-anywhere`: the run also continues as new while it waits for a change window
+   * and between the steps of a task, not only while it waits for people (see continueAsNewIfDue).
+   */
+  continueAsNewAnywhere?: boolean;
 }
 
 /** Audit entries a run keeps in its state before it moves them to an archive and continues as new. */
@@ -64,7 +77,17 @@ export const AUDIT_ENTRIES_PER_RUN = 1000;
 /** Events a run has before it continues as new, whatever Temporal suggests (the server's hard limit is 51,200). */
 export const EVENTS_PER_RUN = 20_000;
 
-type ResumeAt = Pick<RunCursor, 'wait' | 'schedule'>;
+/** Where a continued run resumes inside a wait for people. */
+type ResumeAt = Pick<PeopleWaitCursor, 'wait' | 'schedule'>;
+/** Where a continued run resumes inside a step: a wait for people, or a wait for a change window. */
+type StepResume = ResumeAt | Pick<WindowWaitCursor, 'wait' | 'window'>;
+/** What a wait tells continueAsNewIfDue about itself; the loop adds the task, the step and the requested window. */
+type WaitAt<C = RunCursor> = C extends RunCursor ? Omit<C, 'taskIndex' | 'stepIndex' | 'requestedWindow'> : never;
+
+/** The cursor if it resumes a wait for people (a CAB gate or a task's decision has no other kind of wait). */
+function peopleWait(resume: StepResume | RunCursor | undefined): ResumeAt | undefined {
+  return resume?.wait === 'decision' || resume?.wait === 'retry-or-skip' ? resume : undefined;
+}
 
 export class ProjectRun {
   /** The root of the project's work: cancelling it (a `cancel` update, or Temporal's cancellation) ends the loop. */
@@ -78,7 +101,7 @@ export class ProjectRun {
   private readonly escalateMs: number;
   /** The window the last `then-wait` step asked for; the task waits for it once the step is done. */
   private requestedWindow?: WindowRef;
-  /** Where the loop is (task and step), so a wait for people can continue as new and resume right there. */
+  /** Where the loop is (task and step), so a wait (or a step boundary) can continue as new and resume right there. */
   private position = { taskIndex: 0, stepIndex: 0 };
   /** Decisions and signals this run took (Temporal limits them per run). */
   private messages = 0;
@@ -204,7 +227,7 @@ export class ProjectRun {
 
   // ---- one task ----
 
-  /** Runs a task from its start, or (a continued run) from the wait `resume` names. */
+  /** Runs a task from its start, or (a continued run) from the wait or the step `resume` names. */
   private async runTask(task: PlaybookTask, taskIndex: number, resume?: RunCursor): Promise<TaskOutcome> {
     let gate: Gate;
     if (resume) {
@@ -215,10 +238,12 @@ export class ProjectRun {
     }
     for (let stepIndex = resume?.stepIndex ?? 0; stepIndex < task.steps.length; stepIndex += 1) {
       const step = task.steps[stepIndex]!;
-      const resumeHere = resume && stepIndex === resume.stepIndex ? resume : undefined;
+      // A `next-step` cursor only says where to start: the step itself starts afresh.
+      const resumeHere = resume && stepIndex === resume.stepIndex && resume.wait !== 'next-step' ? resume : undefined;
       this.position = { taskIndex, stepIndex };
+      if (!resumeHere) await this.continueAsNewBetweenSteps(gate);
       if (isCabStep(step)) {
-        if (!(await this.passCab(step.cab, resumeHere))) {
+        if (!(await this.passCab(step.cab, peopleWait(resumeHere)))) {
           // CAB said no: the task is redone from its start (new change request, new CAB round).
           const rework = this.state.sendBack(step.cab, task.id);
           if (this.options.cabRejectionNotifies) {
@@ -243,7 +268,8 @@ export class ProjectRun {
       await this.runStep(gate, step, resumeHere);
     }
     this.position = { taskIndex, stepIndex: task.steps.length };
-    const resumeDecision = resume && resume.stepIndex === task.steps.length ? resume : undefined;
+    const resumeDecision = resume && resume.stepIndex === task.steps.length ? peopleWait(resume) : undefined;
+    if (!resumeDecision) await this.continueAsNewBetweenSteps(gate);
     if (await this.decide(gate.id, resumeDecision)) return { kind: 'approved' };
     const rework = this.state.sendBack(gate.id, task.reworkFrom);
     const redoneBy = this.state.gate(task.reworkFrom).owner;
@@ -288,16 +314,22 @@ export class ProjectRun {
   }
 
   /** Runs one automation step; a step that still fails after its retries blocks the task until a person decides. */
-  private async runStep(gate: Gate, step: Exclude<PlaybookStep, { cab: CabGateId }>, resume?: ResumeAt): Promise<void> {
+  private async runStep(gate: Gate, step: Exclude<PlaybookStep, { cab: CabGateId }>, resume?: StepResume): Promise<void> {
     const name: StepName = step.run;
     // A continued run that stopped while this step was blocked goes straight back to waiting for retry or skip.
     let resumeBlocked = resume?.wait === 'retry-or-skip' ? resume : undefined;
-    for (;;) {
+    // One that stopped in the step's window wait goes back to waiting for the same window: before the activity
+    // (`wait-before`, which then runs in it), or after it (`then-wait`: the activity is done, only the wait is left).
+    let resumeWindow = resume?.wait === 'window' ? resume.window : undefined;
+    const onlyWaitLeft = step.changeWindow === 'then-wait' ? resumeWindow : undefined;
+    while (!onlyWaitLeft) {
       const waitResumed = resumeBlocked;
+      const windowResumed = resumeWindow;
       resumeBlocked = undefined;
+      resumeWindow = undefined;
       if (!waitResumed)
         try {
-          const window = step.changeWindow === 'wait-before' ? await this.waitForWindow(gate, 0) : undefined;
+          const window = step.changeWindow === 'wait-before' ? await this.waitForWindow(gate, 0, windowResumed) : undefined;
           const requested =
             step.changeWindow === 'then-wait'
               ? nextChangeWindow(this.ctx.project.changeWindows, Date.now(), step.noticeHours === 'production' ? this.noticeHours : 0)
@@ -317,7 +349,8 @@ export class ProjectRun {
           this.publish();
           break;
         } catch (err) {
-          if (isCancellation(err)) throw err;
+          // Continuing as new from the window wait (`wait-before`) ends the run here: it is no failure of the step.
+          if (isCancellation(err) || err instanceof ContinueAsNew) throw err;
           const error = innermostMessage(err);
           this.state.block(gate.id, name, error);
           this.publish();
@@ -338,9 +371,10 @@ export class ProjectRun {
       if (resolution === 'skip') break;
     }
     // A skipped request still waits for the window an earlier round asked for, as projects always have (replay).
-    if (step.changeWindow === 'then-wait' && this.requestedWindow) {
+    const requested = onlyWaitLeft ?? this.requestedWindow;
+    if (step.changeWindow === 'then-wait' && requested) {
       // The change happens inside the window; the owner confirms it by approving the task afterwards.
-      await this.sleepUntilOpen(gate, this.requestedWindow);
+      await this.sleepUntilOpen(gate, requested, onlyWaitLeft !== undefined);
       this.state.resume(gate.id);
       this.publish();
     }
@@ -404,20 +438,43 @@ export class ProjectRun {
     }
   }
 
-  /** Shows the gate waiting for `window` and sleeps until it opens. */
-  private async sleepUntilOpen(gate: Gate, window: WindowRef): Promise<void> {
-    this.state.enterWindow(gate.id, window);
-    this.publish();
-    const wait = Date.parse(window.startIso) - Date.now();
-    if (wait > 0) await sleep(wait, { summary: `change window opens ${window.startIso}` });
+  /**
+   * Shows the gate waiting for `window` (unless a continued run goes on with the wait its previous run showed) and
+   * sleeps until it opens. Since `continue-as-new-anywhere` the sleep is a wait that also wakes to publish what
+   * people changed and to continue as new when due: a window can be days away, and a flood of messages meanwhile
+   * would otherwise reach the run's limits before anything could continue as new.
+   */
+  private async sleepUntilOpen(gate: Gate, window: WindowRef, resumed = false): Promise<void> {
+    if (!resumed) {
+      this.state.enterWindow(gate.id, window);
+      this.publish();
+    }
+    const summary = `change window opens ${window.startIso}`;
+    if (!this.options.continueAsNewAnywhere) {
+      const wait = Date.parse(window.startIso) - Date.now();
+      if (wait > 0) await sleep(wait, { summary });
+      return;
+    }
+    for (;;) {
+      const wait = Date.parse(window.startIso) - Date.now();
+      if (wait <= 0) return;
+      if (this.continueAsNewDue()) await this.continueAsNewIfDue({ wait: 'window', gateId: gate.id, window });
+      await condition(() => this.dirty || this.continueAsNewDue(), wait, { summary });
+      this.publishIfChanged();
+    }
   }
 
-  /** Sleeps until a change window opens; a window missed meanwhile (worker down, late approval) rolls to the next. */
-  private async waitForWindow(gate: Gate, noticeHours: number): Promise<WindowRef> {
+  /**
+   * Sleeps until a change window opens; a window missed meanwhile (worker down, late approval) rolls to the next.
+   * `resumed`: the window a continued run's previous run was waiting for (the gate already shows it).
+   */
+  private async waitForWindow(gate: Gate, noticeHours: number, resumed?: WindowRef): Promise<WindowRef> {
     const windows = this.ctx.project.changeWindows;
-    let window = nextChangeWindow(windows, Date.now(), noticeHours);
+    let window = resumed ?? nextChangeWindow(windows, Date.now(), noticeHours);
+    let shown = resumed !== undefined;
     for (;;) {
-      await this.sleepUntilOpen(gate, window);
+      await this.sleepUntilOpen(gate, window, shown);
+      shown = false;
       if (Date.now() < Date.parse(window.endIso)) break;
       window = nextChangeWindow(windows, Date.now(), noticeHours);
     }
@@ -430,11 +487,19 @@ export class ProjectRun {
 
   /**
    * Continues as new, carrying the project, when Temporal suggests it or before the run's limits (updates,
-   * signals, events, audit entries). Only while waiting for people: no activity is in flight, and the next run
-   * resumes in the same wait with the same reminder schedule. The audit entries not carried are archived first,
-   * as a content-addressed artifact whose reference and hash the next run keeps.
+   * signals, events, audit entries), at a safe point, where no step's activity is in flight: while waiting for
+   * people (the next run resumes in the same wait with the same reminder schedule), and since
+   * `continue-as-new-anywhere` also while waiting for a change window (the same window: nothing is requested or
+   * told again) and between two steps of a task (the next run starts the next step; the finished one is not run
+   * again). The audit entries not carried are archived first, as a content-addressed artifact whose reference and
+   * hash the next run keeps.
+   *
+   * Never while a step's activity runs (a load test, a deployment, days of post-launch monitoring): a new run
+   * could not receive that activity's result, so the step would be lost or run twice. During such a step the run
+   * may reach Temporal's limits; the server then refuses further updates and signals (the sender gets the error),
+   * but the project itself is not harmed, and the run continues as new at the safe point right after the step.
    */
-  private async continueAsNewIfDue(at: Omit<RunCursor, 'taskIndex' | 'stepIndex'>): Promise<void> {
+  private async continueAsNewIfDue(at: WaitAt): Promise<void> {
     const from = this.options.continueAsNewFrom;
     if (!from) return;
     await condition(allHandlersFinished);
@@ -460,6 +525,15 @@ export class ProjectRun {
       ...from,
       continued: { project: this.ctx.project, state: this.state.snapshot(archive), cursor },
     });
+  }
+
+  /**
+   * At a step boundary (before a step or the task's decision starts): continues as new when due, with a cursor that
+   * starts right here (projects since `continue-as-new-anywhere`; older ones only continue in their waits).
+   */
+  private async continueAsNewBetweenSteps(gate: Gate): Promise<void> {
+    if (this.options.continueAsNewAnywhere && this.continueAsNewDue())
+      await this.continueAsNewIfDue({ wait: 'next-step', gateId: gate.id });
   }
 
   /** Whether this run should continue as new now (never for projects started before `bounded-history`). */

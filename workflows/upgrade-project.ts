@@ -57,6 +57,9 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   // Smaller history (issue #16): activities get the project file's hash, not the file (the worker keeps or reads it),
   // and the search attributes are upserted once per workflow task with the state at its end (publisher.ts).
   const leanHistory = patched('lean-history');
+  // A long life (issue #12): the run also continues as new while it waits for a change window (which can be days
+  // away) and between the steps of a task, so a flood of messages there cannot reach Temporal's per-run limits.
+  const continueAsNewAnywhere = patched('continue-as-new-anywhere');
   // Every patch is asked before the first await: on replay, the SDK core refuses a patch marker that follows a local
   // activity's marker in the same workflow task ("no corresponding change command"), as the worker restart test showed.
 
@@ -98,6 +101,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
       remindersSkipMissed,
       ...(boundedHistory ? { continueAsNewFrom: restart } : {}),
       leanHistory,
+      continueAsNewAnywhere,
     },
   );
 

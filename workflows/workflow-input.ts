@@ -39,16 +39,44 @@ export interface UpgradeWorkflowInput {
   continued?: ContinuedRun;
 }
 
-/** Where a continued run resumes: a wait for people on one gate, at one step of one task. */
-export interface RunCursor {
+/**
+ * Where a continued run resumes, at one step of one task (`stepIndex`: index into the task's steps; the steps' length
+ * means the task's own decision). Cursors written before the patch `continue-as-new-anywhere` are all a
+ * `PeopleWaitCursor` and keep their meaning; the other two kinds are written only by runs with that patch.
+ */
+export type RunCursor = PeopleWaitCursor | WindowWaitCursor | NextStepCursor;
+
+interface CursorAt {
   taskIndex: number;
-  /** Index into the task's steps; the steps' length means the task's own decision. */
   stepIndex: number;
-  wait: 'decision' | 'retry-or-skip';
   gateId: string;
-  schedule: { since: number; nextReminder: number; nextEscalation: number };
   /** The change window the task's `then-wait` step asked for, if it did. */
   requestedWindow?: { startIso: string; endIso: string };
+}
+
+/** A wait for people on one gate (a decision, or a blocked step's retry or skip), with its reminder schedule. */
+export interface PeopleWaitCursor extends CursorAt {
+  wait: 'decision' | 'retry-or-skip';
+  schedule: { since: number; nextReminder: number; nextEscalation: number };
+}
+
+/**
+ * The step at `stepIndex` waits for `window` to open (patch `continue-as-new-anywhere`): a `then-wait` step whose
+ * activity is done (the next run only waits, then goes on), or a `wait-before` step whose activity has not run yet
+ * (the next run waits for the same window, then runs it). The gate already shows the window: nothing is told again.
+ */
+export interface WindowWaitCursor extends CursorAt {
+  wait: 'window';
+  window: { startIso: string; endIso: string };
+}
+
+/**
+ * The steps before `stepIndex` are done and the one at `stepIndex` has not started (patch
+ * `continue-as-new-anywhere`): the next run starts it, or the task's decision when `stepIndex` is the steps' length.
+ * The task itself has started (the next run does not start it again).
+ */
+export interface NextStepCursor extends CursorAt {
+  wait: 'next-step';
 }
 
 export interface ContinuedRun {

@@ -134,7 +134,7 @@ describe('lean activity inputs', () => {
     // 12 decisions: each awaited step is one upsert when it starts waiting and one when it is decided, the start
     // of the next task's phase rides with the decision; plus the first and the last (completed). Before: 32.
     expect(state.length).toBe(25);
-    expect(sdk.length).toBe(9); // one per patch (nine, README "The patches"), by the SDK
+    expect(sdk.length).toBe(10); // one per patch (ten, README "The patches"), by the SDK
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(UpgradePhase)).toBe('completed');
     expect(description.typedSearchAttributes.get(UpgradeAwaitingRoles) ?? []).toEqual([]); // an empty list reads as unset
