@@ -95,16 +95,24 @@ export function createActivities(deps: ActivityDeps): UpgradeActivities {
     async storeFinalReport(ctx, report) {
       return deps.artifacts.put(ctx.project.projectId, 'final-report.md', report.markdown);
     },
-    async archiveAuditTrail(ctx, archive) {
-      const document = JSON.stringify(
-        { projectId: archive.projectId, firstId: archive.firstId, lastId: archive.lastId, entries: archive.entries },
-        null,
-        1,
-      );
-      return deps.artifacts.put(ctx.project.projectId, `audit-${archive.firstId}-${archive.lastId}.json`, document, 'application/json');
-    },
+    archiveAuditTrail: archiveAuditTrailTo(deps.artifacts),
   };
   return resolvingProjectFiles(implementations, deps.projectFiles ?? new ProjectFiles());
+}
+
+/**
+ * The `archiveAuditTrail` activity: the entries a continued run does not carry, as one JSON artifact whose id and
+ * sha256 the next run keeps (read back by client/audit-archives.ts).
+ */
+export function archiveAuditTrailTo(artifacts: ArtifactStore): ProjectActivities['archiveAuditTrail'] {
+  return async (ctx, archive) => {
+    const document = JSON.stringify(
+      { projectId: archive.projectId, firstId: archive.firstId, lastId: archive.lastId, entries: archive.entries },
+      null,
+      1,
+    );
+    return artifacts.put(ctx.project.projectId, `audit-${archive.firstId}-${archive.lastId}.json`, document, 'application/json');
+  };
 }
 
 /**
