@@ -20,7 +20,7 @@ import type { Notifier } from './notify/channels';
 import { taskRef } from './notify/activities';
 import { MigrationStepError, migrateProductionToStaging } from './remote/data-migration';
 import type { LookupFunction } from 'node:net';
-import { guardedLookup } from './policy/egress';
+import { guardedLookup, pinHost, type Resolve } from './policy/egress';
 import { assertProjectAllowed } from './policy/project-guard';
 import type { LoadTestCaps, WorkerPolicy } from './policy/worker-policy';
 import type { RepositoryWorkspace } from './repository/workspace';
@@ -48,6 +48,8 @@ export interface EnvironmentDeps {
   deployHealthTimeoutMs?: number;
   /** Pause between health probes (Adobe Commerce Cloud deploys take minutes; tests use less). */
   healthPollMs?: number;
+  /** Name resolution of the policy checks (default: the system's); tests inject one to play DNS rebinding. */
+  resolve?: Resolve;
 }
 
 const RUNBOOK_TIMEOUT_MS = 30_000;
@@ -61,7 +63,7 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
   const targetOf = (project: ProjectInput, environment: EnvironmentName) =>
     remoteTargetOf(environment, project.environments[environment], deps.sshIdentities, deps.policy.commands, deps.dataDir);
   const guard = (project: ProjectInput, ...reaches: Array<'environments' | 'repository'>) =>
-    assertProjectAllowed(project, deps.policy, { reaches });
+    assertProjectAllowed(project, deps.policy, { reaches, ...(deps.resolve ? { resolve: deps.resolve } : {}) });
 
   const runbookOn = async (project: ProjectInput, environment: EnvironmentName) =>
     runPostUpgradeRunbook({
@@ -170,8 +172,16 @@ export function createEnvironmentActivities(deps: EnvironmentDeps) {
       const baselineFile = join(deps.stateDir, 'baselines', `${project.projectId}-performance.json`);
       const baseline = await readBaseline(baselineFile);
       const settings = project.performance;
+      // Resolved once and checked here; autocannon connects to this address, not to what the name answers later.
+      const pinned = await pinHost(
+        new URL(project.environments.staging.url).hostname,
+        'environments.staging.url',
+        deps.policy.network,
+        deps.resolve,
+      );
       const result = await runPerformanceTest({
         baseUrl: project.environments.staging.url,
+        connectTo: pinned.address,
         paths: settings.paths,
         durationSeconds: settings.durationSeconds,
         connections: settings.connections,

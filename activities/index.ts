@@ -14,6 +14,7 @@ import { ProjectFiles } from './project-files';
 import type { RepositoryWorkspace } from './repository/workspace';
 import type { TlsTrust } from './runbook/http-probe';
 import type { WorkerPolicy } from './policy/worker-policy';
+import type { Resolve } from './policy/egress';
 import { createValidateProject } from './validate-project';
 
 export interface ActivityDeps {
@@ -41,6 +42,11 @@ export interface ActivityDeps {
   deployHealthTimeoutMs?: number;
   healthPollMs?: number;
   now?: () => Date;
+  /**
+   * Name resolution of the network policy's checks and of the load test's pinned address (default: the system's).
+   * Tests only, to play a DNS server that answers differently the second time; the workspace has its own.
+   */
+  resolve?: Resolve;
   /** Where project files are kept by hash (activities/project-files.ts); one per worker process by default. */
   projectFiles?: ProjectFiles;
 }
@@ -78,6 +84,7 @@ export function createActivities(deps: ActivityDeps): UpgradeActivities {
     ...(deps.gatewayUrl ? { gatewayUrl: deps.gatewayUrl } : {}),
     ...(deps.deployHealthTimeoutMs !== undefined ? { deployHealthTimeoutMs: deps.deployHealthTimeoutMs } : {}),
     ...(deps.healthPollMs !== undefined ? { healthPollMs: deps.healthPollMs } : {}),
+    ...(deps.resolve ? { resolve: deps.resolve } : {}),
   });
   const implementations: ProjectActivities = {
     validateProject: createValidateProject({ shortTimings: deps.policy.allowShortTimings }),
@@ -88,16 +95,24 @@ export function createActivities(deps: ActivityDeps): UpgradeActivities {
     async storeFinalReport(ctx, report) {
       return deps.artifacts.put(ctx.project.projectId, 'final-report.md', report.markdown);
     },
-    async archiveAuditTrail(ctx, archive) {
-      const document = JSON.stringify(
-        { projectId: archive.projectId, firstId: archive.firstId, lastId: archive.lastId, entries: archive.entries },
-        null,
-        1,
-      );
-      return deps.artifacts.put(ctx.project.projectId, `audit-${archive.firstId}-${archive.lastId}.json`, document, 'application/json');
-    },
+    archiveAuditTrail: archiveAuditTrailTo(deps.artifacts),
   };
   return resolvingProjectFiles(implementations, deps.projectFiles ?? new ProjectFiles());
+}
+
+/**
+ * The `archiveAuditTrail` activity: the entries a continued run does not carry, as one JSON artifact whose id and
+ * sha256 the next run keeps (read back by client/audit-archives.ts).
+ */
+export function archiveAuditTrailTo(artifacts: ArtifactStore): ProjectActivities['archiveAuditTrail'] {
+  return async (ctx, archive) => {
+    const document = JSON.stringify(
+      { projectId: archive.projectId, firstId: archive.firstId, lastId: archive.lastId, entries: archive.entries },
+      null,
+      1,
+    );
+    return artifacts.put(ctx.project.projectId, `audit-${archive.firstId}-${archive.lastId}.json`, document, 'application/json');
+  };
 }
 
 /**

@@ -43,9 +43,14 @@ function activitiesFor(kind: ActivityKind, depsFile: string | undefined): object
   if (kind === 'baseline') return { baselineNoop };
   if (!depsFile) throw new Error('the real activities need the landscape description (real-deps.json)');
   const spec = JSON.parse(readFileSync(depsFile, 'utf8')) as RealDepsSpec;
+  const policy = localLandscapePolicy({ repositoryRoots: spec.repositoryRoots });
   return createActivities({
     artifacts: new ArtifactStore(join(spec.dataDir, 'artifacts')),
-    workspace: new RepositoryWorkspace({ workspacesDir: join(spec.dataDir, 'workspaces'), author: UPGRADE_BOT_AUTHOR }),
+    workspace: new RepositoryWorkspace({
+      workspacesDir: join(spec.dataDir, 'workspaces'),
+      author: UPGRADE_BOT_AUTHOR,
+      network: { policy: policy.network },
+    }),
     notifier: new Notifier({
       webhook: { url: spec.webhookUrl },
       email: { smtpUrl: spec.smtpUrl, from: 'upgrades@commerce-upgrades.invalid' },
@@ -54,7 +59,7 @@ function activitiesFor(kind: ActivityKind, depsFile: string | undefined): object
     tls: { ca: readFileSync(spec.caFile, 'utf8') },
     healthPollMs: spec.healthPollMs,
     deployHealthTimeoutMs: spec.deployHealthTimeoutMs,
-    policy: localLandscapePolicy({ repositoryRoots: spec.repositoryRoots }),
+    policy,
   });
 }
 

@@ -27,7 +27,11 @@ export function buildActivityDeps(config: WorkerConfig, logger: PinoLogger): Act
   );
   return {
     artifacts: new ArtifactStore(join(dataDir, 'artifacts')),
-    workspace: new RepositoryWorkspace({ workspacesDir: join(dataDir, 'workspaces'), author: UPGRADE_BOT_AUTHOR }),
+    workspace: new RepositoryWorkspace({
+      workspacesDir: join(dataDir, 'workspaces'),
+      author: UPGRADE_BOT_AUTHOR,
+      network: { policy: config.policy.network },
+    }),
     notifier,
     dataDir,
     ...(config.links.gatewayUrl ? { gatewayUrl: config.links.gatewayUrl } : {}),

@@ -3,6 +3,7 @@
  * so a test against a customer's Staging can never run away. Latency percentiles are computed exactly from every
  * response (autocannon's summary has no p95); errors are 4xx/5xx answers plus connection errors and timeouts.
  */
+import { isIP } from 'node:net';
 import autocannon from 'autocannon';
 import { percentile } from './percentile';
 
@@ -27,6 +28,12 @@ export interface PerformanceTestRequest {
   maxRegression?: number;
   /** Per request, ms (default 10 000). */
   requestTimeoutMs?: number;
+  /**
+   * The address the worker checked for the base URL's host (policy/egress.ts `pinHost`): every connection goes
+   * there, while the Host header and the TLS server name stay the URL's. autocannon would otherwise resolve the
+   * name again itself, and could be answered 127.0.0.1 after a public address passed the check (DNS rebinding).
+   */
+  connectTo?: string;
   onProgress?: (details: PerformanceProgress) => void;
   signal?: AbortSignal;
 }
@@ -67,6 +74,14 @@ export async function runPerformanceTest(req: PerformanceTestRequest): Promise<P
   const statusCounts: Record<string, number> = {};
   let failedResponses = 0;
   const base = new URL(req.baseUrl);
+  const target = new URL(base.origin);
+  if (req.connectTo !== undefined) {
+    const family = isIP(req.connectTo);
+    if (!family) throw new Error(`performance test not started: connectTo "${req.connectTo.slice(0, 60)}" is not an address`);
+    target.hostname = family === 6 ? `[${req.connectTo}]` : req.connectTo;
+  }
+  const pinned =
+    req.connectTo === undefined ? {} : { servername: isIP(base.hostname) ? undefined : base.hostname.replace(/\.$/, ''), host: base.host };
   const startedAt = new Date().toISOString();
   const started = performance.now();
 
@@ -79,14 +94,18 @@ export async function runPerformanceTest(req: PerformanceTestRequest): Promise<P
       // The callback form returns the instance, which is what exposes per-response events and stop().
       const instance = autocannon(
         {
-          url: base.origin,
+          url: target.origin,
+          ...(pinned.servername ? { servername: pinned.servername } : {}),
           connections: req.connections,
           duration: req.durationSeconds,
           maxOverallRequests: req.maxRequests,
           timeout: Math.ceil((req.requestTimeoutMs ?? 10_000) / 1000),
           // Connections cycle through the paths, so every configured page gets load.
           requests: req.paths.map((path) => ({ method: 'GET' as const, path: requestTarget(base, path) })),
-          headers: { 'user-agent': 'commerce-upgrade-orchestrator/0.1 (+performance test)' },
+          headers: {
+            'user-agent': 'commerce-upgrade-orchestrator/0.1 (+performance test)',
+            ...(pinned.host ? { host: pinned.host } : {}),
+          },
         },
         (error, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result)),
       );

@@ -82,12 +82,8 @@ export function guardedLookup(policy: NetworkPolicy): LookupFunction | undefined
 export type Resolve = (host: string) => Promise<string[]>;
 const resolveAll: Resolve = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
-/**
- * Refuses (non-retryable, naming the field and the variable to change) a host the policy does not allow.
- * `field` names where the host came from, e.g. `environments.staging.url`.
- */
-export async function assertHostAllowed(host: string, field: string, policy: NetworkPolicy, resolve: Resolve = resolveAll): Promise<void> {
-  const bare = host.replace(/^\[|\]$/g, '');
+/** Refuses (non-retryable, naming the field and the variable to change) a host not in CUO_ALLOWED_HOSTS. */
+function assertListed(bare: string, field: string, policy: NetworkPolicy): void {
   if (!hostAllowed(bare, policy.allowedHosts)) {
     throw ApplicationFailure.nonRetryable(
       `${field}: the worker does not reach host "${bare}": it is not in the worker's CUO_ALLOWED_HOSTS (${policy.allowedHosts.join(', ') || 'empty'}). ` +
@@ -95,14 +91,24 @@ export async function assertHostAllowed(host: string, field: string, policy: Net
       EGRESS_REFUSED,
     );
   }
-  if (policy.allowPrivateNetworks) return;
+}
+
+/** The host's addresses, or a retryable failure naming only the field and the host. */
+async function addressesOf(bare: string, field: string, resolve: Resolve): Promise<string[]> {
   let addresses: string[];
   try {
     addresses = isIP(bare) ? [bare] : await resolve(bare);
   } catch {
-    // Unresolvable now: the request itself will fail and say so; a retry may find the name.
-    throw ApplicationFailure.retryable(`${field}: host name "${bare}" does not resolve`, 'HostDoesNotResolve');
+    addresses = [];
   }
+  // Unresolvable now: nothing is reached; a retry may find the name.
+  if (!addresses.length) throw ApplicationFailure.retryable(`${field}: host name "${bare}" does not resolve`, 'HostDoesNotResolve');
+  return addresses;
+}
+
+/** Refuses when any of the host's addresses is not public (unless the policy allows private networks). */
+function assertPublic(bare: string, addresses: string[], field: string, policy: NetworkPolicy): void {
+  if (policy.allowPrivateNetworks) return;
   const internal = addresses.filter((a) => !isPublicAddress(a));
   if (internal.length) {
     throw ApplicationFailure.nonRetryable(
@@ -110,6 +116,42 @@ export async function assertHostAllowed(host: string, field: string, policy: Net
       EGRESS_REFUSED,
     );
   }
+}
+
+/**
+ * Refuses (non-retryable, naming the field and the variable to change) a host the policy does not allow.
+ * `field` names where the host came from, e.g. `environments.staging.url`.
+ */
+export async function assertHostAllowed(host: string, field: string, policy: NetworkPolicy, resolve: Resolve = resolveAll): Promise<void> {
+  const bare = host.replace(/^\[|\]$/g, '');
+  assertListed(bare, field, policy);
+  if (policy.allowPrivateNetworks) return;
+  assertPublic(bare, await addressesOf(bare, field, resolve), field, policy);
+}
+
+/** A host name and the one address, checked against the policy, that connections to it must use. */
+export interface PinnedHost {
+  host: string;
+  address: string;
+  family: 4 | 6;
+}
+
+/**
+ * Resolves `host` once, checks it and every address it resolved to against the policy, and returns the address
+ * to connect to (issue #12, DNS rebinding): a client that resolved the name again itself (autocannon, git) could
+ * get another answer, 127.0.0.1 a moment after a public address passed the check. The caller connects to
+ * `address` and keeps `host` for the Host header, the TLS server name and the ssh host key.
+ */
+export async function pinHost(host: string, field: string, policy: NetworkPolicy, resolve: Resolve = resolveAll): Promise<PinnedHost> {
+  const bare = host.replace(/^\[|\]$/g, '');
+  assertListed(bare, field, policy);
+  const addresses = await addressesOf(bare, field, resolve);
+  assertPublic(bare, addresses, field, policy);
+  const address = addresses[0]!;
+  const family = isIP(address);
+  if (family !== 4 && family !== 6)
+    throw ApplicationFailure.retryable(`${field}: host name "${bare}" did not resolve to an address`, 'HostDoesNotResolve');
+  return { host: bare, address, family };
 }
 
 /** Parses an http(s) URL and checks its host; never concatenated into a request afterwards, only used as a URL. */

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { ENTERPRISE_EDITION, METAPACKAGE, parseComposerJson } from './composer';
 import { classifyPushFailure, classifyRemoteFailure, GIT_COMMAND_FAILED, gitReason } from './git-errors';
+import { pinGitRemote, type GitNetworkOptions, type GitPin } from './git-pinning';
 
 export interface GitAuthor {
   name: string;
@@ -30,6 +31,13 @@ export interface RepositoryWorkspaceOptions {
   author: GitAuthor;
   /** Kill a git command that prints nothing for this long (default 120 s), so a hung remote fails the attempt. */
   blockTimeoutMs?: number;
+  /**
+   * The worker's network policy: every git command that reaches a network remote (clone, fetch, push) first
+   * resolves its host once, checks it, and connects git to that address (git-pinning.ts). The worker always
+   * sets it; without it (the CLI's preview on a person's own machine, tests of local repositories) git
+   * resolves names itself.
+   */
+  network?: GitNetworkOptions;
 }
 
 export interface CustomModule {
@@ -98,8 +106,9 @@ export class RepositoryWorkspace {
     await mkdir(this.options.workspacesDir, { recursive: true });
     // Clone beside the final folder and rename, so a crash mid-clone never leaves a half repository under `dir`.
     const staging = `${dir}.clone-${randomUUID().slice(0, 8)}`;
+    const git = await this.remoteGit(this.options.workspacesDir, remote);
     try {
-      await this.gitIn(this.options.workspacesDir).clone(remote, staging, ['--no-tags']);
+      await git.clone(remote, staging, ['--no-tags']);
       await rm(dir, { recursive: true, force: true });
       await rename(staging, dir);
     } catch (error) {
@@ -112,10 +121,16 @@ export class RepositoryWorkspace {
   /** A project's existing clone (after `ensureClone` on this worker). */
   open(projectId: string): ProjectRepository {
     const dir = this.dirOf(projectId);
-    return new ProjectRepository(projectId, dir, this.gitIn(dir));
+    return new ProjectRepository(projectId, dir, this.gitIn(dir), (url) => this.remoteGit(dir, url));
   }
 
-  private gitIn(baseDir: string): SimpleGit {
+  /** Git for one command that reaches `url`: pinned to the address the policy checked, when there is a policy. */
+  private async remoteGit(baseDir: string, url: string): Promise<SimpleGit> {
+    const pin = this.options.network ? await pinGitRemote(url, this.options.network) : undefined;
+    return this.gitIn(baseDir, pin);
+  }
+
+  private gitIn(baseDir: string, pin?: GitPin): SimpleGit {
     const { author } = this.options;
     return simpleGit({
       baseDir,
@@ -129,9 +144,12 @@ export class RepositoryWorkspace {
         'advice.detachedHead=false',
         // No HTTP redirect: the host the worker's policy checked is the host git talks to (issue #12, finding 3).
         'http.followRedirects=false',
+        ...(pin?.config ?? []),
       ],
       timeout: { block: this.options.blockTimeoutMs ?? 120_000 },
-    }).env(gitEnvironment());
+      // Only our own GIT_SSH_COMMAND (git-pinning.ts, built from a checked host and address); none from a project.
+      ...(pin?.env.GIT_SSH_COMMAND ? { unsafe: { allowUnsafeSshCommand: true } } : {}),
+    }).env({ ...gitEnvironment(), ...(pin?.env ?? {}) });
   }
 }
 
@@ -141,7 +159,14 @@ export class ProjectRepository {
     readonly projectId: string,
     readonly dir: string,
     private readonly git: SimpleGit,
+    /** Git for a command that reaches the remote at `url` (pinned by the workspace); the plain one by default. */
+    private readonly remoteGit: (url: string) => Promise<SimpleGit> = async () => git,
   ) {}
+
+  /** Git for a fetch or push to origin, connected where the worker's policy checked (see RepositoryWorkspace). */
+  private async originGit(): Promise<SimpleGit> {
+    return this.remoteGit((await this.run(['remote', 'get-url', 'origin'])).trim());
+  }
 
   async setRemote(url: string): Promise<void> {
     const current = (await this.run(['remote', 'get-url', 'origin'])).trim();
@@ -153,8 +178,9 @@ export class ProjectRepository {
   }
 
   async fetch(): Promise<void> {
+    const git = await this.originGit();
     try {
-      await this.git.raw(['fetch', '--prune', '--no-tags', 'origin']);
+      await git.raw(['fetch', '--prune', '--no-tags', 'origin']);
     } catch (error) {
       throw classifyRemoteFailure(error, await this.remoteUrl(), 'fetch from the remote');
     }
@@ -398,8 +424,9 @@ export class ProjectRepository {
   }
 
   async push(branch: string): Promise<void> {
+    const git = await this.originGit();
     try {
-      await this.git.raw(['push', '--porcelain', 'origin', `HEAD:refs/heads/${branch}`]);
+      await git.raw(['push', '--porcelain', 'origin', `HEAD:refs/heads/${branch}`]);
     } catch (error) {
       throw classifyPushFailure(error, await this.remoteUrl(), branch);
     }

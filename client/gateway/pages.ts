@@ -24,6 +24,7 @@ import { evidenceDigests } from '../../workflows/decision-assertion';
 import { PHASE_IDS, PLAYBOOK_TASKS } from '../../workflows/playbook';
 import { evidenceOfGate, type Gate, type ProjectStatus } from '../../workflows/contract';
 import { ROLES, type Role } from '../../workflows/roles';
+import { wholeAuditTrail } from '../audit-archives';
 import { boardQuery, boardRow, myTasksQuery, sortBoard } from '../board-query';
 import { html } from './html';
 import { renderMarkdown } from './markdown';
@@ -228,6 +229,8 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
       viewer: await viewerOf(reply, person),
       roles,
       artifacts: await artifactViews(projectId, gate, status),
+      // The whole trail across runs: entries archived when the project continued as new, checked against their sha256.
+      trail: await wholeAuditTrail(status, deps.artifacts),
       evidence: evidenceDigests(evidenceOfGate(status.gates, gate)),
       canDecide: live && ((owner && gate.state === 'awaiting-approval') || (resolver && gate.state === 'blocked')),
       canComment: live && (owner || roles.includes('managed-services') || gate.contributors.some((r) => roles.includes(r))),

@@ -11,6 +11,7 @@ import { ROLE_LABELS, ROLES, type Role } from '../../workflows/roles';
 import { html, type SafeHtml } from './html';
 import type { ProjectPeople } from './project-directory';
 import type { BoardRow } from '../board-query';
+import type { WholeAuditTrail } from '../audit-archives';
 
 export interface Viewer {
   email: string;
@@ -79,6 +80,8 @@ export interface TaskPageModel {
   viewer: Viewer;
   roles: Role[];
   artifacts: ArtifactView[];
+  /** The project's whole audit trail across its runs (client/audit-archives.ts); default: the current run's. */
+  trail?: WholeAuditTrail;
   /** The sorted sha256 the decision binds to (what the page shows). */
   evidence: string[];
   canDecide: boolean;
@@ -92,8 +95,13 @@ function peopleOf(people: ProjectPeople, role: Role): string {
   return people.participants[role].map((p) => `${p.name} <${p.email}>`).join(', ') || 'nobody named';
 }
 
-function auditRows(entries: AuditEntry[]): SafeHtml {
-  if (!entries.length) return html`<p class="muted">Nothing recorded for this task yet.</p>`;
+function auditRows(entries: AuditEntry[], notes: string[] = []): SafeHtml {
+  const warnings = html`${notes.map((n) => html`<p class="notice error" role="alert">${n}</p>`)}`;
+  if (!entries.length) return html`${warnings}<p class="muted">Nothing recorded for this task yet.</p>`;
+  return html`${warnings}${auditTable(entries)}`;
+}
+
+function auditTable(entries: AuditEntry[]): SafeHtml {
   return html`<div class="table"><table><caption class="muted">Audit trail of this task</caption>
 <thead><tr><th scope="col">#</th><th scope="col">when</th><th scope="col">what</th><th scope="col">who</th><th scope="col">comment or reason</th><th scope="col">evidence</th><th scope="col">signed in by</th></tr></thead>
 <tbody>${entries.map(
@@ -131,7 +139,8 @@ ${branch ? html`<label for="commit">Commit you sign off on <code>${String(branch
 
 export function taskPage(model: TaskPageModel): string {
   const { status, gate, task, people, now } = model;
-  const audit = status.audit.filter((e) => e.gateId === gate.id && e.kind !== 'refused');
+  const trail = model.trail ?? { entries: [...status.audit], notes: [] };
+  const audit = trail.entries.filter((e) => e.gateId === gate.id && e.kind !== 'refused');
   const rework = status.rework.filter((r) => r.rejectedTask === gate.id || r.backTo === gate.taskId);
   const awaited = status.awaiting.find((a) => a.gateId === gate.id);
   const body = html`<p class="muted"><a href="/projects/${encodeURIComponent(status.projectId)}">${status.projectId}</a> · ${status.customer} · ${status.currentVersion} → ${status.targetVersion} · phase ${status.phase}${model.live ? '' : ' · finished: read from the closed workflow'}</p>
@@ -160,7 +169,7 @@ ${model.artifacts.map(
 )}
 ${decisionForm(model)}
 <h2>Audit trail</h2>
-${auditRows(audit)}`;
+${auditRows(audit, trail.notes)}`;
   return layout(gate.title, model.viewer, body);
 }
 

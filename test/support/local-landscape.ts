@@ -117,17 +117,24 @@ export async function startLocalLandscape(): Promise<LocalLandscape> {
       postLaunch: { monitorFor: '2s', checkEvery: '500ms' },
       ...overrides,
     }),
-    activityDeps: () => ({
-      artifacts: new ArtifactStore(join(dataDir, 'artifacts')),
-      workspace: new RepositoryWorkspace({ workspacesDir: join(dataDir, 'workspaces'), author: UPGRADE_BOT_AUTHOR }),
-      notifier: new Notifier({ webhook: { url: webhook.url }, email: { smtpUrl: smtp.url, from: 'upgrades@commerce-upgrades.invalid' } }),
-      dataDir,
-      tls: { ca: [staging.certificatePem, production.certificatePem].join('\n') },
-      healthPollMs: 200,
-      deployHealthTimeoutMs: 10_000,
+    activityDeps: () => {
       // Tests create further repositories beside the landscape's (one per project): the temp folder holds them all.
-      policy: localLandscapePolicy({ repositoryRoots: [realpathSync(tmpdir()), dirname(repo.remoteDir)] }),
-    }),
+      const policy = localLandscapePolicy({ repositoryRoots: [realpathSync(tmpdir()), dirname(repo.remoteDir)] });
+      return {
+        artifacts: new ArtifactStore(join(dataDir, 'artifacts')),
+        workspace: new RepositoryWorkspace({
+          workspacesDir: join(dataDir, 'workspaces'),
+          author: UPGRADE_BOT_AUTHOR,
+          network: { policy: policy.network },
+        }),
+        notifier: new Notifier({ webhook: { url: webhook.url }, email: { smtpUrl: smtp.url, from: 'upgrades@commerce-upgrades.invalid' } }),
+        dataDir,
+        tls: { ca: [staging.certificatePem, production.certificatePem].join('\n') },
+        healthPollMs: 200,
+        deployHealthTimeoutMs: 10_000,
+        policy,
+      };
+    },
     async close() {
       await Promise.all([staging.close(), production.close(), smtp.close(), webhook.close()]);
       await repo.cleanup();
