@@ -17,7 +17,7 @@
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
-import { base64UrlDecode, type DecisionClaims, type TrustedKey } from '../workflows/decision-assertion';
+import { base64UrlDecode, sha256Hex, type DecisionClaims, type TrustedKey } from '../workflows/decision-assertion';
 import {
   type AttachResult,
   type AuditEntry,
@@ -448,7 +448,7 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
           verdict: 'not-verified',
           reason: `the workflow answered with audit entry #${answer.auditId}, which the final result does not hold`,
         };
-      if (auditEntry.assertion !== payload.assertion)
+      if (!carriesAssertion(auditEntry, payload.assertion))
         return {
           ...proven,
           verdict: 'not-verified',
@@ -558,8 +558,9 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
         reason: `the same assertion as event ${earlier}; ${payload.requestId ? 'a duplicate' : 'refused as a replay'}, it changed nothing`,
       };
     }
-    const auditEntry = payload.assertion
-      ? result?.decisions.find((e) => e.via === 'signal' && e.assertion === payload.assertion)
+    const digest = payload.assertion ? sha256Hex(payload.assertion) : undefined;
+    const auditEntry = digest
+      ? result?.decisions.find((e) => e.via === 'signal' && carriesAssertion(e, payload.assertion, digest))
       : undefined;
     const claims = peekClaims(payload.assertion);
     const gate = { id: payload.taskId, rounds: typeof claims?.rnd === 'number' ? claims.rnd : -1 };
@@ -631,7 +632,8 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
   }
 
   function entryDiffers(auditEntry: AuditEntry, payload: DecisionPayload): string | undefined {
-    if (auditEntry.assertion !== payload.assertion) return `audit entry #${auditEntry.id} of the final result carries another assertion`;
+    if (!carriesAssertion(auditEntry, payload.assertion))
+      return `audit entry #${auditEntry.id} of the final result carries another assertion`;
     const fields: [string, unknown, unknown][] = [
       ['actor', auditEntry.actor, payload.actor],
       ['role', auditEntry.role, payload.role],
@@ -660,6 +662,16 @@ export function verifyHistory(history: History, options: VerifyOptions = {}): Ve
       ? undefined
       : `the evidence signed is not the evidence audit entry #${auditEntry.id} records as approved`;
   }
+}
+
+/**
+ * Whether a result's audit entry records this assertion: the assertion itself, or (projects since the patch
+ * `lean-result-and-upserts`) its sha256, the assertion being in the event checked here.
+ */
+function carriesAssertion(entry: AuditEntry, assertion: string | undefined, digest?: string): boolean {
+  if (assertion === undefined) return entry.assertion === undefined && entry.assertionSha256 === undefined;
+  if (entry.assertionSha256 !== undefined) return entry.assertionSha256 === (digest ?? sha256Hex(assertion));
+  return entry.assertion === assertion;
 }
 
 function resultOf(events: readonly HistoryEvent[]): UpgradeProjectResult | undefined {

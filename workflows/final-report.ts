@@ -3,6 +3,7 @@
  * Pure, so the CLI can render the same report from a status.
  */
 import type { ArtifactRef } from '../activities/contract';
+import { sha256Hex } from './decision-assertion';
 import type { AuditEntry, ProjectStatus, ReworkRecord } from './project-state';
 
 export interface GateSummary {
@@ -39,7 +40,25 @@ export function identityOf(entry: AuditEntry): string {
   return `${id.amr} at ${id.iss} as ${id.sub}, signed in ${new Date(id.at * 1000).toISOString()}, key ${id.kid}`;
 }
 
-export function buildResult(status: ProjectStatus, finishedAt: string): UpgradeProjectResult {
+export interface ResultOptions {
+  /**
+   * Since the patch `lean-result-and-upserts`: an audit entry keeps its assertion's sha256 instead of the assertion
+   * (~800 characters per decision, 12 of the result's 24 KiB after a happy path, issue #16). The assertion itself is
+   * in the history's update or signal event that carried it, which is where `cuo verify` checks it; the digest ties
+   * the entry to that event.
+   */
+  assertionDigests?: boolean;
+}
+
+/** An audit entry as a result keeps it: with its assertion, or (see ResultOptions) only the assertion's digest. */
+function resultEntry(entry: AuditEntry, options: ResultOptions): AuditEntry {
+  if (!options.assertionDigests || entry.assertion === undefined) return entry;
+  const { assertion, ...rest } = entry;
+  return { ...rest, assertionSha256: sha256Hex(assertion) };
+}
+
+export function buildResult(status: ProjectStatus, finishedAt: string, options: ResultOptions = {}): UpgradeProjectResult {
+  const entries = (keep: (e: AuditEntry) => boolean) => status.audit.filter(keep).map((e) => resultEntry(e, options));
   return {
     version: 1,
     projectId: status.projectId,
@@ -74,8 +93,8 @@ export function buildResult(status: ProjectStatus, finishedAt: string): UpgradeP
           }
         : {}),
     })),
-    decisions: status.audit.filter((e) => e.kind === 'decision' || e.kind === 'cancel' || e.kind === 'rework'),
-    ...(status.audit.some((e) => e.kind === 'attachment') ? { attachments: status.audit.filter((e) => e.kind === 'attachment') } : {}),
+    decisions: entries((e) => e.kind === 'decision' || e.kind === 'cancel' || e.kind === 'rework'),
+    ...(status.audit.some((e) => e.kind === 'attachment') ? { attachments: entries((e) => e.kind === 'attachment') } : {}),
     rework: [...status.rework],
     cancelled: status.cancelled,
     report: status.report,
@@ -126,6 +145,12 @@ export function renderFinalReport(result: UpgradeProjectResult, status: ProjectS
     lines.push(
       '',
       "Every signed decision keeps the approvals gateway's assertion in the result; `cuo verify` re-checks them from the history.",
+    );
+  } else if (result.decisions.some((e) => e.assertionSha256)) {
+    lines.push(
+      '',
+      "Every signed decision keeps the sha256 of the approvals gateway's assertion; the assertion is in the history's event " +
+        'that carried it, and `cuo verify` re-checks each one there.',
     );
   }
   if (result.attachments?.length) {

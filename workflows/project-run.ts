@@ -70,6 +70,11 @@ export interface RunOptions {
    * and between the steps of a task, not only while it waits for people (see continueAsNewIfDue).
    */
   continueAsNewAnywhere?: boolean;
+  /**
+   * Since the patch `lean-result-and-upserts`: the result keeps assertions' digests (final-report.ts, ResultOptions)
+   * and an upsert names only the search attributes that changed (publisher.ts).
+   */
+  leanResultAndUpserts?: boolean;
 }
 
 /** Audit entries a run keeps in its state before it moves them to an archive and continues as new. */
@@ -138,7 +143,11 @@ export class ProjectRun {
     this.messenger = proxyActivities<UpgradeActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 3 } });
     this.sent = activityContext(ctx, options.leanHistory ?? false);
     this.steps = automationSteps(acts, monitoring, this.sent);
-    this.publish = makePublisher(state, { boardAttributes: options.boardAttributes, oncePerTask: options.leanHistory ?? false });
+    this.publish = makePublisher(state, {
+      boardAttributes: options.boardAttributes,
+      oncePerTask: options.leanHistory ?? false,
+      changedOnly: options.leanResultAndUpserts ?? false,
+    });
     this.noticeHours = tunables.productionNoticeHours ?? 48;
     this.remindMs = durationToMs(project.timing.remindAfter);
     this.escalateMs = durationToMs(project.timing.escalateAfter);
@@ -211,7 +220,7 @@ export class ProjectRun {
       actor: state.cancelled?.actor,
       key: notificationKeys.closed(outcome),
     });
-    const result = buildResult(state.status(), state.completedAt!);
+    const result = buildResult(state.status(), state.completedAt!, { assertionDigests: this.options.leanResultAndUpserts ?? false });
     try {
       const report = await this.messenger.storeFinalReport.executeWithOptions({ summary: 'Store the final report' }, [
         this.sent,

@@ -147,6 +147,11 @@ export interface AuditEntry {
   identity?: ProvenIdentity;
   /** The gateway's signed assertion itself, so the record alone can be re-checked (`cuo verify`). */
   assertion?: string;
+  /**
+   * In a result since the patch `lean-result-and-upserts`, instead of `assertion`: its sha256 (hex). The assertion is
+   * in the update or signal event that carried it (final-report.ts, ResultOptions).
+   */
+  assertionSha256?: string;
 }
 
 export interface ReworkRecord {

@@ -9,6 +9,7 @@
  * SDK checks conditions, after the task's code has run; a project that is no longer running publishes at once,
  * so the last upsert always comes before the workflow completes.
  */
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { CancellationScope, condition, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { renderCurrentDetails } from './current-details';
 import type { ProjectState } from './project-state';
@@ -30,6 +31,12 @@ export interface PublisherOptions {
   boardAttributes: boolean;
   /** Projects started since the patch `lean-history`: one publish per workflow task (see above). */
   oncePerTask?: boolean;
+  /**
+   * Projects started since the patch `lean-result-and-upserts`: an upsert names only the attributes that changed
+   * (Temporal merges an upsert into the ones set before). Awaiting someone else changes the actors and tasks, not the
+   * phase or the rework count; each upsert used to repeat all seven.
+   */
+  changedOnly?: boolean;
 }
 
 export function makePublisher(state: ProjectState, options: PublisherOptions): () => void {
@@ -59,6 +66,7 @@ export function makePublisher(state: ProjectState, options: PublisherOptions): (
 
 function publisher(state: ProjectState, options: PublisherOptions): () => void {
   let last = '';
+  const lastValues = new Map<string, string>();
   const names = new Map(Object.values(state.project.participants).flatMap((people) => people.map((p) => [p.email, p.name] as const)));
   return () => {
     const status = state.status();
@@ -72,22 +80,33 @@ function publisher(state: ProjectState, options: PublisherOptions): () => void {
           rework: status.rework.length,
         }
       : undefined;
-    const key = JSON.stringify([status.phase, roles, actors, overdue, ...(board ? [board] : [])]);
-    if (key !== last) {
-      last = key;
-      upsertSearchAttributes([
-        { key: UpgradePhase, value: status.phase },
-        { key: UpgradeAwaitingRoles, value: roles },
-        { key: UpgradeAwaitingActors, value: actors },
-        { key: UpgradeOverdue, value: overdue },
-        ...(board
-          ? [
-              { key: UpgradeAwaitingSince, value: board.since === null ? null : new Date(board.since) },
-              { key: UpgradeAwaitingTasks, value: board.tasks },
-              { key: UpgradeReworkCount, value: board.rework },
-            ]
-          : []),
-      ]);
+    const pairs: SearchAttributeUpdatePair[] = [
+      { key: UpgradePhase, value: status.phase },
+      { key: UpgradeAwaitingRoles, value: roles },
+      { key: UpgradeAwaitingActors, value: actors },
+      { key: UpgradeOverdue, value: overdue },
+      ...(board
+        ? [
+            { key: UpgradeAwaitingSince, value: board.since === null ? null : new Date(board.since) },
+            { key: UpgradeAwaitingTasks, value: board.tasks },
+            { key: UpgradeReworkCount, value: board.rework },
+          ]
+        : []),
+    ];
+    if (options.changedOnly) {
+      const changed = pairs.filter((pair) => {
+        const value = JSON.stringify(pair.value);
+        if (lastValues.get(pair.key.name) === value) return false;
+        lastValues.set(pair.key.name, value);
+        return true;
+      });
+      if (changed.length) upsertSearchAttributes(changed);
+    } else {
+      const key = JSON.stringify(pairs.map((pair) => pair.value));
+      if (key !== last) {
+        last = key;
+        upsertSearchAttributes(pairs);
+      }
     }
     setCurrentDetails(renderCurrentDetails(status, names));
   };

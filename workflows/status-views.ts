@@ -81,6 +81,8 @@ export interface TaskDetails {
   version: typeof STATUS_VIEWS_VERSION;
   workflowId: string;
   projectId: string;
+  /** The project's state: a signer refuses at once to sign for a project that takes no more decisions. */
+  state: ProjectStatus['state'];
   gate: Gate;
   /**
    * For a CAB gate: the task it belongs to, whose artifacts are what the CAB approves (evidenceOfGate). With `gate`,
@@ -227,6 +229,7 @@ export function taskDetailsOf(status: ProjectStatus, taskId: string): TaskDetail
     version: STATUS_VIEWS_VERSION,
     workflowId: status.workflowId,
     projectId: status.projectId,
+    state: status.state,
     gate,
     ...(gate.kind === 'cab' ? { task: status.gates.find((g) => g.id === gate.taskId) } : {}),
     cabGates: gate.kind === 'task' ? status.gates.filter((g) => g.kind === 'cab' && g.taskId === gate.id).map((g) => gateLine(g)) : [],

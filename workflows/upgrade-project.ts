@@ -60,6 +60,9 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
   // A long life (issue #12): the run also continues as new while it waits for a change window (which can be days
   // away) and between the steps of a task, so a flood of messages there cannot reach Temporal's per-run limits.
   const continueAsNewAnywhere = patched('continue-as-new-anywhere');
+  // Smaller history still (issue #16): the result keeps each signed assertion's sha256, not the assertion (it is in
+  // the event that carried it), and an upsert names only the search attributes that changed.
+  const leanResultAndUpserts = patched('lean-result-and-upserts');
   // Every patch is asked before the first await: on replay, the SDK core refuses a patch marker that follows a local
   // activity's marker in the same workflow task ("no corresponding change command"), as the worker restart test showed.
 
@@ -102,6 +105,7 @@ export async function upgradeProject(input: UpgradeWorkflowInput): Promise<Upgra
       ...(boundedHistory ? { continueAsNewFrom: restart } : {}),
       leanHistory,
       continueAsNewAnywhere,
+      leanResultAndUpserts,
     },
   );
 

@@ -112,7 +112,9 @@ it('--auto --exit-when-done: the whole project through cuo commands, with delive
   // Every decision carries how its person signed in, and the gateway's signed assertion.
   const decisions = result.decisions.filter((d) => d.kind === 'decision');
   expect(decisions.length).toBeGreaterThan(10);
-  expect(decisions.every((d) => d.identity?.amr === 'oidc' && d.identity.sub === d.actor && typeof d.assertion === 'string')).toBe(true);
+  expect(
+    decisions.every((d) => d.identity?.amr === 'oidc' && d.identity.sub === d.actor && /^[0-9a-f]{64}$/.test(d.assertionSha256 ?? '')),
+  ).toBe(true);
   const plan = result.gates.find((g) => g.id === 'create-upgrade-plan')!;
   expect(plan.approvals.map((a) => a.actor).sort()).toEqual(['carla@acme.example', 'chris@acme.example']);
   // Started without tunables (as `cuo start` does), yet the Production change did not wait 48 hours: the demo

@@ -312,6 +312,64 @@ describe('verifyHistory', () => {
     ]);
   });
 
+  it("matches a lean result's assertion digests (patch lean-result-and-upserts) to the events that carried the assertions", () => {
+    const key = generateSigningKey().key;
+    const h = new HistoryBuilder().start(startInput([key]));
+    const plan = signed(key, approve());
+    const checks = signed(key, approve({ taskId: 'post-upgrade-checks', actor: 'pat@agency.example', role: 'partner' }));
+    const { decision: _d, ...note } = signed(key, approve({ decision: 'comment', comment: 'by signal' }));
+    h.update('decide', plan, { auditId: 1, duplicate: false });
+    h.update('decide', checks, { auditId: 2, duplicate: false });
+    h.signal('comment', note);
+    const digestOf = (assertion: string | undefined) => sha256Hex(assertion!);
+    h.complete({
+      version: 1,
+      gates: [{ id: 'create-upgrade-plan', steps: [{ artifact: 'p/abab-plan.md', sha256: EVIDENCE[0] }] }],
+      decisions: [
+        {
+          id: 1,
+          kind: 'decision',
+          via: 'update',
+          gateId: plan.taskId,
+          actor: plan.actor,
+          role: plan.role,
+          decision: 'approve',
+          evidence: ['p/abab-plan.md'],
+          assertionSha256: digestOf(plan.assertion),
+        },
+        // The digest of another decision's assertion: the entry does not record what this event carried.
+        {
+          id: 2,
+          kind: 'decision',
+          via: 'update',
+          gateId: checks.taskId,
+          actor: checks.actor,
+          role: checks.role,
+          decision: 'approve',
+          evidence: [],
+          assertionSha256: digestOf(plan.assertion),
+        },
+        {
+          id: 3,
+          kind: 'decision',
+          via: 'signal',
+          gateId: note.taskId,
+          actor: note.actor,
+          role: note.role,
+          decision: 'comment',
+          comment: 'by signal',
+          assertionSha256: digestOf(note.assertion),
+        },
+      ],
+    });
+    const report = verifyHistory(h.history());
+    expect(report.decisions.map((d) => [d.task, d.decision, d.verdict, d.reason])).toEqual([
+      ['create-upgrade-plan', 'approve', 'verified', undefined],
+      ['post-upgrade-checks', 'approve', 'not-verified', 'audit entry #2 of the final result carries another assertion'],
+      ['create-upgrade-plan', 'comment', 'verified', undefined],
+    ]);
+  });
+
   it('does not trust a key from a rotation that does not verify', () => {
     const key = generateSigningKey().key;
     const intruder = generateSigningKey().key;
