@@ -24,6 +24,12 @@ import {
 } from '../../workflows/decision-assertion';
 import { evidenceOfGate, type AttachPayload, type CancelPayload, type DecisionPayload, type ProjectStatus } from '../../workflows/contract';
 
+/**
+ * What a signature binds to: the project and the gates the decision is about (the gate, and for a CAB gate its task,
+ * whose artifacts the CAB approves). A whole `status` is one; so is what `taskDetails` answers (signingViewOf).
+ */
+export type SigningView = Pick<ProjectStatus, 'workflowId' | 'projectId' | 'gates'>;
+
 export interface SigningKey {
   /** The public half, as projects trust it. */
   publicKey: TrustedKey;
@@ -95,7 +101,7 @@ function common(workflowId: string, timing: Timing) {
  * refuses the decision if either changed before it arrives.
  */
 export function decisionClaims(
-  status: ProjectStatus,
+  status: SigningView,
   payload: Omit<DecisionPayload, 'assertion'>,
   identity: IdentityProof,
   timing: Timing = {},
@@ -120,7 +126,7 @@ export function decisionClaims(
 
 /** The claims of an attachment to a gate in the round `status` shows now; the workflow refuses it in another round. */
 export function attachClaims(
-  status: ProjectStatus,
+  status: SigningView,
   payload: Omit<AttachPayload, 'assertion'>,
   identity: IdentityProof,
   timing: Timing = {},

@@ -1,7 +1,7 @@
 /**
  * The gateway's one job for decisions: from a verified person and what they asked, the signed `decide` or `cancel`
  * update. Who the person is comes from their token alone; which role they act in from the project's participants;
- * what they decide about (round, evidence) from the project's status right now, which the assertion binds.
+ * what they decide about (round, evidence) from the task's details right now, which the assertion binds.
  */
 import { WorkflowUpdateFailedError, isGrpcServiceError, type Client } from '@temporalio/client';
 import { evidenceDigests, type IdentityProof } from '../../workflows/decision-assertion';
@@ -18,7 +18,7 @@ import {
   type DecisionResult,
 } from '../../workflows/contract';
 import type { Role } from '../../workflows/roles';
-import { attachClaims, cancelClaims, decisionClaims, signAssertion, type SigningKey } from './assertion-signer';
+import { attachClaims, cancelClaims, decisionClaims, signAssertion, type SigningKey, type SigningView } from './assertion-signer';
 import { messageChain } from '../session';
 import { ProjectNotFound, type ProjectDirectory } from './project-directory';
 import type { VerifiedPerson } from './token-verifier';
@@ -108,11 +108,9 @@ export class DecisionSender {
     });
     if (!checked.success)
       throw new GatewayRefusal(400, `invalid decision: ${checked.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
-    const status = await this.call(projectId, () => this.directory.status(projectId), { timeoutMs });
-    if (status.state !== 'running') throw new GatewayRefusal(409, `project ${projectId} is ${status.state}; it takes no more decisions`);
-    const gate = status.gates.find((g) => g.id === taskId);
-    if (!gate) throw new GatewayRefusal(404, `project ${projectId} has no task ${taskId}`);
-    const evidence = evidenceDigests(evidenceOfGate(status.gates, gate));
+    const view = await this.signingView(projectId, taskId, 'decisions', timeoutMs);
+    const gate = view.gates[0]!;
+    const evidence = evidenceDigests(evidenceOfGate(view.gates, gate));
     if (binding.shownRound !== undefined && binding.shownRound !== gate.rounds) {
       throw new GatewayRefusal(
         409,
@@ -131,7 +129,7 @@ export class DecisionSender {
     }
     const assertion = signAssertion(
       this.key,
-      decisionClaims(status, checked.data, proof(person, method), {
+      decisionClaims(view, checked.data, proof(person, method), {
         ttlSec: this.assertionTtlSec,
         ...(binding.jti ? { jti: binding.jti } : {}),
       }),
@@ -164,10 +162,8 @@ export class DecisionSender {
     });
     if (!checked.success)
       throw new GatewayRefusal(400, `invalid attachment: ${checked.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
-    const status = await this.call(projectId, () => this.directory.status(projectId), { timeoutMs });
-    if (status.state !== 'running') throw new GatewayRefusal(409, `project ${projectId} is ${status.state}; it takes no more attachments`);
-    if (!status.gates.some((g) => g.id === taskId)) throw new GatewayRefusal(404, `project ${projectId} has no task ${taskId}`);
-    const assertion = signAssertion(this.key, attachClaims(status, checked.data, proof(person, method), { ttlSec: this.assertionTtlSec }));
+    const view = await this.signingView(projectId, taskId, 'attachments', timeoutMs);
+    const assertion = signAssertion(this.key, attachClaims(view, checked.data, proof(person, method), { ttlSec: this.assertionTtlSec }));
     const result = await this.call(
       projectId,
       () =>
@@ -212,6 +208,18 @@ export class DecisionSender {
         sent: { what: 'cancel', requestId: checked.data.requestId },
       },
     );
+  }
+
+  /**
+   * What a signature binds to, from the task's details (`taskDetails`), not the whole status: the gate first, then
+   * for a CAB gate its task. Refuses a project that takes no more decisions and a task it does not have.
+   */
+  private async signingView(projectId: string, taskId: string, what: string, timeoutMs: number): Promise<SigningView> {
+    const details = await this.call(projectId, () => this.directory.taskDetails(projectId, taskId), { timeoutMs });
+    if (details && details.state !== 'running')
+      throw new GatewayRefusal(409, `project ${projectId} is ${details.state}; it takes no more ${what}`);
+    if (!details) throw new GatewayRefusal(404, `project ${projectId} has no task ${taskId}`);
+    return { workflowId: details.workflowId, projectId: details.projectId, gates: [details.gate, ...(details.task ? [details.task] : [])] };
   }
 
   private async people(projectId: string) {

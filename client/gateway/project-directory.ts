@@ -7,8 +7,10 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import {
   WORKFLOW_TYPE,
   statusQuery,
+  taskDetailsQuery,
   workflowIdFor,
   type ProjectStatus,
+  type TaskDetails,
   type UpgradeProjectResult,
   type UpgradeWorkflowInput,
 } from '../../workflows/contract';
@@ -88,6 +90,14 @@ export class ProjectDirectory {
 
   async status(projectId: string): Promise<ProjectStatus> {
     return this.client.workflow.getHandle(workflowIdFor(projectId)).query(statusQuery);
+  }
+
+  /**
+   * One task of a running project (`taskDetails`: a few KB, where `status` is 21 KB after a happy path and grows):
+   * what a decision or an attachment is signed against. Null when the project has no such task.
+   */
+  async taskDetails(projectId: string, taskId: string): Promise<TaskDetails | null> {
+    return this.client.workflow.getHandle(workflowIdFor(projectId)).query(taskDetailsQuery, { taskId });
   }
 
   /**
