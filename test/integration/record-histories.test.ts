@@ -9,11 +9,12 @@ import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { UpgradeActivities } from '../../activities/contract';
 import { generateSigningKey, signAssertion, signDecision, trustClaims } from '../../client/gateway/assertion-signer';
 import { decideUpdate, statusQuery, trustUpdate } from '../../workflows/messages';
 import { CURRENT_PLAYBOOK_VERSION, type UpgradeTunables, type UpgradeWorkflowInput } from '../../workflows/contract';
 import { resolveTemporalCliPath } from '../harness/temporal-cli';
-import { connectTestClient, runWorker, testServer, uniqueTaskQueue } from '../harness/temporal';
+import { connectTestClient, eventually, runWorker, testServer, uniqueTaskQueue } from '../harness/temporal';
 import { approveUntil, decide, gateState, OWNER_EMAIL } from '../support/drive';
 import { makeProject, PEOPLE } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
@@ -34,10 +35,11 @@ async function recordRun(
   tunables: UpgradeTunables = TUNABLES,
   overrides: Parameters<typeof makeProject>[0] = {},
   playbookVersion: number = 1,
+  activitiesOf: (stubs: StubActivities) => UpgradeActivities = (stubs) => stubs.activities(),
 ): Promise<void> {
   const stubs = new StubActivities();
   const taskQueue = uniqueTaskQueue('record');
-  await runWorker({ taskQueue, workflowsPath: require.resolve('../../workflows'), activities: stubs.activities() }, async () => {
+  await runWorker({ taskQueue, workflowsPath: require.resolve('../../workflows'), activities: activitiesOf(stubs) }, async () => {
     const project = makeProject({ projectId: `recorded-${name}`, ...overrides });
     const input: UpgradeWorkflowInput = { version: 1, project, tunables, playbookVersion };
     // The workflow id is the file's name: the replay test replays each file under its name, and a signed decision
@@ -68,11 +70,11 @@ async function recordRun(
   });
 }
 
-record('records the happy path, a rework path and a blocked-then-skipped path', async () => {
-  await recordRun('happy-path-v6', async (handle) => {
+record('records the happy path, a rework path, a blocked-then-skipped path and continued runs', async () => {
+  await recordRun('happy-path-v7', async (handle) => {
     await approveUntil(handle);
   });
-  await recordRun('uat-rework-v6', async (handle) => {
+  await recordRun('uat-rework-v7', async (handle) => {
     // v6: the CAB rejects the infrastructure change once (the task is redone, its people are told), then UAT fails.
     await approveUntil(handle, (s) => gateState(s, 'cab-infrastructure-change') === 'awaiting-approval');
     await decide(handle, {
@@ -92,7 +94,7 @@ record('records the happy path, a rework path and a blocked-then-skipped path', 
     });
     await approveUntil(handle);
   });
-  await recordRun('blocked-skip-cancel-v6', async (handle, stubs) => {
+  await recordRun('blocked-skip-cancel-v7', async (handle, stubs) => {
     stubs.failing.set('draftUpgradePlan', 'repository unreachable');
     await approveUntil(handle, (s) => gateState(s, 'create-upgrade-plan') === 'blocked');
     await decide(handle, {
@@ -124,7 +126,7 @@ record('records the happy path, a rework path and a blocked-then-skipped path', 
   });
   // v6: a project that continues as new twice (every 5 messages): while awaiting a decision, then while blocked.
   await recordRun(
-    'continued-v6',
+    'continued-v7',
     async (handle, stubs) => {
       await approveUntil(handle, (s) => gateState(s, 'determine-infrastructure-changes') === 'awaiting-approval');
       for (let n = 1; n <= 6; n += 1)
@@ -169,7 +171,7 @@ record('records the happy path, a rework path and a blocked-then-skipped path', 
   // CAB member (the CSE who approved the changes may not), then the project runs to its end.
   expect(CURRENT_PLAYBOOK_VERSION).toBe(2);
   await recordRun(
-    'playbook2-v6',
+    'playbook2-v7',
     async (handle) => {
       await approveUntil(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
       await decide(handle, {
@@ -194,4 +196,79 @@ record('records the happy path, a rework path and a blocked-then-skipped path', 
     },
     CURRENT_PLAYBOOK_VERSION,
   );
+  // v7 (patch continue-as-new-anywhere): a flood while a step's activity runs continues the run as new right after
+  // that step; the next run starts the next step.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let conferenceStarted = false;
+  await recordRun(
+    'continued-steps-v7',
+    async (handle) => {
+      await approveUntil(handle, (s) => gateState(s, 'upgrade-infrastructure-services') === 'running');
+      await eventually(async () => (conferenceStarted ? true : undefined));
+      for (let n = 1; n <= 6; n += 1) await decide(handle, infraComment(`note ${n} during the conference step`));
+      release();
+      await approveUntil(handle, (s) => (s.continuedRuns ?? 0) >= 1 && gateState(s, 'cab-infrastructure-change') === 'awaiting-approval');
+      await cancelRecorded(handle);
+    },
+    { ...TUNABLES, continueAsNewAfterMessages: 8 },
+    {},
+    1,
+    (stubs) => {
+      const base = stubs.activities();
+      return {
+        ...base,
+        scheduleConference: async (...args) => {
+          conferenceStarted = true;
+          await held;
+          return base.scheduleConference(...args);
+        },
+      };
+    },
+  );
+  // v7: a flood during a change-window wait continues the run as new inside the wait; the next run waits for the
+  // same window, then the task goes on to its decision.
+  const { opens, changeWindows } = windowAfter(25_000);
+  await recordRun(
+    'continued-window-v7',
+    async (handle) => {
+      await approveUntil(handle, (s) => gateState(s, 'upgrade-infrastructure-services') === 'waiting-window');
+      for (let n = 1; n <= 12; n += 1) await decide(handle, infraComment(`note ${n} while the task waits for its window`));
+      await approveUntil(
+        handle,
+        (s) => (s.continuedRuns ?? 0) >= 1 && gateState(s, 'upgrade-infrastructure-services') === 'waiting-window',
+      );
+      expect(Date.now()).toBeLessThan(opens.getTime());
+      await approveUntil(
+        handle,
+        (s) => gateState(s, 'upgrade-infrastructure-services') === 'approved',
+        opens.getTime() - Date.now() + 60_000,
+      );
+      await cancelRecorded(handle);
+    },
+    { ...TUNABLES, continueAsNewAfterMessages: 10 },
+    { changeWindows },
+  );
+}, 600_000);
+
+const infraComment = (comment: string) => ({
+  taskId: 'upgrade-infrastructure-services',
+  decision: 'comment' as const,
+  actor: OWNER_EMAIL['managed-services'],
+  role: 'managed-services' as const,
+  comment,
 });
+
+async function cancelRecorded(handle: WorkflowHandle): Promise<void> {
+  await handle.executeUpdate('cancel', {
+    args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'recorded cancellation' }],
+  });
+}
+
+/** The only change window, opening at the next whole minute at least `marginMs` from now (windows are whole minutes). */
+function windowAfter(marginMs: number): { opens: Date; changeWindows: UpgradeWorkflowInput['project']['changeWindows'] } {
+  const opens = new Date(Math.ceil((Date.now() + marginMs) / 60_000) * 60_000);
+  const day = (['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const)[opens.getUTCDay()]!;
+  const startUtc = `${String(opens.getUTCHours()).padStart(2, '0')}:${String(opens.getUTCMinutes()).padStart(2, '0')}`;
+  return { opens, changeWindows: [{ days: [day], startUtc, durationMinutes: 60 }] };
+}

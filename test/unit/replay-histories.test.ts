@@ -54,6 +54,13 @@ it('has recorded histories to replay', () => {
       'happy-path-v6.json',
       'uat-rework-v6.json',
       'blocked-skip-cancel-v6.json',
+      'happy-path-v7.json',
+      'uat-rework-v7.json',
+      'blocked-skip-cancel-v7.json',
+      'continued-v7.json',
+      'continued-steps-v7.json',
+      'continued-window-v7.json',
+      'playbook2-v7.json',
     ]),
   );
 });
