@@ -70,186 +70,197 @@ async function recordRun(
   });
 }
 
-record('records the happy path, a rework path, a blocked-then-skipped path and continued runs', async () => {
-  await recordRun('happy-path-v7', async (handle) => {
-    await approveUntil(handle);
-  });
-  await recordRun('uat-rework-v7', async (handle) => {
-    // v6: the CAB rejects the infrastructure change once (the task is redone, its people are told), then UAT fails.
-    await approveUntil(handle, (s) => gateState(s, 'cab-infrastructure-change') === 'awaiting-approval');
-    await decide(handle, {
-      taskId: 'cab-infrastructure-change',
-      decision: 'reject',
-      actor: OWNER_EMAIL['managed-services'],
-      role: 'managed-services',
-      comment: 'overlaps the sale freeze',
+record(
+  'records the happy path, a rework path, a blocked-then-skipped path and continued runs',
+  async () => {
+    await recordRun('happy-path-v7', async (handle) => {
+      await approveUntil(handle);
     });
-    await approveUntil(handle, (s) => gateState(s, 'user-acceptance-testing') === 'awaiting-approval');
-    await decide(handle, {
-      taskId: 'user-acceptance-testing',
-      decision: 'reject',
-      actor: OWNER_EMAIL.customer,
-      role: 'customer',
-      comment: 'checkout fails',
-    });
-    await approveUntil(handle);
-  });
-  await recordRun('blocked-skip-cancel-v7', async (handle, stubs) => {
-    stubs.failing.set('draftUpgradePlan', 'repository unreachable');
-    await approveUntil(handle, (s) => gateState(s, 'create-upgrade-plan') === 'blocked');
-    await decide(handle, {
-      taskId: 'create-upgrade-plan',
-      decision: 'skip',
-      actor: OWNER_EMAIL['managed-services'],
-      role: 'managed-services',
-      comment: 'plan drafted by hand',
-    });
-    await approveUntil(handle, (s) => gateState(s, 'determine-infrastructure-changes') === 'awaiting-approval');
-    await handle.signal('approve', { taskId: 'determine-infrastructure-changes', actor: 'mallory@evil.example', role: 'managed-services' });
-    // v5: a key rotation signed by the trusted key, then a decision signed by the new key.
-    const next = generateSigningKey().key;
-    await handle.executeUpdate(trustUpdate, {
-      args: [{ assertion: signAssertion(TEST_GATEWAY_KEY, trustClaims(handle.workflowId, { add: [next.publicKey], remove: [] })) }],
-    });
-    const status = await handle.query(statusQuery);
-    const comment = {
-      taskId: 'determine-infrastructure-changes',
-      decision: 'comment' as const,
-      actor: OWNER_EMAIL['managed-services'],
-      role: 'managed-services' as const,
-      comment: 'signed with the rotated key',
-    };
-    await handle.executeUpdate(decideUpdate, { args: [signDecision(next, status, comment, testIdentity(comment.actor))] });
-    await handle.executeUpdate('cancel', {
-      args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'recorded cancellation' }],
-    });
-  });
-  // v6: a project that continues as new twice (every 5 messages): while awaiting a decision, then while blocked.
-  await recordRun(
-    'continued-v7',
-    async (handle, stubs) => {
-      await approveUntil(handle, (s) => gateState(s, 'determine-infrastructure-changes') === 'awaiting-approval');
-      for (let n = 1; n <= 6; n += 1)
-        await decide(handle, {
-          taskId: 'determine-infrastructure-changes',
-          decision: 'comment',
-          actor: OWNER_EMAIL.partner,
-          role: 'partner',
-          comment: `note ${n}`,
-        });
-      stubs.failing.set('assessUpgradeComplexity', 'UCT report missing');
-      await approveUntil(handle, (s) => (s.continuedRuns ?? 0) >= 1 && gateState(s, 'assess-upgrade-complexity') === 'blocked');
-      for (let n = 1; n <= 6; n += 1)
-        await decide(handle, {
-          taskId: 'assess-upgrade-complexity',
-          decision: 'comment',
-          actor: OWNER_EMAIL.partner,
-          role: 'partner',
-          comment: `blocked note ${n}`,
-        });
-      await approveUntil(handle, (s) => (s.continuedRuns ?? 0) >= 2);
-      stubs.failing.delete('assessUpgradeComplexity');
-      await decide(handle, {
-        taskId: 'assess-upgrade-complexity',
-        decision: 'retry',
-        actor: OWNER_EMAIL['managed-services'],
-        role: 'managed-services',
-      });
-      await approveUntil(
-        handle,
-        (s) =>
-          gateState(s, 'upgrade-infrastructure-services') === 'running' ||
-          gateState(s, 'cab-infrastructure-change') === 'awaiting-approval',
-      );
-      await handle.executeUpdate('cancel', {
-        args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'recorded cancellation' }],
-      });
-    },
-    { ...TUNABLES, continueAsNewAfterMessages: 5 },
-  );
-  // Playbook version 2: the plan is rejected and redrafted with the reason, the infrastructure CAB is decided by a
-  // CAB member (the CSE who approved the changes may not), then the project runs to its end.
-  expect(CURRENT_PLAYBOOK_VERSION).toBe(2);
-  await recordRun(
-    'playbook2-v7',
-    async (handle) => {
-      await approveUntil(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
-      await decide(handle, {
-        taskId: 'create-upgrade-plan',
-        decision: 'reject',
-        actor: OWNER_EMAIL.customer,
-        role: 'customer',
-        comment: 'launch date missing',
-      });
+    await recordRun('uat-rework-v7', async (handle) => {
+      // v6: the CAB rejects the infrastructure change once (the task is redone, its people are told), then UAT fails.
       await approveUntil(handle, (s) => gateState(s, 'cab-infrastructure-change') === 'awaiting-approval');
       await decide(handle, {
         taskId: 'cab-infrastructure-change',
-        decision: 'approve',
-        actor: 'casey@adobe.example',
+        decision: 'reject',
+        actor: OWNER_EMAIL['managed-services'],
         role: 'managed-services',
+        comment: 'overlaps the sale freeze',
+      });
+      await approveUntil(handle, (s) => gateState(s, 'user-acceptance-testing') === 'awaiting-approval');
+      await decide(handle, {
+        taskId: 'user-acceptance-testing',
+        decision: 'reject',
+        actor: OWNER_EMAIL.customer,
+        role: 'customer',
+        comment: 'checkout fails',
       });
       await approveUntil(handle);
-    },
-    TUNABLES,
-    {
-      participants: { ...PEOPLE, 'managed-services': [...PEOPLE['managed-services'], { name: 'Casey CAB', email: 'casey@adobe.example' }] },
-    },
-    CURRENT_PLAYBOOK_VERSION,
-  );
-  // v7 (patch continue-as-new-anywhere): a flood while a step's activity runs continues the run as new right after
-  // that step; the next run starts the next step.
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  let conferenceStarted = false;
-  await recordRun(
-    'continued-steps-v7',
-    async (handle) => {
-      await approveUntil(handle, (s) => gateState(s, 'upgrade-infrastructure-services') === 'running');
-      await eventually(async () => (conferenceStarted ? true : undefined));
-      for (let n = 1; n <= 6; n += 1) await decide(handle, infraComment(`note ${n} during the conference step`));
-      release();
-      await approveUntil(handle, (s) => (s.continuedRuns ?? 0) >= 1 && gateState(s, 'cab-infrastructure-change') === 'awaiting-approval');
-      await cancelRecorded(handle);
-    },
-    { ...TUNABLES, continueAsNewAfterMessages: 8 },
-    {},
-    1,
-    (stubs) => {
-      const base = stubs.activities();
-      return {
-        ...base,
-        scheduleConference: async (...args) => {
-          conferenceStarted = true;
-          await held;
-          return base.scheduleConference(...args);
-        },
+    });
+    await recordRun('blocked-skip-cancel-v7', async (handle, stubs) => {
+      stubs.failing.set('draftUpgradePlan', 'repository unreachable');
+      await approveUntil(handle, (s) => gateState(s, 'create-upgrade-plan') === 'blocked');
+      await decide(handle, {
+        taskId: 'create-upgrade-plan',
+        decision: 'skip',
+        actor: OWNER_EMAIL['managed-services'],
+        role: 'managed-services',
+        comment: 'plan drafted by hand',
+      });
+      await approveUntil(handle, (s) => gateState(s, 'determine-infrastructure-changes') === 'awaiting-approval');
+      await handle.signal('approve', {
+        taskId: 'determine-infrastructure-changes',
+        actor: 'mallory@evil.example',
+        role: 'managed-services',
+      });
+      // v5: a key rotation signed by the trusted key, then a decision signed by the new key.
+      const next = generateSigningKey().key;
+      await handle.executeUpdate(trustUpdate, {
+        args: [{ assertion: signAssertion(TEST_GATEWAY_KEY, trustClaims(handle.workflowId, { add: [next.publicKey], remove: [] })) }],
+      });
+      const status = await handle.query(statusQuery);
+      const comment = {
+        taskId: 'determine-infrastructure-changes',
+        decision: 'comment' as const,
+        actor: OWNER_EMAIL['managed-services'],
+        role: 'managed-services' as const,
+        comment: 'signed with the rotated key',
       };
-    },
-  );
-  // v7: a flood during a change-window wait continues the run as new inside the wait; the next run waits for the
-  // same window, then the task goes on to its decision.
-  const { opens, changeWindows } = windowAfter(25_000);
-  await recordRun(
-    'continued-window-v7',
-    async (handle) => {
-      await approveUntil(handle, (s) => gateState(s, 'upgrade-infrastructure-services') === 'waiting-window');
-      for (let n = 1; n <= 12; n += 1) await decide(handle, infraComment(`note ${n} while the task waits for its window`));
-      await approveUntil(
-        handle,
-        (s) => (s.continuedRuns ?? 0) >= 1 && gateState(s, 'upgrade-infrastructure-services') === 'waiting-window',
-      );
-      expect(Date.now()).toBeLessThan(opens.getTime());
-      await approveUntil(
-        handle,
-        (s) => gateState(s, 'upgrade-infrastructure-services') === 'approved',
-        opens.getTime() - Date.now() + 60_000,
-      );
-      await cancelRecorded(handle);
-    },
-    { ...TUNABLES, continueAsNewAfterMessages: 10 },
-    { changeWindows },
-  );
-}, 600_000);
+      await handle.executeUpdate(decideUpdate, { args: [signDecision(next, status, comment, testIdentity(comment.actor))] });
+      await handle.executeUpdate('cancel', {
+        args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'recorded cancellation' }],
+      });
+    });
+    // v6: a project that continues as new twice (every 5 messages): while awaiting a decision, then while blocked.
+    await recordRun(
+      'continued-v7',
+      async (handle, stubs) => {
+        await approveUntil(handle, (s) => gateState(s, 'determine-infrastructure-changes') === 'awaiting-approval');
+        for (let n = 1; n <= 6; n += 1)
+          await decide(handle, {
+            taskId: 'determine-infrastructure-changes',
+            decision: 'comment',
+            actor: OWNER_EMAIL.partner,
+            role: 'partner',
+            comment: `note ${n}`,
+          });
+        stubs.failing.set('assessUpgradeComplexity', 'UCT report missing');
+        await approveUntil(handle, (s) => (s.continuedRuns ?? 0) >= 1 && gateState(s, 'assess-upgrade-complexity') === 'blocked');
+        for (let n = 1; n <= 6; n += 1)
+          await decide(handle, {
+            taskId: 'assess-upgrade-complexity',
+            decision: 'comment',
+            actor: OWNER_EMAIL.partner,
+            role: 'partner',
+            comment: `blocked note ${n}`,
+          });
+        await approveUntil(handle, (s) => (s.continuedRuns ?? 0) >= 2);
+        stubs.failing.delete('assessUpgradeComplexity');
+        await decide(handle, {
+          taskId: 'assess-upgrade-complexity',
+          decision: 'retry',
+          actor: OWNER_EMAIL['managed-services'],
+          role: 'managed-services',
+        });
+        await approveUntil(
+          handle,
+          (s) =>
+            gateState(s, 'upgrade-infrastructure-services') === 'running' ||
+            gateState(s, 'cab-infrastructure-change') === 'awaiting-approval',
+        );
+        await handle.executeUpdate('cancel', {
+          args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'recorded cancellation' }],
+        });
+      },
+      { ...TUNABLES, continueAsNewAfterMessages: 5 },
+    );
+    // Playbook version 2: the plan is rejected and redrafted with the reason, the infrastructure CAB is decided by a
+    // CAB member (the CSE who approved the changes may not), then the project runs to its end.
+    expect(CURRENT_PLAYBOOK_VERSION).toBe(2);
+    await recordRun(
+      'playbook2-v7',
+      async (handle) => {
+        await approveUntil(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
+        await decide(handle, {
+          taskId: 'create-upgrade-plan',
+          decision: 'reject',
+          actor: OWNER_EMAIL.customer,
+          role: 'customer',
+          comment: 'launch date missing',
+        });
+        await approveUntil(handle, (s) => gateState(s, 'cab-infrastructure-change') === 'awaiting-approval');
+        await decide(handle, {
+          taskId: 'cab-infrastructure-change',
+          decision: 'approve',
+          actor: 'casey@adobe.example',
+          role: 'managed-services',
+        });
+        await approveUntil(handle);
+      },
+      TUNABLES,
+      {
+        participants: {
+          ...PEOPLE,
+          'managed-services': [...PEOPLE['managed-services'], { name: 'Casey CAB', email: 'casey@adobe.example' }],
+        },
+      },
+      CURRENT_PLAYBOOK_VERSION,
+    );
+    // v7 (patch continue-as-new-anywhere): a flood while a step's activity runs continues the run as new right after
+    // that step; the next run starts the next step.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let conferenceStarted = false;
+    await recordRun(
+      'continued-steps-v7',
+      async (handle) => {
+        await approveUntil(handle, (s) => gateState(s, 'upgrade-infrastructure-services') === 'running');
+        await eventually(async () => (conferenceStarted ? true : undefined));
+        for (let n = 1; n <= 6; n += 1) await decide(handle, infraComment(`note ${n} during the conference step`));
+        release();
+        await approveUntil(handle, (s) => (s.continuedRuns ?? 0) >= 1 && gateState(s, 'cab-infrastructure-change') === 'awaiting-approval');
+        await cancelRecorded(handle);
+      },
+      { ...TUNABLES, continueAsNewAfterMessages: 8 },
+      {},
+      1,
+      (stubs) => {
+        const base = stubs.activities();
+        return {
+          ...base,
+          scheduleConference: async (...args) => {
+            conferenceStarted = true;
+            await held;
+            return base.scheduleConference(...args);
+          },
+        };
+      },
+    );
+    // v7: a flood during a change-window wait continues the run as new inside the wait; the next run waits for the
+    // same window, then the task goes on to its decision.
+    const { opens, changeWindows } = windowAfter(25_000);
+    await recordRun(
+      'continued-window-v7',
+      async (handle) => {
+        await approveUntil(handle, (s) => gateState(s, 'upgrade-infrastructure-services') === 'waiting-window');
+        for (let n = 1; n <= 12; n += 1) await decide(handle, infraComment(`note ${n} while the task waits for its window`));
+        await approveUntil(
+          handle,
+          (s) => (s.continuedRuns ?? 0) >= 1 && gateState(s, 'upgrade-infrastructure-services') === 'waiting-window',
+        );
+        expect(Date.now()).toBeLessThan(opens.getTime());
+        await approveUntil(
+          handle,
+          (s) => gateState(s, 'upgrade-infrastructure-services') === 'approved',
+          opens.getTime() - Date.now() + 60_000,
+        );
+        await cancelRecorded(handle);
+      },
+      { ...TUNABLES, continueAsNewAfterMessages: 10 },
+      { changeWindows },
+    );
+  },
+  600_000,
+);
 
 const infraComment = (comment: string) => ({
   taskId: 'upgrade-infrastructure-services',
