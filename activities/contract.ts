@@ -127,7 +127,13 @@ export interface AuditArchiveRequest {
 export interface FinalReport {
   projectId: string;
   outcome: 'completed' | 'cancelled';
-  markdown: string;
+  /** The report itself (projects started before the patch `lean-result-and-upserts`). */
+  markdown?: string;
+  /**
+   * Newer projects: the activity renders the report from its run's `status` with these result options
+   * (activities/final-report-markdown.ts), so the history does not keep the markdown.
+   */
+  render?: { assertionDigests?: boolean };
 }
 
 /**

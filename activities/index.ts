@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ArtifactStore } from './artifact-store';
 import type { ActivityContext, ProjectActivities, UpgradeActivities } from './contract';
 import { createEnvironmentActivities } from './environment-activities';
+import { finalReportMarkdown } from './final-report-markdown';
 import type { Notifier } from './notify/channels';
 import { createNotifyActivities } from './notify/activities';
 import { createPlanningActivities } from './planning-activities';
@@ -93,7 +94,7 @@ export function createActivities(deps: ActivityDeps): UpgradeActivities {
     sendNotification: notify.sendNotification,
     scheduleConference: notify.scheduleConference,
     async storeFinalReport(ctx, report) {
-      return deps.artifacts.put(ctx.project.projectId, 'final-report.md', report.markdown);
+      return deps.artifacts.put(ctx.project.projectId, 'final-report.md', await finalReportMarkdown(report));
     },
     archiveAuditTrail: archiveAuditTrailTo(deps.artifacts),
   };

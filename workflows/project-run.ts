@@ -224,7 +224,10 @@ export class ProjectRun {
     try {
       const report = await this.messenger.storeFinalReport.executeWithOptions({ summary: 'Store the final report' }, [
         this.sent,
-        { projectId: this.ctx.project.projectId, outcome: result.outcome, markdown: renderFinalReport(result, state.status()) },
+        this.options.leanResultAndUpserts
+          ? // The activity renders the report from this run's status (activities/final-report-markdown.ts).
+            { projectId: this.ctx.project.projectId, outcome: result.outcome, render: { assertionDigests: true } }
+          : { projectId: this.ctx.project.projectId, outcome: result.outcome, markdown: renderFinalReport(result, state.status()) },
       ]);
       state.reportStored(report);
     } catch (err) {

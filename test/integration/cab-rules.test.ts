@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { projectIdOf, type ActivityContext, type AutomationResult, type ReworkNote } from '../../activities/contract';
+import { projectIdOf, type ActivityContext, type AutomationResult, type FinalReport, type ReworkNote } from '../../activities/contract';
+import { finalReportMarkdown } from '../../activities/final-report-markdown';
 import { computeInfrastructureChanges } from '../../activities/infrastructure/changes';
 import { renderUpgradePlan } from '../../activities/plan/upgrade-plan';
 import { verifyHistory } from '../../client/verify-history';
@@ -93,14 +94,15 @@ it('redrafts a rejected plan with the reason, approves attached evidence by hash
   const activities = {
     ...stubs.activities(),
     draftUpgradePlan: planDrafter(drafts),
-    storeFinalReport: async (ctx: ActivityContext, report: { markdown: string }) => {
-      reports.push(report.markdown);
+    storeFinalReport: async (ctx: ActivityContext, report: FinalReport) => {
+      const markdown = await finalReportMarkdown(report);
+      reports.push(markdown);
       return {
         id: `${projectIdOf(ctx)}/final-report.md`,
         sha256: '0'.repeat(64),
         name: 'final-report.md',
         mediaType: 'text/markdown',
-        bytes: report.markdown.length,
+        bytes: markdown.length,
       };
     },
   };

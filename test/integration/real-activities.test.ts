@@ -101,6 +101,17 @@ it('runs a whole upgrade with the real activities: plan, change requests, branch
     expect(smtp.messages.some((m) => /npx cuo approve/.test(m.text ?? ''))).toBe(true);
     // Staging received production's data through the stand-in mysql client.
     expect(readFileSync(join(landscape.environmentDirs.staging, 'var/imported.sql'), 'utf8')).toContain('core_config_data');
-    expect(existsSync(deps.artifacts.pathOf(result.report!.id))).toBe(true);
+    // The report, rendered by the activity from the run's status (the history keeps no markdown): the same
+    // report the workflow's result describes, every decision in it, with the digest of each signed assertion.
+    const report = readFileSync(deps.artifacts.pathOf(result.report!.id), 'utf8');
+    expect(report).toContain(`# Upgrade report — ${result.projectId}`);
+    expect(report).toContain('- Outcome: **completed**');
+    for (const decision of result.decisions) expect(report).toContain(`| ${decision.id} | ${decision.at} |`);
+    expect(report).toMatch(/keeps the sha256 of the approvals gateway's assertion/);
+    const scheduled = (await handle.fetchHistory()).events!.find(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'storeFinalReport',
+    )!;
+    const inputs = scheduled.activityTaskScheduledEventAttributes!.input!.payloads!.map((p) => Buffer.from(p.data!).toString('utf8'));
+    expect(JSON.parse(inputs[1]!)).toEqual({ projectId: result.projectId, outcome: 'completed', render: { assertionDigests: true } });
   });
 }, 300_000);

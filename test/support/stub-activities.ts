@@ -16,6 +16,7 @@ import {
   type UpgradeActivities,
 } from '../../activities/contract';
 import { createValidateProject } from '../../activities/validate-project';
+import { finalReportMarkdown } from '../../activities/final-report-markdown';
 
 export interface StubCall {
   name: keyof UpgradeActivities;
@@ -78,7 +79,7 @@ export class StubActivities {
       },
       storeFinalReport: async (ctx, report) => {
         this.calls.push({ name: 'storeFinalReport', workflowId: ctx.workflowId });
-        return artifact(projectIdOf(ctx), 'final-report.md', report.markdown);
+        return artifact(projectIdOf(ctx), 'final-report.md', await finalReportMarkdown(report));
       },
       // Kept in memory by id, so a test can check that an archive holds exactly the entries the run moved out.
       archiveAuditTrail: async (ctx, archive) => {
