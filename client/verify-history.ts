@@ -34,6 +34,7 @@ import {
   checkTrustPayload,
 } from '../workflows/message-checks';
 import { ProjectTrust, type ProjectTrustInput } from '../workflows/project-trust';
+import { PATCH_SET_ID, PATCHES_IN_SET } from '../workflows/contract';
 
 type HistoryEvent = NonNullable<History['events']>[number];
 
@@ -155,6 +156,7 @@ function executionState(last: HistoryEvent | undefined): string {
   return 'running';
 }
 
+/** The patches a history's markers name; the patch set's marker names each patch it holds. */
 function patchesOf(events: readonly HistoryEvent[]): Set<string> {
   const ids = new Set<string>();
   for (const event of events) {
@@ -163,6 +165,7 @@ function patchesOf(events: readonly HistoryEvent[]): Set<string> {
     const data = decodeFirst(marker.details?.['patch-data']);
     if (data.ok && isObject(data.value) && typeof data.value.id === 'string') ids.add(data.value.id);
   }
+  if (ids.has(PATCH_SET_ID)) for (const id of PATCHES_IN_SET) ids.add(id);
   return ids;
 }
 

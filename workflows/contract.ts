@@ -15,6 +15,7 @@ export { buildResult, renderFinalReport } from './final-report';
 export type { GateLine, ProjectSummary, TaskDetails } from './status-views';
 export { MAX_AUDIT_PAGE, summaryOf, taskDetailsOf } from './status-views';
 export { CURRENT_PLAYBOOK_VERSION } from './playbook';
+export { PATCH_SET_ID, PATCHES_IN_SET } from './patch-set';
 
 /** Workflow id of the public contract: one upgrade project, one workflow. */
 export function workflowIdFor(projectId: string): string {

@@ -23,6 +23,7 @@ import { registerHandlers, registerStatusViews } from './handlers';
 import { statusQuery } from './messages';
 import { playbookOf } from './playbook';
 import type { ProjectFile, ProjectInput, ProjectValidation } from './project-input';
+import { PATCH_SET_ID } from './patch-set';
 import { ProjectRun } from './project-run';
 import { ProjectState, statusWhileChecking } from './project-state';
 import { deliverUpdatesAfterWorkflowCode } from './update-ordering';
@@ -31,38 +32,46 @@ import { WORKFLOW_INPUT_VERSION, type UpgradeTunables, type UpgradeWorkflowInput
 export async function upgradeProject(input: UpgradeWorkflowInput): Promise<UpgradeProjectResult> {
   // ---- patches: every one asked here, before the first await (README, "Changing the workflow", lists them) ----
   /**
+   * Every patch below in one marker (issue #16): each `patched()` of a new project records a marker and makes the SDK
+   * upsert TemporalChangeVersion with the whole list so far, 11 markers and 11 growing upserts (~7 KB) per project.
+   * A project started since this marker asks nothing else: all the patches up to `lean-result-and-upserts` hold for
+   * it. A history without it (every older project, and the v7 recordings) replays asking each patch as before.
+   * A patch added after this one is asked on its own, after it.
+   */
+  const patchSet = patched(PATCH_SET_ID);
+  /**
    * Handlers only change state; the commands that follow (search attribute upserts, cancelling the work) are issued
    * by the workflow's own coroutines. A command issued inside an update handler can land in a different place of
    * the workflow task on replay, and the project then fails every task with a nondeterminism error (TMPRL1100), as
    * the kill -9 and server restart tests showed. Histories recorded before this change replay the old way.
    */
-  const commandsFromMain = patched('commands-from-main-coroutine');
+  const commandsFromMain = patchSet || patched('commands-from-main-coroutine');
   // An update that rides with an activity result waits until the workflow code has reacted to that result, on a
   // cold worker as on replay (see update-ordering.ts). Histories recorded before this change replay as they ran.
-  if (patched('updates-after-workflow-code')) deliverUpdatesAfterWorkflowCode();
+  if (patchSet || patched('updates-after-workflow-code')) deliverUpdatesAfterWorkflowCode();
   // Decisions prove who sent them: a signed assertion from the approvals gateway, verified here. Projects started
   // before keep the rule they started with (the actor named in the payload, checked against the participants).
-  const signedDecisions = patched('decisions-need-signed-assertions');
+  const signedDecisions = patchSet || patched('decisions-need-signed-assertions');
   // A new project's file is checked by a local activity, older ones in the workflow (see validatedProject).
-  const checkedByLocalActivity = patched('project-checked-by-local-activity');
+  const checkedByLocalActivity = patchSet || patched('project-checked-by-local-activity');
   // Since when, which tasks and how much rework are search attributes: the board is one visibility query.
-  const boardAttributes = patched('board-search-attributes');
+  const boardAttributes = patchSet || patched('board-search-attributes');
   // A CAB rejection tells the task's owner and contributors, with the reason, as a task rejection always did.
-  const cabRejectionNotifies = patched('cab-rejection-notifies');
+  const cabRejectionNotifies = patchSet || patched('cab-rejection-notifies');
   // After an outage a wait reminds once and resumes its period, instead of one message per missed period at once.
-  const remindersSkipMissed = patched('reminders-skip-missed-periods');
+  const remindersSkipMissed = patchSet || patched('reminders-skip-missed-periods');
   // History stays bounded: the run continues as new before Temporal's limits, carrying the project (with its audit
   // trail archived), and comments and acknowledgements are rate-limited per person.
-  const boundedHistory = patched('bounded-history');
+  const boundedHistory = patchSet || patched('bounded-history');
   // Smaller history (issue #16): activities get the project file's hash, not the file (the worker keeps or reads it),
   // and the search attributes are upserted once per workflow task with the state at its end (publisher.ts).
-  const leanHistory = patched('lean-history');
+  const leanHistory = patchSet || patched('lean-history');
   // A long life (issue #12): the run also continues as new while it waits for a change window (which can be days
   // away) and between the steps of a task, so a flood of messages there cannot reach Temporal's per-run limits.
-  const continueAsNewAnywhere = patched('continue-as-new-anywhere');
+  const continueAsNewAnywhere = patchSet || patched('continue-as-new-anywhere');
   // Smaller history still (issue #16): the result keeps each signed assertion's sha256, not the assertion (it is in
   // the event that carried it), and an upsert names only the search attributes that changed.
-  const leanResultAndUpserts = patched('lean-result-and-upserts');
+  const leanResultAndUpserts = patchSet || patched('lean-result-and-upserts');
   // Every patch is asked before the first await: on replay, the SDK core refuses a patch marker that follows a local
   // activity's marker in the same workflow task ("no corresponding change command"), as the worker restart test showed.
 

@@ -136,7 +136,7 @@ describe('lean activity inputs', () => {
     // 12 decisions: each awaited step is one upsert when it starts waiting and one when it is decided, the start
     // of the next task's phase rides with the decision; plus the first and the last (completed). Before: 32.
     expect(state.length).toBe(25);
-    expect(sdk.length).toBe(11); // one per patch (eleven, README "The patches"), by the SDK
+    expect(sdk.length).toBe(1); // one for the patch set (README "The patches"), by the SDK; it was one per patch
     // Since the patch lean-result-and-upserts an upsert names only what changed (the first one names all seven):
     // every value named differs from the one before it, and the phase is named once per phase, not 25 times.
     const seen = new Map<string, string>();

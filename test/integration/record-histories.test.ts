@@ -73,10 +73,10 @@ async function recordRun(
 record(
   'records the happy path, a rework path, a blocked-then-skipped path and continued runs',
   async () => {
-    await recordRun('happy-path-v7', async (handle) => {
+    await recordRun('happy-path-v8', async (handle) => {
       await approveUntil(handle);
     });
-    await recordRun('uat-rework-v7', async (handle) => {
+    await recordRun('uat-rework-v8', async (handle) => {
       // v6: the CAB rejects the infrastructure change once (the task is redone, its people are told), then UAT fails.
       await approveUntil(handle, (s) => gateState(s, 'cab-infrastructure-change') === 'awaiting-approval');
       await decide(handle, {
@@ -96,7 +96,7 @@ record(
       });
       await approveUntil(handle);
     });
-    await recordRun('blocked-skip-cancel-v7', async (handle, stubs) => {
+    await recordRun('blocked-skip-cancel-v8', async (handle, stubs) => {
       stubs.failing.set('draftUpgradePlan', 'repository unreachable');
       await approveUntil(handle, (s) => gateState(s, 'create-upgrade-plan') === 'blocked');
       await decide(handle, {
@@ -132,7 +132,7 @@ record(
     });
     // v6: a project that continues as new twice (every 5 messages): while awaiting a decision, then while blocked.
     await recordRun(
-      'continued-v7',
+      'continued-v8',
       async (handle, stubs) => {
         await approveUntil(handle, (s) => gateState(s, 'determine-infrastructure-changes') === 'awaiting-approval');
         for (let n = 1; n <= 6; n += 1)
@@ -177,7 +177,7 @@ record(
     // CAB member (the CSE who approved the changes may not), then the project runs to its end.
     expect(CURRENT_PLAYBOOK_VERSION).toBe(2);
     await recordRun(
-      'playbook2-v7',
+      'playbook2-v8',
       async (handle) => {
         await approveUntil(handle, (s) => gateState(s, 'create-upgrade-plan') === 'awaiting-approval');
         await decide(handle, {
@@ -205,13 +205,13 @@ record(
       },
       CURRENT_PLAYBOOK_VERSION,
     );
-    // v7 (patch continue-as-new-anywhere): a flood while a step's activity runs continues the run as new right after
+    // v7 on (patch continue-as-new-anywhere): a flood while a step's activity runs continues the run as new right after
     // that step; the next run starts the next step.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let conferenceStarted = false;
     await recordRun(
-      'continued-steps-v7',
+      'continued-steps-v8',
       async (handle) => {
         await approveUntil(handle, (s) => gateState(s, 'upgrade-infrastructure-services') === 'running');
         await eventually(async () => (conferenceStarted ? true : undefined));
@@ -235,11 +235,11 @@ record(
         };
       },
     );
-    // v7: a flood during a change-window wait continues the run as new inside the wait; the next run waits for the
+    // v7 on: a flood during a change-window wait continues the run as new inside the wait; the next run waits for the
     // same window, then the task goes on to its decision.
     const { opens, changeWindows } = windowAfter(25_000);
     await recordRun(
-      'continued-window-v7',
+      'continued-window-v8',
       async (handle) => {
         await approveUntil(handle, (s) => gateState(s, 'upgrade-infrastructure-services') === 'waiting-window');
         for (let n = 1; n <= 12; n += 1) await decide(handle, infraComment(`note ${n} while the task waits for its window`));

@@ -61,6 +61,13 @@ it('has recorded histories to replay', () => {
       'continued-steps-v7.json',
       'continued-window-v7.json',
       'playbook2-v7.json',
+      'happy-path-v8.json',
+      'uat-rework-v8.json',
+      'blocked-skip-cancel-v8.json',
+      'continued-v8.json',
+      'continued-steps-v8.json',
+      'continued-window-v8.json',
+      'playbook2-v8.json',
     ]),
   );
 });
