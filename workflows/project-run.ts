@@ -221,13 +221,14 @@ export class ProjectRun {
       key: notificationKeys.closed(outcome),
     });
     const result = buildResult(state.status(), state.completedAt!, { assertionDigests: this.options.leanResultAndUpserts ?? false });
+    const reported = { projectId: this.ctx.project.projectId, outcome: result.outcome };
     try {
       const report = await this.messenger.storeFinalReport.executeWithOptions({ summary: 'Store the final report' }, [
         this.sent,
         this.options.leanResultAndUpserts
           ? // The activity renders the report from this run's status (activities/final-report-markdown.ts).
-            { projectId: this.ctx.project.projectId, outcome: result.outcome, render: { assertionDigests: true } }
-          : { projectId: this.ctx.project.projectId, outcome: result.outcome, markdown: renderFinalReport(result, state.status()) },
+            { ...reported, render: { assertionDigests: true } }
+          : { ...reported, markdown: renderFinalReport(result, state.status()) },
       ]);
       state.reportStored(report);
     } catch (err) {

@@ -22,13 +22,25 @@ import {
   type TrustClaims,
   type TrustedKey,
 } from '../../workflows/decision-assertion';
-import { evidenceOfGate, type AttachPayload, type CancelPayload, type DecisionPayload, type ProjectStatus } from '../../workflows/contract';
+import {
+  evidenceOfGate,
+  type AttachPayload,
+  type CancelPayload,
+  type DecisionPayload,
+  type ProjectStatus,
+  type TaskDetails,
+} from '../../workflows/contract';
 
 /**
  * What a signature binds to: the project and the gates the decision is about (the gate, and for a CAB gate its task,
  * whose artifacts the CAB approves). A whole `status` is one; so is what `taskDetails` answers (signingViewOf).
  */
 export type SigningView = Pick<ProjectStatus, 'workflowId' | 'projectId' | 'gates'>;
+
+/** The signing view of one task's details: its gate first, then for a CAB gate the task it belongs to. */
+export function signingViewOf(details: TaskDetails): SigningView {
+  return { workflowId: details.workflowId, projectId: details.projectId, gates: [details.gate, ...(details.task ? [details.task] : [])] };
+}
 
 export interface SigningKey {
   /** The public half, as projects trust it. */

@@ -18,7 +18,15 @@ import {
   type DecisionResult,
 } from '../../workflows/contract';
 import type { Role } from '../../workflows/roles';
-import { attachClaims, cancelClaims, decisionClaims, signAssertion, type SigningKey, type SigningView } from './assertion-signer';
+import {
+  attachClaims,
+  cancelClaims,
+  decisionClaims,
+  signAssertion,
+  signingViewOf,
+  type SigningKey,
+  type SigningView,
+} from './assertion-signer';
 import { messageChain } from '../session';
 import { ProjectNotFound, type ProjectDirectory } from './project-directory';
 import type { VerifiedPerson } from './token-verifier';
@@ -219,7 +227,7 @@ export class DecisionSender {
     if (details && details.state !== 'running')
       throw new GatewayRefusal(409, `project ${projectId} is ${details.state}; it takes no more ${what}`);
     if (!details) throw new GatewayRefusal(404, `project ${projectId} has no task ${taskId}`);
-    return { workflowId: details.workflowId, projectId: details.projectId, gates: [details.gate, ...(details.task ? [details.task] : [])] };
+    return signingViewOf(details);
   }
 
   private async people(projectId: string) {

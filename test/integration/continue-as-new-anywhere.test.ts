@@ -12,7 +12,7 @@ import { workflowIdFor, type DecisionPayload, type UpgradeTunables, type Upgrade
 import type { AuditEntry, ProjectStatus } from '../../workflows/project-state';
 import { connectTestClient, eventually, runWorker, uniqueTaskQueue } from '../harness/temporal';
 import { approveUntil, decide, FAST_STUB_TUNABLES, gateState, OWNER_EMAIL, waitForStatus } from '../support/drive';
-import { makeProject } from '../support/project-fixture';
+import { makeProject, windowAfter } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
 
 const WORKFLOWS = require.resolve('../../workflows');
@@ -60,14 +60,6 @@ function wholeTrail(stubs: StubActivities, status: ProjectStatus): AuditEntry[] 
   const all = [...archived, ...status.audit];
   expect(all.map((e) => e.id)).toEqual(all.map((_, i) => i + 1));
   return all;
-}
-
-/** The only change window, opening at the next whole minute at least `marginMs` from now (windows are whole minutes). */
-function windowAfter(marginMs: number): { opens: Date; changeWindows: UpgradeWorkflowInput['project']['changeWindows'] } {
-  const opens = new Date(Math.ceil((Date.now() + marginMs) / 60_000) * 60_000);
-  const day = (['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const)[opens.getUTCDay()]!;
-  const startUtc = `${String(opens.getUTCHours()).padStart(2, '0')}:${String(opens.getUTCMinutes()).padStart(2, '0')}`;
-  return { opens, changeWindows: [{ days: [day], startUtc, durationMinutes: 60 }] };
 }
 
 async function cancel(handle: WorkflowHandle): Promise<void> {

@@ -16,7 +16,7 @@ import { CURRENT_PLAYBOOK_VERSION, type UpgradeTunables, type UpgradeWorkflowInp
 import { resolveTemporalCliPath } from '../harness/temporal-cli';
 import { connectTestClient, eventually, runWorker, testServer, uniqueTaskQueue } from '../harness/temporal';
 import { approveUntil, decide, gateState, OWNER_EMAIL } from '../support/drive';
-import { makeProject, PEOPLE } from '../support/project-fixture';
+import { makeProject, PEOPLE, windowAfter } from '../support/project-fixture';
 import { StubActivities } from '../support/stub-activities';
 import { TEST_GATEWAY_KEY, testIdentity } from '../support/test-gateway-signer';
 
@@ -126,9 +126,7 @@ record(
         comment: 'signed with the rotated key',
       };
       await handle.executeUpdate(decideUpdate, { args: [signDecision(next, status, comment, testIdentity(comment.actor))] });
-      await handle.executeUpdate('cancel', {
-        args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'recorded cancellation' }],
-      });
+      await cancelRecorded(handle);
     });
     // v6: a project that continues as new twice (every 5 messages): while awaiting a decision, then while blocked.
     await recordRun(
@@ -167,9 +165,7 @@ record(
             gateState(s, 'upgrade-infrastructure-services') === 'running' ||
             gateState(s, 'cab-infrastructure-change') === 'awaiting-approval',
         );
-        await handle.executeUpdate('cancel', {
-          args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'recorded cancellation' }],
-        });
+        await cancelRecorded(handle);
       },
       { ...TUNABLES, continueAsNewAfterMessages: 5 },
     );
@@ -274,12 +270,4 @@ async function cancelRecorded(handle: WorkflowHandle): Promise<void> {
   await handle.executeUpdate('cancel', {
     args: [{ actor: OWNER_EMAIL['managed-services'], role: 'managed-services', reason: 'recorded cancellation' }],
   });
-}
-
-/** The only change window, opening at the next whole minute at least `marginMs` from now (windows are whole minutes). */
-function windowAfter(marginMs: number): { opens: Date; changeWindows: UpgradeWorkflowInput['project']['changeWindows'] } {
-  const opens = new Date(Math.ceil((Date.now() + marginMs) / 60_000) * 60_000);
-  const day = (['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const)[opens.getUTCDay()]!;
-  const startUtc = `${String(opens.getUTCHours()).padStart(2, '0')}:${String(opens.getUTCMinutes()).padStart(2, '0')}`;
-  return { opens, changeWindows: [{ days: [day], startUtc, durationMinutes: 60 }] };
 }

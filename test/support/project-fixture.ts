@@ -39,3 +39,14 @@ export function makeProject(overrides: Partial<ProjectFile> = {}): ProjectFile {
     ...overrides,
   };
 }
+
+/**
+ * The only change window, opening at the next whole minute at least `marginMs` from now (windows are whole minutes):
+ * tests that need a project to wait for a window that opens while they run.
+ */
+export function windowAfter(marginMs: number): { opens: Date; changeWindows: ProjectFile['changeWindows'] } {
+  const opens = new Date(Math.ceil((Date.now() + marginMs) / 60_000) * 60_000);
+  const day = (['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const)[opens.getUTCDay()]!;
+  const startUtc = `${String(opens.getUTCHours()).padStart(2, '0')}:${String(opens.getUTCMinutes()).padStart(2, '0')}`;
+  return { opens, changeWindows: [{ days: [day], startUtc, durationMinutes: 60 }] };
+}

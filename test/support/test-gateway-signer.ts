@@ -7,7 +7,15 @@
  * still see the workflow's own refusal. The gateway itself, with OIDC, is tested in test/integration/gateway*.
  */
 import { QueryNotRegisteredError, type Client, type WorkflowClientInterceptor } from '@temporalio/client';
-import { attachClaims, cancelClaims, decisionClaims, generateSigningKey, signAssertion } from '../../client/gateway/assertion-signer';
+import {
+  attachClaims,
+  cancelClaims,
+  decisionClaims,
+  generateSigningKey,
+  signAssertion,
+  signingViewOf,
+  type SigningView,
+} from '../../client/gateway/assertion-signer';
 import type { IdentityProof } from '../../workflows/decision-assertion';
 import { checkAttachPayload, checkCancelPayload, checkDecisionPayload, checkSignalPayload } from '../../workflows/message-checks';
 import { WORKFLOW_TYPE, type DecisionPayload } from '../../workflows/messages';
@@ -24,10 +32,10 @@ export function testIdentity(actor: string): IdentityProof {
 }
 
 /** Signs a decision payload against the project's status as it is now (what the gateway does before it sends). */
-export function signDecisionFor(status: ProjectStatus, payload: Omit<DecisionPayload, 'assertion'>): DecisionPayload {
+export function signDecisionFor(status: SigningView, payload: Omit<DecisionPayload, 'assertion'>): DecisionPayload {
   // While the project file is being checked there are no gates yet: the decision waits for round 0, no evidence.
   const known = status.gates.some((g) => g.id === payload.taskId);
-  const view: ProjectStatus = known
+  const view: SigningView = known
     ? status
     : { ...status, gates: [{ id: payload.taskId, kind: 'task', taskId: payload.taskId, rounds: 0, steps: [] } as never] };
   return { ...payload, assertion: signAssertion(TEST_GATEWAY_KEY, decisionClaims(view, payload, testIdentity(payload.actor))) };
@@ -44,16 +52,13 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 function signingView(client: () => Client) {
   const notUpgradeProjects = new Set<string>();
   const status = (workflowId: string) => client().workflow.getHandle(workflowId).query<ProjectStatus>('status');
-  return async (workflowId: string, taskId: string): Promise<ProjectStatus | undefined> => {
+  return async (workflowId: string, taskId: string): Promise<SigningView | undefined> => {
     if (notUpgradeProjects.has(workflowId)) return undefined;
     try {
       const details = await client()
         .workflow.getHandle(workflowId)
         .query<TaskDetails | null, [{ taskId: string }]>('taskDetails', { taskId });
-      if (details && details.view === 'task') {
-        const gates = [details.gate, ...(details.task ? [details.task] : [])];
-        return { workflowId: details.workflowId, projectId: details.projectId, gates } as unknown as ProjectStatus;
-      }
+      if (details && details.view === 'task') return signingViewOf(details);
     } catch (err) {
       if (!(err instanceof QueryNotRegisteredError)) throw err;
     }
